@@ -1,0 +1,13 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::domain::{HelpCenterHome, Language};
+use crate::error::AppError;
+
+/// The public help-center home (categories and recent articles) in one language.
+#[server(prefix = "/api/fn", endpoint = "help-center/home", input = GetUrl)]
+pub async fn get_help_center_home(lang: Language) -> Result<HelpCenterHome, AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    help_center::home(&state.db, lang).await
+}

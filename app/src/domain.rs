@@ -1,0 +1,65 @@
+//! The shared vocabulary of Chamado, compiled for both the browser and the server.
+//! Pure types and rules only: no I/O here.
+
+mod article;
+mod language;
+mod nav;
+mod priority;
+mod role;
+mod status;
+mod ticket;
+mod user;
+
+pub use article::{ArticleSummary, CategorySummary, HelpCenterHome};
+pub use language::Language;
+pub use nav::{nav_items, NavItem, NavTarget};
+pub use priority::Priority;
+pub use role::{Plan, Role};
+pub use status::TicketStatus;
+pub use ticket::TicketNumber;
+pub use user::{
+    validate_name, validate_password, EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
+};
+
+/// The error of parsing one of the enumerations above from its wire name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind}: {value:?}")]
+pub struct UnknownVariant {
+    pub kind: &'static str,
+    pub value: String,
+}
+
+/// Declares a string-backed enumeration with `as_str`, `FromStr`, `ALL` and serde in snake_case.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident, $kind:literal { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::domain::UnknownVariant;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($wire => Ok($name::$variant),)+
+                    _ => Err($crate::domain::UnknownVariant { kind: $kind, value: s.to_owned() }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use wire_enum;

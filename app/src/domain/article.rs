@@ -1,0 +1,27 @@
+use chrono::{DateTime, Utc};
+
+use super::Language;
+
+/// A help-center category with the number of published articles in one language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CategorySummary {
+    pub slug: String,
+    pub article_count: i64,
+}
+
+/// A line of an article list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ArticleSummary {
+    pub slug: String,
+    pub title: String,
+    pub lang: Language,
+    pub category: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What the help-center home shows: categories with counts and the latest articles.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HelpCenterHome {
+    pub categories: Vec<CategorySummary>,
+    pub recent: Vec<ArticleSummary>,
+}

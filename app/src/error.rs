@@ -1,0 +1,137 @@
+//! The one error type that server functions, services and REST handlers return.
+//! It carries codes, never server-side detail; the UI and the API translate the codes.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Which kind of thing was not found (or is not visible to the caller: both answer the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Entity {
+    Ticket,
+    User,
+    Organization,
+    Department,
+    Article,
+    Attachment,
+    Page,
+}
+
+/// One invalid field: `code` is stable and machine-readable (`too_long`, `required`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("{entity:?} not found")]
+    NotFound { entity: Entity },
+    #[error("invalid input")]
+    Validation { errors: Vec<FieldError> },
+    #[error("conflict: {code}")]
+    Conflict { code: String },
+    #[error("rate limited")]
+    RateLimited { retry_after_seconds: u64 },
+    #[error("internal error")]
+    Internal,
+    #[error("transport error: {message}")]
+    Transport { message: String },
+}
+
+impl AppError {
+    pub fn not_found(entity: Entity) -> Self {
+        AppError::NotFound { entity }
+    }
+
+    pub fn validation(field: impl Into<String>, code: impl Into<String>) -> Self {
+        AppError::Validation {
+            errors: vec![FieldError::new(field, code)],
+        }
+    }
+
+    /// The HTTP status this error answers with (API.md "Status codes").
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound { .. } => 404,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict { .. } => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal => 500,
+            AppError::Transport { .. } => 503,
+        }
+    }
+
+    /// A stable code naming the kind of error, used as the problem `type` suffix.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound { .. } => "not_found",
+            AppError::Validation { .. } => "validation",
+            AppError::Conflict { .. } => "conflict",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::Internal => "internal",
+            AppError::Transport { .. } => "transport",
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport {
+            message: value.to_string(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => AppError::NotFound {
+                entity: Entity::Page,
+            },
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                tracing::info!(%error, "unique constraint violated");
+                AppError::Conflict {
+                    code: "already_exists".to_owned(),
+                }
+            }
+            _ => {
+                tracing::error!(error = ?error, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        tracing::error!(error = ?error, "internal error");
+        AppError::Internal
+    }
+}

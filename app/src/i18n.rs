@@ -1,0 +1,68 @@
+//! Translations generated at build time from `app/locales/*.json` by leptos_i18n.
+#![allow(
+    missing_docs,
+    clippy::all,
+    clippy::pedantic,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub use i18n::*;
+
+use crate::domain::Language;
+
+impl From<Language> for Locale {
+    fn from(value: Language) -> Self {
+        match value {
+            Language::PtBr => Locale::pt_BR,
+            Language::En => Locale::en,
+        }
+    }
+}
+
+impl From<Locale> for Language {
+    fn from(value: Locale) -> Self {
+        match value {
+            Locale::pt_BR => Language::PtBr,
+            Locale::en => Language::En,
+        }
+    }
+}
+
+use crate::error::{AppError, FieldError};
+
+impl AppError {
+    /// A short, translated sentence for people (the problem `title`).
+    pub fn title(&self, locale: Locale) -> String {
+        match self {
+            AppError::Unauthenticated => td_string!(locale, errors.unauthenticated),
+            AppError::Forbidden => td_string!(locale, errors.forbidden),
+            AppError::NotFound { .. } => td_string!(locale, errors.not_found),
+            AppError::Validation { .. } => td_string!(locale, errors.validation),
+            AppError::Conflict { .. } => td_string!(locale, errors.conflict),
+            AppError::RateLimited { .. } => td_string!(locale, errors.rate_limited),
+            AppError::Internal => td_string!(locale, errors.internal),
+            AppError::Transport { .. } => td_string!(locale, errors.transport),
+        }
+        .to_string()
+    }
+}
+
+impl FieldError {
+    /// The translated message for this field error's code.
+    pub fn message(&self, locale: Locale) -> String {
+        match self.code.as_str() {
+            "required" => td_string!(locale, field_error.required),
+            "too_long" => td_string!(locale, field_error.too_long),
+            "too_short" => td_string!(locale, field_error.too_short),
+            "invalid_email" => td_string!(locale, field_error.invalid_email),
+            "taken" => td_string!(locale, field_error.taken),
+            "not_found" => td_string!(locale, field_error.not_found),
+            "not_allowed_for_role" => td_string!(locale, field_error.not_allowed_for_role),
+            _ => td_string!(locale, field_error.invalid),
+        }
+        .to_string()
+    }
+}

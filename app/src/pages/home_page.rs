@@ -1,0 +1,87 @@
+use leptos::prelude::*;
+
+use crate::api::get_help_center_home;
+use crate::components::PageTitle;
+use crate::domain::{CategorySummary, Language};
+use crate::i18n::*;
+
+/// The help-center home: categories with their article counts and the latest articles,
+/// in the viewer's language.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = move || Language::from(i18n.get_locale());
+    let home = Resource::new(lang, get_help_center_home);
+
+    view! {
+        <PageTitle text=Signal::derive(move || t_string!(i18n, nav.help_center).to_string()) />
+        <section class="hero">
+            <h1>{t!(i18n, home.title)}</h1>
+            <p class="hero__intro">{t!(i18n, home.intro)}</p>
+        </section>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Ok(data) if data.categories.is_empty() => view! {
+                        <p class="empty">{t!(i18n, home.empty)}</p>
+                    }.into_any(),
+                    Ok(data) => view! {
+                        <section class="page" aria-labelledby="categories-heading">
+                            <h2 id="categories-heading">{t!(i18n, home.categories)}</h2>
+                            <ul class="category-grid">
+                                {data.categories.into_iter().map(|c| view! { <CategoryCard category=c /> }).collect_view()}
+                            </ul>
+                        </section>
+                        <section class="page" aria-labelledby="recent-heading">
+                            <h2 id="recent-heading">{t!(i18n, home.recent)}</h2>
+                            <ul class="article-list">
+                                {data.recent.into_iter().map(|a| view! {
+                                    <li class="article-list__item">
+                                        <span class="article-list__title">{a.title}</span>
+                                        <span class="article-list__meta">{category_label(i18n, &a.category)}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }.into_any(),
+                    Err(_) => view! {
+                        <p class="error" role="alert">{t!(i18n, errors.internal)}</p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CategoryCard(category: CategorySummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = category.article_count;
+    let slug = category.slug;
+    let name = {
+        let slug = slug.clone();
+        move || category_label(i18n, &slug)
+    };
+    view! {
+        <li class="category-card" data-category=slug>
+            <span class="category-card__name">{name}</span>
+            <span class="category-card__count">{t!(i18n, home.articles_count, count = move || count)}</span>
+        </li>
+    }
+}
+
+/// The translated name of a help-center category slug (unknown slugs show as they are).
+pub fn category_label(i18n: leptos_i18n::I18nContext<Locale>, slug: &str) -> String {
+    match slug {
+        "primeiros-passos" => t_string!(i18n, category.primeiros_passos).to_string(),
+        "conta-e-acesso" => t_string!(i18n, category.conta_e_acesso).to_string(),
+        "faturamento" => t_string!(i18n, category.faturamento).to_string(),
+        "whatsapp" => t_string!(i18n, category.whatsapp).to_string(),
+        "bots" => t_string!(i18n, category.bots).to_string(),
+        "integracoes" => t_string!(i18n, category.integracoes).to_string(),
+        "api-e-webhooks" => t_string!(i18n, category.api_e_webhooks).to_string(),
+        "app-de-vendas" => t_string!(i18n, category.app_de_vendas).to_string(),
+        "suporte" => t_string!(i18n, category.suporte).to_string(),
+        other => other.to_owned(),
+    }
+}

@@ -1,0 +1,308 @@
+//! The database handle: one binary speaks SQLite or PostgreSQL, chosen at run time by the URL.
+//!
+//! Query modules (`db/*.rs`) write their SQL once (portable `$1` placeholders, `RETURNING`,
+//! `ON CONFLICT`) and run it on a [`Conn`] through [`on_conn!`], which expands the same code for
+//! each backend's concrete connection type. A statement whose dialects differ is written twice,
+//! matching on [`Conn`] directly. Services get a `Conn` from [`Db::acquire`] or [`Db::begin`].
+
+pub mod articles;
+pub mod departments;
+pub mod organizations;
+pub mod ticket_types;
+pub mod tickets;
+pub mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+/// A pool of either backend. Cloning is cheap (the pools are reference-counted).
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Why the database could not be opened; each variant prints as one actionable line.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("DATABASE_URL must start with sqlite: or postgres:// (got {0:?})")]
+    UnsupportedUrl(String),
+    #[error("DATABASE_URL is not a valid {backend} URL: {source}")]
+    InvalidUrl {
+        backend: &'static str,
+        source: sqlx::Error,
+    },
+    #[error("cannot create the directory {path} for the SQLite database: {source}")]
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to the {backend} database at {target}: {source}")]
+    Unreachable {
+        backend: &'static str,
+        target: String,
+        source: sqlx::Error,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Shows where a URL points without its password.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}://{}:***@{}", &url[..scheme_end], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Db {
+    /// Opens a pool and checks that the database answers.
+    pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, ConnectError> {
+        let backend =
+            Backend::from_url(url).ok_or_else(|| ConnectError::UnsupportedUrl(redact_url(url)))?;
+        let unreachable = |source| ConnectError::Unreachable {
+            backend: backend.name(),
+            target: redact_url(url),
+            source,
+        };
+        match backend {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(|source| ConnectError::InvalidUrl {
+                        backend: "sqlite",
+                        source,
+                    })?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true);
+                if let Some(parent) = options.get_filename().parent() {
+                    if !parent.as_os_str().is_empty() {
+                        std::fs::create_dir_all(parent).map_err(|source| {
+                            ConnectError::Directory {
+                                path: parent.display().to_string(),
+                                source,
+                            }
+                        })?;
+                    }
+                }
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(settings.max_connections)
+                    .acquire_timeout(settings.acquire_timeout)
+                    .connect_with(options)
+                    .await
+                    .map_err(unreachable)?;
+                Ok(Db::Sqlite(pool))
+            }
+            Backend::Postgres => {
+                let options =
+                    PgConnectOptions::from_str(url).map_err(|source| ConnectError::InvalidUrl {
+                        backend: "postgres",
+                        source,
+                    })?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(settings.max_connections)
+                    .acquire_timeout(settings.acquire_timeout)
+                    .connect_with(options)
+                    .await
+                    .map_err(unreachable)?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the migrations of this backend (`migrations/<backend>/`).
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Db::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await,
+            Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await,
+        }
+    }
+
+    /// A round trip to the database, for `/readyz`.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        crate::with_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+    }
+
+    /// `(connections open, connections idle)`, for `/metrics`.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        crate::with_db!(self, pool => (pool.size(), pool.num_idle()))
+    }
+
+    pub async fn close(&self) {
+        crate::with_db!(self, pool => pool.close().await)
+    }
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of the backend in use.
+/// The body is compiled once per backend, so it may use any sqlx API generic over the database.
+#[macro_export]
+macro_rules! with_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::server::db::Db::Sqlite($pool) => $body,
+            $crate::server::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// A connection of either backend, borrowed from a pool or a transaction. Query functions in
+/// `db/*` take one, so the same function serves a single read and a step of a transaction.
+pub enum Conn<'a> {
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    Postgres(&'a mut sqlx::PgConnection),
+}
+
+/// Runs `$body` with `$conn` bound to the concrete `&mut XConnection` behind a [`Conn`].
+#[macro_export]
+macro_rules! on_conn {
+    ($c:expr, $conn:ident => $body:expr) => {
+        match $c {
+            $crate::server::db::Conn::Sqlite($conn) => $body,
+            $crate::server::db::Conn::Postgres($conn) => $body,
+        }
+    };
+}
+
+/// A connection checked out of the pool; returned to it on drop.
+pub enum PooledConn {
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+}
+
+impl PooledConn {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            PooledConn::Sqlite(c) => Conn::Sqlite(&mut **c),
+            PooledConn::Postgres(c) => Conn::Postgres(&mut **c),
+        }
+    }
+}
+
+/// An open transaction; rolled back on drop unless [`Tx::commit`] is called.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(&mut **t),
+            Tx::Postgres(t) => Conn::Postgres(&mut **t),
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+}
+
+impl Db {
+    pub async fn acquire(&self) -> Result<PooledConn, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(pool) => PooledConn::Sqlite(pool.acquire().await?),
+            Db::Postgres(pool) => PooledConn::Postgres(pool.acquire().await?),
+        })
+    }
+
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_chosen_by_url_scheme() {
+        assert_eq!(
+            Backend::from_url("sqlite://data/chamado.db"),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(Backend::from_url("sqlite::memory:"), Some(Backend::Sqlite));
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(Backend::from_url("mysql://u@h/db"), None);
+    }
+
+    #[test]
+    fn redaction_hides_the_password_only() {
+        assert_eq!(
+            redact_url("postgres://chamado:s3cret@db:5432/x"),
+            "postgres://chamado:***@db:5432/x"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/chamado.db"),
+            "sqlite://data/chamado.db"
+        );
+    }
+}

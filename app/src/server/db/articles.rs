@@ -1,0 +1,98 @@
+//! SQL for help-center articles.
+
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+
+use super::Conn;
+use crate::domain::Language;
+use crate::on_conn;
+
+pub struct ArticleUpsert<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub lang: Language,
+    pub category: &'a str,
+    pub tags: &'a [String],
+    pub body_markdown: &'a str,
+    pub published: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Inserts an article or, when its slug exists, replaces its content. Returns the id.
+pub async fn upsert_by_slug(c: Conn<'_>, a: &ArticleUpsert<'_>) -> Result<i64, sqlx::Error> {
+    const SQL: &str = r#"
+        INSERT INTO articles (slug, title, lang, category, tags, body_markdown, status,
+                              created_at, updated_at, published_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)
+        ON CONFLICT (slug) DO UPDATE SET
+            title = excluded.title, lang = excluded.lang, category = excluded.category,
+            tags = excluded.tags, body_markdown = excluded.body_markdown, status = excluded.status,
+            updated_at = excluded.updated_at, published_at = excluded.published_at
+        RETURNING id"#;
+    let status = if a.published { "published" } else { "draft" };
+    let published_at = a.published.then_some(a.updated_at);
+    on_conn!(c, conn => sqlx::query_scalar(SQL)
+        .bind(a.slug)
+        .bind(a.title)
+        .bind(a.lang.code())
+        .bind(a.category)
+        .bind(Json(a.tags))
+        .bind(a.body_markdown)
+        .bind(status)
+        .bind(a.updated_at)
+        .bind(published_at)
+        .fetch_one(&mut *conn)
+        .await)
+}
+
+/// Links a translation to its original, both by slug. Returns false when either is missing.
+pub async fn link_translation(
+    c: Conn<'_>,
+    slug: &str,
+    original_slug: &str,
+) -> Result<bool, sqlx::Error> {
+    const SQL: &str = r#"
+        UPDATE articles SET translation_of_id = (SELECT id FROM articles WHERE slug = $2)
+        WHERE slug = $1 AND EXISTS (SELECT 1 FROM articles WHERE slug = $2)"#;
+    let done = on_conn!(c, conn => sqlx::query(SQL).bind(slug).bind(original_slug).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// Published article counts per category in one language.
+pub async fn category_counts(
+    c: Conn<'_>,
+    lang: Language,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT category, COUNT(*) FROM articles
+        WHERE lang = $1 AND status = 'published'
+        GROUP BY category ORDER BY category"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(lang.code()).fetch_all(&mut *conn).await)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ArticleListRow {
+    pub slug: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The most recently updated published articles in one language.
+pub async fn recent(
+    c: Conn<'_>,
+    lang: Language,
+    limit: i64,
+) -> Result<Vec<ArticleListRow>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT slug, title, lang, category, updated_at FROM articles
+        WHERE lang = $1 AND status = 'published'
+        ORDER BY updated_at DESC, id DESC
+        LIMIT $2"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(lang.code()).bind(limit).fetch_all(&mut *conn).await)
+}
+
+pub async fn count(c: Conn<'_>) -> Result<i64, sqlx::Error> {
+    on_conn!(c, conn => sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&mut *conn).await)
+}

@@ -1,0 +1,37 @@
+//! What every request handler and server function can reach.
+
+use std::sync::Arc;
+
+use leptos::config::LeptosOptions;
+use leptos::prelude::use_context;
+
+use crate::error::AppError;
+use crate::server::Db;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub settings: Arc<RuntimeSettings>,
+}
+
+/// Settings that services read at run time.
+#[derive(Clone, Debug)]
+pub struct RuntimeSettings {
+    /// Where attachments are stored.
+    pub data_dir: std::path::PathBuf,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The application state inside a server function (provided by the router's context).
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Internal
+    })
+}

@@ -1,0 +1,26 @@
+import { expect, test } from "@playwright/test";
+
+test("home page renders in pt-BR without JavaScript", async ({ page }) => {
+  const response = await page.goto("/");
+  expect(response?.status()).toBe(200);
+  await expect(page.locator("html")).toHaveAttribute("lang", "pt-BR");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Como podemos ajudar?");
+  await expect(page.getByRole("navigation", { name: "Navegação principal" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Categorias" })).toBeVisible();
+  await expect(page).toHaveTitle("Central de ajuda · Chamado");
+});
+
+test("unknown paths answer 404 with a page in the user's language", async ({ page }) => {
+  const response = await page.goto("/nao-existe");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Página não encontrada");
+  await page.getByRole("link", { name: "Voltar ao início" }).click();
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test("the first Tab reaches the skip link, which moves focus to the content", async ({ page }) => {
+  await page.goto("/");
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Pular para o conteúdo" });
+  await expect(skip).toBeFocused();
+});

@@ -1,0 +1,63 @@
+//! Configuration from the environment and command-line flags (flags win).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Options every command shares.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOptions {
+    /// Database URL: `sqlite://PATH` (embedded, default) or `postgres://USER:PASS@HOST:PORT/DB`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/chamado.db",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Directory for attachments and other files Chamado writes.
+    #[arg(long, env = "CHAMADO_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Maximum database connections in the pool.
+    #[arg(
+        long,
+        env = "CHAMADO_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub db_max_connections: u32,
+
+    /// Log format: `text` (default) or `json`. Log levels come from `RUST_LOG`.
+    #[arg(long, env = "CHAMADO_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+/// Options of `chamado serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeOptions {
+    /// Address to listen on.
+    #[arg(long, env = "CHAMADO_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Directory of the built site (WASM, JS, CSS), as written by cargo-leptos.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Load the demo data when the database is empty.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Seconds to let in-flight requests finish after SIGTERM or Ctrl-C.
+    #[arg(long, env = "CHAMADO_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
+    pub shutdown_grace_seconds: u64,
+}

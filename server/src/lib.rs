@@ -1,0 +1,10 @@
+//! The axum server around the Leptos app: configuration, wiring, REST API and operations.
+//! A library so that integration tests start the real application.
+
+pub mod cli;
+pub mod config;
+pub mod metrics;
+pub mod rest;
+pub mod startup;
+pub mod static_files;
+pub mod telemetry;

@@ -1,0 +1,105 @@
+//! RFC 9457 problem documents in the caller's language.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use app::domain::Language;
+use app::error::{AppError, Entity};
+use app::i18n::Locale;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// `application/problem+json` (RFC 9457) with Chamado's field errors.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+    #[serde(skip)]
+    retry_after: Option<u64>,
+}
+
+impl Problem {
+    pub fn from_error(error: &AppError, lang: Language) -> Self {
+        let locale = Locale::from(lang);
+        let errors = match error {
+            AppError::Validation { errors } => errors
+                .iter()
+                .map(|e| ProblemField {
+                    field: e.field.clone(),
+                    code: e.code.clone(),
+                    message: e.message(locale),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let retry_after = match error {
+            AppError::RateLimited {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            _ => None,
+        };
+        Problem {
+            kind: format!("https://chamado.dev/problems/{}", error.code()),
+            title: error.title(locale),
+            status: error.status_code(),
+            detail: None,
+            errors,
+            retry_after,
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = self.retry_after;
+        let mut response = (status, Json(self)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+/// The language of the caller, from `Accept-Language` (pt-BR when absent).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLanguage(pub Language);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestLanguage {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        Ok(RequestLanguage(Language::negotiate(header)))
+    }
+}
+
+/// The fallback of `/api/v1`: a 404 problem.
+pub async fn not_found(RequestLanguage(lang): RequestLanguage) -> Problem {
+    Problem::from_error(&AppError::not_found(Entity::Page), lang)
+}

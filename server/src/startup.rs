@@ -1,0 +1,186 @@
+//! Building and running the application: database, state, router, listener, graceful shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use chrono::Utc;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use app::server::db::PoolSettings;
+use app::server::services::defaults;
+use app::server::state::RuntimeSettings;
+use app::server::{AppState, Db};
+use app::{shell, App};
+
+use crate::config::{GlobalOptions, ServeOptions};
+use crate::{metrics, rest, static_files};
+
+/// Opens the database named by the options, applies migrations and the default data.
+/// Errors are one line a person can act on.
+pub async fn open_database(global: &GlobalOptions) -> anyhow::Result<Db> {
+    let settings = PoolSettings {
+        max_connections: global.db_max_connections.max(1),
+        ..PoolSettings::default()
+    };
+    let db = Db::connect(&global.database_url, settings).await?;
+    db.migrate()
+        .await
+        .context("cannot apply the database migrations")?;
+    defaults::ensure(&db, Utc::now()).await.map_err(|e| {
+        anyhow::anyhow!("cannot write the default departments and ticket types: {e}")
+    })?;
+    Ok(db)
+}
+
+/// Leptos options built in code, so the binary needs no `LEPTOS_*` variable: the hashed asset
+/// names are used when cargo-leptos left `hash.txt` beside the executable.
+pub fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
+    let hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|p| p.is_file());
+    LeptosOptions::builder()
+        .output_name("chamado")
+        .site_root(site_root.to_string_lossy().as_ref())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(Env::PROD)
+        .hash_files(hash_files)
+        .build()
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    let options = state.leptos_options.clone();
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let provide_state = move || provide_context(context_state.clone());
+    let pkg = static_files::pkg_router(
+        Path::new(options.site_root.as_ref()),
+        &options.site_pkg_dir,
+        options.hash_files,
+    );
+
+    Router::new()
+        .leptos_routes_with_context(&state, routes, provide_state.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .merge(rest::ops_router())
+        .route("/metrics", axum::routing::get(metrics::render))
+        .nest("/api/v1", rest::v1_router())
+        .nest_service("/pkg", pkg)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_state, shell))
+        .layer(CompressionLayer::new())
+        .layer(metrics::layer())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    grace: Duration,
+}
+
+impl Application {
+    pub async fn build(
+        serve: &ServeOptions,
+        global: &GlobalOptions,
+        db: Db,
+    ) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(serve.addr)
+            .await
+            .with_context(|| format!("cannot listen on {} (CHAMADO_ADDR)", serve.addr))?;
+        let addr = listener.local_addr()?;
+        let state = AppState {
+            leptos_options: leptos_options(&serve.site_root, addr),
+            db,
+            settings: Arc::new(RuntimeSettings {
+                data_dir: global.data_dir.clone(),
+            }),
+        };
+        Ok(Application {
+            router: router(state.clone()),
+            listener,
+            state,
+            grace: Duration::from_secs(serve.shutdown_grace_seconds),
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish for the grace
+    /// period, closes the database pool and returns.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let signal = async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = stopping_tx.send(true);
+        };
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(self.listener, service).with_graceful_shutdown(signal);
+        let grace = self.grace;
+        let forced = async move {
+            let _ = stopping_rx.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            result = server => result.context("the HTTP server failed")?,
+            () = forced => tracing::warn!(?grace, "grace period over: closing remaining connections"),
+        }
+        self.state.db.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,10 @@
+//! One integration binary. Every test gets a fresh database: a SQLite file in a temporary
+//! directory, or a new PostgreSQL database when `TEST_DATABASE_URL` names a server.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod cli;
+mod demo;
+mod helpers;
+mod ops;
+mod pages;
