@@ -1,5 +1,5 @@
 //! Generates the `i18n` module from `locales/*.json` (leptos_i18n).
-use leptos_i18n_build::{Config, TranslationsInfos};
+use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::path::PathBuf;
 
 fn main() {
@@ -10,6 +10,8 @@ fn main() {
     };
     let config = Config::new("pt-BR")
         .and_then(|c| c.add_locale("en"))
+        // Lets `t_string!`/`td_string!` interpolate (titles, attributes, API messages).
+        .map(|c| c.parse_options(ParseOptions::new().interpolate_display(true)))
         .unwrap_or_else(|e| panic!("invalid i18n configuration: {e}"));
     let infos =
         TranslationsInfos::parse(config).unwrap_or_else(|e| panic!("cannot parse locales: {e}"));

@@ -163,8 +163,13 @@ async fn report_demo(db: &Db) -> anyhow::Result<()> {
         }
     }
     println!("demo sign-ins (password {:?}):", demo::DEMO_PASSWORD);
-    for (email, _, role, org, _, _) in demo::DEMO_USERS {
-        println!("  {email:<26} {role:<10} {}", org.unwrap_or("—"));
+    for user in demo::DEMO_USERS {
+        println!(
+            "  {:<26} {:<10} {}",
+            user.email,
+            user.role.as_str(),
+            user.organization.unwrap_or("—")
+        );
     }
     Ok(())
 }

@@ -20,7 +20,10 @@ pub fn LanguageSwitch() -> impl IntoView {
             lang=move || Language::from(next()).code()
             on:click=move |_| i18n.set_locale(next())
         >
-            <span aria-hidden="true" class="language-switch__icon">"🌐"</span>
+            <svg class="language-switch__icon" aria-hidden="true" viewBox="0 0 24 24" width="18" height="18">
+                <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.8" />
+                <path d="M3 12h18M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9c-2.5-2.6-3.8-5.6-3.8-9S9.5 5.6 12 3z" fill="none" stroke="currentColor" stroke-width="1.8" />
+            </svg>
             <span>{t!(i18n, language.other)}</span>
         </button>
     }

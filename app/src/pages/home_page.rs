@@ -65,7 +65,15 @@ fn CategoryCard(category: CategorySummary) -> impl IntoView {
     view! {
         <li class="category-card" data-category=slug>
             <span class="category-card__name">{name}</span>
-            <span class="category-card__count">{t!(i18n, home.articles_count, count = move || count)}</span>
+            <span class="category-card__count">
+                {move || {
+                    if count == 1 {
+                        t_string!(i18n, home.article_count_single, count).to_string()
+                    } else {
+                        t_string!(i18n, home.article_count_many, count).to_string()
+                    }
+                }}
+            </span>
         </li>
     }
 }

@@ -18,80 +18,89 @@ static KB: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../demo/kb");
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "chamado-demo";
 
-/// `(e-mail, name, role, organization, may open tickets, departments)`.
-pub const DEMO_USERS: &[(&str, &str, Role, Option<&str>, bool, &[&str])] = &[
-    (
-        "admin@chamado.local",
-        "Admin Chamado",
-        Role::Admin,
-        None,
-        false,
-        &[],
-    ),
-    (
-        "lider@chamado.local",
-        "Lia Líder",
-        Role::Lead,
-        None,
-        false,
-        &[],
-    ),
-    (
-        "ana@chamado.local",
-        "Ana Souza",
-        Role::Agent,
-        None,
-        false,
-        &["Técnico"],
-    ),
-    (
-        "bruno@chamado.local",
-        "Bruno Lima",
-        Role::Agent,
-        None,
-        false,
-        &["Vendas", "Geral"],
-    ),
-    (
-        "carla@acme.com.br",
-        "Carla Mendes",
-        Role::OrgAdmin,
-        Some("Acme Ltda"),
-        true,
-        &[],
-    ),
-    (
-        "diego@acme.com.br",
-        "Diego Alves",
-        Role::Customer,
-        Some("Acme Ltda"),
-        true,
-        &[],
-    ),
-    (
-        "elisa@acme.com.br",
-        "Elisa Rocha",
-        Role::Customer,
-        Some("Acme Ltda"),
-        false,
-        &[],
-    ),
-    (
-        "fabio@paoquente.com.br",
-        "Fábio Nunes",
-        Role::OrgAdmin,
-        Some("Padaria Pão Quente"),
-        true,
-        &[],
-    ),
-    (
-        "gabi@testegratis.com.br",
-        "Gabi Teixeira",
-        Role::Customer,
-        Some("Teste Grátis"),
-        false,
-        &[],
-    ),
+/// A demo account (the README's sign-in table).
+pub struct DemoUser {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+    pub organization: Option<&'static str>,
+    pub may_open_tickets: bool,
+    pub departments: &'static [&'static str],
+}
+
+pub const DEMO_USERS: &[DemoUser] = &[
+    DemoUser {
+        email: "admin@chamado.local",
+        name: "Admin Chamado",
+        role: Role::Admin,
+        organization: None,
+        may_open_tickets: false,
+        departments: &[],
+    },
+    DemoUser {
+        email: "lider@chamado.local",
+        name: "Lia Líder",
+        role: Role::Lead,
+        organization: None,
+        may_open_tickets: false,
+        departments: &[],
+    },
+    DemoUser {
+        email: "ana@chamado.local",
+        name: "Ana Souza",
+        role: Role::Agent,
+        organization: None,
+        may_open_tickets: false,
+        departments: &["Técnico"],
+    },
+    DemoUser {
+        email: "bruno@chamado.local",
+        name: "Bruno Lima",
+        role: Role::Agent,
+        organization: None,
+        may_open_tickets: false,
+        departments: &["Vendas", "Geral"],
+    },
+    DemoUser {
+        email: "carla@acme.com.br",
+        name: "Carla Mendes",
+        role: Role::OrgAdmin,
+        organization: Some("Acme Ltda"),
+        may_open_tickets: true,
+        departments: &[],
+    },
+    DemoUser {
+        email: "diego@acme.com.br",
+        name: "Diego Alves",
+        role: Role::Customer,
+        organization: Some("Acme Ltda"),
+        may_open_tickets: true,
+        departments: &[],
+    },
+    DemoUser {
+        email: "elisa@acme.com.br",
+        name: "Elisa Rocha",
+        role: Role::Customer,
+        organization: Some("Acme Ltda"),
+        may_open_tickets: false,
+        departments: &[],
+    },
+    DemoUser {
+        email: "fabio@paoquente.com.br",
+        name: "Fábio Nunes",
+        role: Role::OrgAdmin,
+        organization: Some("Padaria Pão Quente"),
+        may_open_tickets: true,
+        departments: &[],
+    },
+    DemoUser {
+        email: "gabi@testegratis.com.br",
+        name: "Gabi Teixeira",
+        role: Role::Customer,
+        organization: Some("Teste Grátis"),
+        may_open_tickets: false,
+        departments: &[],
+    },
 ];
 
 /// `(name, plan, members see each other's tickets)`.
@@ -312,29 +321,29 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
     };
 
     let mut user_ids = Vec::new();
-    for (email, name, role, org, may_open, depts) in DEMO_USERS {
-        let organization_id = org.and_then(org_id);
-        let language = if email.starts_with("diego") {
+    for demo_user in DEMO_USERS {
+        let organization_id = demo_user.organization.and_then(org_id);
+        let language = if demo_user.email.starts_with("diego") {
             Language::En
         } else {
             Language::PtBr
         };
         let new = users::NewUser {
-            email,
-            name,
-            role: *role,
+            email: demo_user.email,
+            name: demo_user.name,
+            role: demo_user.role,
             organization_id,
-            can_open_tickets: *may_open,
+            can_open_tickets: demo_user.may_open_tickets,
             language,
             password_hash: Some(&password_hash),
         };
         let id = users::insert(tx.conn(), &new, now).await?;
-        for dept in *depts {
+        for dept in demo_user.departments {
             if let Some(dept_id) = department_id(dept) {
                 departments::add_member(tx.conn(), dept_id, id).await?;
             }
         }
-        user_ids.push((*email, id, organization_id));
+        user_ids.push((demo_user.email, id, organization_id));
     }
 
     let type_ids = ticket_types::list_keys(tx.conn()).await?;
@@ -576,6 +585,14 @@ mod tests {
                 .count(),
             12
         );
+    }
+
+    #[test]
+    fn demo_accounts_match_the_readme_table() {
+        assert_eq!(DEMO_USERS.len(), 9);
+        assert!(DEMO_USERS
+            .iter()
+            .any(|u| u.email == "elisa@acme.com.br" && !u.may_open_tickets));
     }
 
     #[test]

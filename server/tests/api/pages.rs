@@ -11,7 +11,7 @@ async fn home_page_is_server_rendered_in_portuguese_by_default() {
     assert!(html.contains("Central de ajuda"));
     // Categories come from the help-center data, with counts.
     assert!(html.contains("Conta e acesso"), "category missing");
-    assert!(html.contains("artigos"));
+    assert!(html.contains("8 artigos"), "plural count");
 }
 
 #[tokio::test]
@@ -26,6 +26,8 @@ async fn home_page_follows_accept_language_before_sign_in() {
     assert!(html.contains("lang=\"en\""));
     assert!(html.contains("How can we help?"));
     assert!(html.contains("Account and access"));
+    assert!(html.contains("4 articles"), "plural count");
+    assert!(html.contains("1 article<"), "singular count");
     // Only English articles are listed in English.
     assert!(!html.contains("Como podemos ajudar?"));
 }
