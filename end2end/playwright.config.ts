@@ -25,7 +25,8 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [["list"]],
-  use: { baseURL, launchOptions: chromium, trace: "off" },
+  // A Brazilian browser by default; tests that need another language say so.
+  use: { baseURL, launchOptions: chromium, trace: "off", locale: "pt-BR" },
   projects: [
     // Server-rendered HTML with JavaScript off: what search engines and slow phones see first.
     { name: "ssr", testMatch: /.*\.ssr\.spec\.ts/, use: { javaScriptEnabled: false } },

@@ -24,3 +24,13 @@ test("the first Tab reaches the skip link, which moves focus to the content", as
   const skip = page.getByRole("link", { name: "Pular para o conteúdo" });
   await expect(skip).toBeFocused();
 });
+
+test.describe("with an English browser", () => {
+  test.use({ locale: "en-US" });
+
+  test("the server answers in English before sign-in", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("How can we help?");
+  });
+});
