@@ -1,6 +1,10 @@
 //! Server functions: the UI's road to the service layer. Each one authenticates, parses, calls a
 //! service and maps the result; the rules live in `server::services`.
 
+mod auth;
 mod help_center;
+mod organization;
 
+pub use auth::*;
 pub use help_center::*;
+pub use organization::*;

@@ -1,11 +1,17 @@
 //! Reusable UI pieces.
 
 mod footer;
+mod form;
 mod header;
+mod labels;
 mod language_switch;
 mod page_title;
+mod require_user;
 
 pub use footer::Footer;
+pub use form::{FieldMessage, FormError};
 pub use header::Header;
+pub use labels::{category_label, role_label};
 pub use language_switch::LanguageSwitch;
 pub use page_title::PageTitle;
+pub use require_user::RequireUser;

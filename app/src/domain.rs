@@ -12,13 +12,15 @@ mod user;
 
 pub use article::{ArticleSummary, CategorySummary, HelpCenterHome};
 pub use language::Language;
-pub use nav::{nav_items, NavItem, NavTarget};
+pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use priority::Priority;
 pub use role::{Plan, Role};
 pub use status::TicketStatus;
 pub use ticket::TicketNumber;
 pub use user::{
-    validate_name, validate_password, EmailAddress, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
+    may_open_tickets, validate_name, validate_password, ApiTokenSummary, CurrentUser,
+    DepartmentRef, EmailAddress, Member, NewApiToken, OrganizationRef, PASSWORD_MAX_CHARS,
+    PASSWORD_MIN_CHARS,
 };
 
 /// The error of parsing one of the enumerations above from its wire name.
@@ -35,6 +37,7 @@ macro_rules! wire_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {

@@ -51,6 +51,13 @@ pub enum AppError {
     Conflict { code: String },
     #[error("rate limited")]
     RateLimited { retry_after_seconds: u64 },
+    /// The request could not be read (broken JSON, wrong shape, bad parameter).
+    #[error("malformed request: {code}")]
+    Malformed { code: String },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("payload too large")]
+    PayloadTooLarge,
     #[error("internal error")]
     Internal,
     #[error("transport error: {message}")]
@@ -77,6 +84,9 @@ impl AppError {
             AppError::Validation { .. } => 422,
             AppError::Conflict { .. } => 409,
             AppError::RateLimited { .. } => 429,
+            AppError::Malformed { .. } => 400,
+            AppError::UnsupportedMediaType => 415,
+            AppError::PayloadTooLarge => 413,
             AppError::Internal => 500,
             AppError::Transport { .. } => 503,
         }
@@ -91,6 +101,9 @@ impl AppError {
             AppError::Validation { .. } => "validation",
             AppError::Conflict { .. } => "conflict",
             AppError::RateLimited { .. } => "rate_limited",
+            AppError::Malformed { .. } => "malformed",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::PayloadTooLarge => "payload_too_large",
             AppError::Internal => "internal",
             AppError::Transport { .. } => "transport",
         }
@@ -101,8 +114,17 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport {
-            message: value.to_string(),
+        match value {
+            // The request could not be read: the caller's fault, a 400.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::Malformed {
+                code: "invalid_arguments".to_owned(),
+            },
+            // The network or the server did not answer as expected (seen in the browser).
+            other => AppError::Transport {
+                message: other.to_string(),
+            },
         }
     }
 }

@@ -41,8 +41,14 @@ impl AppError {
             AppError::Forbidden => td_string!(locale, errors.forbidden),
             AppError::NotFound { .. } => td_string!(locale, errors.not_found),
             AppError::Validation { .. } => td_string!(locale, errors.validation),
+            AppError::Conflict { code } if code == "link_expired" => {
+                td_string!(locale, errors.link_expired)
+            }
             AppError::Conflict { .. } => td_string!(locale, errors.conflict),
             AppError::RateLimited { .. } => td_string!(locale, errors.rate_limited),
+            AppError::Malformed { .. } => td_string!(locale, errors.malformed),
+            AppError::UnsupportedMediaType => td_string!(locale, errors.unsupported_media_type),
+            AppError::PayloadTooLarge => td_string!(locale, errors.payload_too_large),
             AppError::Internal => td_string!(locale, errors.internal),
             AppError::Transport { .. } => td_string!(locale, errors.transport),
         }
@@ -61,8 +67,16 @@ impl FieldError {
             "taken" => td_string!(locale, field_error.taken),
             "not_found" => td_string!(locale, field_error.not_found),
             "not_allowed_for_role" => td_string!(locale, field_error.not_allowed_for_role),
+            "mismatch" => td_string!(locale, field_error.mismatch),
+            "wrong_password" => td_string!(locale, field_error.wrong_password),
+            "cannot_change_self" => td_string!(locale, field_error.cannot_change_self),
             _ => td_string!(locale, field_error.invalid),
         }
         .to_string()
     }
+}
+
+/// The detail of a refused cross-origin write.
+pub fn cross_origin_refused(locale: Locale) -> String {
+    td_string!(locale, errors.cross_origin).to_string()
 }

@@ -2,15 +2,26 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
-use crate::pages::{HomePage, NotFoundPage};
+use crate::pages::{
+    ForgotPasswordPage, HomePage, MembersPage, NotFoundPage, PreferencesPage, SetPasswordPage,
+    SignInPage,
+};
 
+/// Pages render with `SsrMode::Async`: the server waits for their data, so the HTML is complete
+/// for search engines and for browsers without JavaScript.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <NotFoundPage /> }>
-            <Route path=path!("/") view=HomePage />
+            <Route path=path!("/") ssr=SsrMode::Async view=HomePage />
+            <Route path=path!("/entrar") ssr=SsrMode::Async view=SignInPage />
+            <Route path=path!("/esqueci-senha") ssr=SsrMode::Async view=ForgotPasswordPage />
+            <Route path=path!("/convite/:token") ssr=SsrMode::Async view=|| view! { <SetPasswordPage purpose="invitation" /> } />
+            <Route path=path!("/redefinir-senha/:token") ssr=SsrMode::Async view=|| view! { <SetPasswordPage purpose="password_reset" /> } />
+            <Route path=path!("/preferencias") ssr=SsrMode::Async view=PreferencesPage />
+            <Route path=path!("/organizacao") ssr=SsrMode::Async view=MembersPage />
         </Routes>
     }
 }

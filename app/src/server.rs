@@ -1,10 +1,13 @@
 //! Server-only code (feature `ssr`): database access, services, demo data.
 
+pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod kb;
 pub mod password;
+pub mod secrets;
 pub mod services;
+pub mod session;
 pub mod state;
 
 pub use db::Db;

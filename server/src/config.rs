@@ -57,6 +57,15 @@ pub struct ServeOptions {
     #[arg(long)]
     pub demo: bool,
 
+    /// The address people use to reach Chamado (for links); default `http://<addr>`. An
+    /// `https://` address also marks the session cookie `Secure`.
+    #[arg(long, env = "CHAMADO_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Trust `X-Forwarded-For` for the client address (only behind a reverse proxy that sets it).
+    #[arg(long, env = "CHAMADO_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
     /// Seconds to let in-flight requests finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "CHAMADO_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
     pub shutdown_grace_seconds: u64,

@@ -5,6 +5,8 @@ pub mod cli;
 pub mod config;
 pub mod metrics;
 pub mod rest;
+pub mod security;
+pub mod server_fn_status;
 pub mod startup;
 pub mod static_files;
 pub mod telemetry;

@@ -1,15 +1,21 @@
 //! The public REST API v1 (shared/API.md) and the operations endpoints. Handlers are thin: they
 //! extract, call `app::server::services`, and map the result or the error.
 
+mod auth;
+mod json;
+mod me;
 mod ops;
+mod organization;
 mod problem;
+mod session;
 
-use axum::routing::get;
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
 use utoipa::OpenApi;
 
 use app::server::AppState;
 
+pub use auth::Caller;
 pub use ops::{healthz, readyz};
 pub use problem::{Problem, RequestLanguage};
 
@@ -18,10 +24,35 @@ pub use problem::{Problem, RequestLanguage};
     info(
         title = "Chamado API",
         version = "1",
-        description = "Chamado's public REST API (v1)."
+        description = "Chamado's public REST API (v1). Errors are RFC 9457 problem documents in the caller's language."
     ),
-    paths(ops::healthz, ops::readyz, openapi_json),
-    components(schemas(problem::Problem, problem::ProblemField, ops::Readiness))
+    paths(
+        ops::healthz,
+        ops::readyz,
+        openapi_json,
+        session::create,
+        session::delete,
+        me::get,
+        me::patch,
+        me::create_token,
+        me::list_tokens,
+        me::delete_token,
+        organization::list,
+        organization::invite,
+        organization::patch,
+    ),
+    components(schemas(
+        problem::Problem,
+        problem::ProblemField,
+        ops::Readiness,
+        session::SessionRequest,
+        session::UserEnvelope,
+        me::MeUpdateRequest,
+        me::PasswordChangeRequest,
+        me::TokenRequest,
+        organization::InviteRequest,
+        organization::MemberPatch,
+    ))
 )]
 pub struct ApiDoc;
 
@@ -34,7 +65,18 @@ pub async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
 
 /// Routes under `/api/v1`. Unknown paths answer a problem document, never the HTML app.
 pub fn v1_router() -> Router<AppState> {
-    Router::new().fallback(problem::not_found)
+    Router::new()
+        .route("/session", post(session::create).delete(session::delete))
+        .route("/me", get(me::get).patch(me::patch))
+        .route("/me/tokens", get(me::list_tokens).post(me::create_token))
+        .route("/me/tokens/{id}", delete(me::delete_token))
+        .route(
+            "/organization/members",
+            get(organization::list).post(organization::invite),
+        )
+        .route("/organization/members/{id}", patch(organization::patch))
+        .fallback(problem::not_found)
+        .method_not_allowed_fallback(problem::method_not_allowed)
 }
 
 /// Operations routes: health, readiness, OpenAPI.

@@ -15,15 +15,18 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 use app::server::db::PoolSettings;
 use app::server::services::defaults;
+use app::server::session::{AnySessionStore, COOKIE_NAME};
 use app::server::state::RuntimeSettings;
 use app::server::{AppState, Db};
 use app::{shell, App};
 
 use crate::config::{GlobalOptions, ServeOptions};
-use crate::{metrics, rest, static_files};
+use crate::{metrics, rest, security, server_fn_status, static_files};
 
 /// Opens the database named by the options, applies migrations and the default data.
 /// Errors are one line a person can act on.
@@ -39,6 +42,10 @@ pub async fn open_database(global: &GlobalOptions) -> anyhow::Result<Db> {
     defaults::ensure(&db, Utc::now()).await.map_err(|e| {
         anyhow::anyhow!("cannot write the default departments and ticket types: {e}")
     })?;
+    AnySessionStore::new(&db)
+        .migrate()
+        .await
+        .context("cannot create the session table")?;
     Ok(db)
 }
 
@@ -61,6 +68,16 @@ pub fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
 
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
+    let secure_cookies = state.settings.public_url.starts_with("https://");
+    let sessions = SessionManagerLayer::new(AnySessionStore::new(&state.db))
+        .with_name(COOKIE_NAME)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure_cookies)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::days(14),
+        ));
     let options = state.leptos_options.clone();
     let routes = generate_route_list(App);
     let context_state = state.clone();
@@ -84,6 +101,12 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(provide_state, shell))
+        .layer(axum::middleware::from_fn(
+            server_fn_status::map_server_fn_errors,
+        ))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(security::csrf_guard))
+        .layer(axum::middleware::from_fn(security::security_headers))
         .layer(CompressionLayer::new())
         .layer(metrics::layer())
         .layer(TraceLayer::new_for_http())
@@ -107,13 +130,22 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {} (CHAMADO_ADDR)", serve.addr))?;
         let addr = listener.local_addr()?;
+        let public_url = serve
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_owned();
         let state = AppState {
             leptos_options: leptos_options(&serve.site_root, addr),
             db,
             settings: Arc::new(RuntimeSettings {
                 data_dir: global.data_dir.clone(),
+                public_url,
+                trust_proxy: serve.trust_proxy,
             }),
         };
+        spawn_housekeeping(&state);
         Ok(Application {
             router: router(state.clone()),
             listener,
@@ -155,6 +187,33 @@ impl Application {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// Background clean-up: expired sessions and old sign-in failures, hourly.
+fn spawn_housekeeping(state: &AppState) {
+    use tower_sessions::session_store::ExpiredDeletion;
+    let store = AnySessionStore::new(&state.db);
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!(%error, "cannot delete expired sessions");
+            }
+            let before = Utc::now() - app::server::services::auth::THROTTLE_WINDOW;
+            match db.acquire().await {
+                Ok(mut c) => {
+                    if let Err(error) =
+                        app::server::db::tokens::prune_login_failures(c.conn(), before).await
+                    {
+                        tracing::warn!(%error, "cannot prune sign-in failures");
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "housekeeping cannot reach the database"),
+            }
+        }
+    });
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

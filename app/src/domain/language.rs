@@ -2,6 +2,7 @@
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Language {
     #[default]
     #[serde(rename = "pt-BR")]

@@ -8,9 +8,17 @@ pub enum NavTarget {
     NewTicket,
     Dashboard,
     Admin,
+    /// An organization admin's members page.
+    Organization,
 }
 
 impl NavTarget {
+    /// Whether this build has the page yet (the ticket and admin pages arrive with their
+    /// issues); navigation shows only pages that exist.
+    pub fn available(self) -> bool {
+        matches!(self, NavTarget::HelpCenter | NavTarget::Organization)
+    }
+
     pub fn path(self) -> &'static str {
         match self {
             NavTarget::HelpCenter => "/",
@@ -18,6 +26,7 @@ impl NavTarget {
             NavTarget::NewTicket => "/chamados/novo",
             NavTarget::Dashboard => "/painel",
             NavTarget::Admin => "/admin",
+            NavTarget::Organization => "/organizacao",
         }
     }
 }
@@ -33,10 +42,12 @@ pub fn nav_items(role: Option<Role>, may_open_tickets: bool) -> Vec<NavItem> {
     use NavTarget::*;
     let targets: &[NavTarget] = match role {
         None => &[HelpCenter],
-        Some(Role::Customer | Role::OrgAdmin) if may_open_tickets => {
-            &[HelpCenter, MyTickets, NewTicket]
+        Some(Role::OrgAdmin) if may_open_tickets => {
+            &[HelpCenter, MyTickets, NewTicket, Organization]
         }
-        Some(Role::Customer | Role::OrgAdmin) => &[HelpCenter, MyTickets],
+        Some(Role::OrgAdmin) => &[HelpCenter, MyTickets, Organization],
+        Some(Role::Customer) if may_open_tickets => &[HelpCenter, MyTickets, NewTicket],
+        Some(Role::Customer) => &[HelpCenter, MyTickets],
         Some(Role::Agent | Role::Lead) => &[Dashboard, HelpCenter],
         Some(Role::Admin) => &[Dashboard, HelpCenter, Admin],
     };
@@ -66,10 +77,59 @@ mod tests {
     }
 
     #[test]
+    fn only_organization_admins_manage_members() {
+        for role in Role::ALL {
+            let has = targets(Some(*role), true).contains(&NavTarget::Organization);
+            assert_eq!(has, *role == Role::OrgAdmin, "{role}");
+        }
+    }
+
+    #[test]
     fn only_admins_see_administration() {
         for role in Role::ALL {
             let has_admin = targets(Some(*role), true).contains(&NavTarget::Admin);
             assert_eq!(has_admin, *role == Role::Admin, "{role}");
         }
+    }
+}
+
+/// Where to go after signing in: a local path the person asked for, or the start page.
+/// Anything that could leave the site (`//evil`, `https://…`, `/\evil`) is ignored.
+pub fn safe_next_path(next: Option<&str>) -> String {
+    match next.map(str::trim) {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.chars().any(|c| c.is_control()) =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod next_tests {
+    use super::safe_next_path;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next_path(Some("/preferencias")), "/preferencias");
+        assert_eq!(
+            safe_next_path(Some("/chamados?status=open")),
+            "/chamados?status=open"
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+            "/a\nb",
+        ] {
+            assert_eq!(safe_next_path(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next_path(None), "/");
     }
 }

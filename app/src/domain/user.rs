@@ -100,3 +100,115 @@ mod tests {
         assert_eq!(validate_password(&"x".repeat(129)), Err("too_long"));
     }
 }
+
+use chrono::{DateTime, Utc};
+
+use super::{Language, Plan, Role};
+
+/// The organization a customer belongs to, as shown to them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OrganizationRef {
+    pub id: i64,
+    pub name: String,
+    pub plan: Plan,
+    /// Members see each other's tickets.
+    pub shares_tickets: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DepartmentRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The signed-in person, as every layer sees them (API.md `GET /api/v1/me`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CurrentUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub language: Language,
+    pub organization: Option<OrganizationRef>,
+    /// The effective right to open tickets: the plan allows it and, for a customer, their
+    /// organization admin granted it.
+    pub can_open_tickets: bool,
+    pub departments: Vec<DepartmentRef>,
+}
+
+/// Whether a person may open tickets, from their role, their own grant and their plan
+/// (seeds 000 and 003). Staff do not open tickets as customers.
+pub fn may_open_tickets(role: Role, granted: bool, plan: Option<Plan>) -> bool {
+    let plan_allows = plan.is_some_and(Plan::allows_tickets_by_default);
+    match role {
+        Role::OrgAdmin => plan_allows,
+        Role::Customer => plan_allows && granted,
+        Role::Agent | Role::Lead | Role::Admin => false,
+    }
+}
+
+/// A member of an organization, as their organization admin manages them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// The grant an organization admin gives (customers only; organization admins always may).
+    pub can_open_tickets: bool,
+    pub active: bool,
+    /// Invited but has not set a password yet.
+    pub pending_invitation: bool,
+}
+
+/// A personal API token as listed (the secret is shown only once, at creation).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApiTokenSummary {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A token just created: `token` is the secret, never stored in clear.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewApiToken {
+    pub id: i64,
+    pub name: String,
+    pub token: String,
+}
+
+#[cfg(test)]
+mod entitlement_tests {
+    use super::*;
+
+    #[test]
+    fn trial_organizations_never_open_tickets() {
+        assert!(!may_open_tickets(Role::OrgAdmin, true, Some(Plan::Trial)));
+        assert!(!may_open_tickets(Role::Customer, true, Some(Plan::Trial)));
+    }
+
+    #[test]
+    fn customers_need_the_grant_of_their_admin() {
+        assert!(may_open_tickets(Role::Customer, true, Some(Plan::Startup)));
+        assert!(!may_open_tickets(
+            Role::Customer,
+            false,
+            Some(Plan::Enterprise)
+        ));
+        assert!(may_open_tickets(Role::OrgAdmin, false, Some(Plan::Lite)));
+    }
+
+    #[test]
+    fn staff_do_not_open_tickets_as_customers() {
+        for role in [Role::Agent, Role::Lead, Role::Admin] {
+            assert!(!may_open_tickets(role, true, None));
+        }
+    }
+}

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::get_help_center_home;
-use crate::components::PageTitle;
+use crate::components::{category_label, PageTitle};
 use crate::domain::{CategorySummary, Language};
 use crate::i18n::*;
 
@@ -75,21 +75,5 @@ fn CategoryCard(category: CategorySummary) -> impl IntoView {
                 }}
             </span>
         </li>
-    }
-}
-
-/// The translated name of a help-center category slug (unknown slugs show as they are).
-pub fn category_label(i18n: leptos_i18n::I18nContext<Locale>, slug: &str) -> String {
-    match slug {
-        "primeiros-passos" => t_string!(i18n, category.primeiros_passos).to_string(),
-        "conta-e-acesso" => t_string!(i18n, category.conta_e_acesso).to_string(),
-        "faturamento" => t_string!(i18n, category.faturamento).to_string(),
-        "whatsapp" => t_string!(i18n, category.whatsapp).to_string(),
-        "bots" => t_string!(i18n, category.bots).to_string(),
-        "integracoes" => t_string!(i18n, category.integracoes).to_string(),
-        "api-e-webhooks" => t_string!(i18n, category.api_e_webhooks).to_string(),
-        "app-de-vendas" => t_string!(i18n, category.app_de_vendas).to_string(),
-        "suporte" => t_string!(i18n, category.suporte).to_string(),
-        other => other.to_owned(),
     }
 }

@@ -10,6 +10,7 @@ pub mod departments;
 pub mod organizations;
 pub mod ticket_types;
 pub mod tickets;
+pub mod tokens;
 pub mod users;
 
 use std::str::FromStr;
@@ -206,6 +207,16 @@ macro_rules! with_db {
 pub enum Conn<'a> {
     Sqlite(&'a mut sqlx::SqliteConnection),
     Postgres(&'a mut sqlx::PgConnection),
+}
+
+impl Conn<'_> {
+    /// A shorter borrow of the same connection, so one `Conn` serves several queries.
+    pub fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(c) => Conn::Sqlite(c),
+            Conn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
 }
 
 /// Runs `$body` with `$conn` bound to the concrete `&mut XConnection` behind a [`Conn`].

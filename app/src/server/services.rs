@@ -2,5 +2,7 @@
 //! command line all call these.
 
 pub mod accounts;
+pub mod auth;
 pub mod defaults;
 pub mod help_center;
+pub mod organization;

@@ -20,6 +20,10 @@ pub struct AppState {
 pub struct RuntimeSettings {
     /// Where attachments are stored.
     pub data_dir: std::path::PathBuf,
+    /// The address people reach Chamado at (links in messages and logs), without a trailing slash.
+    pub public_url: String,
+    /// Believe `X-Forwarded-For` (only behind a reverse proxy that sets it).
+    pub trust_proxy: bool,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

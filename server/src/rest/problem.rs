@@ -82,6 +82,16 @@ impl IntoResponse for Problem {
     }
 }
 
+/// The language negotiated from a request's `Accept-Language` (pt-BR when absent).
+pub fn language_of(headers: &axum::http::HeaderMap) -> Language {
+    Language::negotiate(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default(),
+    )
+}
+
 /// The language of the caller, from `Accept-Language` (pt-BR when absent).
 #[derive(Debug, Clone, Copy)]
 pub struct RequestLanguage(pub Language);
@@ -90,16 +100,23 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestLanguage {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        Ok(RequestLanguage(Language::negotiate(header)))
+        Ok(RequestLanguage(language_of(&parts.headers)))
     }
 }
 
 /// The fallback of `/api/v1`: a 404 problem.
 pub async fn not_found(RequestLanguage(lang): RequestLanguage) -> Problem {
     Problem::from_error(&AppError::not_found(Entity::Page), lang)
+}
+
+/// A known path with another method: 405 as a problem document.
+pub async fn method_not_allowed(RequestLanguage(lang): RequestLanguage) -> Response {
+    let mut problem = Problem::from_error(
+        &AppError::Malformed {
+            code: "method_not_allowed".to_owned(),
+        },
+        lang,
+    );
+    problem.status = 405;
+    problem.into_response()
 }

@@ -17,7 +17,7 @@ fn input(email: &str, role: Role, organization: Option<&str>, password: &str) ->
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn creating_a_user_normalises_the_email_and_hashes_the_password() {
     let test_db = fresh_database().await;
     let db = server::startup::open_database(&global_options(&test_db))
@@ -44,7 +44,7 @@ async fn creating_a_user_normalises_the_email_and_hashes_the_password() {
     assert_eq!(row.role, "agent");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_input_is_refused_field_by_field_and_writes_nothing() {
     let test_db = fresh_database().await;
     let db = server::startup::open_database(&global_options(&test_db))
@@ -70,7 +70,7 @@ async fn invalid_input_is_refused_field_by_field_and_writes_nothing() {
     assert_eq!(users::count(c.conn()).await.unwrap(), 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_email_can_only_be_used_once() {
     let test_db = fresh_database().await;
     let db = server::startup::open_database(&global_options(&test_db))
@@ -92,7 +92,7 @@ async fn an_email_can_only_be_used_once() {
     assert_eq!(again, Err(AppError::validation("email", "taken")));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customers_need_an_existing_organization() {
     let test_db = fresh_database().await;
     let db = server::startup::open_database(&global_options(&test_db))

@@ -12,7 +12,7 @@ fn chamado() -> Command {
     cmd
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unsupported_database_url_fails_fast_with_one_line() {
     let out = chamado()
         .args(["migrate"])
@@ -28,7 +28,7 @@ async fn an_unsupported_database_url_fails_fast_with_one_line() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_postgres_fails_fast_and_hides_the_password() {
     let started = Instant::now();
     let out = chamado()
@@ -56,7 +56,7 @@ async fn an_unreachable_postgres_fails_fast_and_hides_the_password() {
     assert!(!stderr.contains("segredo"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_create_reads_the_password_from_stdin() {
     let db = fresh_database().await;
     let mut child = chamado()
@@ -121,7 +121,7 @@ async fn user_create_reads_the_password_from_stdin() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("email: taken"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_exits_zero_on_sigterm() {
     let db = fresh_database().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -4,7 +4,7 @@ use chrono::Utc;
 
 use crate::helpers::{fresh_database, global_options};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_data_fills_an_empty_database_once() {
     // Arrange
     let test_db = fresh_database().await;
@@ -35,7 +35,7 @@ async fn demo_data_fills_an_empty_database_once() {
     assert_eq!(articles::count(c.conn()).await.unwrap(), 90);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_tickets_cover_every_status() {
     let test_db = fresh_database().await;
     let db = server::startup::open_database(&global_options(&test_db))
@@ -49,7 +49,7 @@ async fn demo_tickets_cover_every_status() {
     assert!(by_status.iter().all(|(_, n)| *n >= 5), "{by_status:?}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_accounts_have_the_documented_roles_and_rights() {
     let test_db = fresh_database().await;
     let db = server::startup::open_database(&global_options(&test_db))
@@ -80,7 +80,7 @@ async fn demo_accounts_have_the_documented_roles_and_rights() {
     assert_eq!((ana.role.as_str(), ana.organization_id), ("agent", None));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kb_import_is_idempotent_by_slug() {
     let test_db = fresh_database().await;
     let db = server::startup::open_database(&global_options(&test_db))

@@ -158,6 +158,8 @@ pub async fn spawn_app_with(options: SpawnOptions) -> TestApp {
         site_root: PathBuf::from(test_db.dir.path()).join("site"),
         demo: false,
         shutdown_grace_seconds: 2,
+        public_url: None,
+        trust_proxy: false,
     };
     let application = Application::build(&serve, &global, db.clone())
         .await
@@ -168,6 +170,7 @@ pub async fn spawn_app_with(options: SpawnOptions) -> TestApp {
         let _ = stopped.await;
     }));
     let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
@@ -179,4 +182,113 @@ pub async fn spawn_app_with(options: SpawnOptions) -> TestApp {
         stop: Some(stop),
         handle: Some(handle),
     }
+}
+
+/// A browser-like client: keeps cookies and sends this app's `Origin` on writes, as pages do.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+pub const PASSWORD: &str = app::server::demo::DEMO_PASSWORD;
+
+impl TestApp {
+    pub fn browser(&self) -> Browser {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: format!("http://{}", self.addr),
+        }
+    }
+
+    /// A browser signed in as a demo account (through the REST API).
+    pub async fn signed_in(&self, email: &str) -> Browser {
+        let browser = self.browser();
+        let response = browser.sign_in(email, PASSWORD).await;
+        assert_eq!(response.status(), 200, "sign-in of {email} failed");
+        browser
+    }
+
+    /// The id of a user by e-mail.
+    pub async fn user_id(&self, email: &str) -> i64 {
+        let mut c = self.db.acquire().await.unwrap();
+        app::server::db::users::find_by_email(c.conn(), email)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    }
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A JSON write with this site's Origin.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .header("origin", &self.base);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.send(
+            reqwest::Method::POST,
+            "/api/v1/session",
+            Some(serde_json::json!({"email": email, "password": password})),
+        )
+        .await
+    }
+
+    /// Calls a server function the way `<ActionForm>` does (form-encoded POST with Origin).
+    pub async fn server_fn(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/fn/{endpoint}")))
+            .header("origin", &self.base)
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+/// The `chamado_session` value set by a response, if it set one.
+pub fn set_session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("chamado_session="))
+        .map(str::to_owned)
+}
+
+/// The cookie pair (`chamado_session=…`) of a `Set-Cookie` header.
+pub fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().to_owned()
 }

@@ -3,8 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod auth;
 mod cli;
 mod demo;
 mod helpers;
+mod matrix;
+mod members;
 mod ops;
 mod pages;

@@ -1,6 +1,6 @@
 use crate::helpers::{backend, spawn_app};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_ok() {
     // Arrange
     let app = spawn_app().await;
@@ -11,7 +11,7 @@ async fn healthz_answers_ok() {
     assert_eq!(response.text().await.unwrap(), "ok");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_reports_the_backend_when_the_database_answers() {
     let app = spawn_app().await;
     let response = app.get("/readyz").await;
@@ -21,7 +21,7 @@ async fn readyz_reports_the_backend_when_the_database_answers() {
     assert_eq!(body["database"], backend().name());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_answers_503_when_the_database_is_gone() {
     let app = spawn_app().await;
     app.db.close().await;
@@ -31,7 +31,7 @@ async fn readyz_answers_503_when_the_database_is_gone() {
     assert_eq!(body["status"], "unavailable");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_requests_by_route_and_show_the_pool() {
     let app = spawn_app().await;
     assert_eq!(app.get("/healthz").await.status(), 200);
@@ -50,7 +50,7 @@ async fn metrics_count_requests_by_route_and_show_the_pool() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_document_describes_the_operations_routes() {
     let app = spawn_app().await;
     let response = app.get("/api/openapi.json").await;
@@ -62,7 +62,7 @@ async fn openapi_document_describes_the_operations_routes() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_api_paths_answer_a_translated_problem_document() {
     let app = spawn_app().await;
 
@@ -80,7 +80,7 @@ async fn unknown_api_paths_answer_a_translated_problem_document() {
     assert_eq!(body["title"], "Not found.");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_stops_gracefully_when_asked() {
     let app = spawn_app().await;
     assert_eq!(app.get("/healthz").await.status(), 200);

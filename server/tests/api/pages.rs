@@ -1,6 +1,6 @@
 use crate::helpers::{spawn_app, spawn_app_with, SpawnOptions};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_is_server_rendered_in_portuguese_by_default() {
     let app = spawn_app_with(SpawnOptions { demo: true }).await;
     let response = app.get("/").await;
@@ -14,7 +14,7 @@ async fn home_page_is_server_rendered_in_portuguese_by_default() {
     assert!(html.contains("8 artigos"), "plural count");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_follows_accept_language_before_sign_in() {
     let app = spawn_app_with(SpawnOptions { demo: true }).await;
     let html = app
@@ -32,7 +32,7 @@ async fn home_page_follows_accept_language_before_sign_in() {
     assert!(!html.contains("Como podemos ajudar?"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn language_cookie_wins_over_accept_language() {
     let app = spawn_app_with(SpawnOptions { demo: true }).await;
     let html = app
@@ -49,14 +49,14 @@ async fn language_cookie_wins_over_accept_language() {
     assert!(html.contains("Como podemos ajudar?"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_help_center_says_so() {
     let app = spawn_app().await;
     let html = app.get("/").await.text().await.unwrap();
     assert!(html.contains("Ainda não há artigos publicados neste idioma."));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_pages_answer_404_with_a_translated_page() {
     let app = spawn_app().await;
     let response = app.get("/nao/existe").await;
@@ -69,7 +69,7 @@ async fn unknown_pages_answer_404_with_a_translated_page() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_compressed_when_the_client_accepts_it() {
     let app = spawn_app_with(SpawnOptions { demo: true }).await;
     let response = app

@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::domain::Member;
+use crate::error::AppError;
+
+/// The members of the organization the signed-in organization admin manages.
+#[server(prefix = "/api/fn", endpoint = "organization/members", input = GetUrl)]
+pub async fn list_members() -> Result<Vec<Member>, AppError> {
+    let user = crate::server::auth::require_user().await?;
+    crate::server::services::organization::list_members(&crate::server::app_state()?.db, &user)
+        .await
+}
+
+/// Invites a person; the single-use link goes to the server log until e-mail is sent.
+#[server(prefix = "/api/fn", endpoint = "organization/members/invite")]
+pub async fn invite_member(
+    name: String,
+    email: String,
+    can_open_tickets: Option<String>,
+) -> Result<Member, AppError> {
+    let user = crate::server::auth::require_user().await?;
+    let state = crate::server::app_state()?;
+    let may_open = can_open_tickets.is_some();
+    let invitation = crate::server::services::organization::invite_member(
+        &state.db,
+        &user,
+        &email,
+        &name,
+        may_open,
+        chrono::Utc::now(),
+    )
+    .await?;
+    tracing::info!(target: "chamado::links", url = %format!("{}{}", state.settings.public_url, invitation.link_path),
+        "invitation link (send it to the person; e-mail is not configured)");
+    Ok(invitation.member)
+}
+
+/// Grants or withdraws a customer's right to open tickets.
+#[server(prefix = "/api/fn", endpoint = "organization/members/can-open-tickets")]
+pub async fn set_member_can_open_tickets(member_id: i64, value: bool) -> Result<Member, AppError> {
+    use crate::server::services::organization::{update_member, MemberChange};
+    let user = crate::server::auth::require_user().await?;
+    let db = crate::server::app_state()?.db;
+    let change = MemberChange {
+        can_open_tickets: Some(value),
+        active: None,
+    };
+    update_member(&db, &user, member_id, change, chrono::Utc::now()).await
+}
+
+/// Deactivates or reactivates a member.
+#[server(prefix = "/api/fn", endpoint = "organization/members/active")]
+pub async fn set_member_active(member_id: i64, active: bool) -> Result<Member, AppError> {
+    use crate::server::services::organization::{update_member, MemberChange};
+    let user = crate::server::auth::require_user().await?;
+    let db = crate::server::app_state()?.db;
+    let change = MemberChange {
+        can_open_tickets: None,
+        active: Some(active),
+    };
+    update_member(&db, &user, member_id, change, chrono::Utc::now()).await
+}

@@ -1,0 +1,47 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::*;
+
+/// The translated message of an error for a whole form (`role="alert"`).
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|e| {
+            let locale = i18n.get_locale();
+            let text = match &e {
+                AppError::Validation { errors } if !errors.is_empty() => errors
+                    .iter()
+                    .map(|f| f.message(locale))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other => other.title(locale),
+            };
+            view! { <p class="form-error" role="alert">{text}</p> }
+        })
+    }
+}
+
+/// Field-level messages for one field name, linked to its input with `aria-describedby`.
+#[component]
+pub fn FieldMessage(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    field: &'static str,
+    id: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let message = move || match error.get() {
+        Some(AppError::Validation { errors }) => {
+            let locale = i18n.get_locale();
+            let text: Vec<String> = errors
+                .iter()
+                .filter(|e| e.field == field)
+                .map(|e| e.message(locale))
+                .collect();
+            (!text.is_empty()).then(|| text.join(" "))
+        }
+        _ => None,
+    };
+    view! { <span class="field-message" id=id>{message}</span> }
+}

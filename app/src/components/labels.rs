@@ -1,0 +1,32 @@
+//! Translated names of domain values, shared by pages.
+
+use crate::domain::Role;
+use crate::i18n::*;
+
+/// The translated name of a role.
+pub fn role_label(i18n: leptos_i18n::I18nContext<Locale>, role: Role) -> String {
+    match role {
+        Role::Customer => t_string!(i18n, role.customer),
+        Role::OrgAdmin => t_string!(i18n, role.org_admin),
+        Role::Agent => t_string!(i18n, role.agent),
+        Role::Lead => t_string!(i18n, role.lead),
+        Role::Admin => t_string!(i18n, role.admin),
+    }
+    .to_string()
+}
+
+/// The translated name of a help-center category slug (unknown slugs show as they are).
+pub fn category_label(i18n: leptos_i18n::I18nContext<Locale>, slug: &str) -> String {
+    match slug {
+        "primeiros-passos" => t_string!(i18n, category.primeiros_passos).to_string(),
+        "conta-e-acesso" => t_string!(i18n, category.conta_e_acesso).to_string(),
+        "faturamento" => t_string!(i18n, category.faturamento).to_string(),
+        "whatsapp" => t_string!(i18n, category.whatsapp).to_string(),
+        "bots" => t_string!(i18n, category.bots).to_string(),
+        "integracoes" => t_string!(i18n, category.integracoes).to_string(),
+        "api-e-webhooks" => t_string!(i18n, category.api_e_webhooks).to_string(),
+        "app-de-vendas" => t_string!(i18n, category.app_de_vendas).to_string(),
+        "suporte" => t_string!(i18n, category.suporte).to_string(),
+        other => other.to_owned(),
+    }
+}

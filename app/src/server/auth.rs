@@ -1,0 +1,80 @@
+//! Who is calling, for server functions (the REST API has its own extractor in `server/`).
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::ConnectInfo;
+use axum::http::HeaderMap;
+use tower_sessions::Session;
+
+use crate::domain::CurrentUser;
+use crate::error::AppError;
+use crate::server::{app_state, session};
+
+/// The session of the current request.
+pub async fn request_session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|error| {
+        tracing::error!(%error, "no session layer on this request");
+        AppError::Internal
+    })
+}
+
+/// The signed-in user, if any.
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let state = app_state()?;
+    session::user(&request_session().await?, &state.db).await
+}
+
+/// The signed-in user, or `Unauthenticated`.
+pub async fn require_user() -> Result<CurrentUser, AppError> {
+    current_user().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The client's address: the first `X-Forwarded-For` hop when Chamado runs behind a proxy it
+/// trusts (`CHAMADO_TRUST_PROXY=true`), else the TCP peer.
+pub fn client_ip_from(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trust_proxy: bool,
+) -> Option<IpAddr> {
+    if trust_proxy {
+        let forwarded = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|ip| ip.trim().parse().ok());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    peer.map(|p| p.ip())
+}
+
+/// The client's address in a server function.
+pub async fn client_ip() -> Option<IpAddr> {
+    let trust = app_state().map(|s| s.settings.trust_proxy).unwrap_or(false);
+    let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()
+        .map(|c| c.0);
+    let headers = leptos_axum::extract::<HeaderMap>()
+        .await
+        .unwrap_or_default();
+    client_ip_from(&headers, peer, trust)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "203.0.113.7, 10.0.0.1".parse().unwrap());
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        assert_eq!(
+            client_ip_from(&headers, Some(peer), true),
+            "203.0.113.7".parse().ok()
+        );
+        assert_eq!(client_ip_from(&headers, Some(peer), false), Some(peer.ip()));
+    }
+}

@@ -1,0 +1,423 @@
+//! Signing in, the signed-in person, personal settings, API tokens and single-use links.
+
+use std::net::IpAddr;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::{
+    may_open_tickets, validate_name, validate_password, ApiTokenSummary, CurrentUser,
+    DepartmentRef, EmailAddress, Language, NewApiToken, OrganizationRef, Plan, Role,
+};
+use crate::error::{AppError, FieldError};
+use crate::server::db::{tokens, users, Conn};
+use crate::server::{password, secrets, Db};
+
+/// Sign-in failures allowed per account and per client address within [`THROTTLE_WINDOW`].
+pub const THROTTLE_LIMIT: i64 = 10;
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+pub const INVITATION_TTL: Duration = Duration::days(7);
+pub const PASSWORD_RESET_TTL: Duration = Duration::hours(24);
+
+pub const PURPOSE_INVITATION: &str = "invitation";
+pub const PURPOSE_PASSWORD_RESET: &str = "password_reset";
+
+/// Verified against when the account does not exist, so that unknown e-mails and wrong
+/// passwords cost the same time.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| password::hash_blocking("chamado: not a password").unwrap_or_default());
+
+pub struct Credentials<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub client_ip: Option<IpAddr>,
+}
+
+/// Checks e-mail and password. Wrong or unknown answers `Unauthenticated` alike; after
+/// [`THROTTLE_LIMIT`] failures in [`THROTTLE_WINDOW`] for the account or the address, `RateLimited`.
+pub async fn sign_in(
+    db: &Db,
+    credentials: Credentials<'_>,
+    now: DateTime<Utc>,
+) -> Result<CurrentUser, AppError> {
+    let email = credentials.email.trim().to_lowercase();
+    let mut keys = vec![format!("email:{email}")];
+    if let Some(ip) = credentials.client_ip {
+        keys.push(format!("ip:{ip}"));
+    }
+    let mut c = db.acquire().await?;
+    for key in &keys {
+        let (failures, oldest) =
+            tokens::login_failures_since(c.conn(), key, now - THROTTLE_WINDOW).await?;
+        if failures >= THROTTLE_LIMIT {
+            let retry = oldest
+                .map(|t| (t + THROTTLE_WINDOW - now).num_seconds())
+                .unwrap_or(60);
+            return Err(AppError::RateLimited {
+                retry_after_seconds: retry.clamp(1, THROTTLE_WINDOW.num_seconds()) as u64,
+            });
+        }
+    }
+    let stored = match EmailAddress::parse(&email) {
+        Ok(address) => users::find_credentials(c.conn(), address.as_str()).await?,
+        Err(_) => None,
+    };
+    let candidate = stored
+        .as_ref()
+        .filter(|s| s.active)
+        .and_then(|s| s.password_hash.clone().map(|h| (s.id, h)));
+    let password = credentials.password.to_owned();
+    let hash = candidate.as_ref().map(|(_, h)| h.clone());
+    let matches = tokio::task::spawn_blocking(move || {
+        let verified = password::verify_blocking(&password, hash.as_deref().unwrap_or(&DUMMY_HASH));
+        verified && hash.is_some()
+    })
+    .await
+    .map_err(|e| AppError::from(anyhow::Error::from(e)))?;
+    let user_id = match (matches, candidate) {
+        (true, Some((id, _))) => id,
+        _ => {
+            for key in &keys {
+                tokens::record_login_failure(c.conn(), key, now).await?;
+            }
+            return Err(AppError::Unauthenticated);
+        }
+    };
+    tokens::clear_login_failures(c.conn(), &keys[0]).await?;
+    current_user(c.conn(), user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// The active user with this id, with organization and departments.
+pub async fn current_user(mut c: Conn<'_>, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
+    let Some(profile) = users::find_profile(c.reborrow(), user_id).await? else {
+        return Ok(None);
+    };
+    if !profile.active {
+        return Ok(None);
+    }
+    let departments = users::departments_of(c.reborrow(), user_id)
+        .await?
+        .into_iter()
+        .map(|(id, name)| DepartmentRef { id, name })
+        .collect();
+    profile_to_user(profile, departments).map(Some)
+}
+
+fn profile_to_user(
+    p: users::ProfileRow,
+    departments: Vec<DepartmentRef>,
+) -> Result<CurrentUser, AppError> {
+    let role: Role = p
+        .role
+        .parse()
+        .map_err(|e| AppError::from(anyhow::anyhow!("bad role in users: {e}")))?;
+    let organization = match (p.organization_id, p.organization_name, p.organization_plan) {
+        (Some(id), Some(name), Some(plan)) => Some(OrganizationRef {
+            id,
+            name,
+            plan: plan
+                .parse::<Plan>()
+                .map_err(|e| AppError::from(anyhow::anyhow!("bad plan: {e}")))?,
+            shares_tickets: p.organization_shares_tickets.unwrap_or(false),
+        }),
+        _ => None,
+    };
+    Ok(CurrentUser {
+        id: p.id,
+        can_open_tickets: may_open_tickets(
+            role,
+            p.can_open_tickets,
+            organization.as_ref().map(|o| o.plan),
+        ),
+        name: p.name,
+        email: p.email,
+        role,
+        language: Language::from_tag(&p.language).unwrap_or_default(),
+        organization,
+        departments,
+    })
+}
+
+/// The user of a session that signed in at `signed_in_at`, unless the session was revoked
+/// since (password change, deactivation).
+pub async fn user_for_session(
+    db: &Db,
+    user_id: i64,
+    signed_in_at: DateTime<Utc>,
+) -> Result<Option<CurrentUser>, AppError> {
+    let mut c = db.acquire().await?;
+    let Some(profile) = users::find_profile(c.conn(), user_id).await? else {
+        return Ok(None);
+    };
+    // Sessions record their sign-in time in milliseconds; compare at that precision.
+    if profile
+        .sessions_valid_after
+        .is_some_and(|after| signed_in_at.timestamp_millis() < after.timestamp_millis())
+    {
+        return Ok(None);
+    }
+    current_user(c.conn(), user_id).await
+}
+
+/// The user behind an API token (`Authorization: Bearer …`).
+pub async fn user_for_token(
+    db: &Db,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentUser>, AppError> {
+    if !token.starts_with(API_TOKEN_PREFIX) || token.len() > 200 {
+        return Ok(None);
+    }
+    let mut c = db.acquire().await?;
+    match tokens::use_api_token(c.conn(), &secrets::hash(token), now).await? {
+        Some(user_id) => current_user(c.conn(), user_id).await,
+        None => Ok(None),
+    }
+}
+
+pub const API_TOKEN_PREFIX: &str = "chm_";
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// `PATCH /api/v1/me` and the preferences page.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct MeUpdate {
+    pub name: Option<String>,
+    pub language: Option<Language>,
+    pub password: Option<PasswordChange>,
+}
+
+/// Applies a change to one's own account. All fields are validated before anything is written.
+/// Returns the updated user and whether the password changed (other sessions then end).
+pub async fn update_me(
+    db: &Db,
+    user: &CurrentUser,
+    update: MeUpdate,
+    now: DateTime<Utc>,
+) -> Result<(CurrentUser, bool), AppError> {
+    let mut errors = Vec::new();
+    let name = match update.name.as_deref().map(validate_name) {
+        Some(Ok(n)) => Some(n),
+        Some(Err(code)) => {
+            errors.push(FieldError::new("name", code));
+            None
+        }
+        None => None,
+    };
+    let mut new_hash = None;
+    if let Some(change) = &update.password {
+        if let Err(code) = validate_password(&change.new) {
+            errors.push(FieldError::new("password.new", code));
+        }
+        let mut c = db.acquire().await?;
+        let stored = users::find_password_hash(c.conn(), user.id).await?;
+        let current = change.current.clone();
+        let ok = match stored {
+            Some(hash) => password::verify(current, hash).await?,
+            None => false,
+        };
+        if !ok {
+            errors.push(FieldError::new("password.current", "wrong_password"));
+        }
+        if errors.is_empty() {
+            new_hash = Some(password::hash(change.new.clone()).await?);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation { errors });
+    }
+    let mut tx = db.begin().await?;
+    if let Some(name) = &name {
+        users::set_name(tx.conn(), user.id, name, now).await?;
+    }
+    if let Some(language) = update.language {
+        users::set_language(tx.conn(), user.id, language, now).await?;
+    }
+    if let Some(hash) = &new_hash {
+        users::set_password(tx.conn(), user.id, hash, now).await?;
+    }
+    let updated = current_user(tx.conn(), user.id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    tx.commit().await?;
+    Ok((updated, new_hash.is_some()))
+}
+
+fn validate_token_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    match name.chars().count() {
+        0 => Err(AppError::validation("name", "required")),
+        n if n > 80 => Err(AppError::validation("name", "too_long")),
+        _ => Ok(name.to_owned()),
+    }
+}
+
+pub async fn create_api_token(
+    db: &Db,
+    user: &CurrentUser,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<NewApiToken, AppError> {
+    let name = validate_token_name(name)?;
+    let token = secrets::generate(API_TOKEN_PREFIX);
+    let mut c = db.acquire().await?;
+    let id =
+        tokens::insert_api_token(c.conn(), user.id, &name, &secrets::hash(&token), now).await?;
+    Ok(NewApiToken { id, name, token })
+}
+
+pub async fn list_api_tokens(
+    db: &Db,
+    user: &CurrentUser,
+) -> Result<Vec<ApiTokenSummary>, AppError> {
+    let mut c = db.acquire().await?;
+    Ok(tokens::list_api_tokens(c.conn(), user.id)
+        .await?
+        .into_iter()
+        .map(|t| ApiTokenSummary {
+            id: t.id,
+            name: t.name,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+        })
+        .collect())
+}
+
+/// Revokes one of one's own tokens; another person's token answers 404 like a missing one.
+pub async fn revoke_api_token(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut c = db.acquire().await?;
+    match tokens::revoke_api_token(c.conn(), user.id, id, now).await? {
+        0 => Err(AppError::not_found(crate::error::Entity::Page)),
+        _ => Ok(()),
+    }
+}
+
+/// A single-use link for a user: the secret goes into the URL, its hash into the database.
+pub(crate) async fn create_link(
+    c: Conn<'_>,
+    user_id: i64,
+    purpose: &str,
+    created_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let mut c = c;
+    tokens::expire_links(c.reborrow(), user_id, purpose, now).await?;
+    let secret = secrets::generate("");
+    let ttl = if purpose == PURPOSE_INVITATION {
+        INVITATION_TTL
+    } else {
+        PASSWORD_RESET_TTL
+    };
+    tokens::insert_link(
+        c,
+        user_id,
+        purpose,
+        &secrets::hash(&secret),
+        created_by,
+        now,
+        now + ttl,
+    )
+    .await?;
+    Ok(secret)
+}
+
+/// The path a link's secret is used at.
+pub fn link_path(purpose: &str, secret: &str) -> String {
+    match purpose {
+        PURPOSE_INVITATION => format!("/convite/{secret}"),
+        _ => format!("/redefinir-senha/{secret}"),
+    }
+}
+
+/// Starts a password reset. The answer never tells whether the account exists; the link is
+/// written to the server log (until e-mail is sent) and returned for the caller's log line.
+pub async fn request_password_reset(
+    db: &Db,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    let Ok(address) = EmailAddress::parse(email) else {
+        return Err(AppError::validation("email", "invalid_email"));
+    };
+    let mut tx = db.begin().await?;
+    let Some(creds) = users::find_credentials(tx.conn(), address.as_str()).await? else {
+        return Ok(None);
+    };
+    if !creds.active || creds.password_hash.is_none() {
+        return Ok(None);
+    }
+    let secret = create_link(tx.conn(), creds.id, PURPOSE_PASSWORD_RESET, None, now).await?;
+    tx.commit().await?;
+    Ok(Some(link_path(PURPOSE_PASSWORD_RESET, &secret)))
+}
+
+/// Whether a link can still be used (to show the form or an "expired" message).
+pub async fn link_is_live(
+    db: &Db,
+    purpose: &str,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let mut c = db.acquire().await?;
+    Ok(
+        tokens::find_live_link(c.conn(), purpose, &secrets::hash(secret), now)
+            .await?
+            .is_some(),
+    )
+}
+
+/// Sets a password through an invitation or reset link, once. Returns the signed-in user.
+pub async fn set_password_with_link(
+    db: &Db,
+    purpose: &str,
+    secret: &str,
+    new_password: &str,
+    now: DateTime<Utc>,
+) -> Result<CurrentUser, AppError> {
+    if let Err(code) = validate_password(new_password) {
+        return Err(AppError::validation("password", code));
+    }
+    let hash = password::hash(new_password.to_owned()).await?;
+    let mut tx = db.begin().await?;
+    let expired = || AppError::Conflict {
+        code: "link_expired".to_owned(),
+    };
+    let (link_id, user_id) =
+        tokens::find_live_link(tx.conn(), purpose, &secrets::hash(secret), now)
+            .await?
+            .ok_or_else(expired)?;
+    if tokens::consume_link(tx.conn(), link_id, now).await? != 1 {
+        return Err(expired());
+    }
+    users::set_password(tx.conn(), user_id, &hash, now).await?;
+    let user = current_user(tx.conn(), user_id)
+        .await?
+        .ok_or_else(expired)?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_paths_name_their_purpose() {
+        assert_eq!(link_path(PURPOSE_INVITATION, "abc"), "/convite/abc");
+        assert_eq!(
+            link_path(PURPOSE_PASSWORD_RESET, "abc"),
+            "/redefinir-senha/abc"
+        );
+    }
+}

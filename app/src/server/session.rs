@@ -1,0 +1,118 @@
+//! Server-side sessions (tower-sessions): the cookie holds only a random id; the record lives in
+//! the database of the backend in use. A session names the user and when they signed in, so
+//! that a password change or a deactivation ends older sessions at once.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+use tower_sessions::Session;
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+use crate::domain::CurrentUser;
+use crate::error::AppError;
+use crate::server::services::auth;
+use crate::server::Db;
+
+pub const COOKIE_NAME: &str = "chamado_session";
+const USER_KEY: &str = "user_id";
+const SIGNED_IN_AT_KEY: &str = "signed_in_at_ms";
+
+/// The session store of whichever database Chamado runs on.
+#[derive(Clone, Debug)]
+pub enum AnySessionStore {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl AnySessionStore {
+    pub fn new(db: &Db) -> Self {
+        match db {
+            Db::Sqlite(pool) => AnySessionStore::Sqlite(SqliteStore::new(pool.clone())),
+            Db::Postgres(pool) => AnySessionStore::Postgres(PostgresStore::new(pool.clone())),
+        }
+    }
+
+    /// Creates the store's table if needed (idempotent).
+    pub async fn migrate(&self) -> Result<(), sqlx::Error> {
+        match self {
+            AnySessionStore::Sqlite(s) => s.migrate().await,
+            AnySessionStore::Postgres(s) => s.migrate().await,
+        }
+    }
+}
+
+#[async_trait]
+impl SessionStore for AnySessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            AnySessionStore::Sqlite(s) => s.create(record).await,
+            AnySessionStore::Postgres(s) => s.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            AnySessionStore::Sqlite(s) => s.save(record).await,
+            AnySessionStore::Postgres(s) => s.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            AnySessionStore::Sqlite(s) => s.load(id).await,
+            AnySessionStore::Postgres(s) => s.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            AnySessionStore::Sqlite(s) => s.delete(id).await,
+            AnySessionStore::Postgres(s) => s.delete(id).await,
+        }
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for AnySessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        match self {
+            AnySessionStore::Sqlite(s) => s.delete_expired().await,
+            AnySessionStore::Postgres(s) => s.delete_expired().await,
+        }
+    }
+}
+
+fn internal(error: tower_sessions::session::Error) -> AppError {
+    tracing::error!(%error, "session store error");
+    AppError::Internal
+}
+
+/// Signs a user in on this session: a new session id (no fixation), then the user.
+pub async fn start(session: &Session, user_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(internal)?;
+    session.insert(USER_KEY, user_id).await.map_err(internal)?;
+    session
+        .insert(SIGNED_IN_AT_KEY, now.timestamp_millis())
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Signs out: the record is deleted from the store and the cookie cleared.
+pub async fn end(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(internal)
+}
+
+/// The signed-in user of this session, if it is still valid.
+pub async fn user(session: &Session, db: &Db) -> Result<Option<CurrentUser>, AppError> {
+    let user_id: Option<i64> = session.get(USER_KEY).await.map_err(internal)?;
+    let signed_in_at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(internal)?;
+    let (Some(user_id), Some(at)) = (user_id, signed_in_at) else {
+        return Ok(None);
+    };
+    let Some(signed_in_at) = DateTime::<Utc>::from_timestamp_millis(at) else {
+        return Ok(None);
+    };
+    auth::user_for_session(db, user_id, signed_in_at).await
+}

@@ -1,0 +1,94 @@
+//! An organization admin's members: `/api/v1/organization/members`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use app::domain::Member;
+use app::error::{AppError, Entity};
+use app::server::services::organization;
+use app::server::AppState;
+
+use super::auth::Caller;
+use super::json::ApiJson;
+use super::problem::Problem;
+
+/// The members of the caller's organization (organization admins only).
+#[utoipa::path(get, path = "/api/v1/organization/members", tag = "organization", responses(
+    (status = 200, description = "Members", body = Vec<Member>),
+    (status = 403, description = "Not an organization admin", body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Member>>, Problem> {
+    organization::list_members(&state.db, &caller.user)
+        .await
+        .map(Json)
+        .map_err(|e| caller.problem(&e))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InviteRequest {
+    pub email: String,
+    pub name: String,
+    #[serde(default)]
+    pub can_open_tickets: bool,
+}
+
+/// Invite a person as a customer; the single-use link goes to the server log until e-mail exists.
+#[utoipa::path(post, path = "/api/v1/organization/members", tag = "organization", request_body = InviteRequest, responses(
+    (status = 201, description = "Invited", body = Member),
+    (status = 422, description = "Invalid or taken e-mail", body = Problem)))]
+pub async fn invite(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<InviteRequest>,
+) -> Result<(StatusCode, Json<Member>), Problem> {
+    let invitation = organization::invite_member(
+        &state.db,
+        &caller.user,
+        &body.email,
+        &body.name,
+        body.can_open_tickets,
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| caller.problem(&e))?;
+    tracing::info!(target: "chamado::links", url = %format!("{}{}", state.settings.public_url, invitation.link_path),
+        "invitation link (send it to the person; e-mail is not configured)");
+    Ok((StatusCode::CREATED, Json(invitation.member)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MemberPatch {
+    pub can_open_tickets: Option<bool>,
+    pub active: Option<bool>,
+}
+
+/// Grant or withdraw the right to open tickets; deactivate or reactivate.
+#[utoipa::path(patch, path = "/api/v1/organization/members/{id}", tag = "organization", request_body = MemberPatch,
+    params(("id" = i64, Path, description = "User id")),
+    responses(
+        (status = 200, description = "Updated", body = Member),
+        (status = 404, description = "Not a member of the caller's organization", body = Problem)))]
+pub async fn patch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<MemberPatch>,
+) -> Result<Json<Member>, Problem> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| caller.problem(&AppError::not_found(Entity::User)))?;
+    let change = organization::MemberChange {
+        can_open_tickets: body.can_open_tickets,
+        active: body.active,
+    };
+    organization::update_member(&state.db, &caller.user, id, change, Utc::now())
+        .await
+        .map(Json)
+        .map_err(|e| caller.problem(&e))
+}

@@ -1,0 +1,168 @@
+//! Cross-site request defences and security headers, for every route.
+
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use app::domain::Language;
+use app::error::AppError;
+use app::server::session::COOKIE_NAME;
+
+use crate::rest::Problem;
+
+/// Why a write was refused, or `None` when it may go on.
+///
+/// Writes (anything but GET, HEAD, OPTIONS) that a browser could send with the session cookie
+/// must prove they come from Chamado's own pages: an `Origin` equal to the `Host`, or
+/// `Sec-Fetch-Site: same-origin`. A cross-origin `Origin` is refused even without a cookie
+/// (no sign-in CSRF). Bearer-token calls carry no ambient credential and are not checked.
+pub fn cross_origin_write(method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.len() > 7 && v[..7].eq_ignore_ascii_case("bearer "));
+    let has_session_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim_start().starts_with(&format!("{COOKIE_NAME}=")));
+    if bearer && !has_session_cookie {
+        return false;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let origin_host = origin
+            .split_once("://")
+            .map(|(_, rest)| rest.trim_end_matches('/'));
+        return match (origin_host, host) {
+            (Some(o), Some(h)) => !o.eq_ignore_ascii_case(h),
+            _ => true,
+        };
+    }
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(site) => !(site == "same-origin" || site == "none"),
+        // No browser evidence at all: fine for a cookie-less API client, refused with a cookie.
+        None => has_session_cookie,
+    }
+}
+
+pub async fn csrf_guard(request: Request, next: Next) -> Response {
+    if cross_origin_write(request.method(), request.headers()) {
+        let lang = Language::negotiate(
+            request
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default(),
+        );
+        tracing::warn!(method = %request.method(), uri = %request.uri(), "cross-origin write refused");
+        let mut problem = Problem::from_error(&AppError::Forbidden, lang);
+        problem.detail = Some(app::i18n::cross_origin_refused(lang.into()));
+        return problem.into_response();
+    }
+    next.run(request).await
+}
+
+/// Headers for every response; HTML pages set their own Content-Security-Policy (with the
+/// page's script nonce) and keep it.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn reads_are_never_blocked() {
+        let h = headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "chamado.example"),
+        ]);
+        assert!(!cross_origin_write(&Method::GET, &h));
+    }
+
+    #[test]
+    fn same_origin_writes_pass() {
+        let h = headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000"),
+            ("cookie", "chamado_session=x"),
+        ]);
+        assert!(!cross_origin_write(&Method::POST, &h));
+        let h = headers(&[
+            ("sec-fetch-site", "same-origin"),
+            ("cookie", "chamado_session=x"),
+        ]);
+        assert!(!cross_origin_write(&Method::POST, &h));
+    }
+
+    #[test]
+    fn cross_origin_writes_are_refused() {
+        let h = headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "chamado.example"),
+            ("cookie", "chamado_session=x"),
+        ]);
+        assert!(cross_origin_write(&Method::POST, &h));
+        let h = headers(&[
+            ("sec-fetch-site", "cross-site"),
+            ("cookie", "chamado_session=x"),
+        ]);
+        assert!(cross_origin_write(&Method::DELETE, &h));
+        let h = headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "chamado.example"),
+        ]);
+        assert!(cross_origin_write(&Method::POST, &h), "sign-in CSRF");
+    }
+
+    #[test]
+    fn cookie_writes_without_any_origin_evidence_are_refused() {
+        let h = headers(&[("cookie", "lang=en; chamado_session=abc")]);
+        assert!(cross_origin_write(&Method::PATCH, &h));
+        assert!(
+            !cross_origin_write(&Method::POST, &headers(&[])),
+            "cookie-less API client"
+        );
+    }
+
+    #[test]
+    fn bearer_calls_are_not_checked() {
+        let h = headers(&[
+            ("authorization", "Bearer chm_x"),
+            ("origin", "https://evil.example"),
+        ]);
+        assert!(!cross_origin_write(&Method::POST, &h));
+    }
+}

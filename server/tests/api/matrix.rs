@@ -1,0 +1,565 @@
+//! The authorization matrix: every REST route and every server function, called as each demo
+//! role and as a visitor, against own and foreign ids. Each row states the expected status for
+//! every actor; a forbidden write must leave the database as it was. A route or server function
+//! without a row fails the test, so new routes must be added here.
+
+use std::collections::BTreeSet;
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::helpers::{spawn_app_with, Browser, SpawnOptions, TestApp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    Visitor,
+    Customer,
+    CustomerWithoutTickets,
+    OrgAdmin,
+    OtherOrgAdmin,
+    TrialCustomer,
+    Agent,
+    Lead,
+    Admin,
+}
+use Actor::*;
+
+const ACTORS: [Actor; 9] = [
+    Visitor,
+    Customer,
+    CustomerWithoutTickets,
+    OrgAdmin,
+    OtherOrgAdmin,
+    TrialCustomer,
+    Agent,
+    Lead,
+    Admin,
+];
+
+impl Actor {
+    fn email(self) -> Option<&'static str> {
+        match self {
+            Visitor => None,
+            Customer => Some("diego@acme.com.br"),
+            CustomerWithoutTickets => Some("elisa@acme.com.br"),
+            OrgAdmin => Some("carla@acme.com.br"),
+            OtherOrgAdmin => Some("fabio@paoquente.com.br"),
+            TrialCustomer => Some("gabi@testegratis.com.br"),
+            Agent => Some("ana@chamado.local"),
+            Lead => Some("lider@chamado.local"),
+            Admin => Some("admin@chamado.local"),
+        }
+    }
+}
+
+/// `{acme_member}`: Elisa's id (a customer of Acme, Carla's organization).
+/// `{own_token}`: an API token the actor just created. `{foreign_token}`: a token of Bruno's.
+/// `{actor}`: a word unique to the actor (for e-mails that must not collide).
+#[derive(Clone, Copy)]
+enum Call {
+    Rest {
+        method: &'static str,
+        path: &'static str,
+        body: Option<&'static str>,
+    },
+    Fn {
+        endpoint: &'static str,
+        get: bool,
+        form: &'static [(&'static str, &'static str)],
+    },
+}
+
+struct Row {
+    call: Call,
+    expect: fn(Actor) -> u16,
+}
+
+fn signed_in(ok: u16) -> fn(Actor) -> u16 {
+    match ok {
+        200 => |a| if a == Visitor { 401 } else { 200 },
+        201 => |a| if a == Visitor { 401 } else { 201 },
+        204 => |a| if a == Visitor { 401 } else { 204 },
+        404 => |a| if a == Visitor { 401 } else { 404 },
+        422 => |a| if a == Visitor { 401 } else { 422 },
+        _ => unreachable!(),
+    }
+}
+
+fn anyone(status: u16) -> fn(Actor) -> u16 {
+    match status {
+        200 => |_| 200,
+        204 => |_| 204,
+        409 => |_| 409,
+        _ => unreachable!(),
+    }
+}
+
+/// Carla manages Acme (where Elisa is): 200; Fábio manages another organization: 404, as if
+/// Elisa did not exist; everyone else is not an organization admin: 403.
+fn acme_member_change(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        OrgAdmin => 200,
+        OtherOrgAdmin => 404,
+        _ => 403,
+    }
+}
+
+fn org_admins(ok: u16) -> fn(Actor) -> u16 {
+    match ok {
+        200 => |a| match a {
+            Visitor => 401,
+            OrgAdmin | OtherOrgAdmin => 200,
+            _ => 403,
+        },
+        201 => |a| match a {
+            Visitor => 401,
+            OrgAdmin | OtherOrgAdmin => 201,
+            _ => 403,
+        },
+        _ => unreachable!(),
+    }
+}
+
+fn rows() -> Vec<Row> {
+    use Call::{Fn, Rest};
+    vec![
+        // Operations
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/healthz",
+                body: None,
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/readyz",
+                body: None,
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/openapi.json",
+                body: None,
+            },
+            expect: anyone(200),
+        },
+        // Session and account
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/session",
+                body: Some(r#"{"email":"bruno@chamado.local","password":"chamado-demo"}"#),
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Rest {
+                method: "DELETE",
+                path: "/api/v1/session",
+                body: None,
+            },
+            expect: anyone(204),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/me",
+                body: None,
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Rest {
+                method: "PATCH",
+                path: "/api/v1/me",
+                body: Some(r#"{"name":"Nome Novo"}"#),
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/me/tokens",
+                body: None,
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/me/tokens",
+                body: Some(r#"{"name":"matriz"}"#),
+            },
+            expect: signed_in(201),
+        },
+        Row {
+            call: Rest {
+                method: "DELETE",
+                path: "/api/v1/me/tokens/{own_token}",
+                body: None,
+            },
+            expect: signed_in(204),
+        },
+        Row {
+            call: Rest {
+                method: "DELETE",
+                path: "/api/v1/me/tokens/{foreign_token}",
+                body: None,
+            },
+            expect: signed_in(404),
+        },
+        // Organization members
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/organization/members",
+                body: None,
+            },
+            expect: org_admins(200),
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/organization/members",
+                body: Some(r#"{"email":"convite-{actor}@exemplo.com.br","name":"Convidada"}"#),
+            },
+            expect: org_admins(201),
+        },
+        Row {
+            call: Rest {
+                method: "PATCH",
+                path: "/api/v1/organization/members/{acme_member}",
+                body: Some(r#"{"can_open_tickets":true}"#),
+            },
+            expect: acme_member_change,
+        },
+        // Server functions
+        Row {
+            call: Fn {
+                endpoint: "help-center/home",
+                get: true,
+                form: &[("lang", "pt-BR")],
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "auth/me",
+                get: true,
+                form: &[],
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "auth/sign-in",
+                get: false,
+                form: &[
+                    ("email", "bruno@chamado.local"),
+                    ("password", "chamado-demo"),
+                ],
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "auth/sign-out",
+                get: false,
+                form: &[],
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "auth/forgot-password",
+                get: false,
+                form: &[("email", "bruno@chamado.local")],
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "auth/link",
+                get: true,
+                form: &[("purpose", "invitation"), ("token", "nope")],
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "auth/set-password",
+                get: false,
+                form: &[
+                    ("purpose", "invitation"),
+                    ("token", "nope"),
+                    ("password", "senha-longa-demais"),
+                    ("confirm", "senha-longa-demais"),
+                ],
+            },
+            expect: anyone(409),
+        },
+        Row {
+            call: Fn {
+                endpoint: "me/profile",
+                get: false,
+                form: &[("name", "Nome Novo"), ("language", "en")],
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "me/language",
+                get: false,
+                form: &[("language", "en")],
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "me/password",
+                get: false,
+                form: &[
+                    ("current", "errada-errada"),
+                    ("new", "nova-senha-longa"),
+                    ("confirm", "nova-senha-longa"),
+                ],
+            },
+            expect: signed_in(422),
+        },
+        Row {
+            call: Fn {
+                endpoint: "me/tokens/list",
+                get: true,
+                form: &[],
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "me/tokens/create",
+                get: false,
+                form: &[("name", "matriz")],
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "me/tokens/revoke",
+                get: false,
+                form: &[("id", "{foreign_token}")],
+            },
+            expect: signed_in(404),
+        },
+        Row {
+            call: Fn {
+                endpoint: "organization/members",
+                get: true,
+                form: &[],
+            },
+            expect: org_admins(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "organization/members/invite",
+                get: false,
+                form: &[
+                    ("name", "Convidada"),
+                    ("email", "fn-{actor}@exemplo.com.br"),
+                ],
+            },
+            expect: org_admins(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "organization/members/can-open-tickets",
+                get: false,
+                form: &[("member_id", "{acme_member}"), ("value", "true")],
+            },
+            expect: acme_member_change,
+        },
+        Row {
+            call: Fn {
+                endpoint: "organization/members/active",
+                get: false,
+                form: &[("member_id", "{acme_member}"), ("active", "false")],
+            },
+            expect: acme_member_change,
+        },
+    ]
+}
+
+/// Everything a forbidden write could have touched, as text.
+async fn snapshot(app: &TestApp) -> String {
+    const SQL: &str = r#"
+        SELECT 'u' || id || ':' || name || ':' || language || ':' || CAST(can_open_tickets AS TEXT) || ':'
+               || CAST(active AS TEXT) || ':' || COALESCE(password_hash, '') FROM users
+        UNION ALL SELECT 't' || id || ':' || COALESCE(CAST(revoked_at AS TEXT), '') FROM api_tokens
+        UNION ALL SELECT 'l' || id || ':' || COALESCE(CAST(used_at AS TEXT), '') FROM user_links
+        ORDER BY 1"#;
+    let rows: Vec<(String,)> = match &app.db {
+        app::server::Db::Sqlite(p) => sqlx::query_as(SQL).fetch_all(p).await.unwrap(),
+        app::server::Db::Postgres(p) => sqlx::query_as(SQL).fetch_all(p).await.unwrap(),
+    };
+    rows.into_iter()
+        .map(|(r,)| r)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn new_token(browser: &Browser) -> String {
+    let r = browser
+        .send(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(serde_json::json!({"name": "fixture"})),
+        )
+        .await;
+    let body: Value = r.json().await.unwrap();
+    body["id"].as_i64().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_and_server_function_has_a_row() {
+    let rows = rows();
+    let covered: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| match r.call {
+            Call::Rest { method, path, .. } => (method.to_owned(), template(path)),
+            Call::Fn { endpoint, get, .. } => (
+                (if get { "GET" } else { "POST" }).to_owned(),
+                format!("/api/fn/{endpoint}"),
+            ),
+        })
+        .collect();
+    let doc = serde_json::to_value(<server::rest::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+    let mut registered = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            registered.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        registered.insert((method.to_string(), path.to_owned()));
+    }
+    let missing: Vec<_> = registered.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the authorization matrix: {missing:?}"
+    );
+    let stale: Vec<_> = covered.difference(&registered).collect();
+    assert!(
+        stale.is_empty(),
+        "matrix rows for routes that do not exist: {stale:?}"
+    );
+}
+
+fn row_label(row: &Row) -> String {
+    match row.call {
+        Call::Rest { method, path, .. } => format!("{method} {path}"),
+        Call::Fn { endpoint, .. } => format!("fn {endpoint}"),
+    }
+}
+
+/// `/api/v1/me/tokens/{own_token}` → `/api/v1/me/tokens/{id}` (the OpenAPI template).
+fn template(path: &str) -> String {
+    path.replace("{own_token}", "{id}")
+        .replace("{foreign_token}", "{id}")
+        .replace("{acme_member}", "{id}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_actor_gets_exactly_what_their_role_allows() {
+    let mut failures = Vec::new();
+    for row in rows() {
+        // A fresh installation per row: what one actor's call changes cannot hide another's.
+        let app = spawn_app_with(SpawnOptions { demo: true }).await;
+        let acme_member = app.user_id("elisa@acme.com.br").await.to_string();
+        let bruno = app.signed_in("bruno@chamado.local").await;
+        let foreign_token = new_token(&bruno).await;
+        for actor in ACTORS {
+            let browser = app.browser();
+            if let Some(email) = actor.email() {
+                let status = browser
+                    .sign_in(email, crate::helpers::PASSWORD)
+                    .await
+                    .status();
+                if status != 200 {
+                    failures.push(format!(
+                        "{:?}: {actor:?} could not sign in ({status})",
+                        row_label(&row)
+                    ));
+                    continue;
+                }
+            }
+            let own_token = if actor == Visitor {
+                foreign_token.clone()
+            } else {
+                new_token(&browser).await
+            };
+            let fill = |s: &str| {
+                s.replace("{acme_member}", &acme_member)
+                    .replace("{own_token}", &own_token)
+                    .replace("{foreign_token}", &foreign_token)
+                    .replace("{actor}", &format!("{actor:?}").to_lowercase())
+            };
+            let before = snapshot(&app).await;
+            let (label, response) = match row.call {
+                Call::Rest { method, path, body } => {
+                    let method = Method::from_bytes(method.as_bytes()).unwrap();
+                    let body = body.map(|b| serde_json::from_str::<Value>(&fill(b)).unwrap());
+                    (
+                        format!("{method} {path}"),
+                        browser.send(method, &fill(path), body).await,
+                    )
+                }
+                Call::Fn {
+                    endpoint,
+                    get,
+                    form,
+                } => {
+                    let form: Vec<(String, String)> = form
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), fill(v)))
+                        .collect();
+                    let response = if get {
+                        browser
+                            .client
+                            .get(browser.url(&format!("/api/fn/{endpoint}")))
+                            .query(&form)
+                            .send()
+                            .await
+                            .unwrap()
+                    } else {
+                        let pairs: Vec<(&str, &str)> =
+                            form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                        browser.server_fn(endpoint, &pairs).await
+                    };
+                    (format!("fn {endpoint}"), response)
+                }
+            };
+            let expected = (row.expect)(actor);
+            let status = response.status().as_u16();
+            if status != expected {
+                let body = response.text().await.unwrap_or_default();
+                failures.push(format!(
+                    "{label} as {actor:?}: expected {expected}, got {status} {body}"
+                ));
+            } else if status >= 400 && snapshot(&app).await != before {
+                failures.push(format!(
+                    "{label} as {actor:?}: refused with {status} but changed the database"
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization matrix:\n{}",
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,323 @@
+//! An organization admin manages members; invitation and password-reset links.
+
+use chrono::{Duration, Utc};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use app::server::services::auth::{self, PURPOSE_INVITATION, PURPOSE_PASSWORD_RESET};
+use app::server::services::organization;
+
+use crate::helpers::{spawn_app_with, SpawnOptions, TestApp, PASSWORD};
+
+async fn demo_app() -> TestApp {
+    spawn_app_with(SpawnOptions { demo: true }).await
+}
+
+async fn current(app: &TestApp, email: &str) -> app::domain::CurrentUser {
+    let id = app.user_id(email).await;
+    let mut c = app.db.acquire().await.unwrap();
+    auth::current_user(c.conn(), id).await.unwrap().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_org_admin_sees_only_their_own_members() {
+    let app = demo_app().await;
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let members: Vec<Value> = carla
+        .get("/api/v1/organization/members")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let emails: Vec<&str> = members
+        .iter()
+        .map(|m| m["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        emails,
+        [
+            "carla@acme.com.br",
+            "diego@acme.com.br",
+            "elisa@acme.com.br"
+        ]
+    );
+    let diego = app.signed_in("diego@acme.com.br").await;
+    assert_eq!(
+        diego.get("/api/v1/organization/members").await.status(),
+        403
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn granting_the_right_to_open_tickets_changes_what_the_member_may_do() {
+    let app = demo_app().await;
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let elisa = app.signed_in("elisa@acme.com.br").await;
+    let elisa_id = app.user_id("elisa@acme.com.br").await;
+    let before: Value = elisa.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(before["can_open_tickets"], false);
+
+    let granted = carla
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/organization/members/{elisa_id}"),
+            Some(json!({"can_open_tickets": true})),
+        )
+        .await;
+    assert_eq!(granted.status(), 200);
+    let after: Value = elisa.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(after["can_open_tickets"], true);
+
+    let withdrawn = carla
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/organization/members/{elisa_id}"),
+            Some(json!({"can_open_tickets": false})),
+        )
+        .await;
+    assert_eq!(withdrawn.status(), 200);
+    let again: Value = elisa.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(again["can_open_tickets"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_organizations_member_answers_exactly_like_a_missing_one() {
+    let app = demo_app().await;
+    let fabio = app.signed_in("fabio@paoquente.com.br").await;
+    let elisa_id = app.user_id("elisa@acme.com.br").await;
+    let foreign = fabio
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/organization/members/{elisa_id}"),
+            Some(json!({"can_open_tickets": true})),
+        )
+        .await;
+    let missing = fabio
+        .send(
+            Method::PATCH,
+            "/api/v1/organization/members/999999",
+            Some(json!({"can_open_tickets": true})),
+        )
+        .await;
+    assert_eq!(foreign.status(), 404);
+    assert_eq!(missing.status(), 404);
+    assert_eq!(foreign.text().await.unwrap(), missing.text().await.unwrap());
+    let elisa: Value = app
+        .signed_in("elisa@acme.com.br")
+        .await
+        .get("/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(elisa["can_open_tickets"], false, "nothing changed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deactivating_a_member_ends_their_sessions_and_tokens_at_once() {
+    let app = demo_app().await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let token: Value = diego
+        .send(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(json!({"name": "script"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    let diego_id = app.user_id("diego@acme.com.br").await;
+
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let r = carla
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/organization/members/{diego_id}"),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+
+    assert_eq!(diego.get("/api/v1/me").await.status(), 401);
+    assert_eq!(
+        app.client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.browser()
+            .sign_in("diego@acme.com.br", PASSWORD)
+            .await
+            .status(),
+        401
+    );
+
+    let me = app.user_id("carla@acme.com.br").await;
+    let own = carla
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/organization/members/{me}"),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(own.status(), 422, "an admin cannot lock themselves out");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_link_sets_the_password_once_and_expires() {
+    let app = demo_app().await;
+    let carla = current(&app, "carla@acme.com.br").await;
+    let now = Utc::now();
+    let invitation = organization::invite_member(
+        &app.db,
+        &carla,
+        "nova@acme.com.br",
+        "Nova Pessoa",
+        false,
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(invitation.member.pending_invitation);
+    let secret = invitation
+        .link_path
+        .trim_start_matches("/convite/")
+        .to_owned();
+
+    // The invitee cannot sign in before accepting.
+    assert_eq!(
+        app.browser().sign_in("nova@acme.com.br", "").await.status(),
+        401
+    );
+    // The page offers the form; the link expires after 7 days.
+    let page = app.get(&invitation.link_path).await.text().await.unwrap();
+    assert!(page.contains("Aceitar convite"));
+    assert!(auth::link_is_live(
+        &app.db,
+        PURPOSE_INVITATION,
+        &secret,
+        now + Duration::days(6)
+    )
+    .await
+    .unwrap());
+    assert!(!auth::link_is_live(
+        &app.db,
+        PURPOSE_INVITATION,
+        &secret,
+        now + Duration::days(8)
+    )
+    .await
+    .unwrap());
+
+    let browser = app.browser();
+    let form = [
+        ("purpose", "invitation"),
+        ("token", secret.as_str()),
+        ("password", "minha-senha-nova"),
+        ("confirm", "minha-senha-nova"),
+    ];
+    let accepted = browser.server_fn("auth/set-password", &form).await;
+    assert!(accepted.status().is_success(), "{}", accepted.status());
+    let me: Value = browser.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["email"], "nova@acme.com.br");
+    assert_eq!(me["can_open_tickets"], false);
+
+    let reused = app.browser().server_fn("auth/set-password", &form).await;
+    assert_eq!(reused.status(), 409, "single use");
+    assert_eq!(
+        app.browser()
+            .sign_in("nova@acme.com.br", "minha-senha-nova")
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_reset_link_works_once_and_ends_old_sessions() {
+    let app = demo_app().await;
+    let old = app.signed_in("fabio@paoquente.com.br").await;
+    let path = auth::request_password_reset(&app.db, "FABIO@paoquente.com.br", Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    let secret = path.trim_start_matches("/redefinir-senha/").to_owned();
+    assert!(
+        auth::request_password_reset(&app.db, "ninguem@x.com.br", Utc::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let browser = app.browser();
+    let mismatch = browser
+        .server_fn(
+            "auth/set-password",
+            &[
+                ("purpose", "password_reset"),
+                ("token", &secret),
+                ("password", "senha-nova-longa"),
+                ("confirm", "outra-senha-longa"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status(), 422);
+    let done = browser
+        .server_fn(
+            "auth/set-password",
+            &[
+                ("purpose", "password_reset"),
+                ("token", &secret),
+                ("password", "senha-nova-longa"),
+                ("confirm", "senha-nova-longa"),
+            ],
+        )
+        .await;
+    assert!(done.status().is_success(), "{}", done.status());
+    assert_eq!(
+        old.get("/api/v1/me").await.status(),
+        401,
+        "sessions from before the reset end"
+    );
+    assert_eq!(
+        app.browser()
+            .sign_in("fabio@paoquente.com.br", PASSWORD)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.browser()
+            .sign_in("fabio@paoquente.com.br", "senha-nova-longa")
+            .await
+            .status(),
+        200
+    );
+    assert!(
+        !auth::link_is_live(&app.db, PURPOSE_PASSWORD_RESET, &secret, Utc::now())
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_functions_refuse_visitors_with_401() {
+    let app = demo_app().await;
+    let browser = app.browser();
+    let r = browser
+        .server_fn(
+            "organization/members/can-open-tickets",
+            &[("member_id", "1"), ("value", "true")],
+        )
+        .await;
+    assert_eq!(r.status(), 401);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["kind"], "unauthenticated");
+}
