@@ -8,6 +8,7 @@ async function signIn(page: Page, email: string) {
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Senha", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Entrar" }).click();
+  await expect(page.getByTestId("account")).toBeVisible();
 }
 
 test("a customer signs in, sees who they are, and signs out", async ({ page }) => {
@@ -50,7 +51,7 @@ test("the signed-in language follows the account and a switch is remembered", as
 
   // The preference page changes it back, at once.
   await page.goto("/preferencias");
-  await page.getByLabel("Idioma").selectOption("en");
+  await page.getByLabel("Idioma", { exact: true }).selectOption("en");
   await page.getByRole("button", { name: "Salvar" }).click();
   await expect(page.getByRole("heading", { name: "Preferences", level: 1 })).toBeVisible();
   await page.reload();
@@ -59,7 +60,7 @@ test("the signed-in language follows the account and a switch is remembered", as
 
 test("an organization admin grants a member the right to open tickets", async ({ page, browser }) => {
   await signIn(page, "carla@acme.com.br");
-  await page.getByRole("link", { name: "Organização" }).click();
+  await page.getByRole("link", { name: "Organização", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Membros da organização" })).toBeVisible();
   const elisa = page.locator('tr[data-member="elisa@acme.com.br"]');
   await expect(elisa).toContainText("Não");

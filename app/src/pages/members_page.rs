@@ -138,7 +138,8 @@ fn MemberRow(
                 }}
             </td>
             <td>{move || if role == Role::OrgAdmin || can_open { t_string!(i18n, members.yes) } else { t_string!(i18n, members.no) }}</td>
-            <td class="actions">
+            <td>
+                <div class="actions">
                 <Show when=move || is_customer>
                     {
                         let name = name_for_grant.clone();
@@ -163,6 +164,7 @@ fn MemberRow(
                         }
                     }
                 </Show>
+                </div>
             </td>
         </tr>
     }

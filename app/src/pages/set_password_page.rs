@@ -40,7 +40,7 @@ pub fn SetPasswordPage(purpose: &'static str) -> impl IntoView {
                             <p class="muted">{t!(i18n, set_password.intro)}</p>
                             <ActionForm action=action attr:class="form" attr:novalidate="true">
                                 <input type="hidden" name="purpose" value=purpose />
-                                <input type="hidden" name="token" prop:value=token />
+                                <input type="hidden" name="token" value=token />
                                 <div class="field">
                                     <label for="new-password">{t!(i18n, preferences.new_password)}</label>
                                     <input id="new-password" name="password" type="password" autocomplete="new-password" required aria-describedby="new-password-msg" />

@@ -32,7 +32,7 @@ pub fn SignInPage() -> impl IntoView {
             <h1>{t!(i18n, sign_in.title)}</h1>
             <p class="muted">{t!(i18n, sign_in.intro)}</p>
             <ActionForm action=action attr:class="form" attr:novalidate="true">
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <div class="field">
                     <label for="sign-in-email">{t!(i18n, sign_in.email)}</label>
                     <input id="sign-in-email" name="email" type="email" autocomplete="username" required />
