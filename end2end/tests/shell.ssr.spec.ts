@@ -34,3 +34,15 @@ test.describe("with an English browser", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("How can we help?");
   });
 });
+
+test("static assets have hashed names, a year of caching and compression", async ({ page, request }) => {
+  await page.goto("/");
+  const script = await page.locator('link[rel="modulepreload"]').getAttribute("href");
+  expect(script).toMatch(/^\/pkg\/chamado\.[A-Za-z0-9_-]+\.js$/);
+  const response = await request.get(script!, { headers: { "Accept-Encoding": "br, gzip" } });
+  expect(response.status()).toBe(200);
+  expect(response.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  expect(["br", "gzip"]).toContain(response.headers()["content-encoding"]);
+  const css = await page.locator('link[rel="stylesheet"]').getAttribute("href");
+  expect(css).toMatch(/^\/pkg\/chamado\.[A-Za-z0-9_-]+\.css$/);
+});

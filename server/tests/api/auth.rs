@@ -10,7 +10,11 @@ use crate::helpers::{
 };
 
 async fn demo_app() -> TestApp {
-    spawn_app_with(SpawnOptions { demo: true }).await
+    spawn_app_with(SpawnOptions {
+        demo: true,
+        ..Default::default()
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -512,5 +516,21 @@ async fn malformed_bodies_get_problems_never_500() {
         unknown_fn.status().is_client_error(),
         "{}",
         unknown_fn.status()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_https_the_session_cookie_is_secure() {
+    let app = spawn_app_with(SpawnOptions {
+        demo: true,
+        public_url: Some("https://suporte.example.com.br".to_owned()),
+    })
+    .await;
+    let response = app.browser().sign_in("diego@acme.com.br", PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    let cookie = set_session_cookie(&response).expect("session cookie");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
     );
 }

@@ -133,13 +133,16 @@ impl TestApp {
     }
 }
 
+#[derive(Default)]
 pub struct SpawnOptions {
     pub demo: bool,
+    /// `CHAMADO_PUBLIC_URL` (default: the listening address over http).
+    pub public_url: Option<String>,
 }
 
 /// Starts the real application on a free loopback port with a fresh database.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(SpawnOptions { demo: false }).await
+    spawn_app_with(SpawnOptions::default()).await
 }
 
 pub async fn spawn_app_with(options: SpawnOptions) -> TestApp {
@@ -158,7 +161,7 @@ pub async fn spawn_app_with(options: SpawnOptions) -> TestApp {
         site_root: PathBuf::from(test_db.dir.path()).join("site"),
         demo: false,
         shutdown_grace_seconds: 2,
-        public_url: None,
+        public_url: options.public_url.clone(),
         trust_proxy: false,
     };
     let application = Application::build(&serve, &global, db.clone())

@@ -478,7 +478,11 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
     let mut failures = Vec::new();
     for row in rows() {
         // A fresh installation per row: what one actor's call changes cannot hide another's.
-        let app = spawn_app_with(SpawnOptions { demo: true }).await;
+        let app = spawn_app_with(SpawnOptions {
+            demo: true,
+            ..Default::default()
+        })
+        .await;
         let acme_member = app.user_id("elisa@acme.com.br").await.to_string();
         let bruno = app.signed_in("bruno@chamado.local").await;
         let foreign_token = new_token(&bruno).await;

@@ -10,7 +10,11 @@ use app::server::services::organization;
 use crate::helpers::{spawn_app_with, SpawnOptions, TestApp, PASSWORD};
 
 async fn demo_app() -> TestApp {
-    spawn_app_with(SpawnOptions { demo: true }).await
+    spawn_app_with(SpawnOptions {
+        demo: true,
+        ..Default::default()
+    })
+    .await
 }
 
 async fn current(app: &TestApp, email: &str) -> app::domain::CurrentUser {

@@ -2,7 +2,11 @@ use crate::helpers::{spawn_app, spawn_app_with, SpawnOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_is_server_rendered_in_portuguese_by_default() {
-    let app = spawn_app_with(SpawnOptions { demo: true }).await;
+    let app = spawn_app_with(SpawnOptions {
+        demo: true,
+        ..Default::default()
+    })
+    .await;
     let response = app.get("/").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
@@ -16,7 +20,11 @@ async fn home_page_is_server_rendered_in_portuguese_by_default() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_follows_accept_language_before_sign_in() {
-    let app = spawn_app_with(SpawnOptions { demo: true }).await;
+    let app = spawn_app_with(SpawnOptions {
+        demo: true,
+        ..Default::default()
+    })
+    .await;
     let html = app
         .get_with_language("/", "en-GB,en;q=0.9")
         .await
@@ -34,7 +42,11 @@ async fn home_page_follows_accept_language_before_sign_in() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn language_cookie_wins_over_accept_language() {
-    let app = spawn_app_with(SpawnOptions { demo: true }).await;
+    let app = spawn_app_with(SpawnOptions {
+        demo: true,
+        ..Default::default()
+    })
+    .await;
     let html = app
         .client
         .get(app.url("/"))
@@ -71,7 +83,11 @@ async fn unknown_pages_answer_404_with_a_translated_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_compressed_when_the_client_accepts_it() {
-    let app = spawn_app_with(SpawnOptions { demo: true }).await;
+    let app = spawn_app_with(SpawnOptions {
+        demo: true,
+        ..Default::default()
+    })
+    .await;
     let response = app
         .client
         .get(app.url("/"))
