@@ -1,6 +1,6 @@
 //! Chamado's shared crate: domain vocabulary, UI components and server functions, compiled for
 //! the browser (`hydrate`) and the server (`ssr`). Server-only code lives behind one gate below.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod api;
 pub mod app;

@@ -1,4 +1,5 @@
 //! The axum server around the Leptos app: configuration, wiring, REST API and operations.
+#![recursion_limit = "512"]
 //! A library so that integration tests start the real application.
 
 pub mod cli;
