@@ -325,3 +325,41 @@ async fn server_functions_refuse_visitors_with_401() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["kind"], "unauthenticated");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inviting_a_pending_member_again_replaces_the_link() {
+    let app = demo_app().await;
+    let carla = current(&app, "carla@acme.com.br").await;
+    let now = Utc::now();
+    let first =
+        organization::invite_member(&app.db, &carla, "nova@acme.com.br", "Nova", false, now)
+            .await
+            .unwrap();
+    let second =
+        organization::invite_member(&app.db, &carla, "nova@acme.com.br", "Nova", false, now)
+            .await
+            .unwrap();
+    assert_eq!(first.member.id, second.member.id, "no duplicate account");
+    let old = first.link_path.trim_start_matches("/convite/");
+    let new = second.link_path.trim_start_matches("/convite/");
+    assert!(!auth::link_is_live(&app.db, PURPOSE_INVITATION, old, now)
+        .await
+        .unwrap());
+    assert!(auth::link_is_live(&app.db, PURPOSE_INVITATION, new, now)
+        .await
+        .unwrap());
+    // An address that is in use (an active account, or another organization's) stays taken.
+    let taken =
+        organization::invite_member(&app.db, &carla, "diego@acme.com.br", "D", false, now).await;
+    assert_eq!(
+        taken.err(),
+        Some(app::error::AppError::validation("email", "taken"))
+    );
+    let fabio = current(&app, "fabio@paoquente.com.br").await;
+    let foreign =
+        organization::invite_member(&app.db, &fabio, "nova@acme.com.br", "Nova", false, now).await;
+    assert_eq!(
+        foreign.err(),
+        Some(app::error::AppError::validation("email", "taken"))
+    );
+}

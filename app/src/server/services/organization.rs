@@ -101,7 +101,8 @@ pub struct Invitation {
 }
 
 /// Invites a person into the actor's organization as a customer (without the right to open
-/// tickets until granted). The invitee sets their password through the link.
+/// tickets until granted). The invitee sets their password through the link. Inviting a
+/// member who has not accepted yet sends a new link instead.
 pub async fn invite_member(
     db: &Db,
     actor: &CurrentUser,
@@ -122,11 +123,28 @@ pub async fn invite_member(
         return Err(AppError::Validation { errors });
     };
     let mut tx = db.begin().await?;
-    if users::find_credentials(tx.conn(), email.as_str())
-        .await?
-        .is_some()
-    {
-        return Err(AppError::validation("email", "taken"));
+    if let Some(existing) = users::find_credentials(tx.conn(), email.as_str()).await? {
+        // Inviting someone who never accepted sends a fresh link (the old one stops working);
+        // anyone else's address is taken.
+        let pending = users::find_member(tx.conn(), org, existing.id)
+            .await?
+            .filter(|m| m.pending_invitation && m.active);
+        let Some(member) = pending else {
+            return Err(AppError::validation("email", "taken"));
+        };
+        let secret = create_link(
+            tx.conn(),
+            member.id,
+            PURPOSE_INVITATION,
+            Some(actor.id),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Invitation {
+            member: to_member(member)?,
+            link_path: link_path(PURPOSE_INVITATION, &secret),
+        });
     }
     let new = users::NewUser {
         email: email.as_str(),
