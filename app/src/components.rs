@@ -9,7 +9,7 @@ mod page_title;
 mod require_user;
 
 pub use footer::Footer;
-pub use form::{FieldMessage, FormError};
+pub use form::{non_field_error, FieldMessage, FormError};
 pub use header::Header;
 pub use labels::{category_label, role_label};
 pub use language_switch::LanguageSwitch;

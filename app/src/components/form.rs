@@ -45,3 +45,13 @@ pub fn FieldMessage(
     };
     view! { <span class="field-message" id=id>{message}</span> }
 }
+
+/// The part of an error a form shows at its foot: everything but field-level validation,
+/// which [`FieldMessage`] shows beside each field.
+pub fn non_field_error(error: Signal<Option<AppError>>) -> Signal<Option<AppError>> {
+    Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation { .. }))
+    })
+}

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::RequestPasswordReset;
-use crate::components::{FieldMessage, FormError, PageTitle};
+use crate::components::{non_field_error, FieldMessage, FormError, PageTitle};
 use crate::i18n::*;
 
 #[component]
@@ -24,7 +24,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                             <input id="forgot-email" name="email" type="email" autocomplete="email" required aria-describedby="forgot-email-msg" />
                             <FieldMessage error field="email" id="forgot-email-msg" />
                         </div>
-                        <FormError error=Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::AppError::Validation { .. }))) />
+                        <FormError error=non_field_error(error) />
                         <button type="submit" class="button button--primary">{t!(i18n, forgot.submit)}</button>
                     </ActionForm>
                 }

@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 
 use crate::api::{list_members, InviteMember, SetMemberActive, SetMemberCanOpenTickets};
-use crate::components::{role_label, FieldMessage, FormError, PageTitle, RequireUser};
+use crate::components::{
+    non_field_error, role_label, FieldMessage, FormError, PageTitle, RequireUser,
+};
 use crate::domain::{CurrentUser, Member, Role};
-use crate::error::AppError;
 use crate::i18n::*;
 
 /// An organization admin's page: members, the right to open tickets, invitations.
@@ -94,7 +95,7 @@ fn Members(user: CurrentUser) -> impl IntoView {
                     <input id="invite-can-open" name="can_open_tickets" type="checkbox" value="on" />
                     <label for="invite-can-open">{t!(i18n, members.invite_can_open)}</label>
                 </div>
-                <FormError error=Signal::derive(move || invite_error.get().filter(|e| !matches!(e, AppError::Validation { .. }))) />
+                <FormError error=non_field_error(invite_error) />
                 {move || invite.value().get().and_then(Result::ok).map(|m| {
                     let email = m.email.clone();
                     view! { <p class="notice" role="status">{t!(i18n, members.invite_sent, email = move || email.clone())}</p> }

@@ -1,19 +1,12 @@
 use leptos::prelude::*;
 
 use crate::api::{list_api_tokens, ChangePassword, CreateApiToken, RevokeApiToken, UpdateProfile};
-use crate::components::{role_label, FieldMessage, FormError, PageTitle, RequireUser};
+use crate::components::{
+    non_field_error, role_label, FieldMessage, FormError, PageTitle, RequireUser,
+};
 use crate::contexts::use_user;
 use crate::domain::{CurrentUser, Language};
-use crate::error::AppError;
 use crate::i18n::*;
-
-fn only_general(error: Signal<Option<AppError>>) -> Signal<Option<AppError>> {
-    Signal::derive(move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Validation { .. }))
-    })
-}
 
 /// "Preferências": name, language, password and personal API tokens.
 #[component]
@@ -86,7 +79,7 @@ fn ProfileForm(user: CurrentUser) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <FormError error=only_general(error) />
+                <FormError error=non_field_error(error) />
                 <Show when=saved>
                     <p class="notice" role="status">{t!(i18n, preferences.saved)}</p>
                 </Show>
@@ -122,7 +115,7 @@ fn PasswordForm() -> impl IntoView {
                     <input id="password-confirm" name="confirm" type="password" autocomplete="new-password" required aria-describedby="password-confirm-msg" />
                     <FieldMessage error field="password.confirm" id="password-confirm-msg" />
                 </div>
-                <FormError error=only_general(error) />
+                <FormError error=non_field_error(error) />
                 <Show when=changed>
                     <p class="notice" role="status">{t!(i18n, preferences.password_changed)}</p>
                 </Show>

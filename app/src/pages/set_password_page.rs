@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{check_link, SetPasswordWithLink};
-use crate::components::{FieldMessage, FormError, PageTitle};
+use crate::components::{non_field_error, FieldMessage, FormError, PageTitle};
 use crate::contexts::use_user;
 use crate::i18n::*;
 
@@ -51,7 +51,7 @@ pub fn SetPasswordPage(purpose: &'static str) -> impl IntoView {
                                     <input id="confirm-password" name="confirm" type="password" autocomplete="new-password" required aria-describedby="confirm-password-msg" />
                                     <FieldMessage error field="password.confirm" id="confirm-password-msg" />
                                 </div>
-                                <FormError error=Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::AppError::Validation { .. }))) />
+                                <FormError error=non_field_error(error) />
                                 <button type="submit" class="button button--primary">{t!(i18n, set_password.submit)}</button>
                             </ActionForm>
                         }.into_any(),
