@@ -16,7 +16,10 @@ pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use priority::Priority;
 pub use role::{Plan, Role};
 pub use status::TicketStatus;
-pub use ticket::TicketNumber;
+pub use ticket::{
+    char_count, validate_field_value, NamedRef, TicketField, TicketNumber, TicketScope,
+    TicketStats, TicketSummary, TicketTypeInfo, MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS,
+};
 pub use user::{
     may_open_tickets, validate_name, validate_password, ApiTokenSummary, CurrentUser,
     DepartmentRef, EmailAddress, Member, NewApiToken, OrganizationRef, PASSWORD_MAX_CHARS,

@@ -8,6 +8,7 @@ mod ops;
 mod organization;
 mod problem;
 mod session;
+mod tickets;
 
 use axum::routing::{delete, get, patch, post};
 use axum::Router;
@@ -40,6 +41,12 @@ pub use problem::{Problem, RequestLanguage};
         organization::list,
         organization::invite,
         organization::patch,
+        tickets::departments,
+        tickets::ticket_types,
+        tickets::create,
+        tickets::list,
+        tickets::get,
+        tickets::stats,
     ),
     components(schemas(
         problem::Problem,
@@ -52,6 +59,9 @@ pub use problem::{Problem, RequestLanguage};
         me::TokenRequest,
         organization::InviteRequest,
         organization::MemberPatch,
+        app::server::services::tickets::NewTicketInput,
+        app::server::services::tickets::TicketPage,
+        app::server::services::tickets::TicketDetail,
     ))
 )]
 pub struct ApiDoc;
@@ -75,6 +85,11 @@ pub fn v1_router() -> Router<AppState> {
             get(organization::list).post(organization::invite),
         )
         .route("/organization/members/{id}", patch(organization::patch))
+        .route("/departments", get(tickets::departments))
+        .route("/ticket-types", get(tickets::ticket_types))
+        .route("/tickets", get(tickets::list).post(tickets::create))
+        .route("/tickets/{id}", get(tickets::get))
+        .route("/stats/tickets", get(tickets::stats))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
 }

@@ -65,3 +65,310 @@ mod tests {
         }
     }
 }
+
+use chrono::{DateTime, Utc};
+
+use super::{CurrentUser, Priority, Role, TicketStatus};
+
+/// Which tickets a person may see (PRODUCT.md "People"). Every list, count and lookup of
+/// tickets is filtered by this one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketScope {
+    /// A customer in an organization that does not share tickets: their own.
+    Requester { user_id: i64 },
+    /// An organization admin, or a customer whose organization shares tickets.
+    Organization { organization_id: i64 },
+    /// An agent: the departments they belong to.
+    Departments { department_ids: Vec<i64> },
+    /// Leads and admins.
+    All,
+}
+
+impl TicketScope {
+    pub fn of(user: &CurrentUser) -> TicketScope {
+        match (user.role, &user.organization) {
+            (Role::OrgAdmin, Some(org)) => TicketScope::Organization {
+                organization_id: org.id,
+            },
+            (Role::Customer, Some(org)) if org.shares_tickets => TicketScope::Organization {
+                organization_id: org.id,
+            },
+            (Role::Customer | Role::OrgAdmin, _) => TicketScope::Requester { user_id: user.id },
+            (Role::Agent, _) => TicketScope::Departments {
+                department_ids: user.departments.iter().map(|d| d.id).collect(),
+            },
+            (Role::Lead | Role::Admin, _) => TicketScope::All,
+        }
+    }
+
+    /// Whether a ticket with these owners is in scope.
+    pub fn contains(&self, requester_id: i64, organization_id: i64, department_id: i64) -> bool {
+        match self {
+            TicketScope::Requester { user_id } => requester_id == *user_id,
+            TicketScope::Organization {
+                organization_id: org,
+            } => organization_id == *org,
+            TicketScope::Departments { department_ids } => department_ids.contains(&department_id),
+            TicketScope::All => true,
+        }
+    }
+}
+
+/// The customer's message limit (PRODUCT.md "Limits"), in Unicode scalar values: the same
+/// count as JavaScript's `[...text].length` in the browser.
+pub const MESSAGE_MAX_CHARS: usize = 1000;
+pub const SUBJECT_MAX_CHARS: usize = 200;
+
+/// Counts a text the way both sides do: Unicode scalar values (Rust `char`s).
+pub fn char_count(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// A ticket as lists show it (API.md "Ticket summary").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketSummary {
+    /// `TKT-000042`.
+    pub id: String,
+    pub number: i64,
+    pub subject: String,
+    /// The ticket type's key.
+    #[serde(rename = "type")]
+    pub ticket_type: String,
+    pub department: NamedRef,
+    pub status: TicketStatus,
+    pub priority: Priority,
+    pub requester: NamedRef,
+    pub organization: NamedRef,
+    pub assignee: Option<NamedRef>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_reply_at: Option<DateTime<Utc>>,
+    pub escalated: bool,
+}
+
+/// `{id, name}` of a related record.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NamedRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The counters above ticket lists (seed 002), over what the viewer may see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketStats {
+    pub total: i64,
+    pub open: i64,
+    pub answered: i64,
+    pub closed: i64,
+    /// High and critical.
+    pub high_priority: i64,
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::*;
+    use crate::domain::{DepartmentRef, Language, OrganizationRef, Plan};
+
+    fn user(role: Role, shares: Option<bool>, departments: &[i64]) -> CurrentUser {
+        CurrentUser {
+            id: 7,
+            name: "x".into(),
+            email: "x@y.z".into(),
+            role,
+            language: Language::PtBr,
+            organization: shares.map(|s| OrganizationRef {
+                id: 3,
+                name: "Org".into(),
+                plan: Plan::Plus,
+                shares_tickets: s,
+            }),
+            can_open_tickets: true,
+            departments: departments
+                .iter()
+                .map(|&id| DepartmentRef {
+                    id,
+                    name: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn customers_see_their_own_unless_the_organization_shares() {
+        let alone = TicketScope::of(&user(Role::Customer, Some(false), &[]));
+        assert!(alone.contains(7, 3, 1));
+        assert!(!alone.contains(8, 3, 1), "a co-worker's ticket");
+        let shared = TicketScope::of(&user(Role::Customer, Some(true), &[]));
+        assert!(shared.contains(8, 3, 1));
+        assert!(!shared.contains(8, 4, 1), "another organization");
+    }
+
+    #[test]
+    fn organization_admins_see_their_whole_organization_only() {
+        let scope = TicketScope::of(&user(Role::OrgAdmin, Some(false), &[]));
+        assert!(scope.contains(8, 3, 1));
+        assert!(!scope.contains(7, 4, 1));
+    }
+
+    #[test]
+    fn agents_see_their_departments_and_leads_everything() {
+        let agent = TicketScope::of(&user(Role::Agent, None, &[1, 2]));
+        assert!(agent.contains(1, 9, 2) && !agent.contains(1, 9, 3));
+        assert_eq!(
+            TicketScope::of(&user(Role::Lead, None, &[])),
+            TicketScope::All
+        );
+        assert_eq!(
+            TicketScope::of(&user(Role::Admin, None, &[])),
+            TicketScope::All
+        );
+    }
+
+    #[test]
+    fn characters_are_counted_as_unicode_scalar_values() {
+        assert_eq!(char_count("ação"), 4);
+        assert_eq!(char_count("😀😀"), 2);
+        assert_eq!(char_count(&"𝄞".repeat(1000)), 1000);
+    }
+}
+
+/// A custom field of a ticket type (API.md `GET /api/v1/ticket-types`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketField {
+    pub key: String,
+    pub label: String,
+    /// `text`, `long_text`, `number`, `select`, `datetime` or `checkbox`.
+    pub kind: String,
+    pub required: bool,
+    pub options: Vec<String>,
+}
+
+/// A ticket type the caller may open.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketTypeInfo {
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub fields: Vec<TicketField>,
+}
+
+/// Checks one custom-field value against its definition. Error: a field code.
+pub fn validate_field_value(
+    field: &TicketField,
+    value: &serde_json::Value,
+) -> Result<serde_json::Value, &'static str> {
+    use serde_json::Value;
+    let text = |max: usize| match value {
+        Value::String(s) if s.trim().is_empty() => Err("required"),
+        Value::String(s) if s.chars().count() > max => Err("too_long"),
+        Value::String(s) => Ok(Value::String(s.trim().to_owned())),
+        _ => Err("invalid"),
+    };
+    match field.kind.as_str() {
+        "text" => text(500),
+        "long_text" => text(4000),
+        "number" => match value {
+            Value::Number(n) => Ok(Value::Number(n.clone())),
+            Value::String(s) => s
+                .trim()
+                .replace(',', ".")
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number)
+                .ok_or("invalid"),
+            _ => Err("invalid"),
+        },
+        "select" => match value {
+            Value::String(s) if field.options.iter().any(|o| o == s) => Ok(value.clone()),
+            _ => Err("invalid_option"),
+        },
+        "datetime" => match value {
+            Value::String(s) => {
+                let s = s.trim();
+                let ok = DateTime::parse_from_rfc3339(s).is_ok()
+                    || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").is_ok()
+                    || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").is_ok();
+                if ok {
+                    Ok(Value::String(s.to_owned()))
+                } else {
+                    Err("invalid_datetime")
+                }
+            }
+            _ => Err("invalid_datetime"),
+        },
+        "checkbox" => match value {
+            Value::Bool(b) => Ok(Value::Bool(*b)),
+            Value::String(s) if s == "on" || s == "true" => Ok(Value::Bool(true)),
+            Value::String(s) if s == "false" || s.is_empty() => Ok(Value::Bool(false)),
+            _ => Err("invalid"),
+        },
+        _ => Err("invalid"),
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn field(kind: &str, options: &[&str]) -> TicketField {
+        TicketField {
+            key: "k".into(),
+            label: "K".into(),
+            kind: kind.into(),
+            required: true,
+            options: options.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn select_values_must_be_one_of_the_options() {
+        let f = field("select", &["PROD", "TEST"]);
+        assert_eq!(validate_field_value(&f, &json!("PROD")), Ok(json!("PROD")));
+        assert_eq!(
+            validate_field_value(&f, &json!("prod")),
+            Err("invalid_option")
+        );
+    }
+
+    #[test]
+    fn numbers_datetimes_and_checkboxes_are_parsed() {
+        assert_eq!(
+            validate_field_value(&field("number", &[]), &json!("3,5")),
+            Ok(json!(3.5))
+        );
+        assert_eq!(
+            validate_field_value(&field("number", &[]), &json!("abc")),
+            Err("invalid")
+        );
+        assert!(validate_field_value(&field("datetime", &[]), &json!("2026-11-21T14:03")).is_ok());
+        assert!(validate_field_value(&field("datetime", &[]), &json!("ontem")).is_err());
+        assert_eq!(
+            validate_field_value(&field("checkbox", &[]), &json!("on")),
+            Ok(json!(true))
+        );
+    }
+
+    #[test]
+    fn texts_are_trimmed_and_bounded() {
+        assert_eq!(
+            validate_field_value(&field("text", &[]), &json!("  x ")),
+            Ok(json!("x"))
+        );
+        assert_eq!(
+            validate_field_value(&field("text", &[]), &json!(" ")),
+            Err("required")
+        );
+        assert_eq!(
+            validate_field_value(&field("text", &[]), &json!("a".repeat(501))),
+            Err("too_long")
+        );
+    }
+}

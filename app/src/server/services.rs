@@ -6,3 +6,4 @@ pub mod auth;
 pub mod defaults;
 pub mod help_center;
 pub mod organization;
+pub mod tickets;

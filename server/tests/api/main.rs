@@ -11,3 +11,4 @@ mod matrix;
 mod members;
 mod ops;
 mod pages;
+mod tickets;

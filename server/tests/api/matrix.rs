@@ -121,6 +121,33 @@ fn org_admins(ok: u16) -> fn(Actor) -> u16 {
     }
 }
 
+/// Opening a ticket: customers with the grant on a paid plan and organization admins.
+fn may_open_tickets(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        Customer | OrgAdmin | OtherOrgAdmin => 201,
+        _ => 403,
+    }
+}
+
+/// An Acme ticket of Carla's in Técnico: Acme shares tickets; Ana works Técnico.
+fn sees_acme_ticket(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        Customer | CustomerWithoutTickets | OrgAdmin | Agent | Lead | Admin => 200,
+        OtherOrgAdmin | TrialCustomer => 404,
+    }
+}
+
+/// A ticket of Fábio's (Padaria, which does not share) in Técnico.
+fn sees_padaria_ticket(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        OtherOrgAdmin | Agent | Lead | Admin => 200,
+        Customer | CustomerWithoutTickets | OrgAdmin | TrialCustomer => 404,
+    }
+}
+
 fn rows() -> Vec<Row> {
     use Call::{Fn, Rest};
     vec![
@@ -238,6 +265,65 @@ fn rows() -> Vec<Row> {
                 body: Some(r#"{"can_open_tickets":true}"#),
             },
             expect: acme_member_change,
+        },
+        // Tickets
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/departments",
+                body: None,
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/ticket-types",
+                body: None,
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/tickets",
+                body: Some(
+                    r#"{"type":"duvida","department_id":{geral},"priority":"low","subject":"Teste da matriz","message":"Olá"}"#,
+                ),
+            },
+            expect: may_open_tickets,
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/tickets",
+                body: None,
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/tickets/{acme_ticket}",
+                body: None,
+            },
+            expect: sees_acme_ticket,
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/tickets/{padaria_ticket}",
+                body: None,
+            },
+            expect: sees_padaria_ticket,
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/stats/tickets",
+                body: None,
+            },
+            expect: signed_in(200),
         },
         // Server functions
         Row {
@@ -401,6 +487,8 @@ async fn snapshot(app: &TestApp) -> String {
                || CAST(active AS TEXT) || ':' || COALESCE(password_hash, '') FROM users
         UNION ALL SELECT 't' || id || ':' || COALESCE(CAST(revoked_at AS TEXT), '') FROM api_tokens
         UNION ALL SELECT 'l' || id || ':' || COALESCE(CAST(used_at AS TEXT), '') FROM user_links
+        UNION ALL SELECT 'k' || id || ':' || status || ':' || COALESCE(CAST(assignee_id AS TEXT), '') FROM tickets
+        UNION ALL SELECT 'm' || id FROM ticket_messages
         ORDER BY 1"#;
     let rows: Vec<(String,)> = match &app.db {
         app::server::Db::Sqlite(p) => sqlx::query_as(SQL).fetch_all(p).await.unwrap(),
@@ -410,6 +498,15 @@ async fn snapshot(app: &TestApp) -> String {
         .map(|(r,)| r)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// One integer from the database, as text.
+async fn scalar(app: &TestApp, sql: &str) -> String {
+    let value: (i64,) = match &app.db {
+        app::server::Db::Sqlite(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
+        app::server::Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
+    };
+    value.0.to_string()
 }
 
 async fn new_token(browser: &Browser) -> String {
@@ -468,9 +565,17 @@ fn row_label(row: &Row) -> String {
 
 /// `/api/v1/me/tokens/{own_token}` → `/api/v1/me/tokens/{id}` (the OpenAPI template).
 fn template(path: &str) -> String {
-    path.replace("{own_token}", "{id}")
-        .replace("{foreign_token}", "{id}")
-        .replace("{acme_member}", "{id}")
+    [
+        "{own_token}",
+        "{foreign_token}",
+        "{acme_member}",
+        "{acme_ticket}",
+        "{padaria_ticket}",
+    ]
+    .iter()
+    .fold(path.to_owned(), |p, placeholder| {
+        p.replace(placeholder, "{id}")
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -484,6 +589,19 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
         })
         .await;
         let acme_member = app.user_id("elisa@acme.com.br").await.to_string();
+        let geral = scalar(&app, "SELECT id FROM departments WHERE name = 'Geral'").await;
+        let acme_ticket = scalar(
+            &app,
+            "SELECT MIN(t.id) FROM tickets t JOIN users u ON u.id = t.requester_id JOIN departments d ON d.id = t.department_id \
+             WHERE u.email = 'carla@acme.com.br' AND d.name = 'Técnico'",
+        )
+        .await;
+        let padaria_ticket = scalar(
+            &app,
+            "SELECT MIN(t.id) FROM tickets t JOIN users u ON u.id = t.requester_id JOIN departments d ON d.id = t.department_id \
+             WHERE u.email = 'fabio@paoquente.com.br' AND d.name = 'Técnico'",
+        )
+        .await;
         let bruno = app.signed_in("bruno@chamado.local").await;
         let foreign_token = new_token(&bruno).await;
         for actor in ACTORS {
@@ -508,6 +626,9 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
             };
             let fill = |s: &str| {
                 s.replace("{acme_member}", &acme_member)
+                    .replace("{geral}", &geral)
+                    .replace("{acme_ticket}", &acme_ticket)
+                    .replace("{padaria_ticket}", &padaria_ticket)
                     .replace("{own_token}", &own_token)
                     .replace("{foreign_token}", &foreign_token)
                     .replace("{actor}", &format!("{actor:?}").to_lowercase())

@@ -26,3 +26,9 @@ pub async fn list(c: Conn<'_>) -> Result<Vec<(i64, String)>, sqlx::Error> {
     const SQL: &str = "SELECT id, name FROM departments ORDER BY name";
     on_conn!(c, conn => sqlx::query_as(SQL).fetch_all(&mut *conn).await)
 }
+
+/// `(id, name)` of the active departments, by name.
+pub async fn list_active(c: Conn<'_>) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    const SQL: &str = "SELECT id, name FROM departments WHERE active = TRUE ORDER BY name";
+    on_conn!(c, conn => sqlx::query_as(SQL).fetch_all(&mut *conn).await)
+}

@@ -81,3 +81,49 @@ pub async fn list_keys(c: Conn<'_>) -> Result<Vec<(i64, String)>, sqlx::Error> {
     const SQL: &str = "SELECT id, key FROM ticket_types ORDER BY position, id";
     on_conn!(c, conn => sqlx::query_as(SQL).fetch_all(&mut *conn).await)
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TypeRow {
+    pub id: i64,
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub default_priority: Option<String>,
+}
+
+/// Active types a plan may use (`None`: every active type, for support staff).
+pub async fn list_for_plan(c: Conn<'_>, plan: Option<Plan>) -> Result<Vec<TypeRow>, sqlx::Error> {
+    match plan {
+        Some(plan) => {
+            const SQL: &str = r#"
+                SELECT t.id, t.key, t.name, t.description, t.default_priority FROM ticket_types t
+                JOIN ticket_type_plans p ON p.ticket_type_id = t.id
+                WHERE t.active = TRUE AND p.plan = $1 ORDER BY t.position, t.id"#;
+            on_conn!(c, conn => sqlx::query_as(SQL).bind(plan.as_str()).fetch_all(&mut *conn).await)
+        }
+        None => {
+            const SQL: &str = r#"
+                SELECT id, key, name, description, default_priority FROM ticket_types
+                WHERE active = TRUE ORDER BY position, id"#;
+            on_conn!(c, conn => sqlx::query_as(SQL).fetch_all(&mut *conn).await)
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FieldRow {
+    pub ticket_type_id: i64,
+    pub key: String,
+    pub label: String,
+    pub kind: String,
+    pub required: bool,
+    pub options: Json<Vec<String>>,
+}
+
+/// The active fields of one type, in order.
+pub async fn fields_of(c: Conn<'_>, ticket_type_id: i64) -> Result<Vec<FieldRow>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT ticket_type_id, key, label, kind, required, options FROM ticket_type_fields
+        WHERE ticket_type_id = $1 AND active = TRUE ORDER BY position, id"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(ticket_type_id).fetch_all(&mut *conn).await)
+}

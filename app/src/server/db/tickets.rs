@@ -136,3 +136,315 @@ pub async fn count_by_status(c: Conn<'_>) -> Result<Vec<(String, i64)>, sqlx::Er
     const SQL: &str = "SELECT status, COUNT(*) FROM tickets GROUP BY status ORDER BY status";
     on_conn!(c, conn => sqlx::query_as(SQL).fetch_all(&mut *conn).await)
 }
+
+use super::args::{like_pattern, Arg, Filter};
+use crate::domain::{NamedRef, TicketNumber, TicketScope, TicketStats, TicketSummary};
+
+/// Adds the viewer's scope to a filter (the one visibility rule, in SQL).
+pub fn push_scope(filter: &mut Filter, scope: &TicketScope) {
+    match scope {
+        TicketScope::Requester { user_id } => {
+            filter.push("t.requester_id = ?", [Arg::I64(*user_id)])
+        }
+        TicketScope::Organization { organization_id } => {
+            filter.push("t.organization_id = ?", [Arg::I64(*organization_id)])
+        }
+        TicketScope::Departments { department_ids } if department_ids.is_empty() => {
+            filter.push("1 = 0", [])
+        }
+        TicketScope::Departments { department_ids } => {
+            let marks = vec!["?"; department_ids.len()].join(", ");
+            filter.push(
+                &format!("t.department_id IN ({marks})"),
+                department_ids.iter().map(|d| Arg::I64(*d)),
+            );
+        }
+        TicketScope::All => {}
+    }
+}
+
+const SUMMARY_SELECT: &str = r#"
+    SELECT t.id, t.subject, tt.key AS type_key, d.id AS department_id, d.name AS department_name,
+           t.status, t.priority, t.priority_rank, r.id AS requester_id, r.name AS requester_name,
+           o.id AS organization_id, o.name AS organization_name, a.id AS assignee_id,
+           a.name AS assignee_name, t.created_at, t.updated_at, t.last_reply_at, t.escalated_at
+    FROM tickets t
+    JOIN ticket_types tt ON tt.id = t.ticket_type_id
+    JOIN departments d ON d.id = t.department_id
+    JOIN users r ON r.id = t.requester_id
+    JOIN organizations o ON o.id = t.organization_id
+    LEFT JOIN users a ON a.id = t.assignee_id"#;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SummaryRow {
+    pub id: i64,
+    pub subject: String,
+    pub type_key: String,
+    pub department_id: i64,
+    pub department_name: String,
+    pub status: String,
+    pub priority: String,
+    pub priority_rank: i64,
+    pub requester_id: i64,
+    pub requester_name: String,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_reply_at: Option<DateTime<Utc>>,
+    pub escalated_at: Option<DateTime<Utc>>,
+}
+
+impl SummaryRow {
+    pub fn into_summary(self) -> Result<TicketSummary, crate::error::AppError> {
+        let bad = |e: crate::domain::UnknownVariant| {
+            crate::error::AppError::from(anyhow::anyhow!("bad ticket row: {e}"))
+        };
+        Ok(TicketSummary {
+            id: TicketNumber(self.id).to_string(),
+            number: self.id,
+            subject: self.subject,
+            ticket_type: self.type_key,
+            department: NamedRef {
+                id: self.department_id,
+                name: self.department_name,
+            },
+            status: self.status.parse().map_err(bad)?,
+            priority: self.priority.parse().map_err(bad)?,
+            requester: NamedRef {
+                id: self.requester_id,
+                name: self.requester_name,
+            },
+            organization: NamedRef {
+                id: self.organization_id,
+                name: self.organization_name,
+            },
+            assignee: self
+                .assignee_id
+                .zip(self.assignee_name)
+                .map(|(id, name)| NamedRef { id, name }),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            last_reply_at: self.last_reply_at,
+            escalated: self.escalated_at.is_some(),
+        })
+    }
+}
+
+/// List order (API.md `sort`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListSort {
+    #[default]
+    UpdatedDesc,
+    CreatedAsc,
+    PriorityDesc,
+}
+
+impl ListSort {
+    pub fn parse(s: &str) -> Option<ListSort> {
+        match s {
+            "-updated_at" => Some(ListSort::UpdatedDesc),
+            "created_at" => Some(ListSort::CreatedAsc),
+            "-priority" => Some(ListSort::PriorityDesc),
+            _ => None,
+        }
+    }
+}
+
+/// Where the previous page ended: the sort key and id of its last row.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Cursor {
+    Time(DateTime<Utc>, i64),
+    Rank(i64, i64),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub statuses: Vec<TicketStatus>,
+    pub priority: Option<Priority>,
+    pub department_id: Option<i64>,
+    pub type_key: Option<String>,
+    /// `Some(None)`: unassigned; `Some(Some(id))`: that agent.
+    pub assignee: Option<Option<i64>>,
+    pub organization_id: Option<i64>,
+    pub query: Option<String>,
+    /// Whether internal notes count for the text search (support staff only).
+    pub search_internal: bool,
+}
+
+/// One page of tickets in scope, plus whether there is a next page.
+pub async fn list(
+    c: Conn<'_>,
+    scope: &TicketScope,
+    filter: &ListFilter,
+    sort: ListSort,
+    cursor: Option<&Cursor>,
+    limit: i64,
+) -> Result<Vec<SummaryRow>, sqlx::Error> {
+    let mut f = Filter::default();
+    push_scope(&mut f, scope);
+    if !filter.statuses.is_empty() {
+        let marks = vec!["?"; filter.statuses.len()].join(", ");
+        f.push(
+            &format!("t.status IN ({marks})"),
+            filter
+                .statuses
+                .iter()
+                .map(|s| Arg::Text(s.as_str().to_owned())),
+        );
+    }
+    if let Some(p) = filter.priority {
+        f.push("t.priority = ?", [Arg::Text(p.as_str().to_owned())]);
+    }
+    if let Some(d) = filter.department_id {
+        f.push("t.department_id = ?", [Arg::I64(d)]);
+    }
+    if let Some(k) = &filter.type_key {
+        f.push("tt.key = ?", [Arg::Text(k.clone())]);
+    }
+    match filter.assignee {
+        Some(Some(id)) => f.push("t.assignee_id = ?", [Arg::I64(id)]),
+        Some(None) => f.push("t.assignee_id IS NULL", []),
+        None => {}
+    }
+    if let Some(o) = filter.organization_id {
+        f.push("t.organization_id = ?", [Arg::I64(o)]);
+    }
+    if let Some(q) = filter
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+    {
+        let pattern = like_pattern(q);
+        let internal = if filter.search_internal {
+            ""
+        } else {
+            " AND m.internal = FALSE"
+        };
+        let by_text = format!(
+            "(LOWER(t.subject) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM ticket_messages m \
+             WHERE m.ticket_id = t.id{internal} AND LOWER(m.body) LIKE ? ESCAPE '\\'))"
+        );
+        match TicketNumber::parse(q) {
+            Some(number) => f.push(
+                &format!("(t.id = ? OR {by_text})"),
+                [
+                    Arg::I64(number.0),
+                    Arg::Text(pattern.clone()),
+                    Arg::Text(pattern),
+                ],
+            ),
+            None => f.push(&by_text, [Arg::Text(pattern.clone()), Arg::Text(pattern)]),
+        }
+    }
+    let order = match sort {
+        ListSort::UpdatedDesc => "t.updated_at DESC, t.id DESC",
+        ListSort::CreatedAsc => "t.created_at ASC, t.id ASC",
+        ListSort::PriorityDesc => "t.priority_rank DESC, t.id DESC",
+    };
+    match (sort, cursor) {
+        (ListSort::UpdatedDesc, Some(Cursor::Time(t, id))) => f.push(
+            "(t.updated_at < ? OR (t.updated_at = ? AND t.id < ?))",
+            [Arg::Time(*t), Arg::Time(*t), Arg::I64(*id)],
+        ),
+        (ListSort::CreatedAsc, Some(Cursor::Time(t, id))) => f.push(
+            "(t.created_at > ? OR (t.created_at = ? AND t.id > ?))",
+            [Arg::Time(*t), Arg::Time(*t), Arg::I64(*id)],
+        ),
+        (ListSort::PriorityDesc, Some(Cursor::Rank(r, id))) => f.push(
+            "(t.priority_rank < ? OR (t.priority_rank = ? AND t.id < ?))",
+            [Arg::I64(*r), Arg::I64(*r), Arg::I64(*id)],
+        ),
+        _ => {}
+    }
+    let sql = format!(
+        "{SUMMARY_SELECT} {} ORDER BY {order} LIMIT ${}",
+        f.where_clause(),
+        f.next_placeholder()
+    );
+    on_conn!(c, conn => {
+        let query = crate::bind_args!(sqlx::query_as::<_, SummaryRow>(&sql), &f.args);
+        query.bind(limit).fetch_all(&mut *conn).await
+    })
+}
+
+/// One ticket, only if it is in the viewer's scope.
+pub async fn find_summary(
+    c: Conn<'_>,
+    scope: &TicketScope,
+    number: i64,
+) -> Result<Option<SummaryRow>, sqlx::Error> {
+    let mut f = Filter::default();
+    f.push("t.id = ?", [Arg::I64(number)]);
+    push_scope(&mut f, scope);
+    let sql = format!("{SUMMARY_SELECT} {}", f.where_clause());
+    on_conn!(c, conn => crate::bind_args!(sqlx::query_as::<_, SummaryRow>(&sql), &f.args).fetch_optional(&mut *conn).await)
+}
+
+/// Counters over the viewer's scope.
+pub async fn stats(c: Conn<'_>, scope: &TicketScope) -> Result<TicketStats, sqlx::Error> {
+    let mut f = Filter::default();
+    push_scope(&mut f, scope);
+    let sql = format!(
+        "SELECT COUNT(*), \
+         COALESCE(SUM(CASE WHEN t.status = 'open' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN t.status = 'answered' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN t.status = 'closed' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN t.priority_rank >= 3 THEN 1 ELSE 0 END), 0) \
+         FROM tickets t {}",
+        f.where_clause()
+    );
+    let (total, open, answered, closed, high_priority): (i64, i64, i64, i64, i64) = on_conn!(c, conn => crate::bind_args!(sqlx::query_as(&sql), &f.args).fetch_one(&mut *conn).await)?;
+    Ok(TicketStats {
+        total,
+        open,
+        answered,
+        closed,
+        high_priority,
+    })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: i64,
+    pub author_id: Option<i64>,
+    pub author_name: Option<String>,
+    pub author_role: Option<String>,
+    pub body: String,
+    pub internal: bool,
+    pub channel: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The conversation of a ticket, oldest first; internal notes only when asked for.
+pub async fn messages(
+    c: Conn<'_>,
+    ticket_id: i64,
+    include_internal: bool,
+) -> Result<Vec<MessageRow>, sqlx::Error> {
+    let sql = format!(
+        r#"SELECT m.id, m.author_id, u.name AS author_name, u.role AS author_role, m.body, m.internal,
+                  m.channel, m.created_at
+           FROM ticket_messages m LEFT JOIN users u ON u.id = m.author_id
+           WHERE m.ticket_id = $1 {}
+           ORDER BY m.id"#,
+        if include_internal {
+            ""
+        } else {
+            "AND m.internal = FALSE"
+        }
+    );
+    on_conn!(c, conn => sqlx::query_as(&sql).bind(ticket_id).fetch_all(&mut *conn).await)
+}
+
+/// `(read_by_support_at, read_by_requester_at)` of a ticket.
+pub async fn read_marks(
+    c: Conn<'_>,
+    ticket_id: i64,
+) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), sqlx::Error> {
+    const SQL: &str = "SELECT read_by_support_at, read_by_requester_at FROM tickets WHERE id = $1";
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(ticket_id).fetch_one(&mut *conn).await)
+}

@@ -1,0 +1,218 @@
+//! Tickets (API.md "Tickets"): catalog, create, list, one ticket, counters.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::Utc;
+use serde::Deserialize;
+
+use app::domain::{NamedRef, Priority, TicketStats, TicketStatus, TicketSummary, TicketTypeInfo};
+use app::error::{AppError, FieldError};
+use app::server::db::tickets::{ListFilter, ListSort};
+use app::server::services::tickets::{self, NewTicketInput, TicketDetail, TicketPage};
+use app::server::AppState;
+
+use super::auth::Caller;
+use super::json::ApiJson;
+use super::problem::Problem;
+
+/// Active departments.
+#[utoipa::path(get, path = "/api/v1/departments", tag = "tickets", responses(
+    (status = 200, description = "Departments", body = Vec<NamedRef>),
+    (status = 401, description = "Not signed in", body = Problem)))]
+pub async fn departments(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<NamedRef>>, Problem> {
+    tickets::departments(&state.db)
+        .await
+        .map(Json)
+        .map_err(|e| caller.problem(&e))
+}
+
+/// The ticket types the caller may open, with their fields.
+#[utoipa::path(get, path = "/api/v1/ticket-types", tag = "tickets", responses(
+    (status = 200, description = "Types", body = Vec<TicketTypeInfo>)))]
+pub async fn ticket_types(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<TicketTypeInfo>>, Problem> {
+    tickets::ticket_types_for(&state.db, &caller.user)
+        .await
+        .map(Json)
+        .map_err(|e| caller.problem(&e))
+}
+
+/// Open a ticket (JSON). The message has at most 1000 characters (Unicode scalar values).
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicketInput, responses(
+    (status = 201, description = "Created", body = TicketSummary),
+    (status = 403, description = "The caller may not open tickets (plan or grant)", body = Problem),
+    (status = 422, description = "Invalid fields, e.g. message too_long", body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<NewTicketInput>,
+) -> Result<(StatusCode, Json<TicketSummary>), Problem> {
+    let ticket = tickets::create_ticket(&state.db, &caller.user, input, "api", Utc::now())
+        .await
+        .map_err(|e| caller.problem(&e))?;
+    Ok((StatusCode::CREATED, Json(ticket)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    priority: Option<String>,
+    department_id: Option<String>,
+    #[serde(rename = "type")]
+    ticket_type: Option<String>,
+    assignee: Option<String>,
+    organization_id: Option<String>,
+    q: Option<String>,
+    sort: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+fn parse_list_query(
+    raw: Option<&str>,
+    caller: &Caller,
+) -> Result<(ListFilter, ListSort, Option<String>, i64), AppError> {
+    let query: ListQuery =
+        serde_urlencoded::from_str(raw.unwrap_or_default()).map_err(|_| AppError::Malformed {
+            code: "invalid_query".to_owned(),
+        })?;
+    let mut errors = Vec::new();
+    let mut filter = ListFilter::default();
+    let id = |value: &Option<String>, name: &str, errors: &mut Vec<FieldError>| -> Option<i64> {
+        value.as_deref().filter(|v| !v.is_empty()).and_then(|v| {
+            v.parse::<i64>()
+                .map_err(|_| errors.push(FieldError::new(name, "invalid")))
+                .ok()
+        })
+    };
+    if let Some(statuses) = query.status.as_deref().filter(|s| !s.is_empty()) {
+        for s in statuses.split(',') {
+            match s.trim().parse::<TicketStatus>() {
+                Ok(status) => filter.statuses.push(status),
+                Err(_) => errors.push(FieldError::new("status", "invalid")),
+            }
+        }
+    }
+    if let Some(p) = query.priority.as_deref().filter(|s| !s.is_empty()) {
+        match p.parse::<Priority>() {
+            Ok(priority) => filter.priority = Some(priority),
+            Err(_) => errors.push(FieldError::new("priority", "invalid")),
+        }
+    }
+    filter.department_id = id(&query.department_id, "department_id", &mut errors);
+    filter.organization_id = id(&query.organization_id, "organization_id", &mut errors);
+    filter.type_key = query.ticket_type.filter(|t| !t.is_empty());
+    filter.assignee = match query.assignee.as_deref() {
+        None | Some("") => None,
+        Some("none") => Some(None),
+        Some("me") => Some(Some(caller.user.id)),
+        Some(other) => match other.parse::<i64>() {
+            Ok(id) => Some(Some(id)),
+            Err(_) => {
+                errors.push(FieldError::new("assignee", "invalid"));
+                None
+            }
+        },
+    };
+    filter.query = query.q.filter(|q| !q.trim().is_empty());
+    if filter
+        .query
+        .as_ref()
+        .is_some_and(|q| q.chars().count() > 200)
+    {
+        errors.push(FieldError::new("q", "too_long"));
+    }
+    let sort = match query.sort.as_deref() {
+        None | Some("") => ListSort::default(),
+        Some(s) => ListSort::parse(s).unwrap_or_else(|| {
+            errors.push(FieldError::new("sort", "invalid"));
+            ListSort::default()
+        }),
+    };
+    let limit = match query.limit.as_deref() {
+        None | Some("") => 50,
+        Some(l) => match l.parse::<i64>() {
+            Ok(n) if (1..=tickets::MAX_PAGE).contains(&n) => n,
+            _ => {
+                errors.push(FieldError::new("limit", "invalid"));
+                50
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation { errors });
+    }
+    Ok((filter, sort, query.cursor.filter(|c| !c.is_empty()), limit))
+}
+
+/// Tickets the caller may see, newest activity first by default, keyset-paginated.
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets",
+    params(
+        ("status" = Option<String>, Query, description = "Comma list: open,answered,closed"),
+        ("priority" = Option<String>, Query, description = "low, medium, high or critical"),
+        ("department_id" = Option<i64>, Query),
+        ("type" = Option<String>, Query, description = "Ticket type key"),
+        ("assignee" = Option<String>, Query, description = "me, none or a user id"),
+        ("organization_id" = Option<i64>, Query),
+        ("q" = Option<String>, Query, description = "Matches the id, the subject and message text"),
+        ("sort" = Option<String>, Query, description = "-updated_at (default), created_at, -priority"),
+        ("limit" = Option<i64>, Query, description = "1 to 100, default 50"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
+    responses(
+        (status = 200, description = "A page", body = TicketPage),
+        (status = 422, description = "Invalid filter", body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<TicketPage>, Problem> {
+    let (filter, sort, cursor, limit) =
+        parse_list_query(raw.as_deref(), &caller).map_err(|e| caller.problem(&e))?;
+    tickets::list_tickets(
+        &state.db,
+        &caller.user,
+        filter,
+        sort,
+        cursor.as_deref(),
+        limit,
+    )
+    .await
+    .map(Json)
+    .map_err(|e| caller.problem(&e))
+}
+
+/// One ticket with its conversation. Another organization's ticket answers 404 like a missing one.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets",
+    params(("id" = String, Path, description = "TKT-000042 or 42")),
+    responses(
+        (status = 200, description = "The ticket", body = TicketDetail),
+        (status = 404, description = "No such ticket, or not visible to the caller", body = Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<TicketDetail>, Problem> {
+    tickets::get_ticket(&state.db, &caller.user, &id)
+        .await
+        .map(Json)
+        .map_err(|e| caller.problem(&e))
+}
+
+/// Counters over what the caller may see.
+#[utoipa::path(get, path = "/api/v1/stats/tickets", tag = "tickets", responses(
+    (status = 200, description = "Counters", body = TicketStats)))]
+pub async fn stats(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<TicketStats>, Problem> {
+    tickets::stats(&state.db, &caller.user)
+        .await
+        .map(Json)
+        .map_err(|e| caller.problem(&e))
+}
