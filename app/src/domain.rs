@@ -15,7 +15,7 @@ pub use language::Language;
 pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use priority::Priority;
 pub use role::{Plan, Role};
-pub use status::TicketStatus;
+pub use status::{status_after_message, TicketStatus, REOPEN_WINDOW_DAYS};
 pub use ticket::{
     char_count, validate_field_value, NamedRef, TicketField, TicketNumber, TicketScope,
     TicketStats, TicketSummary, TicketTypeInfo, MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS,

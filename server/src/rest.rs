@@ -47,6 +47,10 @@ pub use problem::{Problem, RequestLanguage};
         tickets::list,
         tickets::get,
         tickets::stats,
+        tickets::reply,
+        tickets::patch,
+        tickets::reopen,
+        tickets::escalate,
     ),
     components(schemas(
         problem::Problem,
@@ -62,6 +66,11 @@ pub use problem::{Problem, RequestLanguage};
         app::server::services::tickets::NewTicketInput,
         app::server::services::tickets::TicketPage,
         app::server::services::tickets::TicketDetail,
+        app::server::services::tickets::TicketUpdate,
+        app::server::services::tickets::Escalation,
+        app::server::services::tickets::MessageView,
+        tickets::MessageRequest,
+        tickets::ReasonRequest,
     ))
 )]
 pub struct ApiDoc;
@@ -88,7 +97,10 @@ pub fn v1_router() -> Router<AppState> {
         .route("/departments", get(tickets::departments))
         .route("/ticket-types", get(tickets::ticket_types))
         .route("/tickets", get(tickets::list).post(tickets::create))
-        .route("/tickets/{id}", get(tickets::get))
+        .route("/tickets/{id}", get(tickets::get).patch(tickets::patch))
+        .route("/tickets/{id}/messages", post(tickets::reply))
+        .route("/tickets/{id}/reopen", post(tickets::reopen))
+        .route("/tickets/{id}/escalations", post(tickets::escalate))
         .route("/stats/tickets", get(tickets::stats))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)

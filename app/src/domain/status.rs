@@ -11,3 +11,51 @@ wire_enum! {
         Closed => "closed",
     }
 }
+
+/// How long after closing a customer may reopen a ticket (PRODUCT.md "Reopen").
+pub const REOPEN_WINDOW_DAYS: i64 = 30;
+
+/// The status after a public message: a support answer waits for the customer (Respondido), a
+/// customer reply waits for support (Aberto). Internal notes change nothing; closed tickets
+/// must be reopened first.
+pub fn status_after_message(
+    current: TicketStatus,
+    by_support: bool,
+    internal: bool,
+) -> TicketStatus {
+    match (current, internal) {
+        (TicketStatus::Closed, _) | (_, true) => current,
+        _ if by_support => TicketStatus::Answered,
+        _ => TicketStatus::Open,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn support_answers_wait_for_the_customer_and_replies_wait_for_support() {
+        assert_eq!(
+            status_after_message(TicketStatus::Open, true, false),
+            TicketStatus::Answered
+        );
+        assert_eq!(
+            status_after_message(TicketStatus::Answered, false, false),
+            TicketStatus::Open
+        );
+        assert_eq!(
+            status_after_message(TicketStatus::Answered, true, false),
+            TicketStatus::Answered
+        );
+        assert_eq!(
+            status_after_message(TicketStatus::Open, true, true),
+            TicketStatus::Open,
+            "internal note"
+        );
+        assert_eq!(
+            status_after_message(TicketStatus::Closed, false, false),
+            TicketStatus::Closed
+        );
+    }
+}

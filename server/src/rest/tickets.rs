@@ -216,3 +216,99 @@ pub async fn stats(
         .map(Json)
         .map_err(|e| caller.problem(&e))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MessageRequest {
+    pub body: String,
+    /// Support only: a note customers never see.
+    #[serde(default)]
+    pub internal: bool,
+}
+
+/// Reply (or, for support, add an internal note). A support answer makes the ticket
+/// `answered`; a customer reply makes it `open` again.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", request_body = MessageRequest,
+    params(("id" = String, Path, description = "TKT-000042 or 42")),
+    responses(
+        (status = 201, description = "Created", body = app::server::services::tickets::MessageView),
+        (status = 409, description = "The ticket is closed (reopen it first)", body = Problem),
+        (status = 422, description = "Empty or too long", body = Problem)))]
+pub async fn reply(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<MessageRequest>,
+) -> Result<(StatusCode, Json<tickets::MessageView>), Problem> {
+    let message = tickets::reply(
+        &state.db,
+        &caller.user,
+        &id,
+        &body.body,
+        body.internal,
+        "api",
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| caller.problem(&e))?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// Change a ticket. Customers may only close their own; support changes status, priority,
+/// type, department and assignee (each change goes to the history).
+#[utoipa::path(patch, path = "/api/v1/tickets/{id}", tag = "tickets", request_body = tickets::TicketUpdate,
+    params(("id" = String, Path, description = "TKT-000042 or 42")),
+    responses(
+        (status = 200, description = "Updated", body = TicketSummary),
+        (status = 403, description = "Not allowed to make this change", body = Problem)))]
+pub async fn patch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(update): ApiJson<tickets::TicketUpdate>,
+) -> Result<Json<TicketSummary>, Problem> {
+    tickets::update_ticket(&state.db, &caller.user, &id, update, Utc::now())
+        .await
+        .map(Json)
+        .map_err(|e| caller.problem(&e))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReasonRequest {
+    pub reason: String,
+}
+
+/// Reopen a closed ticket with a reason (within 30 days of closing).
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/reopen", tag = "tickets", request_body = ReasonRequest,
+    params(("id" = String, Path, description = "TKT-000042 or 42")),
+    responses(
+        (status = 200, description = "Reopened", body = TicketSummary),
+        (status = 409, description = "Not closed, or closed more than 30 days ago (reopen_window_passed)", body = Problem)))]
+pub async fn reopen(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReasonRequest>,
+) -> Result<Json<TicketSummary>, Problem> {
+    tickets::reopen(&state.db, &caller.user, &id, &body.reason, Utc::now())
+        .await
+        .map(Json)
+        .map_err(|e| caller.problem(&e))
+}
+
+/// Escalate with a justification: the ticket is flagged for the leads.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/escalations", tag = "tickets", request_body = ReasonRequest,
+    params(("id" = String, Path, description = "TKT-000042 or 42")),
+    responses(
+        (status = 201, description = "Escalated", body = tickets::Escalation),
+        (status = 409, description = "The ticket is closed", body = Problem)))]
+pub async fn escalate(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReasonRequest>,
+) -> Result<(StatusCode, Json<tickets::Escalation>), Problem> {
+    let escalation = tickets::escalate(&state.db, &caller.user, &id, &body.reason, Utc::now())
+        .await
+        .map_err(|e| caller.problem(&e))?;
+    Ok((StatusCode::CREATED, Json(escalation)))
+}

@@ -139,6 +139,37 @@ fn sees_acme_ticket(a: Actor) -> u16 {
     }
 }
 
+/// Acting on Carla's open Acme ticket: Carla (requester) and Diego (may open tickets, Acme
+/// shares) get `customer`; Elisa sees it but may not act: 403; support gets `support`.
+fn acts_on_acme_ticket(customer: u16, support: u16) -> fn(Actor) -> u16 {
+    match (customer, support) {
+        (201, 201) => |a| acme_act(a, 201, 201),
+        (409, 409) => |a| acme_act(a, 409, 409),
+        (201, 403) => |a| acme_act(a, 201, 403),
+        _ => unreachable!(),
+    }
+}
+
+fn acme_act(a: Actor, customer: u16, support: u16) -> u16 {
+    match a {
+        Visitor => 401,
+        Customer | OrgAdmin => customer,
+        CustomerWithoutTickets => 403,
+        OtherOrgAdmin | TrialCustomer => 404,
+        Agent | Lead | Admin => support,
+    }
+}
+
+/// Re-classifying is support's: customers may only close.
+fn support_changes_acme_ticket(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        Customer | CustomerWithoutTickets | OrgAdmin => 403,
+        OtherOrgAdmin | TrialCustomer => 404,
+        Agent | Lead | Admin => 200,
+    }
+}
+
 /// A ticket of Fábio's (Padaria, which does not share) in Técnico.
 fn sees_padaria_ticket(a: Actor) -> u16 {
     match a {
@@ -324,6 +355,38 @@ fn rows() -> Vec<Row> {
                 body: None,
             },
             expect: signed_in(200),
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/tickets/{acme_ticket}/messages",
+                body: Some(r#"{"body":"Resposta"}"#),
+            },
+            expect: acts_on_acme_ticket(201, 201),
+        },
+        Row {
+            call: Rest {
+                method: "PATCH",
+                path: "/api/v1/tickets/{acme_ticket}",
+                body: Some(r#"{"priority":"critical"}"#),
+            },
+            expect: support_changes_acme_ticket,
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/tickets/{acme_ticket}/reopen",
+                body: Some(r#"{"reason":"Voltou"}"#),
+            },
+            expect: acts_on_acme_ticket(409, 409),
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/tickets/{acme_ticket}/escalations",
+                body: Some(r#"{"reason":"Urgente"}"#),
+            },
+            expect: acts_on_acme_ticket(201, 403),
         },
         // Server functions
         Row {

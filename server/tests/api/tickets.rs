@@ -499,3 +499,298 @@ async fn filters_and_counters_agree() {
     let problem: Value = invalid.json().await.unwrap();
     assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
 }
+
+async fn first_ticket(browser: &Browser, status: &str) -> String {
+    let page: Value = browser
+        .get(&format!("/api/v1/tickets?status={status}&limit=100"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["items"][0]["id"].as_str().unwrap().to_owned()
+}
+
+async fn status_of(browser: &Browser, id: &str) -> String {
+    let detail: Value = browser
+        .get(&format!("/api/v1/tickets/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    detail["ticket"]["status"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_and_replies_move_the_status_and_notes_do_not() {
+    let app = demo_app().await;
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let ana = app.signed_in("ana@chamado.local").await;
+    let tecnico = department(&carla, "Técnico").await;
+    let created: Value = open(&carla, bug(tecnico, "Falha ao exportar"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let messages = format!("/api/v1/tickets/{id}/messages");
+
+    let note = ana
+        .send(
+            Method::POST,
+            &messages,
+            Some(json!({"body": "Verificar logs", "internal": true})),
+        )
+        .await;
+    assert_eq!(note.status(), 201);
+    assert_eq!(
+        status_of(&carla, &id).await,
+        "open",
+        "an internal note changes nothing"
+    );
+
+    assert_eq!(
+        ana.send(
+            Method::POST,
+            &messages,
+            Some(json!({"body": "Corrigido, pode testar?"}))
+        )
+        .await
+        .status(),
+        201
+    );
+    assert_eq!(status_of(&carla, &id).await, "answered");
+    let detail: Value = carla
+        .get(&format!("/api/v1/tickets/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(detail["read"]["by_support_at"].is_string());
+    assert_eq!(
+        detail["messages"].as_array().unwrap().len(),
+        2,
+        "the note is not shown to the customer"
+    );
+
+    assert_eq!(
+        carla
+            .send(
+                Method::POST,
+                &messages,
+                Some(json!({"body": "Ainda falha"}))
+            )
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(status_of(&carla, &id).await, "open");
+
+    let sneaky = carla
+        .send(
+            Method::POST,
+            &messages,
+            Some(json!({"body": "x", "internal": true})),
+        )
+        .await;
+    assert_eq!(
+        sneaky.status(),
+        403,
+        "customers cannot write internal notes"
+    );
+    let long = carla
+        .send(
+            Method::POST,
+            &messages,
+            Some(json!({"body": "a".repeat(1001)})),
+        )
+        .await;
+    assert_eq!(long.status(), 422);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_closes_reopens_with_a_reason_and_escalates() {
+    let app = demo_app().await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let geral = department(&diego, "Geral").await;
+    let created: Value = open(
+        &diego,
+        json!({"type": "duvida", "department_id": geral, "priority": "low",
+        "subject": "Dúvida", "message": "Como faço?", "fields": {}}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/tickets/{id}");
+
+    // Customers may close, and nothing else.
+    let promote = diego
+        .send(Method::PATCH, &path, Some(json!({"priority": "critical"})))
+        .await;
+    assert_eq!(promote.status(), 403);
+    let closed = diego
+        .send(Method::PATCH, &path, Some(json!({"status": "closed"})))
+        .await;
+    assert_eq!(closed.status(), 200);
+    assert_eq!(status_of(&diego, &id).await, "closed");
+    let reply = diego
+        .send(
+            Method::POST,
+            &format!("{path}/messages"),
+            Some(json!({"body": "oi"})),
+        )
+        .await;
+    assert_eq!(
+        reply.status(),
+        409,
+        "a closed ticket is reopened, not answered"
+    );
+
+    let no_reason = diego
+        .send(
+            Method::POST,
+            &format!("{path}/reopen"),
+            Some(json!({"reason": "  "})),
+        )
+        .await;
+    assert_eq!(no_reason.status(), 422);
+    let reopened = diego
+        .send(
+            Method::POST,
+            &format!("{path}/reopen"),
+            Some(json!({"reason": "O problema voltou"})),
+        )
+        .await;
+    assert_eq!(reopened.status(), 200);
+    assert_eq!(status_of(&diego, &id).await, "open");
+    let detail: Value = diego.get(&path).await.json().await.unwrap();
+    assert_eq!(
+        detail["messages"].as_array().unwrap().last().unwrap()["body"],
+        "O problema voltou"
+    );
+
+    let escalated = diego
+        .send(
+            Method::POST,
+            &format!("{path}/escalations"),
+            Some(json!({"reason": "Parado há dois dias"})),
+        )
+        .await;
+    assert_eq!(escalated.status(), 201);
+    let summary: Value = diego.get(&path).await.json().await.unwrap();
+    assert_eq!(summary["ticket"]["escalated"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reopening_after_thirty_days_is_refused() {
+    let app = demo_app().await;
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let carla_user = {
+        let id = app.user_id("carla@acme.com.br").await;
+        let mut c = app.db.acquire().await.unwrap();
+        app::server::services::auth::current_user(c.conn(), id)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let geral = department(&carla, "Geral").await;
+    let created: Value = open(
+        &carla,
+        json!({"type": "duvida", "department_id": geral, "priority": "low",
+        "subject": "Dúvida", "message": "Como faço?", "fields": {}}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let closed = carla
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/tickets/{id}"),
+            Some(json!({"status": "closed"})),
+        )
+        .await;
+    assert_eq!(closed.status(), 200);
+    let now = chrono::Utc::now();
+    let late = app::server::services::tickets::reopen(
+        &app.db,
+        &carla_user,
+        &id,
+        "voltou",
+        now + chrono::Duration::days(31),
+    )
+    .await;
+    assert_eq!(
+        late.err(),
+        Some(app::error::AppError::Conflict {
+            code: "reopen_window_passed".into()
+        })
+    );
+    let in_time = app::server::services::tickets::reopen(
+        &app.db,
+        &carla_user,
+        &id,
+        "voltou",
+        now + chrono::Duration::days(29),
+    )
+    .await;
+    assert!(in_time.is_ok(), "{in_time:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_reclassifies_and_every_change_is_in_the_history() {
+    let app = demo_app().await;
+    let ana = app.signed_in("ana@chamado.local").await;
+    let id = first_ticket(&ana, "open").await;
+    let vendas = department(&ana, "Vendas").await;
+    let ana_id = app.user_id("ana@chamado.local").await;
+    let response = ana
+        .send(Method::PATCH, &format!("/api/v1/tickets/{id}"),
+            Some(json!({"priority": "critical", "type": "incidente", "assignee_id": ana_id, "department_id": vendas})))
+        .await;
+    assert_eq!(response.status(), 200);
+    let ticket: Value = response.json().await.unwrap();
+    assert_eq!(ticket["priority"], "critical");
+    assert_eq!(ticket["type"], "incidente");
+    assert_eq!(ticket["assignee"]["id"], ana_id);
+    assert_eq!(ticket["department"]["name"], "Vendas");
+    // Ana works Técnico only: the ticket left her scope with the move.
+    assert_eq!(
+        ana.get(&format!("/api/v1/tickets/{id}")).await.status(),
+        404
+    );
+
+    let number = app::domain::TicketNumber::parse(&id).unwrap().0;
+    let fields: Vec<(String,)> = match &app.db {
+        app::server::Db::Sqlite(p) => {
+            sqlx::query_as("SELECT field FROM ticket_history WHERE ticket_id = $1 ORDER BY id")
+                .bind(number)
+                .fetch_all(p)
+                .await
+                .unwrap()
+        }
+        app::server::Db::Postgres(p) => {
+            sqlx::query_as("SELECT field FROM ticket_history WHERE ticket_id = $1 ORDER BY id")
+                .bind(number)
+                .fetch_all(p)
+                .await
+                .unwrap()
+        }
+    };
+    let fields: Vec<&str> = fields.iter().map(|(f,)| f.as_str()).collect();
+    for f in ["priority", "type", "department", "assignee"] {
+        assert!(fields.contains(&f), "{f} missing from {fields:?}");
+    }
+    let bad = app
+        .signed_in("lider@chamado.local")
+        .await
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/tickets/{id}"),
+            Some(json!({"assignee_id": app.user_id("diego@acme.com.br").await})),
+        )
+        .await;
+    assert_eq!(bad.status(), 422, "only support staff can be assigned");
+}

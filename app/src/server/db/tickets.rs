@@ -448,3 +448,74 @@ pub async fn read_marks(
     const SQL: &str = "SELECT read_by_support_at, read_by_requester_at FROM tickets WHERE id = $1";
     on_conn!(c, conn => sqlx::query_as(SQL).bind(ticket_id).fetch_one(&mut *conn).await)
 }
+
+/// The fields the lifecycle rules read and write.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StateRow {
+    pub id: i64,
+    pub status: String,
+    pub priority: String,
+    pub requester_id: i64,
+    pub organization_id: i64,
+    pub department_id: i64,
+    pub ticket_type_id: i64,
+    pub assignee_id: Option<i64>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub escalated_at: Option<DateTime<Utc>>,
+}
+
+pub async fn find_state(c: Conn<'_>, id: i64) -> Result<Option<StateRow>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT id, status, priority, requester_id, organization_id, department_id, ticket_type_id,
+               assignee_id, closed_at, first_response_at, escalated_at
+        FROM tickets WHERE id = $1"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(id).fetch_optional(&mut *conn).await)
+}
+
+/// Writes the lifecycle fields back.
+pub async fn save_state(c: Conn<'_>, s: &StateRow, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    const SQL: &str = r#"
+        UPDATE tickets SET status = $2, priority = $3, priority_rank = $4, department_id = $5,
+               ticket_type_id = $6, assignee_id = $7, closed_at = $8, first_response_at = $9,
+               escalated_at = $10, updated_at = $11
+        WHERE id = $1"#;
+    let rank = s
+        .priority
+        .parse::<Priority>()
+        .map(Priority::rank)
+        .unwrap_or(2);
+    on_conn!(c, conn => sqlx::query(SQL)
+        .bind(s.id).bind(&s.status).bind(&s.priority).bind(rank).bind(s.department_id)
+        .bind(s.ticket_type_id).bind(s.assignee_id).bind(s.closed_at).bind(s.first_response_at)
+        .bind(s.escalated_at).bind(now)
+        .execute(&mut *conn).await.map(|r| r.rows_affected()))
+}
+
+/// A public message was written: the ticket's last reply and the author side's read time.
+pub async fn touch_reply(
+    c: Conn<'_>,
+    id: i64,
+    by_support: bool,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let sql = if by_support {
+        "UPDATE tickets SET last_reply_at = $2, read_by_support_at = $2, updated_at = $2 WHERE id = $1"
+    } else {
+        "UPDATE tickets SET last_reply_at = $2, read_by_requester_at = $2, updated_at = $2 WHERE id = $1"
+    };
+    on_conn!(c, conn => sqlx::query(sql).bind(id).bind(now).execute(&mut *conn).await.map(|r| r.rows_affected()))
+}
+
+pub async fn insert_escalation(
+    c: Conn<'_>,
+    ticket_id: i64,
+    user_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    const SQL: &str = r#"
+        INSERT INTO escalations (ticket_id, user_id, reason, created_at) VALUES ($1, $2, $3, $4)
+        RETURNING id"#;
+    on_conn!(c, conn => sqlx::query_scalar(SQL).bind(ticket_id).bind(user_id).bind(reason).bind(now).fetch_one(&mut *conn).await)
+}

@@ -368,3 +368,385 @@ pub async fn stats(db: &Db, user: &CurrentUser) -> Result<TicketStats, AppError>
     let mut c = db.acquire().await?;
     Ok(tickets::stats(c.conn(), &TicketScope::of(user)).await?)
 }
+
+/// Support messages may be longer than the customer's 1000 characters.
+pub const SUPPORT_MESSAGE_MAX_CHARS: usize = 10_000;
+
+/// The ticket's lifecycle row, if the caller may see the ticket (else 404).
+async fn state_in_scope(
+    c: Conn<'_>,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<tickets::StateRow, AppError> {
+    let number = TicketNumber::parse(id).ok_or(AppError::not_found(Entity::Ticket))?;
+    let mut c = c;
+    let state = tickets::find_state(c.reborrow(), number.0)
+        .await?
+        .ok_or(AppError::not_found(Entity::Ticket))?;
+    if TicketScope::of(user).contains(
+        state.requester_id,
+        state.organization_id,
+        state.department_id,
+    ) {
+        Ok(state)
+    } else {
+        Err(AppError::not_found(Entity::Ticket))
+    }
+}
+
+fn status_of(state: &tickets::StateRow) -> Result<TicketStatus, AppError> {
+    state
+        .status
+        .parse()
+        .map_err(|e| AppError::from(anyhow::anyhow!("bad status: {e}")))
+}
+
+/// A customer acts on a ticket they can see only if it is theirs or they may open tickets.
+fn customer_may_act(user: &CurrentUser, state: &tickets::StateRow) -> bool {
+    user.role.is_staff() || state.requester_id == user.id || user.can_open_tickets
+}
+
+/// A message text (reply, reopen reason, escalation reason): trimmed, not empty, at most 1000
+/// characters from customers and 10,000 from support.
+fn validate_text(user: &CurrentUser, field: &str, text: &str) -> Result<String, AppError> {
+    let text = text.trim().to_owned();
+    let max = if user.role.is_staff() {
+        SUPPORT_MESSAGE_MAX_CHARS
+    } else {
+        MESSAGE_MAX_CHARS
+    };
+    match char_count(&text) {
+        0 => Err(AppError::validation(field, "required")),
+        n if n > max => Err(AppError::validation(field, "too_long")),
+        _ => Ok(text),
+    }
+}
+
+/// Adds a message (or, for support, an internal note) and applies the status rules: a support
+/// answer makes the ticket Respondido, a customer reply Aberto again.
+pub async fn reply(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    body: &str,
+    internal: bool,
+    channel: &str,
+    now: DateTime<Utc>,
+) -> Result<MessageView, AppError> {
+    let by_support = user.role.is_staff();
+    if internal && !by_support {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = db.begin().await?;
+    let mut state = state_in_scope(tx.conn(), user, id).await?;
+    if !customer_may_act(user, &state) {
+        return Err(AppError::Forbidden);
+    }
+    let body = validate_text(user, "body", body)?;
+    let current = status_of(&state)?;
+    if current == TicketStatus::Closed {
+        return Err(AppError::Conflict {
+            code: "ticket_closed".to_owned(),
+        });
+    }
+    let message_id = tickets::insert_message(
+        tx.conn(),
+        &tickets::NewMessage {
+            ticket_id: state.id,
+            author_id: Some(user.id),
+            body: &body,
+            internal,
+            channel,
+            created_at: now,
+        },
+    )
+    .await?;
+    if !internal {
+        let next = crate::domain::status_after_message(current, by_support, internal);
+        if next != current {
+            tickets::insert_history(
+                tx.conn(),
+                state.id,
+                Some(user.id),
+                "status",
+                Some(current.as_str()),
+                Some(next.as_str()),
+                now,
+            )
+            .await?;
+            state.status = next.as_str().to_owned();
+        }
+        if by_support && state.first_response_at.is_none() {
+            state.first_response_at = Some(now);
+        }
+        tickets::save_state(tx.conn(), &state, now).await?;
+        tickets::touch_reply(tx.conn(), state.id, by_support, now).await?;
+    }
+    tx.commit().await?;
+    Ok(MessageView {
+        id: message_id,
+        author: Some(AuthorRef {
+            id: user.id,
+            name: user.name.clone(),
+            role: user.role.as_str().to_owned(),
+        }),
+        body,
+        internal,
+        channel: channel.to_owned(),
+        created_at: now,
+        attachments: Vec::new(),
+    })
+}
+
+/// `PATCH /api/v1/tickets/{id}`. Customers may only close their own (or, as organization admin,
+/// their organization's) tickets; support may change status, priority, type, department and
+/// assignee. Every change is recorded in the history.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketUpdate {
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    /// A ticket type key (re-classification, seed 003).
+    #[serde(rename = "type")]
+    pub type_key: Option<String>,
+    pub department_id: Option<i64>,
+    /// `null` unassigns.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub assignee_id: Option<Option<i64>>,
+}
+
+fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    use serde::Deserialize;
+    Option::<i64>::deserialize(d).map(Some)
+}
+
+pub async fn update_ticket(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    update: TicketUpdate,
+    now: DateTime<Utc>,
+) -> Result<TicketSummary, AppError> {
+    let mut tx = db.begin().await?;
+    let mut state = state_in_scope(tx.conn(), user, id).await?;
+    let staff = user.role.is_staff();
+    if !staff {
+        let only_closing = update.status == Some(TicketStatus::Closed)
+            && update.priority.is_none()
+            && update.type_key.is_none()
+            && update.department_id.is_none()
+            && update.assignee_id.is_none();
+        let owns = state.requester_id == user.id || user.role == crate::domain::Role::OrgAdmin;
+        if !only_closing || !owns {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let mut errors = Vec::new();
+    let mut changes: Vec<(&'static str, Option<String>, Option<String>)> = Vec::new();
+    let current = status_of(&state)?;
+    if let Some(status) = update.status.filter(|s| *s != current) {
+        changes.push((
+            "status",
+            Some(current.as_str().to_owned()),
+            Some(status.as_str().to_owned()),
+        ));
+        state.closed_at = (status == TicketStatus::Closed).then_some(now);
+        state.status = status.as_str().to_owned();
+    }
+    if let Some(priority) = update.priority.filter(|p| p.as_str() != state.priority) {
+        changes.push((
+            "priority",
+            Some(state.priority.clone()),
+            Some(priority.as_str().to_owned()),
+        ));
+        state.priority = priority.as_str().to_owned();
+    }
+    if let Some(key) = &update.type_key {
+        match ticket_types::list_for_plan(tx.conn(), None)
+            .await?
+            .into_iter()
+            .find(|t| &t.key == key)
+        {
+            Some(t) if t.id != state.ticket_type_id => {
+                changes.push((
+                    "type",
+                    Some(state.ticket_type_id.to_string()),
+                    Some(t.key.clone()),
+                ));
+                state.ticket_type_id = t.id;
+            }
+            Some(_) => {}
+            None => errors.push(FieldError::new("type", "not_found")),
+        }
+    }
+    if let Some(department) = update.department_id.filter(|d| *d != state.department_id) {
+        if departments::list_active(tx.conn())
+            .await?
+            .iter()
+            .any(|(id, _)| *id == department)
+        {
+            changes.push((
+                "department",
+                Some(state.department_id.to_string()),
+                Some(department.to_string()),
+            ));
+            state.department_id = department;
+        } else {
+            errors.push(FieldError::new("department_id", "not_found"));
+        }
+    }
+    if let Some(assignee) = update.assignee_id.filter(|a| *a != state.assignee_id) {
+        if let Some(agent) = assignee {
+            let staff_member = crate::server::db::users::find_profile(tx.conn(), agent)
+                .await?
+                .filter(|p| {
+                    p.active
+                        && p.role
+                            .parse::<crate::domain::Role>()
+                            .is_ok_and(|r| r.is_staff())
+                });
+            if staff_member.is_none() {
+                errors.push(FieldError::new("assignee_id", "not_found"));
+            }
+        }
+        changes.push((
+            "assignee",
+            state.assignee_id.map(|a| a.to_string()),
+            assignee.map(|a| a.to_string()),
+        ));
+        state.assignee_id = assignee;
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation { errors });
+    }
+    if !changes.is_empty() {
+        for (field, old, new) in &changes {
+            tickets::insert_history(
+                tx.conn(),
+                state.id,
+                Some(user.id),
+                field,
+                old.as_deref(),
+                new.as_deref(),
+                now,
+            )
+            .await?;
+        }
+        tickets::save_state(tx.conn(), &state, now).await?;
+    }
+    let summary = summary_in(tx.conn(), &TicketScope::All, state.id).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// A customer reopens a closed ticket with a reason, within [`REOPEN_WINDOW_DAYS`]; later, the
+/// answer is a conflict `reopen_window_passed` and the UI offers a new ticket linked to the old.
+pub async fn reopen(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<TicketSummary, AppError> {
+    let mut tx = db.begin().await?;
+    let mut state = state_in_scope(tx.conn(), user, id).await?;
+    if !customer_may_act(user, &state) {
+        return Err(AppError::Forbidden);
+    }
+    let reason = validate_text(user, "reason", reason)?;
+    if status_of(&state)? != TicketStatus::Closed {
+        return Err(AppError::Conflict {
+            code: "ticket_not_closed".to_owned(),
+        });
+    }
+    let window = chrono::Duration::days(crate::domain::REOPEN_WINDOW_DAYS);
+    if !user.role.is_staff() && state.closed_at.is_some_and(|closed| now - closed > window) {
+        return Err(AppError::Conflict {
+            code: "reopen_window_passed".to_owned(),
+        });
+    }
+    tickets::insert_message(
+        tx.conn(),
+        &tickets::NewMessage {
+            ticket_id: state.id,
+            author_id: Some(user.id),
+            body: &reason,
+            internal: false,
+            channel: "portal",
+            created_at: now,
+        },
+    )
+    .await?;
+    tickets::insert_history(
+        tx.conn(),
+        state.id,
+        Some(user.id),
+        "status",
+        Some("closed"),
+        Some("open"),
+        now,
+    )
+    .await?;
+    state.status = TicketStatus::Open.as_str().to_owned();
+    state.closed_at = None;
+    tickets::save_state(tx.conn(), &state, now).await?;
+    tickets::touch_reply(tx.conn(), state.id, user.role.is_staff(), now).await?;
+    let summary = summary_in(tx.conn(), &TicketScope::All, state.id).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Escalation {
+    pub id: i64,
+    pub ticket_id: String,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A customer escalates with a justification (seed 004): the ticket is flagged for the leads;
+/// the service level does not change by itself.
+pub async fn escalate(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Escalation, AppError> {
+    let mut tx = db.begin().await?;
+    let mut state = state_in_scope(tx.conn(), user, id).await?;
+    if user.role.is_staff() || !customer_may_act(user, &state) {
+        return Err(AppError::Forbidden);
+    }
+    let reason = validate_text(user, "reason", reason)?;
+    if status_of(&state)? == TicketStatus::Closed {
+        return Err(AppError::Conflict {
+            code: "ticket_closed".to_owned(),
+        });
+    }
+    let escalation_id =
+        tickets::insert_escalation(tx.conn(), state.id, user.id, &reason, now).await?;
+    tickets::insert_history(
+        tx.conn(),
+        state.id,
+        Some(user.id),
+        "escalated",
+        None,
+        Some(&reason),
+        now,
+    )
+    .await?;
+    if state.escalated_at.is_none() {
+        state.escalated_at = Some(now);
+    }
+    tickets::save_state(tx.conn(), &state, now).await?;
+    tx.commit().await?;
+    Ok(Escalation {
+        id: escalation_id,
+        ticket_id: TicketNumber(state.id).to_string(),
+        reason,
+        created_at: now,
+    })
+}
