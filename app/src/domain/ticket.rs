@@ -67,6 +67,7 @@ mod tests {
 }
 
 use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
 
 use super::{CurrentUser, Priority, Role, TicketStatus};
 
@@ -372,3 +373,127 @@ mod field_tests {
         );
     }
 }
+
+/// What a customer submits to open a ticket.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewTicketInput {
+    /// The ticket type's key.
+    #[serde(rename = "type")]
+    pub type_key: String,
+    pub department_id: i64,
+    pub priority: Priority,
+    pub subject: String,
+    pub message: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub fields: Map<String, Value>,
+}
+
+
+/// A page of tickets and the cursor of the next one.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketPage {
+    pub items: Vec<TicketSummary>,
+    pub next_cursor: Option<String>,
+}
+
+
+/// A message of the conversation as the caller may see it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MessageView {
+    pub id: i64,
+    pub author: Option<AuthorRef>,
+    pub body: String,
+    pub internal: bool,
+    pub channel: String,
+    pub created_at: DateTime<Utc>,
+    pub attachments: Vec<AttachmentRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AuthorRef {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AttachmentRef {
+    pub id: i64,
+    pub name: String,
+    pub size: i64,
+    pub content_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReadMarks {
+    pub by_support_at: Option<DateTime<Utc>>,
+    pub by_requester_at: Option<DateTime<Utc>>,
+}
+
+/// One ticket with its conversation (API.md `GET /api/v1/tickets/{id}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketDetail {
+    pub ticket: TicketSummary,
+    pub messages: Vec<MessageView>,
+    pub read: ReadMarks,
+}
+
+
+/// `PATCH /api/v1/tickets/{id}`. Customers may only close their own (or, as organization admin,
+/// their organization's) tickets; support may change status, priority, type, department and
+/// assignee. Every change is recorded in the history.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TicketUpdate {
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    /// A ticket type key (re-classification, seed 003).
+    #[serde(rename = "type")]
+    pub type_key: Option<String>,
+    pub department_id: Option<i64>,
+    /// `null` unassigns.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub assignee_id: Option<Option<i64>>,
+}
+
+fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    use serde::Deserialize;
+    Option::<i64>::deserialize(d).map(Some)
+}
+
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Escalation {
+    pub id: i64,
+    pub ticket_id: String,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+
+/// Ticket-list parameters as they arrive (query string or server-function arguments), all text.
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+pub struct TicketListQuery {
+    pub status: Option<String>,
+    pub priority: Option<String>,
+    pub department_id: Option<String>,
+    #[serde(rename = "type")]
+    pub ticket_type: Option<String>,
+    pub assignee: Option<String>,
+    pub organization_id: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+

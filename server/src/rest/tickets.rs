@@ -6,10 +6,9 @@ use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
 
-use app::domain::{NamedRef, Priority, TicketStats, TicketStatus, TicketSummary, TicketTypeInfo};
-use app::error::{AppError, FieldError};
-use app::server::db::tickets::{ListFilter, ListSort};
-use app::server::services::tickets::{self, NewTicketInput, TicketDetail, TicketPage};
+use app::domain::{NamedRef, TicketStats, TicketSummary, TicketTypeInfo};
+use app::error::AppError;
+use app::server::services::tickets::{self, ListParams, NewTicketInput, TicketDetail, TicketPage};
 use app::server::AppState;
 
 use super::auth::Caller;
@@ -59,98 +58,6 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(ticket)))
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct ListQuery {
-    status: Option<String>,
-    priority: Option<String>,
-    department_id: Option<String>,
-    #[serde(rename = "type")]
-    ticket_type: Option<String>,
-    assignee: Option<String>,
-    organization_id: Option<String>,
-    q: Option<String>,
-    sort: Option<String>,
-    limit: Option<String>,
-    cursor: Option<String>,
-}
-
-fn parse_list_query(
-    raw: Option<&str>,
-    caller: &Caller,
-) -> Result<(ListFilter, ListSort, Option<String>, i64), AppError> {
-    let query: ListQuery =
-        serde_urlencoded::from_str(raw.unwrap_or_default()).map_err(|_| AppError::Malformed {
-            code: "invalid_query".to_owned(),
-        })?;
-    let mut errors = Vec::new();
-    let mut filter = ListFilter::default();
-    let id = |value: &Option<String>, name: &str, errors: &mut Vec<FieldError>| -> Option<i64> {
-        value.as_deref().filter(|v| !v.is_empty()).and_then(|v| {
-            v.parse::<i64>()
-                .map_err(|_| errors.push(FieldError::new(name, "invalid")))
-                .ok()
-        })
-    };
-    if let Some(statuses) = query.status.as_deref().filter(|s| !s.is_empty()) {
-        for s in statuses.split(',') {
-            match s.trim().parse::<TicketStatus>() {
-                Ok(status) => filter.statuses.push(status),
-                Err(_) => errors.push(FieldError::new("status", "invalid")),
-            }
-        }
-    }
-    if let Some(p) = query.priority.as_deref().filter(|s| !s.is_empty()) {
-        match p.parse::<Priority>() {
-            Ok(priority) => filter.priority = Some(priority),
-            Err(_) => errors.push(FieldError::new("priority", "invalid")),
-        }
-    }
-    filter.department_id = id(&query.department_id, "department_id", &mut errors);
-    filter.organization_id = id(&query.organization_id, "organization_id", &mut errors);
-    filter.type_key = query.ticket_type.filter(|t| !t.is_empty());
-    filter.assignee = match query.assignee.as_deref() {
-        None | Some("") => None,
-        Some("none") => Some(None),
-        Some("me") => Some(Some(caller.user.id)),
-        Some(other) => match other.parse::<i64>() {
-            Ok(id) => Some(Some(id)),
-            Err(_) => {
-                errors.push(FieldError::new("assignee", "invalid"));
-                None
-            }
-        },
-    };
-    filter.query = query.q.filter(|q| !q.trim().is_empty());
-    if filter
-        .query
-        .as_ref()
-        .is_some_and(|q| q.chars().count() > 200)
-    {
-        errors.push(FieldError::new("q", "too_long"));
-    }
-    let sort = match query.sort.as_deref() {
-        None | Some("") => ListSort::default(),
-        Some(s) => ListSort::parse(s).unwrap_or_else(|| {
-            errors.push(FieldError::new("sort", "invalid"));
-            ListSort::default()
-        }),
-    };
-    let limit = match query.limit.as_deref() {
-        None | Some("") => 50,
-        Some(l) => match l.parse::<i64>() {
-            Ok(n) if (1..=tickets::MAX_PAGE).contains(&n) => n,
-            _ => {
-                errors.push(FieldError::new("limit", "invalid"));
-                50
-            }
-        },
-    };
-    if !errors.is_empty() {
-        return Err(AppError::Validation { errors });
-    }
-    Ok((filter, sort, query.cursor.filter(|c| !c.is_empty()), limit))
-}
-
 /// Tickets the caller may see, newest activity first by default, keyset-paginated.
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets",
     params(
@@ -172,8 +79,9 @@ pub async fn list(
     caller: Caller,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<TicketPage>, Problem> {
-    let (filter, sort, cursor, limit) =
-        parse_list_query(raw.as_deref(), &caller).map_err(|e| caller.problem(&e))?;
+    let params: ListParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
+        .map_err(|_| caller.problem(&AppError::Malformed { code: "invalid_query".to_owned() }))?;
+    let (filter, sort, cursor, limit) = params.parse(&caller.user).map_err(|e| caller.problem(&e))?;
     tickets::list_tickets(
         &state.db,
         &caller.user,

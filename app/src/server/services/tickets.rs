@@ -15,6 +15,11 @@ use crate::server::db::tickets::{self, Cursor, ListFilter, ListSort};
 use crate::server::db::{departments, ticket_types, Conn};
 use crate::server::Db;
 
+pub use crate::domain::{
+    AttachmentRef, AuthorRef, Escalation, MessageView, NewTicketInput, ReadMarks, TicketDetail, TicketListQuery as ListParams,
+    TicketPage, TicketUpdate,
+};
+
 fn field_info(row: ticket_types::FieldRow) -> TicketField {
     TicketField {
         key: row.key,
@@ -65,22 +70,6 @@ pub async fn departments(db: &Db) -> Result<Vec<NamedRef>, AppError> {
         .into_iter()
         .map(|(id, name)| NamedRef { id, name })
         .collect())
-}
-
-/// What a customer submits to open a ticket.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct NewTicketInput {
-    /// The ticket type's key.
-    #[serde(rename = "type")]
-    pub type_key: String,
-    pub department_id: i64,
-    pub priority: Priority,
-    pub subject: String,
-    pub message: String,
-    #[serde(default)]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
-    pub fields: Map<String, Value>,
 }
 
 /// Opens a ticket: the ticket, its first message and a history row in one transaction.
@@ -218,14 +207,6 @@ async fn summary_in(
         .into_summary()
 }
 
-/// A page of tickets and the cursor of the next one.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct TicketPage {
-    pub items: Vec<TicketSummary>,
-    pub next_cursor: Option<String>,
-}
-
 pub const MAX_PAGE: i64 = 100;
 
 /// Tickets in the caller's scope, filtered and sorted, one keyset page at a time.
@@ -282,52 +263,6 @@ fn decode_cursor(text: &str) -> Result<Cursor, AppError> {
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .ok_or_else(|| AppError::validation("cursor", "invalid"))
-}
-
-/// A message of the conversation as the caller may see it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct MessageView {
-    pub id: i64,
-    pub author: Option<AuthorRef>,
-    pub body: String,
-    pub internal: bool,
-    pub channel: String,
-    pub created_at: DateTime<Utc>,
-    pub attachments: Vec<AttachmentRef>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct AuthorRef {
-    pub id: i64,
-    pub name: String,
-    pub role: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct AttachmentRef {
-    pub id: i64,
-    pub name: String,
-    pub size: i64,
-    pub content_type: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ReadMarks {
-    pub by_support_at: Option<DateTime<Utc>>,
-    pub by_requester_at: Option<DateTime<Utc>>,
-}
-
-/// One ticket with its conversation (API.md `GET /api/v1/tickets/{id}`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct TicketDetail {
-    pub ticket: TicketSummary,
-    pub messages: Vec<MessageView>,
-    pub read: ReadMarks,
 }
 
 /// A ticket by `TKT-000042` or `42`, if the caller may see it; internal notes for staff only.
@@ -496,29 +431,6 @@ pub async fn reply(
         created_at: now,
         attachments: Vec::new(),
     })
-}
-
-/// `PATCH /api/v1/tickets/{id}`. Customers may only close their own (or, as organization admin,
-/// their organization's) tickets; support may change status, priority, type, department and
-/// assignee. Every change is recorded in the history.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct TicketUpdate {
-    pub status: Option<TicketStatus>,
-    pub priority: Option<Priority>,
-    /// A ticket type key (re-classification, seed 003).
-    #[serde(rename = "type")]
-    pub type_key: Option<String>,
-    pub department_id: Option<i64>,
-    /// `null` unassigns.
-    #[serde(default, deserialize_with = "double_option")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
-    pub assignee_id: Option<Option<i64>>,
-}
-
-fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-    use serde::Deserialize;
-    Option::<i64>::deserialize(d).map(Some)
 }
 
 pub async fn update_ticket(
@@ -697,15 +609,6 @@ pub async fn reopen(
     Ok(summary)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct Escalation {
-    pub id: i64,
-    pub ticket_id: String,
-    pub reason: String,
-    pub created_at: DateTime<Utc>,
-}
-
 /// A customer escalates with a justification (seed 004): the ticket is flagged for the leads;
 /// the service level does not change by itself.
 pub async fn escalate(
@@ -749,4 +652,72 @@ pub async fn escalate(
         reason,
         created_at: now,
     })
+}
+
+impl crate::domain::TicketListQuery {
+    /// Parses into a filter, an order, a cursor and a page size; every bad value is a field error.
+    pub fn parse(self, user: &CurrentUser) -> Result<(ListFilter, ListSort, Option<String>, i64), AppError> {
+        let mut errors = Vec::new();
+        let mut filter = ListFilter::default();
+        let mut id = |value: &Option<String>, name: &str| -> Option<i64> {
+            value
+                .as_deref()
+                .filter(|v| !v.is_empty())
+                .and_then(|v| v.parse::<i64>().map_err(|_| errors.push(FieldError::new(name, "invalid"))).ok())
+        };
+        filter.department_id = id(&self.department_id, "department_id");
+        filter.organization_id = id(&self.organization_id, "organization_id");
+        if let Some(statuses) = self.status.as_deref().filter(|s| !s.is_empty()) {
+            for s in statuses.split(',') {
+                match s.trim().parse::<TicketStatus>() {
+                    Ok(status) => filter.statuses.push(status),
+                    Err(_) => errors.push(FieldError::new("status", "invalid")),
+                }
+            }
+        }
+        if let Some(p) = self.priority.as_deref().filter(|s| !s.is_empty()) {
+            match p.parse::<Priority>() {
+                Ok(priority) => filter.priority = Some(priority),
+                Err(_) => errors.push(FieldError::new("priority", "invalid")),
+            }
+        }
+        filter.type_key = self.ticket_type.filter(|t| !t.is_empty());
+        filter.assignee = match self.assignee.as_deref() {
+            None | Some("") => None,
+            Some("none") => Some(None),
+            Some("me") => Some(Some(user.id)),
+            Some(other) => match other.parse::<i64>() {
+                Ok(id) => Some(Some(id)),
+                Err(_) => {
+                    errors.push(FieldError::new("assignee", "invalid"));
+                    None
+                }
+            },
+        };
+        filter.query = self.q.filter(|q| !q.trim().is_empty());
+        if filter.query.as_ref().is_some_and(|q| char_count(q) > 200) {
+            errors.push(FieldError::new("q", "too_long"));
+        }
+        let sort = match self.sort.as_deref() {
+            None | Some("") => ListSort::default(),
+            Some(s) => ListSort::parse(s).unwrap_or_else(|| {
+                errors.push(FieldError::new("sort", "invalid"));
+                ListSort::default()
+            }),
+        };
+        let limit = match self.limit.as_deref() {
+            None | Some("") => 50,
+            Some(l) => match l.parse::<i64>() {
+                Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
+                _ => {
+                    errors.push(FieldError::new("limit", "invalid"));
+                    50
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation { errors });
+        }
+        Ok((filter, sort, self.cursor.filter(|c| !c.is_empty()), limit))
+    }
 }
