@@ -4,7 +4,9 @@
 mod auth;
 mod help_center;
 mod organization;
+mod tickets;
 
 pub use auth::*;
 pub use help_center::*;
 pub use organization::*;
+pub use tickets::*;

@@ -11,7 +11,7 @@ mod require_user;
 pub use footer::Footer;
 pub use form::{non_field_error, FieldMessage, FormError};
 pub use header::Header;
-pub use labels::{category_label, role_label};
+pub use labels::{category_label, format_time, priority_label, role_label, status_label};
 pub use language_switch::LanguageSwitch;
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;

@@ -18,9 +18,9 @@ pub use role::{Plan, Role};
 pub use status::{status_after_message, TicketStatus, REOPEN_WINDOW_DAYS};
 pub use ticket::{
     char_count, validate_field_value, AttachmentRef, AuthorRef, Escalation, MessageView, NamedRef,
-    NewTicketInput, ReadMarks, TicketDetail, TicketField, TicketListQuery, TicketNumber, TicketPage,
-    TicketScope, TicketStats, TicketSummary, TicketTypeInfo, TicketUpdate, MESSAGE_MAX_CHARS,
-    SUBJECT_MAX_CHARS,
+    NewTicketInput, ReadMarks, TicketDetail, TicketField, TicketListQuery, TicketNumber,
+    TicketPage, TicketScope, TicketStats, TicketSummary, TicketTypeInfo, TicketUpdate,
+    MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS,
 };
 pub use user::{
     may_open_tickets, validate_name, validate_password, ApiTokenSummary, CurrentUser,

@@ -44,6 +44,15 @@ impl AppError {
             AppError::Conflict { code } if code == "link_expired" => {
                 td_string!(locale, errors.link_expired)
             }
+            AppError::Conflict { code } if code == "ticket_closed" => {
+                td_string!(locale, errors.ticket_closed)
+            }
+            AppError::Conflict { code } if code == "reopen_window_passed" => {
+                td_string!(locale, errors.reopen_window_passed)
+            }
+            AppError::Conflict { code } if code == "ticket_not_closed" => {
+                td_string!(locale, errors.ticket_not_closed)
+            }
             AppError::Conflict { .. } => td_string!(locale, errors.conflict),
             AppError::RateLimited { .. } => td_string!(locale, errors.rate_limited),
             AppError::Malformed { .. } => td_string!(locale, errors.malformed),
@@ -70,6 +79,10 @@ impl FieldError {
             "mismatch" => td_string!(locale, field_error.mismatch),
             "wrong_password" => td_string!(locale, field_error.wrong_password),
             "cannot_change_self" => td_string!(locale, field_error.cannot_change_self),
+            "not_allowed" => td_string!(locale, field_error.not_allowed),
+            "unknown_field" => td_string!(locale, field_error.unknown_field),
+            "invalid_option" => td_string!(locale, field_error.invalid_option),
+            "invalid_datetime" => td_string!(locale, field_error.invalid_datetime),
             _ => td_string!(locale, field_error.invalid),
         }
         .to_string()

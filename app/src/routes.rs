@@ -5,8 +5,8 @@ use leptos_router::components::{Route, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    ForgotPasswordPage, HomePage, MembersPage, NotFoundPage, PreferencesPage, SetPasswordPage,
-    SignInPage,
+    ForgotPasswordPage, HomePage, MembersPage, NewTicketPage, NotFoundPage, PreferencesPage,
+    SetPasswordPage, SignInPage, TicketPage, TicketsPage,
 };
 
 /// Pages render with `SsrMode::Async`: the server waits for their data, so the HTML is complete
@@ -22,6 +22,9 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/redefinir-senha/:token") ssr=SsrMode::Async view=|| view! { <SetPasswordPage purpose="password_reset" /> } />
             <Route path=path!("/preferencias") ssr=SsrMode::Async view=PreferencesPage />
             <Route path=path!("/organizacao") ssr=SsrMode::Async view=MembersPage />
+            <Route path=path!("/chamados") ssr=SsrMode::Async view=TicketsPage />
+            <Route path=path!("/chamados/novo") ssr=SsrMode::Async view=NewTicketPage />
+            <Route path=path!("/chamados/:id") ssr=SsrMode::Async view=TicketPage />
         </Routes>
     }
 }

@@ -27,8 +27,8 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
 #[component]
 pub fn FieldMessage(
     #[prop(into)] error: Signal<Option<AppError>>,
-    field: &'static str,
-    id: &'static str,
+    #[prop(into)] field: String,
+    #[prop(into)] id: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let message = move || match error.get() {

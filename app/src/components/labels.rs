@@ -30,3 +30,35 @@ pub fn category_label(i18n: leptos_i18n::I18nContext<Locale>, slug: &str) -> Str
         other => other.to_owned(),
     }
 }
+
+use crate::domain::{Priority, TicketStatus};
+
+pub fn status_label(i18n: leptos_i18n::I18nContext<Locale>, status: TicketStatus) -> String {
+    match status {
+        TicketStatus::Open => t_string!(i18n, status.open),
+        TicketStatus::Answered => t_string!(i18n, status.answered),
+        TicketStatus::Closed => t_string!(i18n, status.closed),
+    }
+    .to_string()
+}
+
+pub fn priority_label(i18n: leptos_i18n::I18nContext<Locale>, priority: Priority) -> String {
+    match priority {
+        Priority::Low => t_string!(i18n, priority.low),
+        Priority::Medium => t_string!(i18n, priority.medium),
+        Priority::High => t_string!(i18n, priority.high),
+        Priority::Critical => t_string!(i18n, priority.critical),
+    }
+    .to_string()
+}
+
+/// Times as Brazilians read them: day/month/year in Brasília time (UTC−3, no daylight saving).
+pub fn format_time(time: chrono::DateTime<chrono::Utc>) -> String {
+    match chrono::FixedOffset::west_opt(3 * 3600) {
+        Some(brasilia) => time
+            .with_timezone(&brasilia)
+            .format("%d/%m/%Y %H:%M")
+            .to_string(),
+        None => time.format("%d/%m/%Y %H:%M UTC").to_string(),
+    }
+}

@@ -16,7 +16,13 @@ impl NavTarget {
     /// Whether this build has the page yet (the ticket and admin pages arrive with their
     /// issues); navigation shows only pages that exist.
     pub fn available(self) -> bool {
-        matches!(self, NavTarget::HelpCenter | NavTarget::Organization)
+        matches!(
+            self,
+            NavTarget::HelpCenter
+                | NavTarget::Organization
+                | NavTarget::MyTickets
+                | NavTarget::NewTicket
+        )
     }
 
     pub fn path(self) -> &'static str {

@@ -375,7 +375,7 @@ mod field_tests {
 }
 
 /// What a customer submits to open a ticket.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewTicketInput {
     /// The ticket type's key.
@@ -390,7 +390,6 @@ pub struct NewTicketInput {
     pub fields: Map<String, Value>,
 }
 
-
 /// A page of tickets and the cursor of the next one.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -398,7 +397,6 @@ pub struct TicketPage {
     pub items: Vec<TicketSummary>,
     pub next_cursor: Option<String>,
 }
-
 
 /// A message of the conversation as the caller may see it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -446,7 +444,6 @@ pub struct TicketDetail {
     pub read: ReadMarks,
 }
 
-
 /// `PATCH /api/v1/tickets/{id}`. Customers may only close their own (or, as organization admin,
 /// their organization's) tickets; support may change status, priority, type, department and
 /// assignee. Every change is recorded in the history.
@@ -470,7 +467,6 @@ fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option
     Option::<i64>::deserialize(d).map(Some)
 }
 
-
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Escalation {
@@ -480,9 +476,8 @@ pub struct Escalation {
     pub created_at: DateTime<Utc>,
 }
 
-
 /// Ticket-list parameters as they arrive (query string or server-function arguments), all text.
-#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 pub struct TicketListQuery {
     pub status: Option<String>,
     pub priority: Option<String>,
@@ -496,4 +491,3 @@ pub struct TicketListQuery {
     pub limit: Option<String>,
     pub cursor: Option<String>,
 }
-

@@ -80,8 +80,13 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<TicketPage>, Problem> {
     let params: ListParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
-        .map_err(|_| caller.problem(&AppError::Malformed { code: "invalid_query".to_owned() }))?;
-    let (filter, sort, cursor, limit) = params.parse(&caller.user).map_err(|e| caller.problem(&e))?;
+        .map_err(|_| {
+            caller.problem(&AppError::Malformed {
+                code: "invalid_query".to_owned(),
+            })
+        })?;
+    let (filter, sort, cursor, limit) =
+        params.parse(&caller.user).map_err(|e| caller.problem(&e))?;
     tickets::list_tickets(
         &state.db,
         &caller.user,

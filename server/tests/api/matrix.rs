@@ -146,6 +146,8 @@ fn acts_on_acme_ticket(customer: u16, support: u16) -> fn(Actor) -> u16 {
         (201, 201) => |a| acme_act(a, 201, 201),
         (409, 409) => |a| acme_act(a, 409, 409),
         (201, 403) => |a| acme_act(a, 201, 403),
+        (200, 200) => |a| acme_act(a, 200, 200),
+        (200, 403) => |a| acme_act(a, 200, 403),
         _ => unreachable!(),
     }
 }
@@ -157,6 +159,25 @@ fn acme_act(a: Actor, customer: u16, support: u16) -> u16 {
         CustomerWithoutTickets => 403,
         OtherOrgAdmin | TrialCustomer => 404,
         Agent | Lead | Admin => support,
+    }
+}
+
+/// The same as [`may_open_tickets`] through a server function (200 instead of 201).
+fn may_open_tickets_fn(a: Actor) -> u16 {
+    match may_open_tickets(a) {
+        201 => 200,
+        other => other,
+    }
+}
+
+/// Closing Carla's ticket: Carla (requester) and support; Diego sees it (Acme shares) but it is
+/// not his; Elisa neither.
+fn closes_acme_ticket(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        OrgAdmin | Agent | Lead | Admin => 200,
+        Customer | CustomerWithoutTickets => 403,
+        OtherOrgAdmin | TrialCustomer => 404,
     }
 }
 
@@ -539,6 +560,84 @@ fn rows() -> Vec<Row> {
                 form: &[("member_id", "{acme_member}"), ("active", "false")],
             },
             expect: acme_member_change,
+        },
+        Row {
+            call: Fn {
+                endpoint: "tickets/list",
+                get: true,
+                form: &[],
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "tickets/stats",
+                get: true,
+                form: &[],
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "tickets/form",
+                get: true,
+                form: &[],
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "tickets/get",
+                get: true,
+                form: &[("id", "{acme_ticket}")],
+            },
+            expect: sees_acme_ticket,
+        },
+        Row {
+            call: Fn {
+                endpoint: "tickets/create",
+                get: false,
+                form: &[
+                    ("input[type]", "duvida"),
+                    ("input[department_id]", "{geral}"),
+                    ("input[priority]", "low"),
+                    ("input[subject]", "Teste"),
+                    ("input[message]", "Olá"),
+                ],
+            },
+            expect: may_open_tickets_fn,
+        },
+        Row {
+            call: Fn {
+                endpoint: "tickets/reply",
+                get: false,
+                form: &[("id", "{acme_ticket}"), ("body", "Oi")],
+            },
+            expect: acts_on_acme_ticket(200, 200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "tickets/close",
+                get: false,
+                form: &[("id", "{acme_ticket}")],
+            },
+            expect: closes_acme_ticket,
+        },
+        Row {
+            call: Fn {
+                endpoint: "tickets/reopen",
+                get: false,
+                form: &[("id", "{acme_ticket}"), ("reason", "Voltou")],
+            },
+            expect: acts_on_acme_ticket(409, 409),
+        },
+        Row {
+            call: Fn {
+                endpoint: "tickets/escalate",
+                get: false,
+                form: &[("id", "{acme_ticket}"), ("reason", "Urgente")],
+            },
+            expect: acts_on_acme_ticket(200, 403),
         },
     ]
 }

@@ -16,8 +16,8 @@ use crate::server::db::{departments, ticket_types, Conn};
 use crate::server::Db;
 
 pub use crate::domain::{
-    AttachmentRef, AuthorRef, Escalation, MessageView, NewTicketInput, ReadMarks, TicketDetail, TicketListQuery as ListParams,
-    TicketPage, TicketUpdate,
+    AttachmentRef, AuthorRef, Escalation, MessageView, NewTicketInput, ReadMarks, TicketDetail,
+    TicketListQuery as ListParams, TicketPage, TicketUpdate,
 };
 
 fn field_info(row: ticket_types::FieldRow) -> TicketField {
@@ -656,14 +656,18 @@ pub async fn escalate(
 
 impl crate::domain::TicketListQuery {
     /// Parses into a filter, an order, a cursor and a page size; every bad value is a field error.
-    pub fn parse(self, user: &CurrentUser) -> Result<(ListFilter, ListSort, Option<String>, i64), AppError> {
+    pub fn parse(
+        self,
+        user: &CurrentUser,
+    ) -> Result<(ListFilter, ListSort, Option<String>, i64), AppError> {
         let mut errors = Vec::new();
         let mut filter = ListFilter::default();
         let mut id = |value: &Option<String>, name: &str| -> Option<i64> {
-            value
-                .as_deref()
-                .filter(|v| !v.is_empty())
-                .and_then(|v| v.parse::<i64>().map_err(|_| errors.push(FieldError::new(name, "invalid"))).ok())
+            value.as_deref().filter(|v| !v.is_empty()).and_then(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| errors.push(FieldError::new(name, "invalid")))
+                    .ok()
+            })
         };
         filter.department_id = id(&self.department_id, "department_id");
         filter.organization_id = id(&self.organization_id, "organization_id");

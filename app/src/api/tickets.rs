@@ -1,0 +1,117 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::domain::{
+    NamedRef, NewTicketInput, TicketDetail, TicketListQuery, TicketPage, TicketStats,
+    TicketSummary, TicketTypeInfo,
+};
+use crate::error::AppError;
+
+/// Tickets the signed-in person may see, filtered (the "Meus chamados" table).
+#[server(prefix = "/api/fn", endpoint = "tickets/list", input = GetUrl)]
+pub async fn list_tickets(#[server(default)] query: TicketListQuery) -> Result<TicketPage, AppError> {
+    use crate::server::services::tickets;
+    let user = crate::server::auth::require_user().await?;
+    let (filter, sort, cursor, limit) = query.parse(&user)?;
+    tickets::list_tickets(
+        &crate::server::app_state()?.db,
+        &user,
+        filter,
+        sort,
+        cursor.as_deref(),
+        limit,
+    )
+    .await
+}
+
+/// The counters above the table.
+#[server(prefix = "/api/fn", endpoint = "tickets/stats", input = GetUrl)]
+pub async fn get_ticket_stats() -> Result<TicketStats, AppError> {
+    let user = crate::server::auth::require_user().await?;
+    crate::server::services::tickets::stats(&crate::server::app_state()?.db, &user).await
+}
+
+/// One ticket with its conversation.
+#[server(prefix = "/api/fn", endpoint = "tickets/get", input = GetUrl)]
+pub async fn get_ticket(id: String) -> Result<TicketDetail, AppError> {
+    let user = crate::server::auth::require_user().await?;
+    crate::server::services::tickets::get_ticket(&crate::server::app_state()?.db, &user, &id).await
+}
+
+/// What the new-ticket form offers the signed-in person: their types and the departments.
+#[server(prefix = "/api/fn", endpoint = "tickets/form", input = GetUrl)]
+pub async fn get_ticket_form() -> Result<(Vec<TicketTypeInfo>, Vec<NamedRef>), AppError> {
+    use crate::server::services::tickets;
+    let user = crate::server::auth::require_user().await?;
+    let db = crate::server::app_state()?.db;
+    Ok((
+        tickets::ticket_types_for(&db, &user).await?,
+        tickets::departments(&db).await?,
+    ))
+}
+
+/// Opens a ticket and goes to it.
+#[server(prefix = "/api/fn", endpoint = "tickets/create")]
+pub async fn open_ticket(input: NewTicketInput) -> Result<TicketSummary, AppError> {
+    let user = crate::server::auth::require_user().await?;
+    let db = crate::server::app_state()?.db;
+    let ticket = crate::server::services::tickets::create_ticket(
+        &db,
+        &user,
+        input,
+        "portal",
+        chrono::Utc::now(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/chamados/{}", ticket.id));
+    Ok(ticket)
+}
+
+#[server(prefix = "/api/fn", endpoint = "tickets/reply")]
+pub async fn reply_to_ticket(id: String, body: String) -> Result<(), AppError> {
+    let user = crate::server::auth::require_user().await?;
+    let db = crate::server::app_state()?.db;
+    crate::server::services::tickets::reply(
+        &db,
+        &user,
+        &id,
+        &body,
+        false,
+        "portal",
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Closes one's own ticket.
+#[server(prefix = "/api/fn", endpoint = "tickets/close")]
+pub async fn close_ticket(id: String) -> Result<(), AppError> {
+    use crate::domain::{TicketStatus, TicketUpdate};
+    let user = crate::server::auth::require_user().await?;
+    let db = crate::server::app_state()?.db;
+    let update = TicketUpdate {
+        status: Some(TicketStatus::Closed),
+        ..TicketUpdate::default()
+    };
+    crate::server::services::tickets::update_ticket(&db, &user, &id, update, chrono::Utc::now())
+        .await?;
+    Ok(())
+}
+
+#[server(prefix = "/api/fn", endpoint = "tickets/reopen")]
+pub async fn reopen_ticket(id: String, reason: String) -> Result<(), AppError> {
+    let user = crate::server::auth::require_user().await?;
+    let db = crate::server::app_state()?.db;
+    crate::server::services::tickets::reopen(&db, &user, &id, &reason, chrono::Utc::now()).await?;
+    Ok(())
+}
+
+#[server(prefix = "/api/fn", endpoint = "tickets/escalate")]
+pub async fn escalate_ticket(id: String, reason: String) -> Result<(), AppError> {
+    let user = crate::server::auth::require_user().await?;
+    let db = crate::server::app_state()?.db;
+    crate::server::services::tickets::escalate(&db, &user, &id, &reason, chrono::Utc::now())
+        .await?;
+    Ok(())
+}
