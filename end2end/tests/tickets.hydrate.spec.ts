@@ -1,0 +1,78 @@
+import { expect, Page, test } from "@playwright/test";
+
+async function signIn(page: Page, email: string) {
+  await page.goto("/entrar");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Senha", { exact: true }).fill("chamado-demo");
+  await page.getByRole("button", { name: "Entrar" }).click();
+  await expect(page.getByTestId("account")).toBeVisible();
+}
+
+test("a customer opens a Bug ticket, finds it, gets an answer, replies, closes, reopens and escalates", async ({ page, playwright, baseURL }) => {
+  await signIn(page, "carla@acme.com.br");
+  await page.getByRole("link", { name: "Criar chamado", exact: true }).first().click();
+  await expect(page.getByRole("heading", { name: "Criar chamado", level: 1 })).toBeVisible();
+
+  await page.getByLabel("Tipo").selectOption({ label: "Bug" });
+  await page.getByLabel("Departamento").selectOption({ label: "Técnico" });
+  await page.getByLabel(/Alta/).check();
+  const subject = `Exportação CSV falha ${Date.now()}`;
+  await page.getByLabel("Assunto").fill(subject);
+  const message = page.getByLabel("Mensagem");
+  await message.fill("Ao exportar o relatório, aparece erro 500. 😀");
+  await expect(page.getByTestId("message-count")).toHaveText("44 / 1000 caracteres");
+  await page.getByLabel("Produto *").fill("Relatórios");
+  await page.getByLabel("Impacto *").selectOption("Alto");
+  await page.getByLabel("Comportamento esperado *").fill("Baixar o CSV");
+  await page.getByLabel("Passos para reproduzir *").fill("1. Abrir relatórios 2. Exportar");
+  await page.getByRole("button", { name: "Criar chamado" }).click();
+
+  await expect(page).toHaveURL(/\/chamados\/TKT-\d{6}$/);
+  const id = page.url().split("/").pop()!;
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(subject);
+  await expect(page.getByTestId("ticket-status")).toHaveText("Aberto");
+
+  // Listed, and found by search and by filter (filters live in the URL).
+  await page.goto(`/chamados?q=${encodeURIComponent("Exportação CSV")}`);
+  await expect(page.locator(`tr[data-ticket="${id}"]`)).toBeVisible();
+  await page.goto("/chamados?status=closed");
+  await expect(page.locator(`tr[data-ticket="${id}"]`)).toHaveCount(0);
+  await page.goto("/chamados?status=open&priority=high");
+  await expect(page.locator(`tr[data-ticket="${id}"]`)).toBeVisible();
+
+  // Support answers through the REST API.
+  const agent = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL! } });
+  expect((await agent.post("/api/v1/session", { data: { email: "ana@chamado.local", password: "chamado-demo" } })).status()).toBe(200);
+  expect((await agent.post(`/api/v1/tickets/${id}/messages`, { data: { body: "Corrigimos; pode testar?" } })).status()).toBe(201);
+  expect((await agent.post(`/api/v1/tickets/${id}/messages`, { data: { body: "nota só para a equipe", internal: true } })).status()).toBe(201);
+
+  await page.goto(`/chamados/${id}`);
+  await expect(page.getByTestId("ticket-status")).toHaveText("Respondido");
+  await expect(page.getByText("Corrigimos; pode testar?")).toBeVisible();
+  await expect(page.getByText("nota só para a equipe")).toHaveCount(0);
+  await expect(page.getByTestId("read-receipt")).toContainText("O suporte leu sua última mensagem em");
+
+  await page.getByLabel("Mensagem").fill("Ainda falha com arquivos grandes.");
+  await page.getByRole("button", { name: "Enviar resposta" }).click();
+  await expect(page.getByText("Ainda falha com arquivos grandes.")).toBeVisible();
+  await expect(page.getByTestId("ticket-status")).toHaveText("Aberto");
+
+  await page.getByRole("button", { name: "Fechar chamado" }).click();
+  await expect(page.getByTestId("ticket-status")).toHaveText("Fechado");
+  await page.getByLabel("Motivo da reabertura").fill("Voltou a acontecer hoje.");
+  await page.getByRole("button", { name: "Reabrir" }).click();
+  await expect(page.getByTestId("ticket-status")).toHaveText("Aberto");
+
+  await page.getByLabel("Justificativa").fill("Parado há dois dias, afeta o fechamento do mês.");
+  await page.getByRole("button", { name: "Escalar" }).click();
+  await expect(page.getByText("Escalado")).toBeVisible();
+  await agent.dispose();
+});
+
+test("a customer without the right to open tickets is told so", async ({ page }) => {
+  await signIn(page, "elisa@acme.com.br");
+  await expect(page.getByRole("link", { name: "Criar chamado" })).toHaveCount(0);
+  await page.goto("/chamados/novo");
+  await expect(page.getByText("Sua conta não pode abrir chamados.")).toBeVisible();
+});
