@@ -9,7 +9,9 @@ use crate::error::AppError;
 
 /// Tickets the signed-in person may see, filtered (the "Meus chamados" table).
 #[server(prefix = "/api/fn", endpoint = "tickets/list", input = GetUrl)]
-pub async fn list_tickets(#[server(default)] query: TicketListQuery) -> Result<TicketPage, AppError> {
+pub async fn list_tickets(
+    #[server(default)] query: TicketListQuery,
+) -> Result<TicketPage, AppError> {
     use crate::server::services::tickets;
     let user = crate::server::auth::require_user().await?;
     let (filter, sort, cursor, limit) = query.parse(&user)?;
