@@ -1,7 +1,7 @@
 //! Tickets (API.md "Tickets"): catalog, create, list, one ticket, counters.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
@@ -43,18 +43,25 @@ pub async fn ticket_types(
 }
 
 /// Open a ticket (JSON). The message has at most 1000 characters (Unicode scalar values).
-#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicketInput, responses(
+/// With an `Idempotency-Key` header, a retry with the same key answers the ticket the first
+/// request created instead of opening a duplicate.
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicketInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any unique string per intended ticket")),
+    responses(
     (status = 201, description = "Created", body = TicketSummary),
     (status = 403, description = "The caller may not open tickets (plan or grant)", body = Problem),
     (status = 422, description = "Invalid fields, e.g. message too_long", body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<NewTicketInput>,
 ) -> Result<(StatusCode, Json<TicketSummary>), Problem> {
-    let ticket = tickets::create_ticket(&state.db, &caller.user, input, "api", Utc::now())
-        .await
-        .map_err(|e| caller.problem(&e))?;
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+    let (ticket, _created) =
+        tickets::create_ticket_once(&state.db, &caller.user, input, "api", key, Utc::now())
+            .await
+            .map_err(|e| caller.problem(&e))?;
     Ok((StatusCode::CREATED, Json(ticket)))
 }
 

@@ -794,3 +794,40 @@ async fn support_reclassifies_and_every_change_is_in_the_history() {
         .await;
     assert_eq!(bad.status(), 422, "only support staff can be assigned");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_request_with_the_same_idempotency_key_returns_the_same_ticket() {
+    let app = demo_app().await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let tecnico = department(&diego, "Técnico").await;
+    let before = ticket_count(&app).await;
+    let send = |key: &'static str| {
+        diego
+            .client
+            .post(diego.url("/api/v1/tickets"))
+            .header("origin", &diego.base)
+            .header("idempotency-key", key)
+            .json(&bug(tecnico, "Falha ao exportar"))
+            .send()
+    };
+    let first: Value = send("pedido-123").await.unwrap().json().await.unwrap();
+    let retry = send("pedido-123").await.unwrap();
+    assert_eq!(retry.status(), 201);
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(first["id"], retry["id"]);
+    assert_eq!(ticket_count(&app).await, before + 1, "no duplicate");
+    let other: Value = send("pedido-124").await.unwrap().json().await.unwrap();
+    assert_ne!(other["id"], first["id"]);
+    assert_eq!(ticket_count(&app).await, before + 2);
+
+    // Concurrent retries still produce one ticket.
+    let (a, b) = tokio::join!(send("pedido-125"), send("pedido-125"));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let statuses = [a.status().as_u16(), b.status().as_u16()];
+    assert!(statuses.contains(&201), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "{statuses:?}"
+    );
+    assert_eq!(ticket_count(&app).await, before + 3);
+}

@@ -519,3 +519,37 @@ pub async fn insert_escalation(
         RETURNING id"#;
     on_conn!(c, conn => sqlx::query_scalar(SQL).bind(ticket_id).bind(user_id).bind(reason).bind(now).fetch_one(&mut *conn).await)
 }
+
+/// Claims an idempotency key for a user; `false` when it was claimed before.
+pub async fn claim_idempotency_key(
+    c: Conn<'_>,
+    user_id: i64,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    const SQL: &str = r#"
+        INSERT INTO idempotency_keys (user_id, key, created_at) VALUES ($1, $2, $3)
+        ON CONFLICT (user_id, key) DO NOTHING"#;
+    let inserted = on_conn!(c, conn => sqlx::query(SQL).bind(user_id).bind(key).bind(now).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
+    Ok(inserted == 1)
+}
+
+pub async fn set_idempotency_ticket(
+    c: Conn<'_>,
+    user_id: i64,
+    key: &str,
+    ticket_id: i64,
+) -> Result<u64, sqlx::Error> {
+    const SQL: &str = "UPDATE idempotency_keys SET ticket_id = $3 WHERE user_id = $1 AND key = $2";
+    on_conn!(c, conn => sqlx::query(SQL).bind(user_id).bind(key).bind(ticket_id).execute(&mut *conn).await.map(|r| r.rows_affected()))
+}
+
+pub async fn idempotency_ticket(
+    c: Conn<'_>,
+    user_id: i64,
+    key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    const SQL: &str = "SELECT ticket_id FROM idempotency_keys WHERE user_id = $1 AND key = $2";
+    let row: Option<(Option<i64>,)> = on_conn!(c, conn => sqlx::query_as(SQL).bind(user_id).bind(key).fetch_optional(&mut *conn).await)?;
+    Ok(row.and_then(|(t,)| t))
+}

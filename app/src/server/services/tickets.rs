@@ -80,6 +80,63 @@ pub async fn create_ticket(
     channel: &str,
     now: DateTime<Utc>,
 ) -> Result<TicketSummary, AppError> {
+    create_ticket_once(db, user, input, channel, None, now)
+        .await
+        .map(|(ticket, _)| ticket)
+}
+
+/// [`create_ticket`] with an optional `Idempotency-Key`: a retry with the same key returns the
+/// ticket the first request created (`false` in the answer's second place) instead of a copy.
+/// The key is claimed inside the same transaction, so concurrent retries cannot both create.
+pub async fn create_ticket_once(
+    db: &Db,
+    user: &CurrentUser,
+    input: NewTicketInput,
+    channel: &str,
+    idempotency_key: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(TicketSummary, bool), AppError> {
+    let key = idempotency_key.map(str::trim).filter(|k| !k.is_empty());
+    if key.is_some_and(|k| k.len() > 200) {
+        return Err(AppError::validation("idempotency_key", "too_long"));
+    }
+    if let Some(key) = key {
+        let mut c = db.acquire().await?;
+        if let Some(existing) = tickets::idempotency_ticket(c.conn(), user.id, key).await? {
+            return Ok((
+                summary_in(c.conn(), &TicketScope::of(user), existing).await?,
+                false,
+            ));
+        }
+    }
+    match create_ticket_in_tx(db, user, input, channel, key, now).await {
+        Ok(ticket) => Ok((ticket, true)),
+        // A concurrent request with the same key won: answer with its ticket once it exists.
+        Err(AppError::Conflict { code }) if code == "idempotency_key_in_use" => {
+            let mut c = db.acquire().await?;
+            match key {
+                Some(key) => match tickets::idempotency_ticket(c.conn(), user.id, key).await? {
+                    Some(existing) => Ok((
+                        summary_in(c.conn(), &TicketScope::of(user), existing).await?,
+                        false,
+                    )),
+                    None => Err(AppError::Conflict { code }),
+                },
+                None => Err(AppError::Conflict { code }),
+            }
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn create_ticket_in_tx(
+    db: &Db,
+    user: &CurrentUser,
+    input: NewTicketInput,
+    channel: &str,
+    idempotency_key: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<TicketSummary, AppError> {
     let organization = match (&user.organization, user.can_open_tickets) {
         (Some(org), true) => org.clone(),
         _ => return Err(AppError::Forbidden),
@@ -98,6 +155,14 @@ pub async fn create_ticket(
         _ => {}
     }
     let mut tx = db.begin().await?;
+    if let Some(key) = idempotency_key {
+        if !tickets::claim_idempotency_key(tx.conn(), user.id, key, now).await? {
+            // Another request with this key committed first (or is committing): point at it.
+            return Err(AppError::Conflict {
+                code: "idempotency_key_in_use".to_owned(),
+            });
+        }
+    }
     let allowed = ticket_types::list_for_plan(tx.conn(), Some(organization.plan)).await?;
     let ticket_type = allowed.into_iter().find(|t| t.key == input.type_key);
     if ticket_type.is_none() {
@@ -183,6 +248,9 @@ pub async fn create_ticket(
         now,
     )
     .await?;
+    if let Some(key) = idempotency_key {
+        tickets::set_idempotency_ticket(tx.conn(), user.id, key, number).await?;
+    }
     let summary = summary_in(tx.conn(), &TicketScope::of(user), number).await?;
     tx.commit().await?;
     Ok(summary)
