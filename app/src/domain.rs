@@ -15,7 +15,7 @@ pub use language::Language;
 pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use priority::Priority;
 pub use role::{Plan, Role};
-pub use status::{status_after_message, TicketStatus, REOPEN_WINDOW_DAYS};
+pub use status::{status_after_message, TicketStatus, AUTO_CLOSE_DAYS, REOPEN_WINDOW_DAYS};
 pub use ticket::{
     char_count, validate_field_value, AttachmentRef, AuthorRef, Escalation, MessageView, NamedRef,
     NewTicketInput, ReadMarks, TicketDetail, TicketField, TicketListQuery, TicketNumber,

@@ -93,3 +93,8 @@ impl FieldError {
 pub fn cross_origin_refused(locale: Locale) -> String {
     td_string!(locale, errors.cross_origin).to_string()
 }
+
+/// The system message written when a ticket closes itself, in the requester's language.
+pub fn auto_closed_message(locale: Locale, days: i64) -> String {
+    td_string!(locale, tickets.auto_closed, days).to_string()
+}

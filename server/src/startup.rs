@@ -189,11 +189,30 @@ impl Application {
     }
 }
 
-/// Background clean-up: expired sessions and old sign-in failures, hourly.
+/// Background work: answered tickets that waited too long close themselves (every ten
+/// minutes); expired sessions and old sign-in failures are removed (hourly).
 fn spawn_housekeeping(state: &AppState) {
     use tower_sessions::session_store::ExpiredDeletion;
     let store = AnySessionStore::new(&state.db);
     let db = state.db.clone();
+    let tickets_db = state.db.clone();
+    tokio::spawn(async move {
+        // Every ten minutes, starting ten minutes after start-up.
+        let period = Duration::from_secs(600);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        loop {
+            tick.tick().await;
+            match app::server::services::tickets::auto_close_answered(&tickets_db, Utc::now()).await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(
+                    closed = n,
+                    "answered tickets closed after waiting for the customer"
+                ),
+                Err(error) => tracing::warn!(%error, "auto-close failed"),
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {

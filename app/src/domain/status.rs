@@ -12,6 +12,10 @@ wire_enum! {
     }
 }
 
+/// Answered tickets with no customer reply for this many days close themselves (an admin
+/// setting from the administration issue on; this is its default).
+pub const AUTO_CLOSE_DAYS: i64 = 7;
+
 /// How long after closing a customer may reopen a ticket (PRODUCT.md "Reopen").
 pub const REOPEN_WINDOW_DAYS: i64 = 30;
 

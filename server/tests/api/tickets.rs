@@ -831,3 +831,75 @@ async fn a_retried_request_with_the_same_idempotency_key_returns_the_same_ticket
     );
     assert_eq!(ticket_count(&app).await, before + 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answered_tickets_close_themselves_after_seven_days_without_a_reply() {
+    let app = demo_app().await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let ana = app.signed_in("ana@chamado.local").await;
+    let tecnico = department(&diego, "Técnico").await;
+    let waiting: Value = open(&diego, bug(tecnico, "Falha A"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let untouched: Value = open(&diego, bug(tecnico, "Falha B"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let waiting = waiting["id"].as_str().unwrap().to_owned();
+    let untouched = untouched["id"].as_str().unwrap().to_owned();
+    let answer = ana
+        .send(
+            Method::POST,
+            &format!("/api/v1/tickets/{waiting}/messages"),
+            Some(json!({"body": "Pode testar?"})),
+        )
+        .await;
+    assert_eq!(answer.status(), 201);
+    // (Demo tickets answered days ago close along the way; only ours is asserted.)
+    let now = chrono::Utc::now();
+    app::server::services::tickets::auto_close_answered(&app.db, now + chrono::Duration::days(6))
+        .await
+        .unwrap();
+    assert_eq!(
+        status_of(&diego, &waiting).await,
+        "answered",
+        "six days is not enough"
+    );
+
+    let closed = app::server::services::tickets::auto_close_answered(
+        &app.db,
+        now + chrono::Duration::days(8),
+    )
+    .await
+    .unwrap();
+    assert!(closed >= 1);
+    assert_eq!(status_of(&diego, &waiting).await, "closed");
+    assert_eq!(
+        status_of(&diego, &untouched).await,
+        "open",
+        "tickets waiting for support stay open"
+    );
+    let detail: Value = diego
+        .get(&format!("/api/v1/tickets/{waiting}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let last = detail["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["channel"], "system");
+    assert!(
+        last["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Ticket closed automatically"),
+        "Diego reads English: {last}"
+    );
+}

@@ -553,3 +553,15 @@ pub async fn idempotency_ticket(
     let row: Option<(Option<i64>,)> = on_conn!(c, conn => sqlx::query_as(SQL).bind(user_id).bind(key).fetch_optional(&mut *conn).await)?;
     Ok(row.and_then(|(t,)| t))
 }
+
+/// `(ticket id, requester language)` of answered tickets whose last reply is older than `before`.
+pub async fn answered_before(
+    c: Conn<'_>,
+    before: DateTime<Utc>,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT t.id, u.language FROM tickets t JOIN users u ON u.id = t.requester_id
+        WHERE t.status = 'answered' AND t.last_reply_at < $1
+        ORDER BY t.id"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(before).fetch_all(&mut *conn).await)
+}

@@ -793,3 +793,47 @@ impl crate::domain::TicketListQuery {
         Ok((filter, sort, self.cursor.filter(|c| !c.is_empty()), limit))
     }
 }
+
+/// Closes answered tickets that waited [`crate::domain::AUTO_CLOSE_DAYS`] days for the customer,
+/// each with a system message in the requester's language and a history row. Returns how many.
+pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let days = crate::domain::AUTO_CLOSE_DAYS;
+    let mut tx = db.begin().await?;
+    let due = tickets::answered_before(tx.conn(), now - chrono::Duration::days(days)).await?;
+    for (id, language) in &due {
+        let locale = crate::i18n::Locale::from(
+            crate::domain::Language::from_tag(language).unwrap_or_default(),
+        );
+        let body = crate::i18n::auto_closed_message(locale, days);
+        tickets::insert_message(
+            tx.conn(),
+            &tickets::NewMessage {
+                ticket_id: *id,
+                author_id: None,
+                body: &body,
+                internal: false,
+                channel: "system",
+                created_at: now,
+            },
+        )
+        .await?;
+        tickets::insert_history(
+            tx.conn(),
+            *id,
+            None,
+            "status",
+            Some("answered"),
+            Some("closed"),
+            now,
+        )
+        .await?;
+        let mut state = tickets::find_state(tx.conn(), *id)
+            .await?
+            .ok_or(AppError::Internal)?;
+        state.status = TicketStatus::Closed.as_str().to_owned();
+        state.closed_at = Some(now);
+        tickets::save_state(tx.conn(), &state, now).await?;
+    }
+    tx.commit().await?;
+    Ok(due.len())
+}
