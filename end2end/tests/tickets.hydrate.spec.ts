@@ -76,3 +76,46 @@ test("a customer without the right to open tickets is told so", async ({ page })
   await page.goto("/chamados/novo");
   await expect(page.getByText("Sua conta não pode abrir chamados.")).toBeVisible();
 });
+
+test("the same journey in English", async ({ page, playwright, baseURL }) => {
+  // Diego's account language is English: the whole portal follows it after sign-in.
+  await signIn(page, "diego@acme.com.br");
+  await page.getByRole("link", { name: "New ticket", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "New ticket", level: 1 })).toBeVisible();
+  await page.getByLabel("Type").selectOption({ label: "Dúvida" });
+  await page.getByLabel("Department").selectOption({ label: "Geral" });
+  await page.getByLabel(/Medium/).check();
+  const subject = `Question about limits ${Date.now()}`;
+  await page.getByLabel("Subject").fill(subject);
+  await page.getByLabel("Message").fill("How many messages per day may we send?");
+  await expect(page.getByTestId("message-count")).toHaveText("38 / 1000 characters");
+  await page.getByRole("button", { name: "Create ticket" }).click();
+  await expect(page).toHaveURL(/\/chamados\/TKT-\d{6}$/);
+  const id = page.url().split("/").pop()!;
+  await expect(page.getByTestId("ticket-status")).toHaveText("Open");
+
+  await page.goto(`/chamados?q=${encodeURIComponent("Question about limits")}`);
+  await expect(page.getByRole("heading", { name: "All tickets", level: 1 })).toBeVisible();
+  await expect(page.locator(`tr[data-ticket="${id}"]`)).toBeVisible();
+
+  const agent = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL! } });
+  expect((await agent.post("/api/v1/session", { data: { email: "bruno@chamado.local", password: "chamado-demo" } })).status()).toBe(200);
+  expect((await agent.post(`/api/v1/tickets/${id}/messages`, { data: { body: "Up to 1,000 a day on your tier." } })).status()).toBe(201);
+
+  await page.goto(`/chamados/${id}`);
+  await expect(page.getByTestId("ticket-status")).toHaveText("Answered");
+  await expect(page.getByTestId("read-receipt")).toContainText("Support read your last message at");
+  await page.getByLabel("Message").fill("Thanks, and on the next tier?");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await expect(page.getByText("Thanks, and on the next tier?")).toBeVisible();
+  await expect(page.getByTestId("ticket-status")).toHaveText("Open");
+  await page.getByRole("button", { name: "Close ticket" }).click();
+  await expect(page.getByTestId("ticket-status")).toHaveText("Closed");
+  await page.getByLabel("Why reopen it?").fill("One more question.");
+  await page.getByRole("button", { name: "Reopen" }).click();
+  await expect(page.getByTestId("ticket-status")).toHaveText("Open");
+  await page.getByLabel("Justification").fill("We need this before Monday's launch.");
+  await page.getByRole("button", { name: "Escalate" }).click();
+  await expect(page.getByText("Escalated")).toBeVisible();
+  await agent.dispose();
+});
