@@ -388,6 +388,9 @@ pub struct NewTicketInput {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub fields: Map<String, Value>,
+    /// An earlier ticket this one continues (`TKT-000012`), e.g. after the reopen window.
+    #[serde(default)]
+    pub related: Option<String>,
 }
 
 /// A page of tickets and the cursor of the next one.
@@ -442,6 +445,8 @@ pub struct TicketDetail {
     pub ticket: TicketSummary,
     pub messages: Vec<MessageView>,
     pub read: ReadMarks,
+    /// Linked tickets the caller may see (`TKT-…`).
+    pub related: Vec<String>,
 }
 
 /// `PATCH /api/v1/tickets/{id}`. Customers may only close their own (or, as organization admin,

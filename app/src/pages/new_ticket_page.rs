@@ -58,11 +58,21 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
             .unwrap_or_default(),
     );
     let message = RwSignal::new(String::new());
+    let related = query
+        .with_untracked(|q| q.get("relacionado"))
+        .filter(|r| crate::domain::TicketNumber::parse(r).is_some());
     let types = StoredValue::new(types);
     let current =
         move || types.with_value(|ts| ts.iter().find(|t| t.key == selected.get()).cloned());
     view! {
         <ActionForm action=action attr:class="form form--wide" attr:novalidate="true">
+            {related.map(|id| {
+                let shown = id.clone();
+                view! {
+                    <input type="hidden" name="input[related]" value=id />
+                    <p class="notice">{t!(i18n, tickets.continues, id = move || shown.clone())}</p>
+                }
+            })}
             <div class="field">
                 <label for="ticket-type">{t!(i18n, tickets.ticket_type)}</label>
                 <select id="ticket-type" name="input[type]" aria-describedby="ticket-type-description ticket-type-msg"

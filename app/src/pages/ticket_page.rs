@@ -111,6 +111,12 @@ fn TicketView(
                     </p>
                 }
             })}
+            {(!detail.related.is_empty()).then(|| view! {
+                <p class="related" data-testid="related">
+                    {t!(i18n, tickets.related)} ": "
+                    {detail.related.iter().map(|r| view! { <a href=format!("/chamados/{r}")>{r.clone()}</a> " " }).collect_view()}
+                </p>
+            })}
             <h2>{t!(i18n, tickets.conversation)}</h2>
             <ol class="conversation">
                 {detail.messages.into_iter().map(|m| view! {
@@ -139,6 +145,7 @@ fn TicketView(
                             </div>
                             <button type="submit" class="button button--primary">{t!(i18n, tickets.reopen)}</button>
                         </ActionForm>
+                        <p><a href=format!("/chamados/novo?relacionado={}", ticket.id)>{t!(i18n, tickets.new_related)}</a></p>
                     </section>
                 }.into_any()
             } else {

@@ -903,3 +903,46 @@ async fn answered_tickets_close_themselves_after_seven_days_without_a_reply() {
         "Diego reads English: {last}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_ticket_can_continue_an_old_one_the_customer_can_see() {
+    let app = demo_app().await;
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let fabio = app.signed_in("fabio@paoquente.com.br").await;
+    let old = first_ticket(&carla, "closed").await;
+    let geral = department(&carla, "Geral").await;
+    let body = |related: &str| {
+        json!({"type": "duvida", "department_id": geral, "priority": "low", "subject": "De novo",
+               "message": "O problema voltou depois de 40 dias.", "fields": {}, "related": related})
+    };
+    let created = open(&carla, body(&old)).await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    let new_id = created["id"].as_str().unwrap();
+    let detail: Value = carla
+        .get(&format!("/api/v1/tickets/{new_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["related"], json!([old]));
+    let back: Value = carla
+        .get(&format!("/api/v1/tickets/{old}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        back["related"],
+        json!([new_id]),
+        "the link shows from both sides"
+    );
+
+    // Someone else's ticket cannot be linked (and its existence is not revealed).
+    let before = ticket_count(&app).await;
+    let refused = open(&fabio, body(&old)).await;
+    assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "related");
+    assert_eq!(ticket_count(&app).await, before);
+}

@@ -565,3 +565,27 @@ pub async fn answered_before(
         ORDER BY t.id"#;
     on_conn!(c, conn => sqlx::query_as(SQL).bind(before).fetch_all(&mut *conn).await)
 }
+
+pub async fn insert_link(
+    c: Conn<'_>,
+    ticket_id: i64,
+    related_ticket_id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    const SQL: &str = r#"
+        INSERT INTO ticket_links (ticket_id, related_ticket_id, created_by_id, created_at) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (ticket_id, related_ticket_id) DO NOTHING"#;
+    on_conn!(c, conn => sqlx::query(SQL).bind(ticket_id).bind(related_ticket_id).bind(by).bind(now).execute(&mut *conn).await.map(|r| r.rows_affected()))
+}
+
+/// The tickets linked to one, in either direction.
+pub async fn linked(c: Conn<'_>, ticket_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT related_ticket_id FROM ticket_links WHERE ticket_id = $1
+        UNION SELECT ticket_id FROM ticket_links WHERE related_ticket_id = $1
+        ORDER BY 1"#;
+    let rows: Vec<(i64,)> =
+        on_conn!(c, conn => sqlx::query_as(SQL).bind(ticket_id).fetch_all(&mut *conn).await)?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

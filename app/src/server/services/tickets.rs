@@ -206,6 +206,28 @@ async fn create_ticket_in_tx(
             }
         }
     }
+    let scope = TicketScope::of(user);
+    let related = match input
+        .related
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        None => None,
+        Some(text) => match TicketNumber::parse(text) {
+            Some(number)
+                if tickets::find_summary(tx.conn(), &scope, number.0)
+                    .await?
+                    .is_some() =>
+            {
+                Some(number.0)
+            }
+            _ => {
+                errors.push(FieldError::new("related", "not_found"));
+                None
+            }
+        },
+    };
     let (Some(ticket_type), true) = (ticket_type, errors.is_empty()) else {
         return Err(AppError::Validation { errors });
     };
@@ -250,6 +272,20 @@ async fn create_ticket_in_tx(
     .await?;
     if let Some(key) = idempotency_key {
         tickets::set_idempotency_ticket(tx.conn(), user.id, key, number).await?;
+    }
+    if let Some(related) = related {
+        tickets::insert_link(tx.conn(), number, related, user.id, now).await?;
+        let old = TicketNumber(related).to_string();
+        tickets::insert_history(
+            tx.conn(),
+            number,
+            Some(user.id),
+            "related",
+            None,
+            Some(&old),
+            now,
+        )
+        .await?;
     }
     let summary = summary_in(tx.conn(), &TicketScope::of(user), number).await?;
     tx.commit().await?;
@@ -356,6 +392,16 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
         })
         .collect();
     let (by_support_at, by_requester_at) = tickets::read_marks(c.conn(), number.0).await?;
+    let scope = TicketScope::of(user);
+    let mut related = Vec::new();
+    for other in tickets::linked(c.conn(), number.0).await? {
+        if tickets::find_summary(c.conn(), &scope, other)
+            .await?
+            .is_some()
+        {
+            related.push(TicketNumber(other).to_string());
+        }
+    }
     Ok(TicketDetail {
         ticket,
         messages,
@@ -363,6 +409,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
             by_support_at,
             by_requester_at,
         },
+        related,
     })
 }
 

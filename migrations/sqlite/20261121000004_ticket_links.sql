@@ -1,0 +1,10 @@
+-- Tickets that continue or relate to one another (a new ticket after the reopen window, and
+-- later support's "related tickets").
+CREATE TABLE ticket_links (
+    ticket_id         INTEGER NOT NULL REFERENCES tickets (id),
+    related_ticket_id INTEGER NOT NULL REFERENCES tickets (id),
+    created_by_id     INTEGER REFERENCES users (id),
+    created_at        TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, related_ticket_id)
+);
+CREATE INDEX ticket_links_related_idx ON ticket_links (related_ticket_id);
