@@ -295,3 +295,25 @@ pub fn set_session_cookie(response: &reqwest::Response) -> Option<String> {
 pub fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or_default().to_owned()
 }
+
+impl TestApp {
+    /// The text column of each row of a query, on whichever backend the test runs
+    /// (`$1` is bound to `arg` when given).
+    pub async fn texts(&self, sql: &str, arg: Option<i64>) -> Vec<String> {
+        let rows: Vec<(String,)> = app::with_db!(&self.db, pool => {
+            let mut query = sqlx::query_as(sql);
+            if let Some(arg) = arg {
+                query = query.bind(arg);
+            }
+            query.fetch_all(pool).await.unwrap()
+        });
+        rows.into_iter().map(|(text,)| text).collect()
+    }
+
+    /// One integer a query returns.
+    pub async fn number(&self, sql: &str) -> i64 {
+        let row: (i64,) =
+            app::with_db!(&self.db, pool => sqlx::query_as(sql).fetch_one(pool).await.unwrap());
+        row.0
+    }
+}

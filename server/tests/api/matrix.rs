@@ -652,23 +652,12 @@ async fn snapshot(app: &TestApp) -> String {
         UNION ALL SELECT 'k' || id || ':' || status || ':' || COALESCE(CAST(assignee_id AS TEXT), '') FROM tickets
         UNION ALL SELECT 'm' || id FROM ticket_messages
         ORDER BY 1"#;
-    let rows: Vec<(String,)> = match &app.db {
-        app::server::Db::Sqlite(p) => sqlx::query_as(SQL).fetch_all(p).await.unwrap(),
-        app::server::Db::Postgres(p) => sqlx::query_as(SQL).fetch_all(p).await.unwrap(),
-    };
-    rows.into_iter()
-        .map(|(r,)| r)
-        .collect::<Vec<_>>()
-        .join("\n")
+    app.texts(SQL, None).await.join("\n")
 }
 
 /// One integer from the database, as text.
 async fn scalar(app: &TestApp, sql: &str) -> String {
-    let value: (i64,) = match &app.db {
-        app::server::Db::Sqlite(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
-        app::server::Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
-    };
-    value.0.to_string()
+    app.number(sql).await.to_string()
 }
 
 async fn new_token(browser: &Browser) -> String {

@@ -763,23 +763,13 @@ async fn support_reclassifies_and_every_change_is_in_the_history() {
     );
 
     let number = app::domain::TicketNumber::parse(&id).unwrap().0;
-    let fields: Vec<(String,)> = match &app.db {
-        app::server::Db::Sqlite(p) => {
-            sqlx::query_as("SELECT field FROM ticket_history WHERE ticket_id = $1 ORDER BY id")
-                .bind(number)
-                .fetch_all(p)
-                .await
-                .unwrap()
-        }
-        app::server::Db::Postgres(p) => {
-            sqlx::query_as("SELECT field FROM ticket_history WHERE ticket_id = $1 ORDER BY id")
-                .bind(number)
-                .fetch_all(p)
-                .await
-                .unwrap()
-        }
-    };
-    let fields: Vec<&str> = fields.iter().map(|(f,)| f.as_str()).collect();
+    let fields = app
+        .texts(
+            "SELECT field FROM ticket_history WHERE ticket_id = $1 ORDER BY id",
+            Some(number),
+        )
+        .await;
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
     for f in ["priority", "type", "department", "assignee"] {
         assert!(fields.contains(&f), "{f} missing from {fields:?}");
     }
