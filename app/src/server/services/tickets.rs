@@ -143,16 +143,12 @@ async fn create_ticket_in_tx(
     };
     let mut errors = Vec::new();
     let subject = input.subject.trim().to_owned();
-    match char_count(&subject) {
-        0 => errors.push(FieldError::new("subject", "required")),
-        n if n > SUBJECT_MAX_CHARS => errors.push(FieldError::new("subject", "too_long")),
-        _ => {}
+    if let Err(code) = text_within(&subject, SUBJECT_MAX_CHARS) {
+        errors.push(FieldError::new("subject", code));
     }
     let message = input.message.trim().to_owned();
-    match char_count(&message) {
-        0 => errors.push(FieldError::new("message", "required")),
-        n if n > MESSAGE_MAX_CHARS => errors.push(FieldError::new("message", "too_long")),
-        _ => {}
+    if let Err(code) = text_within(&message, MESSAGE_MAX_CHARS) {
+        errors.push(FieldError::new("message", code));
     }
     let mut tx = db.begin().await?;
     if let Some(key) = idempotency_key {
@@ -465,10 +461,18 @@ fn validate_text(user: &CurrentUser, field: &str, text: &str) -> Result<String, 
     } else {
         MESSAGE_MAX_CHARS
     };
-    match char_count(&text) {
-        0 => Err(AppError::validation(field, "required")),
-        n if n > max => Err(AppError::validation(field, "too_long")),
-        _ => Ok(text),
+    text_within(&text, max)
+        .map(|()| text)
+        .map_err(|code| AppError::validation(field, code))
+}
+
+/// The one length rule for texts people write: not empty, at most `max` characters (Unicode
+/// scalar values, as the browser counts them). Error: a field code.
+fn text_within(trimmed: &str, max: usize) -> Result<(), &'static str> {
+    match char_count(trimmed) {
+        0 => Err("required"),
+        n if n > max => Err("too_long"),
+        _ => Ok(()),
     }
 }
 
