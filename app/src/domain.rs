@@ -20,7 +20,8 @@ pub use ticket::{
     char_count, validate_field_value, AttachmentRef, AuthorRef, Escalation, MessageView, NamedRef,
     NewTicketInput, ReadMarks, TicketDetail, TicketField, TicketListQuery, TicketNumber,
     TicketPage, TicketScope, TicketStats, TicketSummary, TicketTypeInfo, TicketUpdate,
-    MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS,
+    ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS,
+    SUBJECT_MAX_CHARS,
 };
 pub use user::{
     may_open_tickets, validate_name, validate_password, ApiTokenSummary, CurrentUser,

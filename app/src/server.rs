@@ -3,12 +3,14 @@
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod events;
 pub mod kb;
 pub mod password;
 pub mod secrets;
 pub mod services;
 pub mod session;
 pub mod state;
+pub mod storage;
 
 pub use db::Db;
 pub use state::{app_state, AppState};

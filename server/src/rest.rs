@@ -10,6 +10,7 @@ mod problem;
 mod session;
 mod tickets;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, patch, post};
 use axum::Router;
 use utoipa::OpenApi;
@@ -51,6 +52,8 @@ pub use problem::{Problem, RequestLanguage};
         tickets::patch,
         tickets::reopen,
         tickets::escalate,
+        tickets::attachment,
+        crate::sse::events,
     ),
     components(schemas(
         problem::Problem,
@@ -71,6 +74,8 @@ pub use problem::{Problem, RequestLanguage};
         app::server::services::tickets::MessageView,
         tickets::MessageRequest,
         tickets::ReasonRequest,
+        tickets::NewTicketMultipart,
+        tickets::MessageMultipart,
     ))
 )]
 pub struct ApiDoc;
@@ -96,9 +101,19 @@ pub fn v1_router() -> Router<AppState> {
         .route("/organization/members/{id}", patch(organization::patch))
         .route("/departments", get(tickets::departments))
         .route("/ticket-types", get(tickets::ticket_types))
-        .route("/tickets", get(tickets::list).post(tickets::create))
+        .route(
+            "/tickets",
+            get(tickets::list)
+                .post(tickets::create)
+                .layer(DefaultBodyLimit::max(tickets::UPLOAD_BODY_LIMIT)),
+        )
         .route("/tickets/{id}", get(tickets::get).patch(tickets::patch))
-        .route("/tickets/{id}/messages", post(tickets::reply))
+        .route(
+            "/tickets/{id}/messages",
+            post(tickets::reply).layer(DefaultBodyLimit::max(tickets::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/attachments/{id}", get(tickets::attachment))
+        .route("/events", get(crate::sse::events))
         .route("/tickets/{id}/reopen", post(tickets::reopen))
         .route("/tickets/{id}/escalations", post(tickets::escalate))
         .route("/stats/tickets", get(tickets::stats))

@@ -144,7 +144,10 @@ impl Application {
                 public_url,
                 trust_proxy: serve.trust_proxy,
             }),
+            events: app::server::events::EventBus::new(),
+            storage: app::server::storage::Storage::new(&global.data_dir),
         };
+        tokio::spawn(state.events.clone().run_pump(state.db.clone()));
         spawn_housekeeping(&state);
         Ok(Application {
             router: router(state.clone()),
@@ -217,6 +220,16 @@ fn spawn_housekeeping(state: &AppState) {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
+            let before = Utc::now()
+                - chrono::Duration::from_std(app::server::events::RETENTION).unwrap_or_default();
+            match db.acquire().await {
+                Ok(mut c) => {
+                    if let Err(error) = app::server::events::prune(c.conn(), before).await {
+                        tracing::warn!(%error, "cannot prune old events");
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "housekeeping cannot reach the database"),
+            }
             if let Err(error) = store.delete_expired().await {
                 tracing::warn!(%error, "cannot delete expired sessions");
             }

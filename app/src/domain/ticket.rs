@@ -120,6 +120,15 @@ impl TicketScope {
 pub const MESSAGE_MAX_CHARS: usize = 1000;
 pub const SUBJECT_MAX_CHARS: usize = 200;
 
+/// Attachments per message (PRODUCT.md "Limits").
+pub const MAX_ATTACHMENTS: usize = 5;
+/// Bytes per attachment: 10 MiB.
+pub const MAX_ATTACHMENT_BYTES: u64 = 10_485_760;
+/// The extensions the file picker offers; the server decides by content (magic bytes).
+pub const ATTACHMENT_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log", "csv", "json", "zip",
+];
+
 /// Counts a text the way both sides do: Unicode scalar values (Rust `char`s).
 pub fn char_count(text: &str) -> usize {
     text.chars().count()

@@ -13,6 +13,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub settings: Arc<RuntimeSettings>,
+    /// Committed events, broadcast to the live streams of this instance.
+    pub events: crate::server::events::EventBus,
+    /// Where attachments are kept.
+    pub storage: crate::server::storage::Storage,
 }
 
 /// Settings that services read at run time.

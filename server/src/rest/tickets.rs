@@ -1,10 +1,15 @@
 //! Tickets (API.md "Tickets"): catalog, create, list, one ticket, counters.
 
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use chrono::Utc;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+
+use app::domain::{MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+use app::server::services::tickets::Uploads;
+use app::server::storage::{StagedFile, Storage, UploadError};
 
 use app::domain::{NamedRef, TicketStats, TicketSummary, TicketTypeInfo};
 use app::error::AppError;
@@ -42,26 +47,168 @@ pub async fn ticket_types(
         .map_err(|e| caller.problem(&e))
 }
 
-/// Open a ticket (JSON). The message has at most 1000 characters (Unicode scalar values).
-/// With an `Idempotency-Key` header, a retry with the same key answers the ticket the first
-/// request created instead of opening a duplicate.
-#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = NewTicketInput,
+/// The largest request body the routes with attachments accept: five files of 10 MiB and the
+/// JSON part. A single file over 10 MiB is refused (413) as soon as its bytes pass the limit.
+pub const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES as usize + (1 << 20);
+
+/// `multipart/form-data` for a new ticket: `ticket` holds the JSON of the plain request.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct NewTicketMultipart {
+    /// The JSON body of the plain request (`NewTicketInput`).
+    ticket: String,
+    /// Up to 5 files of at most 10 MiB: png, jpg, gif, webp, pdf, txt, log, csv, json, zip.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    attachment: Vec<Vec<u8>>,
+}
+
+/// `multipart/form-data` for a reply: `message` holds the JSON of the plain request.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct MessageMultipart {
+    /// The JSON body of the plain request (`MessageRequest`).
+    message: String,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    attachment: Vec<Vec<u8>>,
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
+}
+
+fn multipart_error(error: axum::extract::multipart::MultipartError) -> AppError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge
+    } else {
+        AppError::Malformed {
+            code: "invalid_multipart".to_owned(),
+        }
+    }
+}
+
+/// Reads a JSON body, or a multipart body whose `json_part` holds the JSON and whose
+/// `attachment` parts are files (streamed to staging, at most 5 × 10 MiB).
+async fn read_body<T: DeserializeOwned>(
+    state: &AppState,
+    caller: &Caller,
+    request: Request,
+    json_part: &str,
+) -> Result<(T, Vec<StagedFile>), Problem> {
+    if !is_multipart(request.headers()) {
+        let ApiJson(value) = ApiJson::<T>::from_request(request, &()).await?;
+        return Ok((value, Vec::new()));
+    }
+    let mut multipart = Multipart::from_request(request, &()).await.map_err(|_| {
+        caller.problem(&AppError::Malformed {
+            code: "invalid_multipart".to_owned(),
+        })
+    })?;
+    match read_parts(&mut multipart, &state.storage, json_part).await {
+        Ok((json, files)) => {
+            let json =
+                json.ok_or_else(|| caller.problem(&AppError::validation(json_part, "required")))?;
+            let value = serde_json::from_slice::<T>(&json)
+                .map_err(|_| caller.problem(&AppError::validation(json_part, "invalid")))?;
+            Ok((value, files))
+        }
+        Err(error) => {
+            // Read what is left so the client gets the answer instead of a reset connection.
+            while let Ok(Some(mut field)) = multipart.next_field().await {
+                while let Ok(Some(_)) = field.chunk().await {}
+            }
+            Err(caller.problem(&error))
+        }
+    }
+}
+
+async fn read_parts(
+    multipart: &mut Multipart,
+    storage: &Storage,
+    json_part: &str,
+) -> Result<(Option<Vec<u8>>, Vec<StagedFile>), AppError> {
+    let mut json = None;
+    let mut files: Vec<StagedFile> = Vec::new();
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == json_part {
+            let bytes = field.bytes().await.map_err(multipart_error)?;
+            if bytes.len() > 1 << 20 {
+                return Err(AppError::PayloadTooLarge);
+            }
+            json = Some(bytes.to_vec());
+        } else if name == "attachment" {
+            if files.len() == MAX_ATTACHMENTS {
+                return Err(AppError::validation("attachments", "too_many"));
+            }
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let mut staged = storage
+                .stage(&file_name, MAX_ATTACHMENT_BYTES)
+                .await
+                .map_err(|e| AppError::from(anyhow::anyhow!("cannot stage an upload: {e}")))?;
+            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                staged.write(&chunk).await.map_err(|e| match e {
+                    UploadError::TooLarge => AppError::PayloadTooLarge,
+                    UploadError::Io(e) => AppError::from(anyhow::anyhow!("upload: {e}")),
+                })?;
+            }
+            staged
+                .finish()
+                .await
+                .map_err(|e| AppError::from(anyhow::anyhow!("upload: {e}")))?;
+            files.push(staged);
+        } else {
+            return Err(AppError::validation(name, "unknown_field"));
+        }
+    }
+    Ok((json, files))
+}
+
+/// Open a ticket: JSON, or `multipart/form-data` with a `ticket` part holding that JSON and up
+/// to 5 `attachment` parts (each ≤ 10 MiB, checked by content: 413 when too large, 415 when not
+/// an allowed type, 422 for a sixth). The message has at most 1000 characters (Unicode scalar
+/// values). With an `Idempotency-Key` header, a retry with the same key answers the ticket the
+/// first request created instead of opening a duplicate.
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets",
+    request_body(content(
+        (NewTicketInput = "application/json"),
+        (NewTicketMultipart = "multipart/form-data"))),
     params(("Idempotency-Key" = Option<String>, Header, description = "Any unique string per intended ticket")),
     responses(
     (status = 201, description = "Created", body = TicketSummary),
     (status = 403, description = "The caller may not open tickets (plan or grant)", body = Problem),
-    (status = 422, description = "Invalid fields, e.g. message too_long", body = Problem)))]
+    (status = 413, description = "An attachment is larger than 10 MiB", body = Problem),
+    (status = 415, description = "An attachment is not an allowed type", body = Problem),
+    (status = 422, description = "Invalid fields, e.g. message too_long, attachments too_many", body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    ApiJson(input): ApiJson<NewTicketInput>,
+    request: Request,
 ) -> Result<(StatusCode, Json<TicketSummary>), Problem> {
+    let (input, files): (NewTicketInput, _) = read_body(&state, &caller, request, "ticket").await?;
+    let uploads = (!files.is_empty()).then_some(Uploads {
+        storage: &state.storage,
+        files,
+    });
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
-    let (ticket, _created) =
-        tickets::create_ticket_once(&state.db, &caller.user, input, "api", key, Utc::now())
-            .await
-            .map_err(|e| caller.problem(&e))?;
+    let (ticket, _created) = tickets::create_ticket_with_files(
+        &state.db,
+        &caller.user,
+        input,
+        uploads,
+        "api",
+        key,
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| caller.problem(&e))?;
     Ok((StatusCode::CREATED, Json(ticket)))
 }
 
@@ -145,26 +292,38 @@ pub struct MessageRequest {
     pub internal: bool,
 }
 
-/// Reply (or, for support, add an internal note). A support answer makes the ticket
+/// Reply (or, for support, add an internal note): JSON, or multipart with a `message` part
+/// holding that JSON and up to 5 `attachment` parts. A support answer makes the ticket
 /// `answered`; a customer reply makes it `open` again.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", request_body = MessageRequest,
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets",
+    request_body(content(
+        (MessageRequest = "application/json"),
+        (MessageMultipart = "multipart/form-data"))),
     params(("id" = String, Path, description = "TKT-000042 or 42")),
     responses(
         (status = 201, description = "Created", body = app::server::services::tickets::MessageView),
         (status = 409, description = "The ticket is closed (reopen it first)", body = Problem),
+        (status = 413, description = "An attachment is larger than 10 MiB", body = Problem),
+        (status = 415, description = "An attachment is not an allowed type", body = Problem),
         (status = 422, description = "Empty or too long", body = Problem)))]
 pub async fn reply(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<MessageRequest>,
+    request: Request,
 ) -> Result<(StatusCode, Json<tickets::MessageView>), Problem> {
-    let message = tickets::reply(
+    let (body, files): (MessageRequest, _) = read_body(&state, &caller, request, "message").await?;
+    let uploads = (!files.is_empty()).then_some(Uploads {
+        storage: &state.storage,
+        files,
+    });
+    let message = tickets::reply_with_files(
         &state.db,
         &caller.user,
         &id,
         &body.body,
         body.internal,
+        uploads,
         "api",
         Utc::now(),
     )
@@ -231,4 +390,76 @@ pub async fn escalate(
         .await
         .map_err(|e| caller.problem(&e))?;
     Ok((StatusCode::CREATED, Json(escalation)))
+}
+
+/// Download an attachment. Always `Content-Disposition: attachment` with `nosniff` and a
+/// sandboxing CSP, so no uploaded file is ever rendered as a page of this site.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "tickets",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The file"),
+        (status = 404, description = "No such attachment, or not visible to the caller", body = Problem)))]
+pub async fn attachment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, Problem> {
+    use axum::response::IntoResponse;
+    let not_found = || caller.problem(&AppError::not_found(app::error::Entity::Attachment));
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let file = tickets::attachment(&state.db, &caller.user, id)
+        .await
+        .map_err(|e| caller.problem(&e))?;
+    let handle = state
+        .storage
+        .open(&file.storage_key)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, id, "attachment file missing from storage");
+            not_found()
+        })?;
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(handle));
+    let disposition = content_disposition(&file.file_name);
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type),
+            (header::CONTENT_LENGTH, file.size_bytes.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'".to_owned(),
+            ),
+            (header::CACHE_CONTROL, "private, no-cache".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266).
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn disposition_keeps_unicode_names_safely() {
+        assert_eq!(
+            super::content_disposition("relatório final.pdf"),
+            "attachment; filename=\"relat_rio final.pdf\"; filename*=UTF-8''relat%C3%B3rio%20final%2Epdf"
+        );
+    }
 }

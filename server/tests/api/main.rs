@@ -3,9 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod attachments;
 mod auth;
 mod cli;
 mod demo;
+mod events;
 mod helpers;
 mod matrix;
 mod members;

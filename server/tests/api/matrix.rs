@@ -191,6 +191,15 @@ fn support_changes_acme_ticket(a: Actor) -> u16 {
     }
 }
 
+/// A file on Ana's internal note on Carla's ticket: support that sees the ticket only.
+fn support_sees_internal_note(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        Agent | Lead | Admin => 200,
+        _ => 404,
+    }
+}
+
 /// A ticket of Fábio's (Padaria, which does not share) in Técnico.
 fn sees_padaria_ticket(a: Actor) -> u16 {
     match a {
@@ -408,6 +417,30 @@ fn rows() -> Vec<Row> {
                 body: Some(r#"{"reason":"Urgente"}"#),
             },
             expect: acts_on_acme_ticket(201, 403),
+        },
+        Row {
+            call: Call::Rest {
+                method: "GET",
+                path: "/api/v1/attachments/{acme_attachment}",
+                body: None,
+            },
+            expect: sees_acme_ticket,
+        },
+        Row {
+            call: Call::Rest {
+                method: "GET",
+                path: "/api/v1/attachments/{internal_attachment}",
+                body: None,
+            },
+            expect: support_sees_internal_note,
+        },
+        Row {
+            call: Call::Rest {
+                method: "GET",
+                path: "/api/v1/events",
+                body: None,
+            },
+            expect: signed_in(200),
         },
         // Server functions
         Row {
@@ -660,6 +693,30 @@ async fn scalar(app: &TestApp, sql: &str) -> String {
     app.number(sql).await.to_string()
 }
 
+/// A message with one text file on a ticket; answers the attachment's id.
+async fn attach(browser: &Browser, ticket: &str, internal: bool) -> String {
+    let form = reqwest::multipart::Form::new()
+        .text(
+            "message",
+            serde_json::json!({"body": "Anexo", "internal": internal}).to_string(),
+        )
+        .part(
+            "attachment",
+            reqwest::multipart::Part::bytes(b"linha de log\n".to_vec()).file_name("log.txt"),
+        );
+    let response = browser
+        .client
+        .post(browser.url(&format!("/api/v1/tickets/{ticket}/messages")))
+        .header("origin", &browser.base)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.unwrap();
+    body["attachments"][0]["id"].as_i64().unwrap().to_string()
+}
+
 async fn new_token(browser: &Browser) -> String {
     let r = browser
         .send(
@@ -722,6 +779,8 @@ fn template(path: &str) -> String {
         "{acme_member}",
         "{acme_ticket}",
         "{padaria_ticket}",
+        "{acme_attachment}",
+        "{internal_attachment}",
     ]
     .iter()
     .fold(path.to_owned(), |p, placeholder| {
@@ -755,6 +814,10 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
         .await;
         let bruno = app.signed_in("bruno@chamado.local").await;
         let foreign_token = new_token(&bruno).await;
+        let carla = app.signed_in("carla@acme.com.br").await;
+        let acme_attachment = attach(&carla, &acme_ticket, false).await;
+        let ana = app.signed_in("ana@chamado.local").await;
+        let internal_attachment = attach(&ana, &acme_ticket, true).await;
         for actor in ACTORS {
             let browser = app.browser();
             if let Some(email) = actor.email() {
@@ -780,6 +843,8 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
                     .replace("{geral}", &geral)
                     .replace("{acme_ticket}", &acme_ticket)
                     .replace("{padaria_ticket}", &padaria_ticket)
+                    .replace("{acme_attachment}", &acme_attachment)
+                    .replace("{internal_attachment}", &internal_attachment)
                     .replace("{own_token}", &own_token)
                     .replace("{foreign_token}", &foreign_token)
                     .replace("{actor}", &format!("{actor:?}").to_lowercase())

@@ -385,7 +385,49 @@ pub async fn find_summary(
 }
 
 /// Counters over the viewer's scope.
+/// The counters of a scope: a sum over its rows of `ticket_counters` (kept by triggers), one
+/// row for a requester, an organization or everyone, one per department for an agent.
 pub async fn stats(c: Conn<'_>, scope: &TicketScope) -> Result<TicketStats, sqlx::Error> {
+    let mut f = Filter::default();
+    match scope {
+        TicketScope::Requester { user_id } => {
+            f.push("scope = 'requester' AND scope_id = ?", [Arg::I64(*user_id)])
+        }
+        TicketScope::Organization { organization_id } => f.push(
+            "scope = 'organization' AND scope_id = ?",
+            [Arg::I64(*organization_id)],
+        ),
+        TicketScope::Departments { department_ids } if department_ids.is_empty() => {
+            f.push("1 = 0", [])
+        }
+        TicketScope::Departments { department_ids } => {
+            let marks = vec!["?"; department_ids.len()].join(", ");
+            f.push(
+                &format!("scope = 'department' AND scope_id IN ({marks})"),
+                department_ids.iter().map(|d| Arg::I64(*d)),
+            );
+        }
+        TicketScope::All => f.push("scope = 'all' AND scope_id = 0", []),
+    }
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT), CAST(COALESCE(SUM(n_open), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(n_answered), 0) AS BIGINT), CAST(COALESCE(SUM(n_closed), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(n_high), 0) AS BIGINT) FROM ticket_counters {}",
+        f.where_clause()
+    );
+    let (total, open, answered, closed, high_priority): (i64, i64, i64, i64, i64) = on_conn!(c, conn => crate::bind_args!(sqlx::query_as(&sql), &f.args).fetch_one(&mut *conn).await)?;
+    Ok(TicketStats {
+        total,
+        open,
+        answered,
+        closed,
+        high_priority,
+    })
+}
+
+/// The same counters by a full count over the tickets: what the counter rows must always
+/// equal (used by tests and `chamado check`), never on a request path.
+pub async fn stats_by_count(c: Conn<'_>, scope: &TicketScope) -> Result<TicketStats, sqlx::Error> {
     let mut f = Filter::default();
     push_scope(&mut f, scope);
     let sql = format!(
@@ -588,4 +630,105 @@ pub async fn linked(c: Conn<'_>, ticket_id: i64) -> Result<Vec<i64>, sqlx::Error
     let rows: Vec<(i64,)> =
         on_conn!(c, conn => sqlx::query_as(SQL).bind(ticket_id).fetch_all(&mut *conn).await)?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// One stored file of a message.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub message_id: Option<i64>,
+    pub storage_key: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+pub struct NewAttachment<'a> {
+    pub ticket_id: i64,
+    pub message_id: i64,
+    pub storage_key: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub sha256: &'a str,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_attachment(c: Conn<'_>, a: &NewAttachment<'_>) -> Result<i64, sqlx::Error> {
+    const SQL: &str = r#"
+        INSERT INTO attachments (ticket_id, message_id, storage_key, file_name, content_type,
+                                 size_bytes, sha256, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        RETURNING id"#;
+    on_conn!(c, conn => sqlx::query_scalar(SQL)
+        .bind(a.ticket_id)
+        .bind(a.message_id)
+        .bind(a.storage_key)
+        .bind(a.file_name)
+        .bind(a.content_type)
+        .bind(a.size_bytes)
+        .bind(a.sha256)
+        .bind(a.created_at)
+        .fetch_one(&mut *conn)
+        .await)
+}
+
+/// The attachments of a ticket's messages, by message then id.
+pub async fn attachments_of(
+    c: Conn<'_>,
+    ticket_id: i64,
+) -> Result<Vec<AttachmentRow>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT id, ticket_id, message_id, storage_key, file_name, content_type, size_bytes
+        FROM attachments WHERE ticket_id = $1 ORDER BY message_id, id"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(ticket_id).fetch_all(&mut *conn).await)
+}
+
+/// One attachment with whether its message is an internal note.
+pub async fn find_attachment(
+    c: Conn<'_>,
+    id: i64,
+) -> Result<Option<(AttachmentRow, bool)>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT a.id, a.ticket_id, a.message_id, a.storage_key, a.file_name, a.content_type,
+               a.size_bytes, COALESCE(m.internal, FALSE) AS internal
+        FROM attachments a LEFT JOIN ticket_messages m ON m.id = a.message_id
+        WHERE a.id = $1"#;
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        #[sqlx(flatten)]
+        file: AttachmentRow,
+        internal: bool,
+    }
+    let row: Option<Found> =
+        on_conn!(c, conn => sqlx::query_as(SQL).bind(id).fetch_optional(&mut *conn).await)?;
+    Ok(row.map(|f| (f.file, f.internal)))
+}
+
+/// Records that one side read the ticket up to `now`, if the other side wrote something since
+/// that side last read it. Answers whether the mark moved.
+pub async fn mark_read(
+    c: Conn<'_>,
+    ticket_id: i64,
+    by_support: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    // The other side's newest public message, compared with this side's read mark.
+    let sql = if by_support {
+        r#"UPDATE tickets SET read_by_support_at = $2
+           WHERE id = $1 AND EXISTS (
+               SELECT 1 FROM ticket_messages m JOIN users u ON u.id = m.author_id
+               WHERE m.ticket_id = $1 AND m.internal = FALSE
+                 AND u.role IN ('customer', 'org_admin')
+                 AND (tickets.read_by_support_at IS NULL OR m.created_at > tickets.read_by_support_at))"#
+    } else {
+        r#"UPDATE tickets SET read_by_requester_at = $2
+           WHERE id = $1 AND EXISTS (
+               SELECT 1 FROM ticket_messages m JOIN users u ON u.id = m.author_id
+               WHERE m.ticket_id = $1 AND m.internal = FALSE
+                 AND u.role IN ('agent', 'lead', 'admin')
+                 AND (tickets.read_by_requester_at IS NULL OR m.created_at > tickets.read_by_requester_at))"#
+    };
+    on_conn!(c, conn => sqlx::query(sql).bind(ticket_id).bind(now).execute(&mut *conn).await.map(|r| r.rows_affected() > 0))
 }

@@ -12,7 +12,9 @@ use crate::domain::{
 };
 use crate::error::{AppError, Entity, FieldError};
 use crate::server::db::tickets::{self, Cursor, ListFilter, ListSort};
-use crate::server::db::{departments, ticket_types, Conn};
+use crate::server::db::{departments, ticket_types, Conn, Tx};
+use crate::server::events::{self, Audience, EventKind};
+use crate::server::storage::{display_name, StagedFile, Storage};
 use crate::server::Db;
 
 pub use crate::domain::{
@@ -96,6 +98,101 @@ pub async fn create_ticket_once(
     idempotency_key: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(TicketSummary, bool), AppError> {
+    create_ticket_with_files(db, user, input, None, channel, idempotency_key, now).await
+}
+
+/// Files received with a message: where they are staged and the files themselves.
+pub struct Uploads<'a> {
+    pub storage: &'a Storage,
+    pub files: Vec<StagedFile>,
+}
+
+/// Checks what can be checked before any write: how many files, and that each one's content
+/// is an allowed type (415 otherwise). Sizes were enforced while the bytes arrived.
+fn check_uploads(uploads: &Option<Uploads<'_>>) -> Result<(), AppError> {
+    let Some(uploads) = uploads else {
+        return Ok(());
+    };
+    if uploads.files.len() > crate::domain::MAX_ATTACHMENTS {
+        return Err(AppError::validation("attachments", "too_many"));
+    }
+    if uploads.files.iter().any(|f| f.content_type().is_none()) {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    Ok(())
+}
+
+/// Moves each file to its final place (fsynced) and records it on the message, inside the
+/// transaction. Keys of moved files go to `persisted`, so a failure can delete them again.
+async fn store_uploads(
+    tx: &mut Tx,
+    uploads: Option<Uploads<'_>>,
+    ticket_id: i64,
+    message_id: i64,
+    now: DateTime<Utc>,
+    persisted: &mut Vec<String>,
+) -> Result<(), AppError> {
+    let Some(Uploads { storage, files }) = uploads else {
+        return Ok(());
+    };
+    for file in files {
+        let content_type = file.content_type().ok_or(AppError::UnsupportedMediaType)?;
+        let name = display_name(&file.name);
+        let size = i64::try_from(file.size).map_err(|_| AppError::PayloadTooLarge)?;
+        let sha256 = file.sha256_hex();
+        let key = file
+            .persist(storage)
+            .await
+            .map_err(|e| AppError::from(anyhow::anyhow!("cannot store an attachment: {e}")))?;
+        persisted.push(key.clone());
+        tickets::insert_attachment(
+            tx.conn(),
+            &tickets::NewAttachment {
+                ticket_id,
+                message_id,
+                storage_key: &key,
+                file_name: &name,
+                content_type,
+                size_bytes: size,
+                sha256: &sha256,
+                created_at: now,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A write transaction on tickets. On PostgreSQL it first takes one advisory lock, so event
+/// ids commit in order (the event pump never skips an id that commits late); SQLite
+/// transactions are already serialised (`BEGIN IMMEDIATE`).
+async fn begin_write(db: &Db) -> Result<Tx, AppError> {
+    let mut tx = db.begin().await?;
+    events::serialize_writers(tx.conn()).await?;
+    Ok(tx)
+}
+
+fn audience(state: &tickets::StateRow, staff_only: bool) -> Audience {
+    Audience {
+        ticket_id: state.id,
+        requester_id: state.requester_id,
+        organization_id: state.organization_id,
+        department_id: state.department_id,
+        staff_only,
+    }
+}
+
+/// [`create_ticket_once`] with attachments: the ticket, its first message, the files, a history
+/// row and the events commit together; on any failure nothing is left, files included.
+pub async fn create_ticket_with_files(
+    db: &Db,
+    user: &CurrentUser,
+    input: NewTicketInput,
+    uploads: Option<Uploads<'_>>,
+    channel: &str,
+    idempotency_key: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(TicketSummary, bool), AppError> {
     let key = idempotency_key.map(str::trim).filter(|k| !k.is_empty());
     if key.is_some_and(|k| k.len() > 200) {
         return Err(AppError::validation("idempotency_key", "too_long"));
@@ -109,7 +206,19 @@ pub async fn create_ticket_once(
             ));
         }
     }
-    match create_ticket_in_tx(db, user, input, channel, key, now).await {
+    check_uploads(&uploads)?;
+    let storage = uploads.as_ref().map(|u| u.storage);
+    let mut persisted = Vec::new();
+    let outcome =
+        create_ticket_in_tx(db, user, input, uploads, channel, key, now, &mut persisted).await;
+    if outcome.is_err() {
+        if let Some(storage) = storage {
+            storage.remove(&persisted).await;
+        }
+    } else {
+        events::wake();
+    }
+    match outcome {
         Ok(ticket) => Ok((ticket, true)),
         // A concurrent request with the same key won: answer with its ticket once it exists.
         Err(AppError::Conflict { code }) if code == "idempotency_key_in_use" => {
@@ -129,13 +238,16 @@ pub async fn create_ticket_once(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn create_ticket_in_tx(
     db: &Db,
     user: &CurrentUser,
     input: NewTicketInput,
+    uploads: Option<Uploads<'_>>,
     channel: &str,
     idempotency_key: Option<&str>,
     now: DateTime<Utc>,
+    persisted: &mut Vec<String>,
 ) -> Result<TicketSummary, AppError> {
     let organization = match (&user.organization, user.can_open_tickets) {
         (Some(org), true) => org.clone(),
@@ -150,7 +262,7 @@ async fn create_ticket_in_tx(
     if let Err(code) = text_within(&message, MESSAGE_MAX_CHARS) {
         errors.push(FieldError::new("message", code));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     if let Some(key) = idempotency_key {
         if !tickets::claim_idempotency_key(tx.conn(), user.id, key, now).await? {
             // Another request with this key committed first (or is committing): point at it.
@@ -244,7 +356,7 @@ async fn create_ticket_in_tx(
         },
     )
     .await?;
-    tickets::insert_message(
+    let message_id = tickets::insert_message(
         tx.conn(),
         &tickets::NewMessage {
             ticket_id: number,
@@ -256,6 +368,7 @@ async fn create_ticket_in_tx(
         },
     )
     .await?;
+    store_uploads(&mut tx, uploads, number, message_id, now, persisted).await?;
     tickets::insert_history(
         tx.conn(),
         number,
@@ -284,6 +397,27 @@ async fn create_ticket_in_tx(
         .await?;
     }
     let summary = summary_in(tx.conn(), &TicketScope::of(user), number).await?;
+    let who = Audience {
+        ticket_id: number,
+        requester_id: user.id,
+        organization_id: organization.id,
+        department_id: input.department_id,
+        staff_only: false,
+    };
+    let data = serde_json::json!({
+        "status": summary.status,
+        "priority": summary.priority,
+        "subject": summary.subject,
+    });
+    events::record(tx.conn(), EventKind::TicketCreated, who, data, now).await?;
+    events::record(
+        tx.conn(),
+        EventKind::StatsChanged,
+        who,
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(summary)
 }
@@ -370,7 +504,18 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
     let number = TicketNumber::parse(id).ok_or(AppError::not_found(Entity::Ticket))?;
     let mut c = db.acquire().await?;
     let ticket = summary_in(c.conn(), &TicketScope::of(user), number.0).await?;
-    let messages = tickets::messages(c.conn(), number.0, user.role.is_staff())
+    let mut files: std::collections::HashMap<i64, Vec<AttachmentRef>> = Default::default();
+    for a in tickets::attachments_of(c.conn(), number.0).await? {
+        if let Some(message_id) = a.message_id {
+            files.entry(message_id).or_default().push(AttachmentRef {
+                id: a.id,
+                name: a.file_name,
+                size: a.size_bytes,
+                content_type: a.content_type,
+            });
+        }
+    }
+    let messages: Vec<MessageView> = tickets::messages(c.conn(), number.0, user.role.is_staff())
         .await?
         .into_iter()
         .map(|m| MessageView {
@@ -384,10 +529,10 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
             internal: m.internal,
             channel: m.channel,
             created_at: m.created_at,
-            attachments: Vec::new(),
+            attachments: files.remove(&m.id).unwrap_or_default(),
         })
         .collect();
-    let (by_support_at, by_requester_at) = tickets::read_marks(c.conn(), number.0).await?;
+    let (mut by_support_at, mut by_requester_at) = tickets::read_marks(c.conn(), number.0).await?;
     let scope = TicketScope::of(user);
     let mut related = Vec::new();
     for other in tickets::linked(c.conn(), number.0).await? {
@@ -396,6 +541,49 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
             .is_some()
         {
             related.push(TicketNumber(other).to_string());
+        }
+    }
+    drop(c);
+    // Reading records the reader's side as read, when the other side wrote since last time.
+    let by_support = user.role.is_staff();
+    let reader_mark = if by_support {
+        by_support_at
+    } else {
+        by_requester_at
+    };
+    let unread = messages.iter().any(|m| {
+        let other_side = m.author.as_ref().is_some_and(|a| {
+            let staff_author = a
+                .role
+                .parse::<crate::domain::Role>()
+                .is_ok_and(|r| r.is_staff());
+            staff_author != by_support
+        });
+        !m.internal && other_side && reader_mark.is_none_or(|read| m.created_at > read)
+    });
+    if unread && (by_support || ticket.requester.id == user.id) {
+        let now = Utc::now();
+        let mut tx = begin_write(db).await?;
+        if tickets::mark_read(tx.conn(), number.0, by_support, now).await? {
+            if let Some(state) = tickets::find_state(tx.conn(), number.0).await? {
+                let side = if by_support { "support" } else { "requester" };
+                let data = serde_json::json!({ "read_by": side });
+                events::record(
+                    tx.conn(),
+                    EventKind::TicketUpdated,
+                    audience(&state, false),
+                    data,
+                    now,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            events::wake();
+            if by_support {
+                by_support_at = Some(now);
+            } else {
+                by_requester_at = Some(now);
+            }
         }
     }
     Ok(TicketDetail {
@@ -407,6 +595,26 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
         },
         related,
     })
+}
+
+/// A stored attachment the caller may download: on a ticket in their scope, and for customers
+/// not on an internal note (both answer 404 like a missing one).
+pub async fn attachment(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<tickets::AttachmentRow, AppError> {
+    let mut c = db.acquire().await?;
+    let (file, internal) = tickets::find_attachment(c.conn(), id)
+        .await?
+        .ok_or(AppError::not_found(Entity::Attachment))?;
+    if internal && !user.role.is_staff() {
+        return Err(AppError::not_found(Entity::Attachment));
+    }
+    tickets::find_summary(c.conn(), &TicketScope::of(user), file.ticket_id)
+        .await?
+        .ok_or(AppError::not_found(Entity::Attachment))?;
+    Ok(file)
 }
 
 /// The counters over what the caller may see.
@@ -487,11 +695,64 @@ pub async fn reply(
     channel: &str,
     now: DateTime<Utc>,
 ) -> Result<MessageView, AppError> {
+    reply_with_files(db, user, id, body, internal, None, channel, now).await
+}
+
+/// [`reply`] with attachments, stored in the same transaction as the message.
+#[allow(clippy::too_many_arguments)]
+pub async fn reply_with_files(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    body: &str,
+    internal: bool,
+    uploads: Option<Uploads<'_>>,
+    channel: &str,
+    now: DateTime<Utc>,
+) -> Result<MessageView, AppError> {
+    check_uploads(&uploads)?;
+    let storage = uploads.as_ref().map(|u| u.storage);
+    let mut persisted = Vec::new();
+    let outcome = reply_in_tx(
+        db,
+        user,
+        id,
+        body,
+        internal,
+        uploads,
+        channel,
+        now,
+        &mut persisted,
+    )
+    .await;
+    match &outcome {
+        Ok(_) => events::wake(),
+        Err(_) => {
+            if let Some(storage) = storage {
+                storage.remove(&persisted).await;
+            }
+        }
+    }
+    outcome
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn reply_in_tx(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    body: &str,
+    internal: bool,
+    uploads: Option<Uploads<'_>>,
+    channel: &str,
+    now: DateTime<Utc>,
+    persisted: &mut Vec<String>,
+) -> Result<MessageView, AppError> {
     let by_support = user.role.is_staff();
     if internal && !by_support {
         return Err(AppError::Forbidden);
     }
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
     if !customer_may_act(user, &state) {
         return Err(AppError::Forbidden);
@@ -515,9 +776,47 @@ pub async fn reply(
         },
     )
     .await?;
+    store_uploads(&mut tx, uploads, state.id, message_id, now, persisted).await?;
+    let attachments = tickets::attachments_of(tx.conn(), state.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.message_id == Some(message_id))
+        .map(|a| AttachmentRef {
+            id: a.id,
+            name: a.file_name,
+            size: a.size_bytes,
+            content_type: a.content_type,
+        })
+        .collect();
+    let data = serde_json::json!({ "message_id": message_id, "internal": internal });
+    events::record(
+        tx.conn(),
+        EventKind::MessageCreated,
+        audience(&state, internal),
+        data,
+        now,
+    )
+    .await?;
     if !internal {
         let next = crate::domain::status_after_message(current, by_support, internal);
         if next != current {
+            let data = serde_json::json!({ "status": next.as_str() });
+            events::record(
+                tx.conn(),
+                EventKind::TicketUpdated,
+                audience(&state, false),
+                data,
+                now,
+            )
+            .await?;
+            events::record(
+                tx.conn(),
+                EventKind::StatsChanged,
+                audience(&state, false),
+                serde_json::json!({}),
+                now,
+            )
+            .await?;
             tickets::insert_history(
                 tx.conn(),
                 state.id,
@@ -548,7 +847,7 @@ pub async fn reply(
         internal,
         channel: channel.to_owned(),
         created_at: now,
-        attachments: Vec::new(),
+        attachments,
     })
 }
 
@@ -559,8 +858,9 @@ pub async fn update_ticket(
     update: TicketUpdate,
     now: DateTime<Utc>,
 ) -> Result<TicketSummary, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
+    let old_department = state.department_id;
     let staff = user.role.is_staff();
     if !staff {
         let only_closing = update.status == Some(TicketStatus::Closed)
@@ -665,9 +965,47 @@ pub async fn update_ticket(
             .await?;
         }
         tickets::save_state(tx.conn(), &state, now).await?;
+        let changed: Map<String, Value> = changes
+            .iter()
+            .map(|(field, _, new)| {
+                (
+                    (*field).to_owned(),
+                    new.clone().map_or(Value::Null, Value::String),
+                )
+            })
+            .collect();
+        let data = serde_json::json!({ "changes": changed });
+        events::record(
+            tx.conn(),
+            EventKind::TicketUpdated,
+            audience(&state, false),
+            data.clone(),
+            now,
+        )
+        .await?;
+        if old_department != state.department_id {
+            // The agents of the old department see it leave their queue.
+            let mut before = audience(&state, true);
+            before.department_id = old_department;
+            events::record(tx.conn(), EventKind::TicketUpdated, before, data, now).await?;
+        }
+        if changes
+            .iter()
+            .any(|(field, _, _)| matches!(*field, "status" | "priority" | "department"))
+        {
+            events::record(
+                tx.conn(),
+                EventKind::StatsChanged,
+                audience(&state, false),
+                serde_json::json!({}),
+                now,
+            )
+            .await?;
+        }
     }
     let summary = summary_in(tx.conn(), &TicketScope::All, state.id).await?;
     tx.commit().await?;
+    events::wake();
     Ok(summary)
 }
 
@@ -680,7 +1018,7 @@ pub async fn reopen(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<TicketSummary, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
     if !customer_may_act(user, &state) {
         return Err(AppError::Forbidden);
@@ -723,9 +1061,46 @@ pub async fn reopen(
     state.closed_at = None;
     tickets::save_state(tx.conn(), &state, now).await?;
     tickets::touch_reply(tx.conn(), state.id, user.role.is_staff(), now).await?;
+    record_status_change(&mut tx, &state, "open", now).await?;
     let summary = summary_in(tx.conn(), &TicketScope::All, state.id).await?;
     tx.commit().await?;
+    events::wake();
     Ok(summary)
+}
+
+/// A message and a status change: what every viewer of the ticket hears about it.
+async fn record_status_change(
+    tx: &mut Tx,
+    state: &tickets::StateRow,
+    status: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let who = audience(state, false);
+    events::record(
+        tx.conn(),
+        EventKind::MessageCreated,
+        who,
+        serde_json::json!({ "internal": false }),
+        now,
+    )
+    .await?;
+    events::record(
+        tx.conn(),
+        EventKind::TicketUpdated,
+        who,
+        serde_json::json!({ "status": status }),
+        now,
+    )
+    .await?;
+    events::record(
+        tx.conn(),
+        EventKind::StatsChanged,
+        who,
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// A customer escalates with a justification (seed 004): the ticket is flagged for the leads;
@@ -737,7 +1112,7 @@ pub async fn escalate(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Escalation, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
     if user.role.is_staff() || !customer_may_act(user, &state) {
         return Err(AppError::Forbidden);
@@ -764,7 +1139,17 @@ pub async fn escalate(
         state.escalated_at = Some(now);
     }
     tickets::save_state(tx.conn(), &state, now).await?;
+    let data = serde_json::json!({ "escalated": true });
+    events::record(
+        tx.conn(),
+        EventKind::TicketUpdated,
+        audience(&state, false),
+        data,
+        now,
+    )
+    .await?;
     tx.commit().await?;
+    events::wake();
     Ok(Escalation {
         id: escalation_id,
         ticket_id: TicketNumber(state.id).to_string(),
@@ -849,7 +1234,7 @@ impl crate::domain::TicketListQuery {
 /// each with a system message in the requester's language and a history row. Returns how many.
 pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
     let days = crate::domain::AUTO_CLOSE_DAYS;
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let due = tickets::answered_before(tx.conn(), now - chrono::Duration::days(days)).await?;
     for (id, language) in &due {
         let locale = crate::i18n::Locale::from(
@@ -884,7 +1269,9 @@ pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, A
         state.status = TicketStatus::Closed.as_str().to_owned();
         state.closed_at = Some(now);
         tickets::save_state(tx.conn(), &state, now).await?;
+        record_status_change(&mut tx, &state, "closed", now).await?;
     }
     tx.commit().await?;
+    events::wake();
     Ok(due.len())
 }

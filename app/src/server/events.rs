@@ -1,0 +1,283 @@
+//! The live-event bus. Every change to a ticket records a typed event in the `events` table in
+//! the same transaction (an outbox), so an event exists exactly when its change committed.
+//! After the commit the service calls [`wake`]; each instance's pump ([`EventBus::run_pump`])
+//! reads the new rows in id order and broadcasts them in process. `GET /api/v1/events` filters
+//! the broadcast per viewer ([`StoredEvent::visible_to`]) and replays missed rows from the table
+//! for `Last-Event-ID`. Another instance's events reach the pump by its periodic poll (and, on
+//! PostgreSQL, by the same table), so every instance sees every committed event.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use tokio::sync::{broadcast, watch};
+
+use crate::domain::{TicketNumber, TicketScope};
+use crate::on_conn;
+use crate::server::db::Conn;
+use crate::server::Db;
+
+/// How long events stay replayable (API.md asks for at least ten minutes).
+pub const RETENTION: Duration = Duration::from_secs(60 * 60);
+/// How often the pump looks for events committed by other instances.
+pub const POLL: Duration = Duration::from_millis(500);
+
+/// The kinds of API.md "Live events".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    TicketCreated,
+    TicketUpdated,
+    MessageCreated,
+    StatsChanged,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::TicketCreated => "ticket.created",
+            EventKind::TicketUpdated => "ticket.updated",
+            EventKind::MessageCreated => "message.created",
+            EventKind::StatsChanged => "stats.changed",
+        }
+    }
+}
+
+/// Whose ticket an event is about, to decide who may receive it.
+#[derive(Debug, Clone, Copy)]
+pub struct Audience {
+    pub ticket_id: i64,
+    pub requester_id: i64,
+    pub organization_id: i64,
+    pub department_id: i64,
+    /// Internal notes and other support-only changes.
+    pub staff_only: bool,
+}
+
+/// One committed event, as stored and as streamed.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub kind: String,
+    pub ticket_id: Option<i64>,
+    pub requester_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub staff_only: bool,
+    pub data: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl StoredEvent {
+    /// Whether a viewer with this scope may receive the event: the ticket must be in their
+    /// scope (the same rule as reading it), and staff-only events reach staff only.
+    pub fn visible_to(&self, scope: &TicketScope, is_staff: bool) -> bool {
+        if self.staff_only && !is_staff {
+            return false;
+        }
+        match (self.requester_id, self.organization_id, self.department_id) {
+            (Some(r), Some(o), Some(d)) => scope.contains(r, o, d),
+            _ => is_staff,
+        }
+    }
+}
+
+/// Records an event inside the caller's transaction. `data` gets the ticket's public id.
+pub async fn record(
+    c: Conn<'_>,
+    kind: EventKind,
+    audience: Audience,
+    mut data: Value,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    if let Value::Object(map) = &mut data {
+        map.insert(
+            "ticket_id".to_owned(),
+            json!(TicketNumber(audience.ticket_id).to_string()),
+        );
+    }
+    const SQL: &str = r#"
+        INSERT INTO events (kind, ticket_id, requester_id, organization_id, department_id,
+                            staff_only, data, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#;
+    let data = data.to_string();
+    on_conn!(c, conn => sqlx::query(SQL)
+        .bind(kind.as_str())
+        .bind(audience.ticket_id)
+        .bind(audience.requester_id)
+        .bind(audience.organization_id)
+        .bind(audience.department_id)
+        .bind(audience.staff_only)
+        .bind(&data)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ()))
+}
+
+/// Makes event-writing transactions commit one at a time on PostgreSQL (an advisory lock held
+/// until commit), so event ids become visible in order. Call first in the transaction, before
+/// any row is locked. SQLite transactions are serialised by `BEGIN IMMEDIATE` already.
+pub async fn serialize_writers(c: Conn<'_>) -> Result<(), sqlx::Error> {
+    match c {
+        Conn::Sqlite(_) => Ok(()),
+        Conn::Postgres(conn) => sqlx::query("SELECT pg_advisory_xact_lock(2026112105)")
+            .execute(&mut *conn)
+            .await
+            .map(|_| ()),
+    }
+}
+
+/// Events after `after_id`, oldest first, at most `limit`.
+pub async fn since(
+    c: Conn<'_>,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT id, kind, ticket_id, requester_id, organization_id, department_id, staff_only,
+               data, created_at
+        FROM events WHERE id > $1 ORDER BY id LIMIT $2"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(after_id).bind(limit).fetch_all(&mut *conn).await)
+}
+
+pub async fn latest_id(c: Conn<'_>) -> Result<i64, sqlx::Error> {
+    const SQL: &str = "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM events";
+    on_conn!(c, conn => sqlx::query_scalar(SQL).fetch_one(&mut *conn).await)
+}
+
+/// Deletes events older than `before` (housekeeping).
+pub async fn prune(c: Conn<'_>, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    const SQL: &str = "DELETE FROM events WHERE created_at < $1";
+    on_conn!(c, conn => sqlx::query(SQL).bind(before).execute(&mut *conn).await.map(|r| r.rows_affected()))
+}
+
+fn waker() -> &'static watch::Sender<u64> {
+    static WAKER: OnceLock<watch::Sender<u64>> = OnceLock::new();
+    WAKER.get_or_init(|| watch::channel(0).0)
+}
+
+/// Tells this process's pumps that events were committed (call after `commit`).
+pub fn wake() {
+    waker().send_modify(|n| *n = n.wrapping_add(1));
+}
+
+/// The in-process side of the bus: a broadcast of committed events, fed by the pump.
+#[derive(Debug, Clone)]
+pub struct EventBus {
+    sender: broadcast::Sender<Arc<StoredEvent>>,
+    /// The id of the newest event broadcast so far.
+    last_id: Arc<AtomicI64>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EventBus {
+    pub fn new() -> Self {
+        Self {
+            sender: broadcast::channel(4096).0,
+            last_id: Arc::new(AtomicI64::new(0)),
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<StoredEvent>> {
+        self.sender.subscribe()
+    }
+
+    pub fn last_id(&self) -> i64 {
+        self.last_id.load(Ordering::Acquire)
+    }
+
+    /// Moves committed events from the table to the broadcast, in id order, whenever this
+    /// process commits one ([`wake`]) and every [`POLL`] for other instances' events.
+    pub async fn run_pump(self, db: Db) {
+        let mut wakes = waker().subscribe();
+        let start = match db.acquire().await {
+            Ok(mut c) => latest_id(c.conn()).await.unwrap_or(0),
+            Err(_) => 0,
+        };
+        self.last_id.store(start, Ordering::Release);
+        loop {
+            self.pump_once(&db).await;
+            tokio::select! {
+                changed = wakes.changed() => if changed.is_err() { return },
+                () = tokio::time::sleep(POLL) => {}
+            }
+        }
+    }
+
+    /// Broadcasts every event after the last one sent; returns how many.
+    pub async fn pump_once(&self, db: &Db) -> usize {
+        let mut sent = 0;
+        loop {
+            let after = self.last_id();
+            let batch = match db.acquire().await {
+                Ok(mut c) => since(c.conn(), after, 500).await,
+                Err(e) => Err(e),
+            };
+            let batch = match batch {
+                Ok(batch) => batch,
+                Err(error) => {
+                    tracing::warn!(%error, "event pump cannot read events");
+                    return sent;
+                }
+            };
+            let full = batch.len() == 500;
+            for event in batch {
+                self.last_id.store(event.id, Ordering::Release);
+                // No subscribers is fine: nobody is listening.
+                let _ = self.sender.send(Arc::new(event));
+                sent += 1;
+            }
+            if !full {
+                return sent;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(requester: i64, org: i64, dept: i64, staff_only: bool) -> StoredEvent {
+        StoredEvent {
+            id: 1,
+            kind: "message.created".to_owned(),
+            ticket_id: Some(7),
+            requester_id: Some(requester),
+            organization_id: Some(org),
+            department_id: Some(dept),
+            staff_only,
+            data: "{}".to_owned(),
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn events_follow_the_ticket_scope() {
+        let mine = TicketScope::Requester { user_id: 5 };
+        assert!(event(5, 1, 1, false).visible_to(&mine, false));
+        assert!(!event(6, 1, 1, false).visible_to(&mine, false));
+        let org = TicketScope::Organization { organization_id: 1 };
+        assert!(event(6, 1, 1, false).visible_to(&org, false));
+        assert!(!event(6, 2, 1, false).visible_to(&org, false));
+        let agent = TicketScope::Departments {
+            department_ids: vec![3],
+        };
+        assert!(event(6, 2, 3, true).visible_to(&agent, true));
+        assert!(!event(6, 2, 4, false).visible_to(&agent, true));
+    }
+
+    #[test]
+    fn internal_notes_never_reach_customers() {
+        let mine = TicketScope::Requester { user_id: 5 };
+        assert!(!event(5, 1, 1, true).visible_to(&mine, false));
+        assert!(event(5, 1, 1, true).visible_to(&TicketScope::All, true));
+    }
+}
