@@ -1,5 +1,6 @@
 //! Reusable UI pieces.
 
+mod attachments;
 mod footer;
 mod form;
 mod header;
@@ -8,6 +9,9 @@ mod language_switch;
 mod page_title;
 mod require_user;
 
+#[cfg(feature = "hydrate")]
+pub use attachments::post_multipart;
+pub use attachments::{AttachmentList, AttachmentPicker, PickedFile, Refusal};
 pub use footer::Footer;
 pub use form::{non_field_error, FieldMessage, FormError};
 pub use header::Header;

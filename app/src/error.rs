@@ -110,6 +110,48 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// Reads back an error from a REST answer (status and RFC 9457 problem body), as the
+    /// browser sees it after an upload: the same codes the server started from.
+    pub fn from_problem(status: u16, body: &str) -> AppError {
+        #[derive(Deserialize)]
+        struct ProblemBody {
+            #[serde(default)]
+            code: Option<String>,
+            #[serde(default)]
+            errors: Vec<FieldError>,
+            #[serde(default)]
+            retry_after_seconds: Option<u64>,
+        }
+        let problem: Option<ProblemBody> = serde_json::from_str(body).ok();
+        let code = problem
+            .as_ref()
+            .and_then(|p| p.code.clone())
+            .unwrap_or_default();
+        match status {
+            401 => AppError::Unauthenticated,
+            403 => AppError::Forbidden,
+            404 => AppError::NotFound {
+                entity: Entity::Ticket,
+            },
+            409 => AppError::Conflict { code },
+            413 => AppError::PayloadTooLarge,
+            415 => AppError::UnsupportedMediaType,
+            422 => AppError::Validation {
+                errors: problem.map(|p| p.errors).unwrap_or_default(),
+            },
+            429 => AppError::RateLimited {
+                retry_after_seconds: problem.and_then(|p| p.retry_after_seconds).unwrap_or(60),
+            },
+            400 => AppError::Malformed { code },
+            0 => AppError::Transport {
+                message: "network".to_owned(),
+            },
+            _ => AppError::Internal,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

@@ -83,6 +83,7 @@ impl FieldError {
             "unknown_field" => td_string!(locale, field_error.unknown_field),
             "invalid_option" => td_string!(locale, field_error.invalid_option),
             "invalid_datetime" => td_string!(locale, field_error.invalid_datetime),
+            "too_many" => td_string!(locale, field_error.too_many),
             _ => td_string!(locale, field_error.invalid),
         }
         .to_string()

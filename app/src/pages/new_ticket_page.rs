@@ -2,10 +2,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_ticket_form, OpenTicket};
-use crate::components::{priority_label, FieldMessage, FormError, PageTitle, RequireUser};
+use crate::components::{
+    priority_label, AttachmentList, AttachmentPicker, FieldMessage, FormError, PageTitle,
+    RequireUser,
+};
 use crate::domain::{
     char_count, CurrentUser, NamedRef, Priority, TicketField, TicketTypeInfo, MESSAGE_MAX_CHARS,
 };
+use crate::error::AppError;
 use crate::i18n::*;
 
 /// "Criar chamado": type (only the plan's), department, priority with guidance, subject, the
@@ -47,8 +51,19 @@ fn NewTicket(user: CurrentUser) -> impl IntoView {
 fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
+    // Without JavaScript the form posts to the server function (which redirects to the new
+    // ticket); once hydrated it is sent as multipart to the REST API, with the attachments and
+    // upload progress.
     let action = ServerAction::<OpenTicket>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let upload_error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let error = Signal::derive(move || {
+        upload_error
+            .get()
+            .or_else(|| action.value().get().and_then(Result::err))
+    });
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let initial = query
         .with_untracked(|q| q.get("tipo"))
         .filter(|k| types.iter().any(|t| &t.key == k));
@@ -58,15 +73,27 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
             .unwrap_or_default(),
     );
     let message = RwSignal::new(String::new());
-    let related = query
-        .with_untracked(|q| q.get("relacionado"))
-        .filter(|r| crate::domain::TicketNumber::parse(r).is_some());
+    let related = StoredValue::new(
+        query
+            .with_untracked(|q| q.get("relacionado"))
+            .filter(|r| crate::domain::TicketNumber::parse(r).is_some()),
+    );
     let types = StoredValue::new(types);
+    let departments = StoredValue::new(departments);
+    let files = AttachmentList::new();
     let current =
         move || types.with_value(|ts| ts.iter().find(|t| t.key == selected.get()).cloned());
-    view! {
-        <ActionForm action=action attr:class="form form--wide" attr:novalidate="true">
-            {related.map(|id| {
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        if let (Some(form), Some(kind)) = (form_ref.get(), current()) {
+            submit(form, kind, files, pending, upload_error);
+        }
+    };
+    let body = move || {
+        view! {
+            {related.get_value().map(|id| {
                 let shown = id.clone();
                 view! {
                     <input type="hidden" name="input[related]" value=id />
@@ -88,9 +115,10 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
             </div>
             <div class="field">
                 <label for="ticket-department">{t!(i18n, tickets.department)}</label>
-                <select id="ticket-department" name="input[department_id]">
-                    {departments.into_iter().map(|d| view! { <option value=d.id.to_string()>{d.name}</option> }).collect_view()}
+                <select id="ticket-department" name="input[department_id]" aria-describedby="ticket-department-msg">
+                    {departments.get_value().into_iter().map(|d| view! { <option value=d.id.to_string()>{d.name}</option> }).collect_view()}
                 </select>
+                <FieldMessage error field="department_id" id="ticket-department-msg" />
             </div>
             <fieldset class="field priorities">
                 <legend>{t!(i18n, tickets.priority)}</legend>
@@ -134,9 +162,94 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
                     {t.fields.into_iter().map(|f| view! { <CustomField field=f error /> }).collect_view()}
                 </fieldset>
             })}
+            <AttachmentPicker list=files error id="ticket-attachments" />
             <FormError error=crate::components::non_field_error(error) />
-            <button type="submit" class="button button--primary" disabled=move || action.pending().get()>{t!(i18n, tickets.submit)}</button>
-        </ActionForm>
+            <button type="submit" class="button button--primary" disabled=move || pending.get() || action.pending().get()>
+                {move || if pending.get() { t_string!(i18n, tickets.sending).to_string() } else { t_string!(i18n, tickets.submit).to_string() }}
+            </button>
+        }
+    };
+    view! {
+        {move || if hydrated.get() {
+            view! {
+                <form node_ref=form_ref class="form form--wide" novalidate=true on:submit=on_submit>
+                    {body()}
+                </form>
+            }.into_any()
+        } else {
+            view! {
+                <ActionForm action=action attr:class="form form--wide" attr:novalidate="true">
+                    {body()}
+                </ActionForm>
+            }.into_any()
+        }}
+    }
+}
+
+/// Sends the form as `multipart/form-data` to `POST /api/v1/tickets` (the JSON in `ticket`,
+/// then the files), showing progress per file; on success goes to the new ticket.
+#[cfg(feature = "hydrate")]
+fn submit(
+    form: web_sys::HtmlFormElement,
+    kind: TicketTypeInfo,
+    files: AttachmentList,
+    pending: RwSignal<bool>,
+    upload_error: RwSignal<Option<AppError>>,
+) {
+    let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+        return;
+    };
+    let get = |name: &str| data.get(name).as_string().unwrap_or_default();
+    let mut fields = serde_json::Map::new();
+    for field in &kind.fields {
+        let value = get(&format!("input[fields][{}]", field.key));
+        if !value.is_empty() {
+            fields.insert(field.key.clone(), serde_json::Value::String(value));
+        }
+    }
+    let related = get("input[related]");
+    let ticket = serde_json::json!({
+        "type": get("input[type]"),
+        "department_id": get("input[department_id]").parse::<i64>().unwrap_or(0),
+        "priority": get("input[priority]"),
+        "subject": get("input[subject]"),
+        "message": get("input[message]"),
+        "fields": fields,
+        "related": (!related.is_empty()).then_some(related),
+    });
+    let Ok(body) = web_sys::FormData::new() else {
+        return;
+    };
+    if body.append_with_str("ticket", &ticket.to_string()).is_err()
+        || files.append_to(&body).is_err()
+    {
+        return;
+    }
+    pending.set(true);
+    upload_error.set(None);
+    let navigate = leptos_router::hooks::use_navigate();
+    let sent = crate::components::post_multipart(
+        "/api/v1/tickets",
+        &body,
+        move |loaded, total| files.set_progress(loaded, total),
+        move |status, text| {
+            pending.set(false);
+            if status == 201 {
+                let id = serde_json::from_str::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| v["id"].as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                files.clear();
+                navigate(&format!("/chamados/{id}"), Default::default());
+            } else {
+                files.set_progress(0.0, 1.0);
+                upload_error.set(Some(AppError::from_problem(status, &text)));
+            }
+        },
+    );
+    if sent.is_err() {
+        pending.set(false);
+        upload_error.set(Some(AppError::from_problem(0, "")));
     }
 }
 

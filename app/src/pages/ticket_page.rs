@@ -3,9 +3,26 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{get_ticket, CloseTicket, EscalateTicket, ReopenTicket, ReplyToTicket};
 use crate::components::{
-    format_time, priority_label, status_label, FieldMessage, FormError, PageTitle, RequireUser,
+    format_time, priority_label, status_label, AttachmentList, AttachmentPicker, FieldMessage,
+    FormError, PageTitle, RequireUser,
 };
-use crate::domain::{char_count, CurrentUser, TicketDetail, TicketStatus, MESSAGE_MAX_CHARS};
+use crate::domain::{
+    char_count, AttachmentRef, CurrentUser, TicketDetail, TicketStatus, MESSAGE_MAX_CHARS,
+};
+use crate::error::AppError;
+
+/// What the reply box keeps across live refreshes of the page (a draft is never lost when an
+/// answer arrives while the customer types).
+#[derive(Clone, Copy)]
+struct Draft {
+    text: RwSignal<String>,
+    files: AttachmentList,
+    error: RwSignal<Option<AppError>>,
+    sending: RwSignal<bool>,
+    refresh: RwSignal<u32>,
+    /// Bumped by live events; announced to screen readers.
+    live: RwSignal<u32>,
+}
 use crate::i18n::*;
 
 /// One ticket: the conversation oldest first, reply, close, reopen with a reason, escalate.
@@ -23,10 +40,25 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
     let close = ServerAction::<CloseTicket>::new();
     let reopen = ServerAction::<ReopenTicket>::new();
     let escalate = ServerAction::<EscalateTicket>::new();
+    let draft = Draft {
+        text: RwSignal::new(String::new()),
+        files: AttachmentList::new(),
+        error: RwSignal::new(None),
+        sending: RwSignal::new(false),
+        refresh: RwSignal::new(0),
+        live: RwSignal::new(0),
+    };
+    // The page follows the ticket live: an answer, a status change or a read receipt about
+    // this ticket refetches it (server-sent events, API.md `GET /api/v1/events`).
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        follow_live(id_untracked(params), draft);
+    });
     let detail = Resource::new(
         move || {
             (
                 id(),
+                draft.refresh.get(),
                 reply.version().get(),
                 close.version().get(),
                 reopen.version().get(),
@@ -47,7 +79,7 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <TicketView detail staff reply close reopen escalate error /> }.into_any(),
+                    Ok(detail) => view! { <TicketView detail staff reply close reopen escalate error draft /> }.into_any(),
                     Err(e) => view! { <section class="page"><FormError error=Signal::derive(move || Some(e.clone())) /></section> }.into_any(),
                 }
             })}
@@ -64,6 +96,7 @@ fn TicketView(
     reopen: ServerAction<ReopenTicket>,
     escalate: ServerAction<EscalateTicket>,
     error: Signal<Option<crate::error::AppError>>,
+    draft: Draft,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let ticket = detail.ticket;
@@ -76,8 +109,15 @@ fn TicketView(
     } else {
         detail.read.by_support_at
     };
-    let text = RwSignal::new(String::new());
-    let reply_error = Signal::derive(move || reply.value().get().and_then(Result::err));
+    let text = draft.text;
+    let reply_error = Signal::derive(move || {
+        draft
+            .error
+            .get()
+            .or_else(|| reply.value().get().and_then(Result::err))
+    });
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let escalate_error = Signal::derive(move || escalate.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(())) = reply.value().get() {
@@ -117,6 +157,9 @@ fn TicketView(
                     {detail.related.iter().map(|r| view! { <a href=format!("/chamados/{r}")>{r.clone()}</a> " " }).collect_view()}
                 </p>
             })}
+            <p class="visually-hidden" aria-live="polite" data-testid="live-status">
+                {move || (draft.live.get() > 0).then(|| t_string!(i18n, tickets.new_activity).to_string())}
+            </p>
             <h2>{t!(i18n, tickets.conversation)}</h2>
             <ol class="conversation">
                 {detail.messages.into_iter().map(|m| view! {
@@ -127,6 +170,7 @@ fn TicketView(
                             {m.internal.then(|| view! { " · " <span class="badge">{t!(i18n, tickets.internal)}</span> })}
                         </p>
                         <p class="message__body">{m.body}</p>
+                        {(!m.attachments.is_empty()).then(|| view! { <Files files=m.attachments /> })}
                     </li>
                 }).collect_view()}
             </ol>
@@ -153,21 +197,38 @@ fn TicketView(
                 view! {
                     <section class="card" aria-labelledby="reply-heading">
                         <h2 id="reply-heading">{t!(i18n, tickets.reply_label)}</h2>
-                        <ActionForm action=reply attr:class="form">
-                            <input type="hidden" name="id" value=id_reply />
-                            <div class="field">
-                                <label for="reply-body">{t!(i18n, tickets.message)}</label>
-                                <textarea id="reply-body" name="body" rows="5" required aria-describedby="reply-count reply-body-msg"
-                                    prop:value=move || text.get()
-                                    on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                                <span id="reply-count" class=move || { if char_count(&text.get()) > MESSAGE_MAX_CHARS && !staff { "hint hint--over" } else { "hint" } } aria-live="polite">
-                                    {move || { let count = char_count(&text.get()); t_string!(i18n, tickets.characters, count).to_string() }}
-                                </span>
-                                <FieldMessage error=reply_error field="body" id="reply-body-msg" />
-                            </div>
-                            <FormError error=crate::components::non_field_error(reply_error) />
-                            <button type="submit" class="button button--primary">{t!(i18n, tickets.send)}</button>
-                        </ActionForm>
+                        {
+                            let id_reply = StoredValue::new(id_reply);
+                            let body = move || view! {
+                                <input type="hidden" name="id" value=id_reply.get_value() />
+                                <div class="field">
+                                    <label for="reply-body">{t!(i18n, tickets.message)}</label>
+                                    <textarea id="reply-body" name="body" rows="5" required aria-describedby="reply-count reply-body-msg"
+                                        prop:value=move || text.get()
+                                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                                    <span id="reply-count" class=move || { if char_count(&text.get()) > MESSAGE_MAX_CHARS && !staff { "hint hint--over" } else { "hint" } } aria-live="polite">
+                                        {move || { let count = char_count(&text.get()); t_string!(i18n, tickets.characters, count).to_string() }}
+                                    </span>
+                                    <FieldMessage error=reply_error field="body" id="reply-body-msg" />
+                                </div>
+                                <AttachmentPicker list=draft.files error=reply_error id="reply-attachments" />
+                                <FormError error=crate::components::non_field_error(reply_error) />
+                                <button type="submit" class="button button--primary" disabled=move || draft.sending.get()>
+                                    {move || if draft.sending.get() { t_string!(i18n, tickets.sending).to_string() } else { t_string!(i18n, tickets.send).to_string() }}
+                                </button>
+                            };
+                            move || if hydrated.get() {
+                                view! {
+                                    <form class="form" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                        ev.prevent_default();
+                                        #[cfg(feature = "hydrate")]
+                                        send_reply(&id_reply.get_value(), draft);
+                                    }>{body()}</form>
+                                }.into_any()
+                            } else {
+                                view! { <ActionForm action=reply attr:class="form">{body()}</ActionForm> }.into_any()
+                            }
+                        }
                         <ActionForm action=close attr:class="form form--inline">
                             <input type="hidden" name="id" value=id_close />
                             <button type="submit" class="button">{t!(i18n, tickets.close)}</button>
@@ -192,4 +253,108 @@ fn TicketView(
             }}
         </article>
     }
+}
+
+fn id_untracked(params: Memo<leptos_router::params::ParamsMap>) -> String {
+    params.with_untracked(|p| p.get("id").unwrap_or_default())
+}
+
+/// The files of a message, as downloads.
+#[component]
+fn Files(files: Vec<AttachmentRef>) -> impl IntoView {
+    view! {
+        <ul class="message__files">
+            {files.into_iter().map(|f| view! {
+                <li>
+                    <a href=format!("/api/v1/attachments/{}", f.id) download=f.name.clone() data-testid="attachment-link">{f.name.clone()}</a>
+                    " " <span class="muted">{format_size(f.size)}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+fn format_size(bytes: i64) -> String {
+    let bytes = bytes.max(0) as u64;
+    if bytes >= 1 << 20 {
+        format!("({:.1} MB)", bytes as f64 / (1 << 20) as f64)
+    } else {
+        format!("({} KB)", bytes.div_ceil(1 << 10).max(1))
+    }
+}
+
+/// Posts the reply as multipart (the JSON in `message`, then the files) with upload progress.
+#[cfg(feature = "hydrate")]
+fn send_reply(id: &str, draft: Draft) {
+    let Ok(body) = web_sys::FormData::new() else {
+        return;
+    };
+    let message = serde_json::json!({ "body": draft.text.get_untracked() });
+    if body
+        .append_with_str("message", &message.to_string())
+        .is_err()
+        || draft.files.append_to(&body).is_err()
+    {
+        return;
+    }
+    draft.sending.set(true);
+    draft.error.set(None);
+    let files = draft.files;
+    let sent = crate::components::post_multipart(
+        &format!("/api/v1/tickets/{id}/messages"),
+        &body,
+        move |loaded, total| files.set_progress(loaded, total),
+        move |status, text| {
+            draft.sending.set(false);
+            if status == 201 {
+                draft.text.set(String::new());
+                draft.files.clear();
+                draft.refresh.update(|n| *n += 1);
+            } else {
+                draft.files.set_progress(0.0, 1.0);
+                draft.error.set(Some(AppError::from_problem(status, &text)));
+            }
+        },
+    );
+    if sent.is_err() {
+        draft.sending.set(false);
+        draft.error.set(Some(AppError::from_problem(0, "")));
+    }
+}
+
+/// Listens to the event stream and refetches the ticket when an event names it. The browser's
+/// `EventSource` reconnects by itself with `Last-Event-ID`, so nothing is missed.
+#[cfg(feature = "hydrate")]
+fn follow_live(id: String, draft: Draft) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(number) = crate::domain::TicketNumber::parse(&id) else {
+        return;
+    };
+    let Ok(source) = web_sys::EventSource::new("/api/v1/events") else {
+        return;
+    };
+    let on_event =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let about_this = e
+                .data()
+                .as_string()
+                .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+                .and_then(|v| {
+                    v["ticket_id"]
+                        .as_str()
+                        .and_then(crate::domain::TicketNumber::parse)
+                })
+                .is_some_and(|n| n == number);
+            if about_this {
+                draft.refresh.update(|n| *n += 1);
+                draft.live.update(|n| *n += 1);
+            }
+        });
+    for kind in ["message.created", "ticket.updated"] {
+        let _ = source.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
+    }
+    on_event.forget();
+    let source = send_wrapper::SendWrapper::new(source);
+    on_cleanup(move || source.close());
 }

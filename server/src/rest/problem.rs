@@ -28,6 +28,9 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The specific reason of a conflict or malformed request (`ticket_closed`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
     #[serde(skip)]
@@ -59,6 +62,10 @@ impl Problem {
             title: error.title(locale),
             status: error.status_code(),
             detail: None,
+            code: match error {
+                AppError::Conflict { code } | AppError::Malformed { code } => Some(code.clone()),
+                _ => None,
+            },
             errors,
             retry_after,
         }
