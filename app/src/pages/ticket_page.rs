@@ -255,6 +255,7 @@ fn TicketView(
     }
 }
 
+#[cfg(feature = "hydrate")]
 fn id_untracked(params: Memo<leptos_router::params::ParamsMap>) -> String {
     params.with_untracked(|p| p.get("id").unwrap_or_default())
 }
