@@ -1,6 +1,8 @@
 //! Server-only code (feature `ssr`): database access, services, demo data.
 
 pub mod auth;
+pub mod bench_data;
+pub mod cache;
 pub mod db;
 pub mod demo;
 pub mod events;

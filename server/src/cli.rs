@@ -37,6 +37,12 @@ pub enum Command {
     Migrate,
     /// Load the demo data into an empty database.
     Demo,
+    /// Add a large, deterministic ticket load to a demo database (SQLite), for `bench/`.
+    BenchData {
+        /// How many tickets to add.
+        #[arg(long, default_value_t = 1_000_000)]
+        tickets: i64,
+    },
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -101,6 +107,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open_database(&global).await?;
             report_demo(&db).await?;
             db.close().await;
+            Ok(())
+        }
+        Command::BenchData { tickets } => {
+            let db = open_database(&global).await?;
+            let started = std::time::Instant::now();
+            let made = app::server::bench_data::generate(&db, tickets, Utc::now())
+                .await
+                .map_err(describe)?;
+            db.close().await;
+            println!(
+                "{} tickets added for {} customers in {} organizations in {:.1} s",
+                made.tickets,
+                made.customers,
+                made.organizations,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::User(UserCommand::Create {

@@ -73,7 +73,7 @@ use super::{CurrentUser, Priority, Role, TicketStatus};
 
 /// Which tickets a person may see (PRODUCT.md "People"). Every list, count and lookup of
 /// tickets is filtered by this one rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TicketScope {
     /// A customer in an organization that does not share tickets: their own.
     Requester { user_id: i64 },

@@ -160,6 +160,7 @@ fn waker() -> &'static watch::Sender<u64> {
 
 /// Tells this process's pumps that events were committed (call after `commit`).
 pub fn wake() {
+    crate::server::cache::tickets_changed();
     waker().send_modify(|n| *n = n.wrapping_add(1));
 }
 
@@ -228,6 +229,10 @@ impl EventBus {
                 }
             };
             let full = batch.len() == 500;
+            if !batch.is_empty() {
+                // Possibly another instance's writes: cached counters are stale.
+                crate::server::cache::tickets_changed();
+            }
             for event in batch {
                 self.last_id.store(event.id, Ordering::Release);
                 // No subscribers is fine: nobody is listening.

@@ -51,11 +51,21 @@ pub async fn use_api_token(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, sqlx::Error> {
-    const SQL: &str = r#"
-        UPDATE api_tokens SET last_used_at = $2
-        WHERE token_hash = $1 AND revoked_at IS NULL
-        RETURNING user_id"#;
-    on_conn!(c, conn => sqlx::query_scalar(SQL).bind(token_hash).bind(now).fetch_optional(&mut *conn).await)
+    // A read on every request; the "last used" time is written at most once a minute, so an
+    // API client's reads never queue behind a durable write.
+    const FIND: &str = r#"
+        SELECT id, user_id, last_used_at FROM api_tokens
+        WHERE token_hash = $1 AND revoked_at IS NULL"#;
+    const TOUCH: &str = "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1";
+    let mut c = c;
+    let found: Option<(i64, i64, Option<DateTime<Utc>>)> = on_conn!(c.reborrow(), conn => sqlx::query_as(FIND).bind(token_hash).fetch_optional(&mut *conn).await)?;
+    let Some((id, user_id, last_used_at)) = found else {
+        return Ok(None);
+    };
+    if last_used_at.is_none_or(|t| now - t > chrono::Duration::seconds(60)) {
+        on_conn!(c, conn => sqlx::query(TOUCH).bind(id).bind(now).execute(&mut *conn).await.map(|_| ()))?;
+    }
+    Ok(Some(user_id))
 }
 
 /// Revokes every token of a user (deactivation).

@@ -170,11 +170,24 @@ pub async fn user_for_token(
     if !token.starts_with(API_TOKEN_PREFIX) || token.len() > 200 {
         return Ok(None);
     }
-    let mut c = db.acquire().await?;
-    match tokens::use_api_token(c.conn(), &secrets::hash(token), now).await? {
-        Some(user_id) => current_user(c.conn(), user_id).await,
-        None => Ok(None),
+    use crate::server::cache::{self, Cache, Depends};
+    use std::sync::OnceLock;
+    static CACHE: OnceLock<Cache<(String, String), CurrentUser>> = OnceLock::new();
+    let cache = cache::global(&CACHE, Depends::Identities);
+    let key = (db.identity(), secrets::hash(token));
+    let (hit, generation) = cache.get(&key);
+    if let Some(user) = hit {
+        return Ok(Some(user));
     }
+    let mut c = db.acquire().await?;
+    let user = match tokens::use_api_token(c.conn(), &key.1, now).await? {
+        Some(user_id) => current_user(c.conn(), user_id).await?,
+        None => None,
+    };
+    if let Some(user) = &user {
+        cache.put(key, user.clone(), generation);
+    }
+    Ok(user)
 }
 
 pub const API_TOKEN_PREFIX: &str = "chm_";
@@ -246,6 +259,7 @@ pub async fn update_me(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     tx.commit().await?;
+    crate::server::cache::identities_changed();
     Ok((updated, new_hash.is_some()))
 }
 
@@ -297,7 +311,9 @@ pub async fn revoke_api_token(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut c = db.acquire().await?;
-    match tokens::revoke_api_token(c.conn(), user.id, id, now).await? {
+    let revoked = tokens::revoke_api_token(c.conn(), user.id, id, now).await?;
+    crate::server::cache::identities_changed();
+    match revoked {
         0 => Err(AppError::not_found(crate::error::Entity::Page)),
         _ => Ok(()),
     }

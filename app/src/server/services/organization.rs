@@ -91,6 +91,7 @@ pub async fn update_member(
         .await?
         .ok_or(AppError::not_found(Entity::User))?;
     tx.commit().await?;
+    crate::server::cache::identities_changed();
     to_member(updated)
 }
 
@@ -141,6 +142,7 @@ pub async fn invite_member(
         )
         .await?;
         tx.commit().await?;
+        crate::server::cache::identities_changed();
         return Ok(Invitation {
             member: to_member(member)?,
             link_path: link_path(PURPOSE_INVITATION, &secret),
@@ -161,6 +163,7 @@ pub async fn invite_member(
         .await?
         .ok_or(AppError::Internal)?;
     tx.commit().await?;
+    crate::server::cache::identities_changed();
     Ok(Invitation {
         member: to_member(member)?,
         link_path: link_path(PURPOSE_INVITATION, &secret),

@@ -619,8 +619,21 @@ pub async fn attachment(
 
 /// The counters over what the caller may see.
 pub async fn stats(db: &Db, user: &CurrentUser) -> Result<TicketStats, AppError> {
+    use crate::server::cache::{self, Cache, Depends};
+    use std::sync::OnceLock;
+    // The counters of a scope change only with ticket writes: served from memory until one
+    // happens (here, or seen from another instance by the event pump) or for 2 s at most.
+    static CACHE: OnceLock<Cache<(String, TicketScope), TicketStats>> = OnceLock::new();
+    let cache = cache::global(&CACHE, Depends::Tickets);
+    let key = (db.identity(), TicketScope::of(user));
+    let (hit, generation) = cache.get(&key);
+    if let Some(stats) = hit {
+        return Ok(stats);
+    }
     let mut c = db.acquire().await?;
-    Ok(tickets::stats(c.conn(), &TicketScope::of(user)).await?)
+    let stats = tickets::stats(c.conn(), &key.1).await?;
+    cache.put(key, stats, generation);
+    Ok(stats)
 }
 
 /// Support messages may be longer than the customer's 1000 characters.

@@ -1,0 +1,193 @@
+//! `chamado bench-data --tickets N`: fills a demo database with a large, deterministic ticket
+//! load for the benchmarks in `bench/` (SQLite). 200 more organizations with 5 customers each
+//! share the tickets with Acme (one ticket in ten is Acme's, so Acme's people see a list of
+//! 100,000 at a million); statuses, priorities, departments and dates are spread by integer
+//! hashes of the row number, so two runs produce the same data. Every ticket gets its first
+//! message. The counter triggers run for every row, as in production.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::error::AppError;
+use crate::server::Db;
+
+pub const EXTRA_ORGANIZATIONS: i64 = 200;
+pub const CUSTOMERS_PER_ORGANIZATION: i64 = 5;
+const BATCH: i64 = 50_000;
+
+/// What was generated.
+#[derive(Debug, Clone, Copy)]
+pub struct BenchData {
+    pub tickets: i64,
+    pub organizations: i64,
+    pub customers: i64,
+}
+
+/// Adds `tickets` tickets (and their organizations and customers the first time) to a
+/// database that holds the demo data.
+pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<BenchData, AppError> {
+    let Db::Sqlite(pool) = db else {
+        return Err(AppError::Malformed {
+            code: "bench_data_needs_sqlite".to_owned(),
+        });
+    };
+    let now_text = now.to_rfc3339_opts(SecondsFormat::Micros, false);
+    let mut tx = pool.begin().await?;
+    let acme: Option<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Acme Ltda'")
+        .fetch_optional(&mut *tx)
+        .await?;
+    let acme = acme.ok_or_else(|| AppError::Malformed {
+        code: "bench_data_needs_demo".to_owned(),
+    })?;
+    let acme_people: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE organization_id = $1 AND can_open_tickets = 1 ORDER BY id",
+    )
+    .bind(acme)
+    .fetch_all(&mut *tx)
+    .await?;
+    let existing: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM organizations WHERE name LIKE 'Carga %'")
+            .fetch_one(&mut *tx)
+            .await?;
+    if existing == 0 {
+        for n in 1..=EXTRA_ORGANIZATIONS {
+            let plan = if n % 3 == 0 { "enterprise" } else { "startup" };
+            let org: i64 = sqlx::query_scalar(
+                "INSERT INTO organizations (name, plan, shares_tickets, active, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 1, $4, $4) RETURNING id",
+            )
+            .bind(format!("Carga {n:03}"))
+            .bind(plan)
+            .bind(n % 2 == 0)
+            .bind(&now_text)
+            .fetch_one(&mut *tx)
+            .await?;
+            for c in 1..=CUSTOMERS_PER_ORGANIZATION {
+                sqlx::query(
+                    "INSERT INTO users (email, name, role, organization_id, can_open_tickets, language, \
+                     password_hash, active, away, created_at, updated_at) \
+                     VALUES ($1, $2, 'customer', $3, 1, 'pt-BR', NULL, 1, 0, $4, $4)",
+                )
+                .bind(format!("cliente{c}@carga{n:03}.example"))
+                .bind(format!("Cliente {c} da Carga {n:03}"))
+                .bind(org)
+                .bind(&now_text)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    // The generated customers, in id order with their organization.
+    let customers: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT u.id, u.organization_id FROM users u JOIN organizations o ON o.id = u.organization_id \
+         WHERE o.name LIKE 'Carga %' ORDER BY u.id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let departments: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM departments WHERE active = 1 ORDER BY id")
+            .fetch_all(pool)
+            .await?;
+    let types: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM ticket_types WHERE key IN ('duvida', 'tarefa', 'bug') ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    if customers.is_empty() || departments.is_empty() || types.is_empty() || acme_people.is_empty()
+    {
+        return Err(AppError::Malformed {
+            code: "bench_data_needs_demo".to_owned(),
+        });
+    }
+    // A lookup table from a row number to its requester: the SQL picks by modulo.
+    sqlx::query("CREATE TABLE IF NOT EXISTS bench_people (slot INTEGER PRIMARY KEY, user_id INTEGER, organization_id INTEGER)")
+        .execute(pool)
+        .await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM bench_people").execute(&mut *tx).await?;
+    let mut slots: Vec<(i64, i64)> = Vec::new();
+    for (i, (user, org)) in customers.iter().enumerate() {
+        // One slot in ten is Acme's.
+        if i % 9 == 0 {
+            slots.push((acme_people[(i / 9) % acme_people.len()], acme));
+        }
+        slots.push((*user, *org));
+    }
+    for (slot, (user, org)) in slots.iter().enumerate() {
+        sqlx::query("INSERT INTO bench_people (slot, user_id, organization_id) VALUES ($1, $2, $3)")
+            .bind(slot as i64)
+            .bind(user)
+            .bind(org)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    let slots = slots.len() as i64;
+    let department_list = departments
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let type_list = types
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    // json_extract over a literal array picks the n-th department / type.
+    let sql = format!(
+        r#"
+        WITH RECURSIVE n(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+        INSERT INTO tickets (subject, ticket_type_id, department_id, priority, priority_rank, status,
+                             requester_id, organization_id, fields, created_at, updated_at,
+                             last_reply_at, closed_at)
+        SELECT 'Chamado de carga ' || i,
+               json_extract('[{type_list}]', '$[' || ((i * 31) % {types}) || ']'),
+               json_extract('[{department_list}]', '$[' || ((i * 17) % {departments}) || ']'),
+               CASE (i * 7) % 4 WHEN 0 THEN 'low' WHEN 1 THEN 'medium' WHEN 2 THEN 'high' ELSE 'critical' END,
+               (i * 7) % 4 + 1,
+               CASE (i * 13) % 10 WHEN 0 THEN 'answered' WHEN 1 THEN 'answered' WHEN 2 THEN 'answered'
+                    WHEN 3 THEN 'closed' WHEN 4 THEN 'closed' WHEN 5 THEN 'closed' ELSE 'open' END,
+               p.user_id, p.organization_id, '{{}}',
+               strftime('%Y-%m-%dT%H:%M:%f+00:00', $3, '-' || ((i * 7919) % 31536000) || ' seconds'),
+               strftime('%Y-%m-%dT%H:%M:%f+00:00', $3, '-' || ((i * 7919) % 31536000 / 2) || ' seconds'),
+               strftime('%Y-%m-%dT%H:%M:%f+00:00', $3, '-' || ((i * 7919) % 31536000 / 2) || ' seconds'),
+               CASE WHEN (i * 13) % 10 IN (3, 4, 5)
+                    THEN strftime('%Y-%m-%dT%H:%M:%f+00:00', $3, '-' || ((i * 7919) % 31536000 / 2) || ' seconds') END
+        FROM n JOIN bench_people p ON p.slot = i % {slots}
+        "#,
+        types = types.len(),
+        departments = departments.len(),
+    );
+    let mut done = 0;
+    while done < tickets {
+        let first = done + 1;
+        let last = (done + BATCH).min(tickets);
+        let mut tx = pool.begin().await?;
+        let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM tickets")
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(&sql)
+            .bind(first)
+            .bind(last)
+            .bind(&now_text)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO ticket_messages (ticket_id, author_id, body, internal, channel, created_at) \
+             SELECT id, requester_id, 'Mensagem de carga do chamado ' || id || '.', 0, 'portal', created_at \
+             FROM tickets WHERE id > $1",
+        )
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        done = last;
+    }
+    sqlx::query("DROP TABLE bench_people").execute(pool).await?;
+    sqlx::query("ANALYZE").execute(pool).await?;
+    Ok(BenchData {
+        tickets,
+        organizations: EXTRA_ORGANIZATIONS,
+        customers: customers.len() as i64,
+    })
+}
