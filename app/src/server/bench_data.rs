@@ -32,9 +32,10 @@ pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<Bench
     };
     let now_text = now.to_rfc3339_opts(SecondsFormat::Micros, false);
     let mut tx = pool.begin().await?;
-    let acme: Option<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Acme Ltda'")
-        .fetch_optional(&mut *tx)
-        .await?;
+    let acme: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Acme Ltda'")
+            .fetch_optional(&mut *tx)
+            .await?;
     let acme = acme.ok_or_else(|| AppError::Malformed {
         code: "bench_data_needs_demo".to_owned(),
     })?;
@@ -104,7 +105,9 @@ pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<Bench
         .execute(pool)
         .await?;
     let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM bench_people").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM bench_people")
+        .execute(&mut *tx)
+        .await?;
     let mut slots: Vec<(i64, i64)> = Vec::new();
     for (i, (user, org)) in customers.iter().enumerate() {
         // One slot in ten is Acme's.
@@ -114,12 +117,14 @@ pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<Bench
         slots.push((*user, *org));
     }
     for (slot, (user, org)) in slots.iter().enumerate() {
-        sqlx::query("INSERT INTO bench_people (slot, user_id, organization_id) VALUES ($1, $2, $3)")
-            .bind(slot as i64)
-            .bind(user)
-            .bind(org)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO bench_people (slot, user_id, organization_id) VALUES ($1, $2, $3)",
+        )
+        .bind(slot as i64)
+        .bind(user)
+        .bind(org)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     let slots = slots.len() as i64;

@@ -169,7 +169,9 @@ impl Db {
     /// Which database this is (file or server and name), to key process-wide caches.
     pub fn identity(&self) -> String {
         match self {
-            Db::Sqlite(pool) => format!("sqlite:{}", pool.connect_options().get_filename().display()),
+            Db::Sqlite(pool) => {
+                format!("sqlite:{}", pool.connect_options().get_filename().display())
+            }
             Db::Postgres(pool) => {
                 let o = pool.connect_options();
                 format!(
