@@ -4,31 +4,10 @@
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app_with, Browser, SpawnOptions, TestApp};
+use crate::helpers::{demo_app, TestApp};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
 const LIMIT: usize = 10_485_760;
-
-async fn demo_app() -> TestApp {
-    spawn_app_with(SpawnOptions {
-        demo: true,
-        ..Default::default()
-    })
-    .await
-}
-
-async fn tecnico(browser: &Browser) -> i64 {
-    let list: Vec<Value> = browser
-        .get("/api/v1/departments")
-        .await
-        .json()
-        .await
-        .unwrap();
-    list.iter()
-        .find(|d| d["name"] == "Técnico")
-        .and_then(|d| d["id"].as_i64())
-        .unwrap()
-}
 
 fn ticket_json(department_id: i64, message: &str) -> String {
     json!({
@@ -42,17 +21,6 @@ fn ticket_json(department_id: i64, message: &str) -> String {
 
 fn file(name: &str, bytes: &[u8]) -> Part {
     Part::bytes(bytes.to_vec()).file_name(name.to_owned())
-}
-
-async fn post_multipart(browser: &Browser, path: &str, form: Form) -> reqwest::Response {
-    browser
-        .client
-        .post(browser.url(path))
-        .header("origin", &browser.base)
-        .multipart(form)
-        .send()
-        .await
-        .expect("request")
 }
 
 /// Every file under the attachments directory except the (empty) staging area.
@@ -87,13 +55,13 @@ async fn counts(app: &TestApp) -> (i64, i64, i64) {
 async fn a_ticket_with_two_attachments_is_stored_and_downloaded_safely() {
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
-    let department = tecnico(&diego).await;
+    let department = diego.department("Técnico").await;
     let log = "2026-11-21 14:03 ERRO exportação: timeout ✓\n".repeat(50);
     let form = Form::new()
         .text("ticket", ticket_json(department, "Segue o print e o log."))
         .part("attachment", file("../../tela branca.png", PNG))
         .part("attachment", file("erro.log", log.as_bytes()));
-    let response = post_multipart(&diego, "/api/v1/tickets", form).await;
+    let response = diego.post_multipart("/api/v1/tickets", form).await;
     assert_eq!(response.status(), 201);
     let ticket: Value = response.json().await.unwrap();
     let id = ticket["id"].as_str().unwrap().to_owned();
@@ -157,7 +125,7 @@ async fn a_ticket_with_two_attachments_is_stored_and_downloaded_safely() {
 async fn limits_refuse_the_request_and_leave_nothing_behind() {
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
-    let department = tecnico(&diego).await;
+    let department = diego.department("Técnico").await;
     let before = counts(&app).await;
 
     // Exactly 10 MiB is accepted…
@@ -166,7 +134,7 @@ async fn limits_refuse_the_request_and_leave_nothing_behind() {
     let form = Form::new()
         .text("ticket", ticket_json(department, "Arquivo no limite."))
         .part("attachment", file("grande.txt", &exact));
-    let response = post_multipart(&diego, "/api/v1/tickets", form).await;
+    let response = diego.post_multipart("/api/v1/tickets", form).await;
     assert_eq!(response.status(), 201);
     let after_exact = counts(&app).await;
     assert_eq!(after_exact.2, before.2 + 1);
@@ -177,7 +145,7 @@ async fn limits_refuse_the_request_and_leave_nothing_behind() {
     let form = Form::new()
         .text("ticket", ticket_json(department, "Arquivo grande demais."))
         .part("attachment", file("grande.txt", &over));
-    let response = post_multipart(&diego, "/api/v1/tickets", form).await;
+    let response = diego.post_multipart("/api/v1/tickets", form).await;
     assert_eq!(response.status(), 413);
     assert_eq!(
         response.headers()["content-type"],
@@ -189,7 +157,7 @@ async fn limits_refuse_the_request_and_leave_nothing_behind() {
     for i in 0..6 {
         form = form.part("attachment", file(&format!("print{i}.png"), PNG));
     }
-    let response = post_multipart(&diego, "/api/v1/tickets", form).await;
+    let response = diego.post_multipart("/api/v1/tickets", form).await;
     assert_eq!(response.status(), 422);
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "attachments");
@@ -211,7 +179,7 @@ async fn limits_refuse_the_request_and_leave_nothing_behind() {
             .text("ticket", ticket_json(department, "Arquivo suspeito."))
             .part("attachment", file(name, PNG))
             .part("attachment", file(name, bytes));
-        let response = post_multipart(&diego, "/api/v1/tickets", form).await;
+        let response = diego.post_multipart("/api/v1/tickets", form).await;
         assert_eq!(response.status(), 415, "{name}");
     }
 
@@ -219,7 +187,7 @@ async fn limits_refuse_the_request_and_leave_nothing_behind() {
     let form = Form::new()
         .text("ticket", ticket_json(department, &"x".repeat(1001)))
         .part("attachment", file("print.png", PNG));
-    let response = post_multipart(&diego, "/api/v1/tickets", form).await;
+    let response = diego.post_multipart("/api/v1/tickets", form).await;
     assert_eq!(response.status(), 422);
 
     assert_eq!(
@@ -235,12 +203,12 @@ async fn limits_refuse_the_request_and_leave_nothing_behind() {
 
     // A multipart body without the ticket part is a field error, not a 500.
     let form = Form::new().part("attachment", file("print.png", PNG));
-    let response = post_multipart(&diego, "/api/v1/tickets", form).await;
+    let response = diego.post_multipart("/api/v1/tickets", form).await;
     assert_eq!(response.status(), 422);
     let form = Form::new()
         .text("ticket", "{not json")
         .part("attachment", file("print.png", PNG));
-    let response = post_multipart(&diego, "/api/v1/tickets", form).await;
+    let response = diego.post_multipart("/api/v1/tickets", form).await;
     assert_eq!(response.status(), 422);
     assert_eq!(stored_files(&app).len(), 1);
 }
@@ -249,7 +217,7 @@ async fn limits_refuse_the_request_and_leave_nothing_behind() {
 async fn files_on_internal_notes_stay_with_support() {
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
-    let department = tecnico(&diego).await;
+    let department = diego.department("Técnico").await;
     let created: Value = diego
         .send(
             reqwest::Method::POST,
@@ -268,7 +236,9 @@ async fn files_on_internal_notes_stay_with_support() {
             json!({"body": "Dump interno", "internal": true}).to_string(),
         )
         .part("attachment", file("dump.json", br#"{"heap": 1}"#));
-    let note = post_multipart(&ana, &format!("/api/v1/tickets/{id}/messages"), form).await;
+    let note = ana
+        .post_multipart(&format!("/api/v1/tickets/{id}/messages"), form)
+        .await;
     assert_eq!(note.status(), 201);
     let note: Value = note.json().await.unwrap();
     let internal_file = note["attachments"][0]["id"].as_i64().unwrap();
@@ -280,7 +250,9 @@ async fn files_on_internal_notes_stay_with_support() {
             json!({"body": "Segue o print corrigido."}).to_string(),
         )
         .part("attachment", file("corrigido.png", PNG));
-    let reply = post_multipart(&ana, &format!("/api/v1/tickets/{id}/messages"), form).await;
+    let reply = ana
+        .post_multipart(&format!("/api/v1/tickets/{id}/messages"), form)
+        .await;
     assert_eq!(reply.status(), 201);
     let reply: Value = reply.json().await.unwrap();
     let public_file = reply["attachments"][0]["id"].as_i64().unwrap();

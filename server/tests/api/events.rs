@@ -7,16 +7,8 @@ use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app_with, Browser, SpawnOptions, TestApp};
+use crate::helpers::{demo_app, Browser};
 use app::domain::TicketScope;
-
-async fn demo_app() -> TestApp {
-    spawn_app_with(SpawnOptions {
-        demo: true,
-        ..Default::default()
-    })
-    .await
-}
 
 #[derive(Debug, Clone)]
 struct Received {
@@ -104,13 +96,7 @@ impl Stream {
 }
 
 async fn open_ticket(browser: &Browser, subject: &str) -> String {
-    let departments: Vec<Value> = browser
-        .get("/api/v1/departments")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let department = departments[0]["id"].as_i64().unwrap();
+    let department = browser.department("Técnico").await;
     let created: Value = browser
         .send(
             Method::POST,

@@ -317,3 +317,43 @@ impl TestApp {
         row.0
     }
 }
+
+/// A fresh application with the demo data.
+pub async fn demo_app() -> TestApp {
+    spawn_app_with(SpawnOptions {
+        demo: true,
+        ..Default::default()
+    })
+    .await
+}
+
+impl Browser {
+    /// The id of an active department by name.
+    pub async fn department(&self, name: &str) -> i64 {
+        let list: Vec<serde_json::Value> = self
+            .get("/api/v1/departments")
+            .await
+            .json()
+            .await
+            .expect("departments");
+        list.iter()
+            .find(|d| d["name"] == name)
+            .and_then(|d| d["id"].as_i64())
+            .unwrap_or_else(|| panic!("no department {name}"))
+    }
+
+    /// A multipart POST with this site's Origin (uploads).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("origin", &self.base)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+}

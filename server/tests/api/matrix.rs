@@ -705,13 +705,8 @@ async fn attach(browser: &Browser, ticket: &str, internal: bool) -> String {
             reqwest::multipart::Part::bytes(b"linha de log\n".to_vec()).file_name("log.txt"),
         );
     let response = browser
-        .client
-        .post(browser.url(&format!("/api/v1/tickets/{ticket}/messages")))
-        .header("origin", &browser.base)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .post_multipart(&format!("/api/v1/tickets/{ticket}/messages"), form)
+        .await;
     assert_eq!(response.status(), 201);
     let body: Value = response.json().await.unwrap();
     body["attachments"][0]["id"].as_i64().unwrap().to_string()

@@ -3,28 +3,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app_with, Browser, SpawnOptions, TestApp};
-
-async fn demo_app() -> TestApp {
-    spawn_app_with(SpawnOptions {
-        demo: true,
-        ..Default::default()
-    })
-    .await
-}
-
-async fn department(browser: &Browser, name: &str) -> i64 {
-    let list: Vec<Value> = browser
-        .get("/api/v1/departments")
-        .await
-        .json()
-        .await
-        .unwrap();
-    list.iter()
-        .find(|d| d["name"] == name)
-        .and_then(|d| d["id"].as_i64())
-        .unwrap()
-}
+use crate::helpers::{demo_app, Browser, TestApp};
 
 async fn open(browser: &Browser, body: Value) -> reqwest::Response {
     browser
@@ -50,7 +29,7 @@ async fn ticket_count(app: &TestApp) -> i64 {
 async fn a_customer_opens_a_ticket_and_finds_it() {
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
-    let tecnico = department(&diego, "Técnico").await;
+    let tecnico = diego.department("Técnico").await;
     let created = open(
         &diego,
         bug(tecnico, "Ao exportar, a página mostra erro 500."),
@@ -91,7 +70,7 @@ async fn a_customer_opens_a_ticket_and_finds_it() {
 async fn the_message_limit_counts_characters_not_bytes() {
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
-    let tecnico = department(&diego, "Técnico").await;
+    let tecnico = diego.department("Técnico").await;
     let before = ticket_count(&app).await;
 
     let too_long = open(&diego, bug(tecnico, &"a".repeat(1001))).await;
@@ -111,7 +90,7 @@ async fn the_message_limit_counts_characters_not_bytes() {
 async fn custom_fields_are_validated_against_the_type() {
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
-    let tecnico = department(&diego, "Técnico").await;
+    let tecnico = diego.department("Técnico").await;
     let mut body = bug(tecnico, "Falha");
     body["fields"] = json!({"impacto": "Enorme", "cor": "azul"});
     let response = open(&diego, body).await;
@@ -178,7 +157,7 @@ async fn types_follow_the_plan_and_only_entitled_people_open_tickets() {
         .unwrap();
     assert_eq!(ambiente["options"], json!(["PROD", "TEST"]));
 
-    let geral = department(&fabio, "Geral").await;
+    let geral = fabio.department("Geral").await;
     let consult = json!({"type": "consultivo", "department_id": geral, "priority": "medium",
         "subject": "Sessão", "message": "Queremos ajuda", "fields": {"assistencia": "Arquitetura"}});
     let refused = open(&fabio, consult.clone()).await;
@@ -353,7 +332,7 @@ async fn search_treats_input_as_data() {
     for (q, _) in queries {
         before.push(matches(q).await);
     }
-    let geral = department(&diego, "Geral").await;
+    let geral = diego.department("Geral").await;
     let with_percent = json!({"type": "duvida", "department_id": geral, "priority": "low",
         "subject": "Desconto de 50% na fatura 😀", "message": "O_desconto não aparece", "fields": {}});
     assert_eq!(open(&diego, with_percent).await.status(), 201);
@@ -525,7 +504,7 @@ async fn answers_and_replies_move_the_status_and_notes_do_not() {
     let app = demo_app().await;
     let carla = app.signed_in("carla@acme.com.br").await;
     let ana = app.signed_in("ana@chamado.local").await;
-    let tecnico = department(&carla, "Técnico").await;
+    let tecnico = carla.department("Técnico").await;
     let created: Value = open(&carla, bug(tecnico, "Falha ao exportar"))
         .await
         .json()
@@ -611,7 +590,7 @@ async fn answers_and_replies_move_the_status_and_notes_do_not() {
 async fn a_customer_closes_reopens_with_a_reason_and_escalates() {
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
-    let geral = department(&diego, "Geral").await;
+    let geral = diego.department("Geral").await;
     let created: Value = open(
         &diego,
         json!({"type": "duvida", "department_id": geral, "priority": "low",
@@ -694,7 +673,7 @@ async fn reopening_after_thirty_days_is_refused() {
             .unwrap()
             .unwrap()
     };
-    let geral = department(&carla, "Geral").await;
+    let geral = carla.department("Geral").await;
     let created: Value = open(
         &carla,
         json!({"type": "duvida", "department_id": geral, "priority": "low",
@@ -744,7 +723,7 @@ async fn support_reclassifies_and_every_change_is_in_the_history() {
     let app = demo_app().await;
     let ana = app.signed_in("ana@chamado.local").await;
     let id = first_ticket(&ana, "open").await;
-    let vendas = department(&ana, "Vendas").await;
+    let vendas = ana.department("Vendas").await;
     let ana_id = app.user_id("ana@chamado.local").await;
     let response = ana
         .send(Method::PATCH, &format!("/api/v1/tickets/{id}"),
@@ -789,7 +768,7 @@ async fn support_reclassifies_and_every_change_is_in_the_history() {
 async fn a_retried_request_with_the_same_idempotency_key_returns_the_same_ticket() {
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
-    let tecnico = department(&diego, "Técnico").await;
+    let tecnico = diego.department("Técnico").await;
     let before = ticket_count(&app).await;
     let send = |key: &'static str| {
         diego
@@ -827,7 +806,7 @@ async fn answered_tickets_close_themselves_after_seven_days_without_a_reply() {
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
     let ana = app.signed_in("ana@chamado.local").await;
-    let tecnico = department(&diego, "Técnico").await;
+    let tecnico = diego.department("Técnico").await;
     let waiting: Value = open(&diego, bug(tecnico, "Falha A"))
         .await
         .json()
@@ -900,7 +879,7 @@ async fn a_new_ticket_can_continue_an_old_one_the_customer_can_see() {
     let carla = app.signed_in("carla@acme.com.br").await;
     let fabio = app.signed_in("fabio@paoquente.com.br").await;
     let old = first_ticket(&carla, "closed").await;
-    let geral = department(&carla, "Geral").await;
+    let geral = carla.department("Geral").await;
     let body = |related: &str| {
         json!({"type": "duvida", "department_id": geral, "priority": "low", "subject": "De novo",
                "message": "O problema voltou depois de 40 dias.", "fields": {}, "related": related})

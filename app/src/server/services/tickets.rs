@@ -131,10 +131,11 @@ async fn store_uploads(
     message_id: i64,
     now: DateTime<Utc>,
     persisted: &mut Vec<String>,
-) -> Result<(), AppError> {
+) -> Result<Vec<AttachmentRef>, AppError> {
     let Some(Uploads { storage, files }) = uploads else {
-        return Ok(());
+        return Ok(Vec::new());
     };
+    let mut stored = Vec::with_capacity(files.len());
     for file in files {
         let content_type = file.content_type().ok_or(AppError::UnsupportedMediaType)?;
         let name = display_name(&file.name);
@@ -145,7 +146,7 @@ async fn store_uploads(
             .await
             .map_err(|e| AppError::from(anyhow::anyhow!("cannot store an attachment: {e}")))?;
         persisted.push(key.clone());
-        tickets::insert_attachment(
+        let id = tickets::insert_attachment(
             tx.conn(),
             &tickets::NewAttachment {
                 ticket_id,
@@ -159,8 +160,25 @@ async fn store_uploads(
             },
         )
         .await?;
+        stored.push(AttachmentRef {
+            id,
+            name,
+            size,
+            content_type: content_type.to_owned(),
+        });
     }
-    Ok(())
+    Ok(stored)
+}
+
+impl From<tickets::AttachmentRow> for AttachmentRef {
+    fn from(a: tickets::AttachmentRow) -> Self {
+        AttachmentRef {
+            id: a.id,
+            name: a.file_name,
+            size: a.size_bytes,
+            content_type: a.content_type,
+        }
+    }
 }
 
 /// A write transaction on tickets. On PostgreSQL it first takes one advisory lock, so event
@@ -170,6 +188,17 @@ async fn begin_write(db: &Db) -> Result<Tx, AppError> {
     let mut tx = db.begin().await?;
     events::serialize_writers(tx.conn()).await?;
     Ok(tx)
+}
+
+/// Records an event about a ticket for everyone who may see the ticket.
+async fn announce(
+    tx: &mut Tx,
+    state: &tickets::StateRow,
+    kind: EventKind,
+    data: Value,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    Ok(events::record(tx.conn(), kind, audience(state, false), data, now).await?)
 }
 
 fn audience(state: &tickets::StateRow, staff_only: bool) -> Audience {
@@ -507,12 +536,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
     let mut files: std::collections::HashMap<i64, Vec<AttachmentRef>> = Default::default();
     for a in tickets::attachments_of(c.conn(), number.0).await? {
         if let Some(message_id) = a.message_id {
-            files.entry(message_id).or_default().push(AttachmentRef {
-                id: a.id,
-                name: a.file_name,
-                size: a.size_bytes,
-                content_type: a.content_type,
-            });
+            files.entry(message_id).or_default().push(a.into());
         }
     }
     let messages: Vec<MessageView> = tickets::messages(c.conn(), number.0, user.role.is_staff())
@@ -568,14 +592,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
             if let Some(state) = tickets::find_state(tx.conn(), number.0).await? {
                 let side = if by_support { "support" } else { "requester" };
                 let data = serde_json::json!({ "read_by": side });
-                events::record(
-                    tx.conn(),
-                    EventKind::TicketUpdated,
-                    audience(&state, false),
-                    data,
-                    now,
-                )
-                .await?;
+                announce(&mut tx, &state, EventKind::TicketUpdated, data, now).await?;
             }
             tx.commit().await?;
             events::wake();
@@ -789,18 +806,7 @@ async fn reply_in_tx(
         },
     )
     .await?;
-    store_uploads(&mut tx, uploads, state.id, message_id, now, persisted).await?;
-    let attachments = tickets::attachments_of(tx.conn(), state.id)
-        .await?
-        .into_iter()
-        .filter(|a| a.message_id == Some(message_id))
-        .map(|a| AttachmentRef {
-            id: a.id,
-            name: a.file_name,
-            size: a.size_bytes,
-            content_type: a.content_type,
-        })
-        .collect();
+    let attachments = store_uploads(&mut tx, uploads, state.id, message_id, now, persisted).await?;
     let data = serde_json::json!({ "message_id": message_id, "internal": internal });
     events::record(
         tx.conn(),
@@ -814,18 +820,11 @@ async fn reply_in_tx(
         let next = crate::domain::status_after_message(current, by_support, internal);
         if next != current {
             let data = serde_json::json!({ "status": next.as_str() });
-            events::record(
-                tx.conn(),
-                EventKind::TicketUpdated,
-                audience(&state, false),
-                data,
-                now,
-            )
-            .await?;
-            events::record(
-                tx.conn(),
+            announce(&mut tx, &state, EventKind::TicketUpdated, data, now).await?;
+            announce(
+                &mut tx,
+                &state,
                 EventKind::StatsChanged,
-                audience(&state, false),
                 serde_json::json!({}),
                 now,
             )
@@ -988,14 +987,7 @@ pub async fn update_ticket(
             })
             .collect();
         let data = serde_json::json!({ "changes": changed });
-        events::record(
-            tx.conn(),
-            EventKind::TicketUpdated,
-            audience(&state, false),
-            data.clone(),
-            now,
-        )
-        .await?;
+        announce(&mut tx, &state, EventKind::TicketUpdated, data.clone(), now).await?;
         if old_department != state.department_id {
             // The agents of the old department see it leave their queue.
             let mut before = audience(&state, true);
@@ -1006,10 +998,10 @@ pub async fn update_ticket(
             .iter()
             .any(|(field, _, _)| matches!(*field, "status" | "priority" | "department"))
         {
-            events::record(
-                tx.conn(),
+            announce(
+                &mut tx,
+                &state,
                 EventKind::StatsChanged,
-                audience(&state, false),
                 serde_json::json!({}),
                 now,
             )
@@ -1088,27 +1080,14 @@ async fn record_status_change(
     status: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let who = audience(state, false);
-    events::record(
-        tx.conn(),
-        EventKind::MessageCreated,
-        who,
-        serde_json::json!({ "internal": false }),
-        now,
-    )
-    .await?;
-    events::record(
-        tx.conn(),
-        EventKind::TicketUpdated,
-        who,
-        serde_json::json!({ "status": status }),
-        now,
-    )
-    .await?;
-    events::record(
-        tx.conn(),
+    let message = serde_json::json!({ "internal": false });
+    announce(tx, state, EventKind::MessageCreated, message, now).await?;
+    let status = serde_json::json!({ "status": status });
+    announce(tx, state, EventKind::TicketUpdated, status, now).await?;
+    announce(
+        tx,
+        state,
         EventKind::StatsChanged,
-        who,
         serde_json::json!({}),
         now,
     )
@@ -1153,14 +1132,7 @@ pub async fn escalate(
     }
     tickets::save_state(tx.conn(), &state, now).await?;
     let data = serde_json::json!({ "escalated": true });
-    events::record(
-        tx.conn(),
-        EventKind::TicketUpdated,
-        audience(&state, false),
-        data,
-        now,
-    )
-    .await?;
+    announce(&mut tx, &state, EventKind::TicketUpdated, data, now).await?;
     tx.commit().await?;
     events::wake();
     Ok(Escalation {
