@@ -4,7 +4,9 @@
 #   1. GET /healthz at full speed: the machine's ceiling for a trivial handler;
 #   2. the filtered "my tickets" list (50 rows) and 3. the counters, at full speed (ratios to 1);
 #   4./5. the same two at a fixed 200 requests/s (p99);
-#   6. ticket creation through the API, every commit durable (WAL, synchronous=FULL).
+#   6. ticket creation through the API, every commit durable (WAL, synchronous=FULL);
+#   7./8. the list again with the read caches off, at full speed and at 200 requests/s.
+# oha asks for compressed responses (accept-encoding: gzip, compress, deflate, br), as browsers do.
 # Usage: bench/tickets.sh            (TICKETS=1000000 DURATION=15s CONNECTIONS=32 by default)
 # Needs: a release build (`cargo build --release -p server`; the script builds it) and oha
 # (`cargo install oha --locked`; the script installs it when missing).
@@ -81,6 +83,18 @@ department="$(curl -sf -H "$auth" "$base/api/v1/departments" | python3 -c 'impor
 body="{\"type\":\"duvida\",\"department_id\":$department,\"priority\":\"low\",\"subject\":\"Carga de criação\",\"message\":\"Chamado criado pelo benchmark.\",\"fields\":{}}"
 run create -n 5000 -c 16 -m POST -H "$auth" -H 'content-type: application/json' -d "$body" "$base/api/v1/tickets" >>"$results"
 after="$(curl -sf -H "$auth" "$stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
+
+# The same list with the read caches off (CHAMADO_READ_CACHE=false): every request checks the
+# token and runs the list query, as a page nobody has asked for since the last ticket change.
+say "restarting with the read caches off"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+CHAMADO_ADDR="127.0.0.1:$port" CHAMADO_READ_CACHE=false "$bin" serve >"$dir/server.log" 2>&1 &
+pid=$!
+wait_ready "$base/readyz" 60
+{
+  run "list (uncached)" -z "$duration" -c "$connections" -H "$auth" "$list"
+  run "list (uncached)@200rps" -z "$duration" -c "$connections" -q 200 --latency-correction -H "$auth" "$list"
+} >>"$results"
 
 python3 - "$results" "$tickets" "$before" "$after" <<'PY'
 import sys

@@ -66,6 +66,12 @@ pub struct ServeOptions {
     #[arg(long, env = "CHAMADO_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 
+    /// Serve repeated reads (token identities, ticket counters, list pages) from memory until a
+    /// ticket or account changes (at most 2 s for other instances' writes). `false` reads the
+    /// database every time: for measuring the uncached path, or ruling the caches out.
+    #[arg(long, env = "CHAMADO_READ_CACHE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub read_cache: bool,
+
     /// Seconds to let in-flight requests finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "CHAMADO_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
     pub shutdown_grace_seconds: u64,

@@ -1,5 +1,5 @@
-//! Small in-process caches for the two hottest reads of the API: who a bearer token belongs to,
-//! and the ticket counters of a scope. Each entry remembers the generation it was read at;
+//! Small in-process caches for the hottest reads of the API: who a bearer token belongs to, the
+//! ticket counters of a scope and pages of ticket lists. Each entry remembers the generation it was read at;
 //! every local write that could change it bumps the generation (so this instance never serves
 //! a stale value after its own writes), and entries expire after [`TTL`] at the latest (so
 //! another instance's writes show within that time). Keys include the database's identity, so
@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -16,12 +16,21 @@ pub const TTL: Duration = Duration::from_secs(2);
 /// Entries kept before the cache starts over (a bound on memory, not a tuning knob).
 const MAX_ENTRIES: usize = 50_000;
 
+static ENABLED: AtomicBool = AtomicBool::new(true);
 static IDENTITIES: AtomicU64 = AtomicU64::new(0);
 static TICKETS: AtomicU64 = AtomicU64::new(0);
+
+/// Turns every cache of the process on or off (`CHAMADO_READ_CACHE`); off, each read goes to
+/// the database.
+pub fn set_enabled(enabled: bool) {
+    ENABLED.store(enabled, Ordering::Release);
+}
 
 /// Accounts, organizations or tokens changed: cached identities are stale.
 pub fn identities_changed() {
     IDENTITIES.fetch_add(1, Ordering::AcqRel);
+    // Ticket pages show names of people, organizations and departments.
+    TICKETS.fetch_add(1, Ordering::AcqRel);
 }
 
 /// Tickets changed (committed here, or seen by the event pump from another instance).
@@ -47,13 +56,20 @@ impl Depends {
 
 pub struct Cache<K, V> {
     depends: Depends,
+    max_entries: usize,
     entries: Mutex<HashMap<K, (V, Instant, u64)>>,
 }
 
 impl<K: Eq + Hash, V: Clone> Cache<K, V> {
     pub fn new(depends: Depends) -> Self {
+        Self::with_max_entries(depends, MAX_ENTRIES)
+    }
+
+    /// A cache of large values: at most `max_entries` are kept.
+    pub fn with_max_entries(depends: Depends, max_entries: usize) -> Self {
         Self {
             depends,
+            max_entries,
             entries: Mutex::new(HashMap::new()),
         }
     }
@@ -62,6 +78,9 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
     /// generation, to hand back to [`Cache::put`].
     pub fn get(&self, key: &K) -> (Option<V>, u64) {
         let generation = self.depends.current();
+        if !ENABLED.load(Ordering::Acquire) {
+            return (None, generation);
+        }
         let hit = self.entries.lock().ok().and_then(|entries| {
             entries
                 .get(key)
@@ -74,8 +93,11 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
     /// Stores a value read at `generation` (from [`Cache::get`], taken before the read: a write
     /// that happened meanwhile makes the entry stale at once).
     pub fn put(&self, key: K, value: V, generation: u64) {
+        if !ENABLED.load(Ordering::Acquire) {
+            return;
+        }
         if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES {
+            if entries.len() >= self.max_entries {
                 entries.clear();
             }
             entries.insert(key, (value, Instant::now(), generation));

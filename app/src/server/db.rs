@@ -130,7 +130,10 @@ impl Db {
                     // ticket table stays in memory instead of SQLite's 2 MiB default.
                     .pragma("cache_size", "-65536")
                     .pragma("mmap_size", "268435456")
-                    .pragma("temp_store", "memory");
+                    .pragma("temp_store", "memory")
+                    // A page of results (51 rows) fits in the worker's row channel, so the
+                    // SQLite thread never waits for the reader in the middle of a list.
+                    .row_buffer_size(256);
                 if let Some(parent) = options.get_filename().parent() {
                     if !parent.as_os_str().is_empty() {
                         std::fs::create_dir_all(parent).map_err(|source| {

@@ -2,7 +2,6 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -22,8 +21,8 @@ use super::session::UserEnvelope;
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", responses(
     (status = 200, description = "The caller", body = CurrentUser),
     (status = 401, description = "Not signed in", body = Problem)))]
-pub async fn get(caller: Caller) -> Json<CurrentUser> {
-    Json(caller.user)
+pub async fn get(caller: Caller) -> ApiJson<CurrentUser> {
+    ApiJson(caller.user)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -48,7 +47,7 @@ pub async fn patch(
     caller: Caller,
     session: Session,
     ApiJson(body): ApiJson<MeUpdateRequest>,
-) -> Result<Json<UserEnvelope>, Problem> {
+) -> Result<ApiJson<UserEnvelope>, Problem> {
     let now = Utc::now();
     let update = MeUpdate {
         name: body.name,
@@ -66,7 +65,7 @@ pub async fn patch(
             .await
             .map_err(|e| caller.problem(&e))?;
     }
-    Ok(Json(UserEnvelope { user }))
+    Ok(ApiJson(UserEnvelope { user }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -82,11 +81,11 @@ pub async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(body): ApiJson<TokenRequest>,
-) -> Result<(StatusCode, Json<NewApiToken>), Problem> {
+) -> Result<(StatusCode, ApiJson<NewApiToken>), Problem> {
     let token = auth::create_api_token(&state.db, &caller.user, &body.name, Utc::now())
         .await
         .map_err(|e| caller.problem(&e))?;
-    Ok((StatusCode::CREATED, Json(token)))
+    Ok((StatusCode::CREATED, ApiJson(token)))
 }
 
 /// One's live API tokens (without their secrets).
@@ -95,10 +94,10 @@ pub async fn create_token(
 pub async fn list_tokens(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<Json<Vec<ApiTokenSummary>>, Problem> {
+) -> Result<ApiJson<Vec<ApiTokenSummary>>, Problem> {
     auth::list_api_tokens(&state.db, &caller.user)
         .await
-        .map(Json)
+        .map(ApiJson)
         .map_err(|e| caller.problem(&e))
 }
 

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
+use super::json::ApiJson;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,12 +27,12 @@ pub struct Readiness {
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, description = "Ready to serve", body = Readiness),
     (status = 503, description = "The database does not answer", body = Readiness)))]
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, ApiJson<Readiness>) {
     let database = state.db.backend().name();
     match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
         Ok(Ok(())) => (
             StatusCode::OK,
-            Json(Readiness {
+            ApiJson(Readiness {
                 status: "ready",
                 database,
             }),
@@ -41,7 +41,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readines
             tracing::warn!(%error, "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(Readiness {
+                ApiJson(Readiness {
                     status: "unavailable",
                     database,
                 }),
@@ -51,7 +51,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readines
             tracing::warn!("readiness check timed out");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(Readiness {
+                ApiJson(Readiness {
                     status: "unavailable",
                     database,
                 }),

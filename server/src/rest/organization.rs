@@ -2,7 +2,6 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -23,10 +22,10 @@ use super::problem::Problem;
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<Json<Vec<Member>>, Problem> {
+) -> Result<ApiJson<Vec<Member>>, Problem> {
     organization::list_members(&state.db, &caller.user)
         .await
-        .map(Json)
+        .map(ApiJson)
         .map_err(|e| caller.problem(&e))
 }
 
@@ -46,7 +45,7 @@ pub async fn invite(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(body): ApiJson<InviteRequest>,
-) -> Result<(StatusCode, Json<Member>), Problem> {
+) -> Result<(StatusCode, ApiJson<Member>), Problem> {
     let invitation = organization::invite_member(
         &state.db,
         &caller.user,
@@ -59,7 +58,7 @@ pub async fn invite(
     .map_err(|e| caller.problem(&e))?;
     tracing::info!(target: "chamado::links", url = %format!("{}{}", state.settings.public_url, invitation.link_path),
         "invitation link (send it to the person; e-mail is not configured)");
-    Ok((StatusCode::CREATED, Json(invitation.member)))
+    Ok((StatusCode::CREATED, ApiJson(invitation.member)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -79,7 +78,7 @@ pub async fn patch(
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<MemberPatch>,
-) -> Result<Json<Member>, Problem> {
+) -> Result<ApiJson<Member>, Problem> {
     let id: i64 = id
         .parse()
         .map_err(|_| caller.problem(&AppError::not_found(Entity::User)))?;
@@ -89,6 +88,6 @@ pub async fn patch(
     };
     organization::update_member(&state.db, &caller.user, id, change, Utc::now())
         .await
-        .map(Json)
+        .map(ApiJson)
         .map_err(|e| caller.problem(&e))
 }

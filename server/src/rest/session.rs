@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
@@ -41,7 +40,7 @@ pub async fn create(
     headers: HeaderMap,
     session: Session,
     ApiJson(body): ApiJson<SessionRequest>,
-) -> Result<Json<UserEnvelope>, Problem> {
+) -> Result<ApiJson<UserEnvelope>, Problem> {
     let now = Utc::now();
     let client_ip = client_ip_from(&headers, Some(peer), state.settings.trust_proxy);
     let credentials = Credentials {
@@ -55,7 +54,7 @@ pub async fn create(
     session::start(&session, user.id, now)
         .await
         .map_err(|e| Problem::from_error(&e, lang))?;
-    Ok(Json(UserEnvelope { user }))
+    Ok(ApiJson(UserEnvelope { user }))
 }
 
 /// Sign out: the session is destroyed on the server and the cookie cleared.

@@ -2,7 +2,6 @@
 
 use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::Json;
 use chrono::Utc;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -27,10 +26,10 @@ use super::problem::Problem;
 pub async fn departments(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<Json<Vec<NamedRef>>, Problem> {
+) -> Result<ApiJson<Vec<NamedRef>>, Problem> {
     tickets::departments(&state.db)
         .await
-        .map(Json)
+        .map(ApiJson)
         .map_err(|e| caller.problem(&e))
 }
 
@@ -40,10 +39,10 @@ pub async fn departments(
 pub async fn ticket_types(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<Json<Vec<TicketTypeInfo>>, Problem> {
+) -> Result<ApiJson<Vec<TicketTypeInfo>>, Problem> {
     tickets::ticket_types_for(&state.db, &caller.user)
         .await
-        .map(Json)
+        .map(ApiJson)
         .map_err(|e| caller.problem(&e))
 }
 
@@ -191,7 +190,7 @@ pub async fn create(
     caller: Caller,
     headers: HeaderMap,
     request: Request,
-) -> Result<(StatusCode, Json<TicketSummary>), Problem> {
+) -> Result<(StatusCode, ApiJson<TicketSummary>), Problem> {
     let (input, files): (NewTicketInput, _) = read_body(&state, &caller, request, "ticket").await?;
     let uploads = (!files.is_empty()).then_some(Uploads {
         storage: &state.storage,
@@ -209,7 +208,7 @@ pub async fn create(
     )
     .await
     .map_err(|e| caller.problem(&e))?;
-    Ok((StatusCode::CREATED, Json(ticket)))
+    Ok((StatusCode::CREATED, ApiJson(ticket)))
 }
 
 /// Tickets the caller may see, newest activity first by default, keyset-paginated.
@@ -232,7 +231,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     RawQuery(raw): RawQuery,
-) -> Result<Json<TicketPage>, Problem> {
+) -> Result<ApiJson<TicketPage>, Problem> {
     let params: ListParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
         .map_err(|_| {
             caller.problem(&AppError::Malformed {
@@ -250,7 +249,7 @@ pub async fn list(
         limit,
     )
     .await
-    .map(Json)
+    .map(ApiJson)
     .map_err(|e| caller.problem(&e))
 }
 
@@ -264,10 +263,10 @@ pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<Json<TicketDetail>, Problem> {
+) -> Result<ApiJson<TicketDetail>, Problem> {
     tickets::get_ticket(&state.db, &caller.user, &id)
         .await
-        .map(Json)
+        .map(ApiJson)
         .map_err(|e| caller.problem(&e))
 }
 
@@ -277,10 +276,10 @@ pub async fn get(
 pub async fn stats(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<Json<TicketStats>, Problem> {
+) -> Result<ApiJson<TicketStats>, Problem> {
     tickets::stats(&state.db, &caller.user)
         .await
-        .map(Json)
+        .map(ApiJson)
         .map_err(|e| caller.problem(&e))
 }
 
@@ -311,7 +310,7 @@ pub async fn reply(
     caller: Caller,
     Path(id): Path<String>,
     request: Request,
-) -> Result<(StatusCode, Json<tickets::MessageView>), Problem> {
+) -> Result<(StatusCode, ApiJson<tickets::MessageView>), Problem> {
     let (body, files): (MessageRequest, _) = read_body(&state, &caller, request, "message").await?;
     let uploads = (!files.is_empty()).then_some(Uploads {
         storage: &state.storage,
@@ -329,7 +328,7 @@ pub async fn reply(
     )
     .await
     .map_err(|e| caller.problem(&e))?;
-    Ok((StatusCode::CREATED, Json(message)))
+    Ok((StatusCode::CREATED, ApiJson(message)))
 }
 
 /// Change a ticket. Customers may only close their own; support changes status, priority,
@@ -344,10 +343,10 @@ pub async fn patch(
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(update): ApiJson<tickets::TicketUpdate>,
-) -> Result<Json<TicketSummary>, Problem> {
+) -> Result<ApiJson<TicketSummary>, Problem> {
     tickets::update_ticket(&state.db, &caller.user, &id, update, Utc::now())
         .await
-        .map(Json)
+        .map(ApiJson)
         .map_err(|e| caller.problem(&e))
 }
 
@@ -367,10 +366,10 @@ pub async fn reopen(
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
-) -> Result<Json<TicketSummary>, Problem> {
+) -> Result<ApiJson<TicketSummary>, Problem> {
     tickets::reopen(&state.db, &caller.user, &id, &body.reason, Utc::now())
         .await
-        .map(Json)
+        .map(ApiJson)
         .map_err(|e| caller.problem(&e))
 }
 
@@ -385,11 +384,11 @@ pub async fn escalate(
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
-) -> Result<(StatusCode, Json<tickets::Escalation>), Problem> {
+) -> Result<(StatusCode, ApiJson<tickets::Escalation>), Problem> {
     let escalation = tickets::escalate(&state.db, &caller.user, &id, &body.reason, Utc::now())
         .await
         .map_err(|e| caller.problem(&e))?;
-    Ok((StatusCode::CREATED, Json(escalation)))
+    Ok((StatusCode::CREATED, ApiJson(escalation)))
 }
 
 /// Download an attachment. Always `Content-Disposition: attachment` with `nosniff` and a

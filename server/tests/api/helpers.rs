@@ -163,6 +163,7 @@ pub async fn spawn_app_with(options: SpawnOptions) -> TestApp {
         shutdown_grace_seconds: 2,
         public_url: options.public_url.clone(),
         trust_proxy: false,
+        read_cache: true,
     };
     let application = Application::build(&serve, &global, db.clone())
         .await

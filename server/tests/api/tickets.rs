@@ -915,3 +915,61 @@ async fn a_new_ticket_can_continue_an_old_one_the_customer_can_see() {
     assert_eq!(problem["errors"][0]["field"], "related");
     assert_eq!(ticket_count(&app).await, before);
 }
+
+/// Pages of lists are kept in memory (`cache.rs`): a co-worker's new ticket, a status change
+/// and a renamed requester must show on the next read, never a page from before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listed_page_never_outlives_a_change() {
+    let app = demo_app().await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let elisa = app.signed_in("elisa@acme.com.br").await;
+    let list = "/api/v1/tickets?status=open&limit=100";
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before: Value = elisa.get(list).await.json().await.unwrap();
+    let again: Value = elisa.get(list).await.json().await.unwrap();
+    assert_eq!(before, again);
+
+    let tecnico = diego.department("Técnico").await;
+    let created: Value = open(&diego, bug(tecnico, "Novo chamado do Diego."))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let after: Value = elisa.get(list).await.json().await.unwrap();
+    assert_eq!(ids(&after)[0], id, "the new ticket leads the list at once");
+    assert_eq!(ids(&after).len(), ids(&before).len() + 1);
+
+    let renamed = diego
+        .send(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"name": "Diego A. Alves"})),
+        )
+        .await;
+    assert_eq!(renamed.status(), 200);
+    let page: Value = elisa.get(list).await.json().await.unwrap();
+    assert_eq!(page["items"][0]["requester"]["name"], "Diego A. Alves");
+
+    let agent = app.signed_in("lider@chamado.local").await;
+    let answered = agent
+        .send(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/messages"),
+            Some(json!({"body": "Olá! Estamos vendo."})),
+        )
+        .await;
+    assert_eq!(answered.status(), 201);
+    let page: Value = elisa.get(list).await.json().await.unwrap();
+    assert!(
+        !ids(&page).contains(&id),
+        "answered, the ticket leaves the list of open ones"
+    );
+}

@@ -481,19 +481,53 @@ pub async fn list_tickets(
     cursor: Option<&str>,
     limit: i64,
 ) -> Result<TicketPage, AppError> {
+    use crate::server::cache::{Cache, Depends};
+    use std::sync::OnceLock;
+    type Key = (
+        String,
+        TicketScope,
+        ListFilter,
+        ListSort,
+        Option<String>,
+        i64,
+    );
+    // A page depends on nothing but the tickets in scope: people who look at the same view
+    // (a shared organization's list, a department's queue) share it until a ticket changes.
+    // A page is ≈ 20 KB, hence the smaller bound.
+    static CACHE: OnceLock<Cache<Key, TicketPage>> = OnceLock::new();
     let limit = limit.clamp(1, MAX_PAGE);
-    let cursor = cursor.map(decode_cursor).transpose()?;
+    let decoded = cursor.map(decode_cursor).transpose()?;
     filter.search_internal = user.role.is_staff();
-    let mut c = db.acquire().await?;
-    let mut rows = tickets::list(
-        c.conn(),
-        &TicketScope::of(user),
-        &filter,
+    let scope = TicketScope::of(user);
+    let cache = CACHE.get_or_init(|| Cache::with_max_entries(Depends::Tickets, 2_000));
+    let key: Key = (
+        db.identity(),
+        scope,
+        filter,
         sort,
-        cursor.as_ref(),
-        limit + 1,
-    )
-    .await?;
+        cursor.map(str::to_owned),
+        limit,
+    );
+    let (hit, generation) = cache.get(&key);
+    if let Some(page) = hit {
+        return Ok(page);
+    }
+    let (_, scope, filter, ..) = &key;
+    let page = read_page(db, scope, filter, sort, decoded.as_ref(), limit).await?;
+    cache.put(key, page.clone(), generation);
+    Ok(page)
+}
+
+async fn read_page(
+    db: &Db,
+    scope: &TicketScope,
+    filter: &ListFilter,
+    sort: ListSort,
+    cursor: Option<&Cursor>,
+    limit: i64,
+) -> Result<TicketPage, AppError> {
+    let mut c = db.acquire().await?;
+    let mut rows = tickets::list(c.conn(), scope, filter, sort, cursor, limit + 1).await?;
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|r| {
