@@ -10,7 +10,7 @@ mod status;
 mod ticket;
 mod user;
 
-pub use article::{ArticleSummary, CategorySummary, HelpCenterHome};
+pub use article::{ArticleHit, ArticleHits, ArticleSummary, CategorySummary, HelpCenterHome};
 pub use language::Language;
 pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use priority::Priority;

@@ -8,6 +8,8 @@ pub mod demo;
 pub mod events;
 pub mod kb;
 pub mod password;
+pub mod search;
+pub mod search_eval;
 pub mod secrets;
 pub mod services;
 pub mod session;

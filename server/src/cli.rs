@@ -1,7 +1,7 @@
 //! `chamado serve | migrate | demo | user create | kb import`.
 
 use std::io::BufRead;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::Utc;
@@ -78,6 +78,24 @@ pub enum UserCommand {
 pub enum KbCommand {
     /// Import Markdown articles with front matter from a folder (idempotent by slug).
     Import { dir: PathBuf },
+    /// Measure the help-center search against labelled queries (JSONL: q, lang, relevant,
+    /// kind): recall@1, recall@3, MRR and how often a query nothing answers shows an article.
+    Eval {
+        /// The labelled queries, e.g. `../shared/kb/queries-dev.jsonl`.
+        queries: PathBuf,
+        /// The articles: a folder of Markdown files (default: the folder of the queries file).
+        #[arg(long)]
+        kb: Option<PathBuf>,
+        /// Also list the queries that missed.
+        #[arg(long)]
+        verbose: bool,
+        /// Try another display threshold (share of the query's words, weighted by rarity).
+        #[arg(long)]
+        min_coverage: Option<f32>,
+        /// Try another cut-off relative to the best result's score.
+        #[arg(long)]
+        relative_floor: Option<f32>,
+    },
 }
 
 fn parse_language(s: &str) -> Result<Language, String> {
@@ -153,6 +171,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(describe)?;
             db.close().await;
             println!("user {id} created");
+            Ok(())
+        }
+        Command::Kb(KbCommand::Eval {
+            queries,
+            kb: dir,
+            verbose,
+            min_coverage,
+            relative_floor,
+        }) => {
+            use app::server::{search, search_eval};
+            let dir = dir
+                .or_else(|| queries.parent().map(Path::to_path_buf))
+                .unwrap_or_default();
+            let articles = kb::read_dir(&dir, Utc::now())?;
+            let text = std::fs::read_to_string(&queries)
+                .with_context(|| format!("cannot read {}", queries.display()))?;
+            let labelled = search_eval::parse_queries(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", queries.display()))?;
+            let defaults = search::Tuning::default();
+            let index = search::SearchIndex::with_tuning(search::Tuning {
+                min_coverage: min_coverage.unwrap_or(defaults.min_coverage),
+                relative_floor: relative_floor.unwrap_or(defaults.relative_floor),
+                ..defaults
+            })?;
+            index.set_synonyms(search::Synonyms::defaults());
+            index.rebuild(&search_eval::search_docs(&articles))?;
+            let r = search_eval::evaluate(&index, &labelled)?;
+            println!(
+                "{} articles, {} queries ({} answerable, {} with no answer)",
+                articles.len(),
+                labelled.len(),
+                r.answerable,
+                r.no_answer
+            );
+            println!("recall@1 {:.3}", r.recall_at_1);
+            println!("recall@3 {:.3}   (target >= 0.90)", r.recall_at_3);
+            println!("MRR      {:.3}   (target >= 0.80)", r.mrr);
+            println!(
+                "no-answer queries showing an article: {:.3}   (target <= 0.20)",
+                r.no_answer_shown
+            );
+            for (kind, (n, recall)) in &r.by_kind {
+                println!("  recall@3 {kind:<14} {recall:.3} ({n} queries)");
+            }
+            if verbose {
+                for (q, expected, shown) in &r.misses {
+                    println!("miss: {q:?} expected {expected:?} shown {shown:?}");
+                }
+            }
             Ok(())
         }
         Command::Kb(KbCommand::Import { dir }) => {

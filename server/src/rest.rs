@@ -1,6 +1,7 @@
 //! The public REST API v1 (shared/API.md) and the operations endpoints. Handlers are thin: they
 //! extract, call `app::server::services`, and map the result or the error.
 
+mod articles;
 mod auth;
 mod json;
 mod me;
@@ -54,6 +55,7 @@ pub use problem::{Problem, RequestLanguage};
         tickets::escalate,
         tickets::attachment,
         crate::sse::events,
+        articles::search,
     ),
     components(schemas(
         problem::Problem,
@@ -117,6 +119,7 @@ pub fn v1_router() -> Router<AppState> {
         .route("/tickets/{id}/reopen", post(tickets::reopen))
         .route("/tickets/{id}/escalations", post(tickets::escalate))
         .route("/stats/tickets", get(tickets::stats))
+        .route("/articles/search", get(articles::search))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
 }

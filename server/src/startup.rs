@@ -163,7 +163,16 @@ impl Application {
             }),
             events: app::server::events::EventBus::new(),
             storage: app::server::storage::Storage::new(&global.data_dir),
+            search: app::server::search::SearchIndex::new()?,
         };
+        state
+            .search
+            .set_synonyms(app::server::search::Synonyms::defaults());
+        let mut mark = app::server::services::help_center::SearchMark::default();
+        app::server::services::help_center::sync_search(&state.db, &state.search, &mut mark)
+            .await
+            .map_err(|e| anyhow::anyhow!("building the search index: {e}"))?;
+        spawn_search_sync(&state, mark);
         app::server::cache::set_enabled(serve.read_cache);
         tokio::spawn(state.events.clone().run_pump(state.db.clone()));
         spawn_housekeeping(&state);
@@ -212,6 +221,24 @@ impl Application {
 
 /// Background work: answered tickets that waited too long close themselves (every ten
 /// minutes); expired sessions and old sign-in failures are removed (hourly).
+/// Keeps the search index in step with the articles table: a published (or withdrawn)
+/// article, here or on another instance, is searchable within half a second.
+fn spawn_search_sync(state: &AppState, mut mark: app::server::services::help_center::SearchMark) {
+    let (db, index) = (state.db.clone(), state.search.clone());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app::server::services::help_center::sync_search(&db, &index, &mut mark).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(articles = n, "search index updated"),
+                Err(error) => tracing::warn!(%error, "search index update failed"),
+            }
+        }
+    });
+}
+
 fn spawn_housekeeping(state: &AppState) {
     use tower_sessions::session_store::ExpiredDeletion;
     let store = AnySessionStore::new(&state.db);

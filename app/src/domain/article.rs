@@ -25,3 +25,24 @@ pub struct HelpCenterHome {
     pub categories: Vec<CategorySummary>,
     pub recent: Vec<ArticleSummary>,
 }
+
+/// One search result (API.md `GET /api/v1/articles/search`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ArticleHit {
+    pub slug: String,
+    pub title: String,
+    /// An excerpt, HTML-escaped, with the matched words in `<mark>`.
+    pub snippet: String,
+    /// Relevance; comparable within one search only.
+    pub score: f32,
+    pub lang: Language,
+    pub category: String,
+}
+
+/// Search results, best first; empty when nothing answers the query.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ArticleHits {
+    pub items: Vec<ArticleHit>,
+}

@@ -17,6 +17,8 @@ pub struct AppState {
     pub events: crate::server::events::EventBus,
     /// Where attachments are kept.
     pub storage: crate::server::storage::Storage,
+    /// The help-center search index (kept up to date by a background task).
+    pub search: crate::server::search::SearchIndex,
 }
 
 /// Settings that services read at run time.

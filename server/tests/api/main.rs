@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod demo;
 mod events;
+mod help_center;
 mod helpers;
 mod matrix;
 mod members;

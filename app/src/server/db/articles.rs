@@ -16,18 +16,21 @@ pub struct ArticleUpsert<'a> {
     pub body_markdown: &'a str,
     pub published: bool,
     pub updated_at: DateTime<Utc>,
+    /// When this write happens (`changed_at`: the search index's cue).
+    pub changed_at: DateTime<Utc>,
 }
 
 /// Inserts an article or, when its slug exists, replaces its content. Returns the id.
 pub async fn upsert_by_slug(c: Conn<'_>, a: &ArticleUpsert<'_>) -> Result<i64, sqlx::Error> {
     const SQL: &str = r#"
         INSERT INTO articles (slug, title, lang, category, tags, body_markdown, status,
-                              created_at, updated_at, published_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)
+                              created_at, updated_at, published_at, changed_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)
         ON CONFLICT (slug) DO UPDATE SET
             title = excluded.title, lang = excluded.lang, category = excluded.category,
             tags = excluded.tags, body_markdown = excluded.body_markdown, status = excluded.status,
-            updated_at = excluded.updated_at, published_at = excluded.published_at
+            updated_at = excluded.updated_at, published_at = excluded.published_at,
+            changed_at = excluded.changed_at
         RETURNING id"#;
     let status = if a.published { "published" } else { "draft" };
     let published_at = a.published.then_some(a.updated_at);
@@ -41,6 +44,7 @@ pub async fn upsert_by_slug(c: Conn<'_>, a: &ArticleUpsert<'_>) -> Result<i64, s
         .bind(status)
         .bind(a.updated_at)
         .bind(published_at)
+        .bind(a.changed_at)
         .fetch_one(&mut *conn)
         .await)
 }
@@ -95,4 +99,35 @@ pub async fn recent(
 
 pub async fn count(c: Conn<'_>) -> Result<i64, sqlx::Error> {
     on_conn!(c, conn => sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&mut *conn).await)
+}
+
+/// Everything the search index needs of every article (published or not: a withdrawn article
+/// must leave the index).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IndexRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+    pub tags: Json<Vec<String>>,
+    pub body_markdown: String,
+    pub status: String,
+    pub translation_of_id: Option<i64>,
+    pub changed_at: DateTime<Utc>,
+}
+
+pub async fn index_rows(c: Conn<'_>) -> Result<Vec<IndexRow>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT id, slug, title, lang, category, tags, body_markdown, status, translation_of_id,
+               COALESCE(changed_at, updated_at) AS changed_at
+        FROM articles ORDER BY id"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).fetch_all(&mut *conn).await)
+}
+
+/// How many articles there are and when the last one changed: the search index's cue to
+/// catch up.
+pub async fn change_mark(c: Conn<'_>) -> Result<(i64, Option<DateTime<Utc>>), sqlx::Error> {
+    const SQL: &str = "SELECT COUNT(*), MAX(changed_at) FROM articles";
+    on_conn!(c, conn => sqlx::query_as(SQL).fetch_one(&mut *conn).await)
 }
