@@ -10,7 +10,10 @@ mod status;
 mod ticket;
 mod user;
 
-pub use article::{ArticleHit, ArticleHits, ArticleSummary, CategorySummary, HelpCenterHome};
+pub use article::{
+    ArticleHit, ArticleHits, ArticleSummary, ArticleTranslation, ArticleView, CategorySummary,
+    HelpCenterHome,
+};
 pub use language::Language;
 pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use priority::Priority;

@@ -56,6 +56,7 @@ pub use problem::{Problem, RequestLanguage};
         tickets::attachment,
         crate::sse::events,
         articles::search,
+        articles::get,
     ),
     components(schemas(
         problem::Problem,
@@ -120,6 +121,7 @@ pub fn v1_router() -> Router<AppState> {
         .route("/tickets/{id}/escalations", post(tickets::escalate))
         .route("/stats/tickets", get(tickets::stats))
         .route("/articles/search", get(articles::search))
+        .route("/articles/{slug}", get(articles::get))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
 }

@@ -46,3 +46,29 @@ pub struct ArticleHit {
 pub struct ArticleHits {
     pub items: Vec<ArticleHit>,
 }
+
+/// A translation of an article.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ArticleTranslation {
+    pub lang: Language,
+    pub slug: String,
+}
+
+/// A published article (API.md `GET /api/v1/articles/{slug}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ArticleView {
+    pub slug: String,
+    pub title: String,
+    pub lang: Language,
+    pub category: String,
+    pub tags: Vec<String>,
+    /// The body rendered from Markdown and sanitised (no script, style, event handlers or
+    /// foreign frames: only formatting, links and images).
+    pub body_html: String,
+    /// A plain-text summary for the page's meta description.
+    pub description: String,
+    pub updated_at: DateTime<Utc>,
+    pub translations: Vec<ArticleTranslation>,
+}

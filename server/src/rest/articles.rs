@@ -47,3 +47,21 @@ pub async fn search(
         .map(ApiJson)
         .map_err(|e| Problem::from_error(&e, request_lang))
 }
+
+/// A published article: Markdown rendered and sanitised, with its translations.
+#[utoipa::path(get, path = "/api/v1/articles/{slug}", tag = "help center",
+    params(("slug" = String, Path, description = "The article's slug")),
+    responses(
+        (status = 200, body = app::domain::ArticleView),
+        (status = 404, body = Problem, description = "no published article with that slug"),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    RequestLanguage(lang): RequestLanguage,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Result<ApiJson<app::domain::ArticleView>, Problem> {
+    help_center::article(&state.db, &slug)
+        .await
+        .map(ApiJson)
+        .map_err(|e| Problem::from_error(&e, lang))
+}

@@ -128,3 +128,36 @@ async fn a_published_article_is_searchable_within_a_second_and_a_withdrawn_one_l
     };
     assert!(gone, "a draft leaves the search within a second");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_reads_rendered_with_its_translation_and_drafts_are_not_found() {
+    let app = demo_app().await;
+    let visitor = app.browser();
+    let response = visitor.get("/api/v1/articles/redefinir-senha").await;
+    assert_eq!(response.status(), 200);
+    let article: Value = response.json().await.unwrap();
+    assert_eq!(article["lang"], "pt-BR");
+    assert_eq!(article["category"], "conta-e-acesso");
+    let html = article["body_html"].as_str().unwrap();
+    assert!(html.contains("<ol>") && html.contains("<strong>"), "{html}");
+    assert!(
+        !html.contains("<h1>"),
+        "the title is the page's own heading"
+    );
+    let translations = article["translations"].as_array().unwrap();
+    assert_eq!(translations.len(), 1);
+    assert_eq!(translations[0]["lang"], "en");
+    let other = translations[0]["slug"].as_str().unwrap();
+    let english: Value = visitor
+        .get(&format!("/api/v1/articles/{other}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(english["translations"][0]["slug"], "redefinir-senha");
+
+    let missing = visitor.get("/api/v1/articles/nao-existe").await;
+    assert_eq!(missing.status(), 404);
+    let problem: Value = missing.json().await.unwrap();
+    assert!(problem["title"].is_string());
+}

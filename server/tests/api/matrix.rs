@@ -396,6 +396,14 @@ fn rows() -> Vec<Row> {
         },
         Row {
             call: Rest {
+                method: "GET",
+                path: "/api/v1/articles/{article}",
+                body: None,
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Rest {
                 method: "POST",
                 path: "/api/v1/tickets/{acme_ticket}/messages",
                 body: Some(r#"{"body":"Resposta"}"#),
@@ -790,6 +798,7 @@ fn template(path: &str) -> String {
         path.split('?').next().unwrap_or(path).to_owned(),
         |p, placeholder| p.replace(placeholder, "{id}"),
     )
+    .replace("{article}", "{slug}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -851,6 +860,7 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
                     .replace("{internal_attachment}", &internal_attachment)
                     .replace("{own_token}", &own_token)
                     .replace("{foreign_token}", &foreign_token)
+                    .replace("{article}", "redefinir-senha")
                     .replace("{actor}", &format!("{actor:?}").to_lowercase())
             };
             let before = snapshot(&app).await;

@@ -131,3 +131,37 @@ pub async fn change_mark(c: Conn<'_>) -> Result<(i64, Option<DateTime<Utc>>), sq
     const SQL: &str = "SELECT COUNT(*), MAX(changed_at) FROM articles";
     on_conn!(c, conn => sqlx::query_as(SQL).fetch_one(&mut *conn).await)
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ArticleRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+    pub tags: Json<Vec<String>>,
+    pub body_markdown: String,
+    pub translation_of_id: Option<i64>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A published article by slug.
+pub async fn find_published(c: Conn<'_>, slug: &str) -> Result<Option<ArticleRow>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT id, slug, title, lang, category, tags, body_markdown, translation_of_id, updated_at
+        FROM articles WHERE slug = $1 AND status = 'published'"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(slug).fetch_optional(&mut *conn).await)
+}
+
+/// The published translations of an article: (language, slug).
+pub async fn translations(
+    c: Conn<'_>,
+    id: i64,
+    translation_of_id: Option<i64>,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT lang, slug FROM articles
+        WHERE status = 'published' AND id <> $1 AND (id = $2 OR translation_of_id = $1)
+        ORDER BY lang"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(id).bind(translation_of_id).fetch_all(&mut *conn).await)
+}

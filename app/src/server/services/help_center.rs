@@ -5,9 +5,10 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    ArticleHit, ArticleHits, ArticleSummary, CategorySummary, HelpCenterHome, Language,
+    ArticleHit, ArticleHits, ArticleSummary, ArticleTranslation, ArticleView, CategorySummary,
+    HelpCenterHome, Language,
 };
-use crate::error::AppError;
+use crate::error::{AppError, Entity};
 use crate::server::db::articles::{self, ArticleUpsert, IndexRow};
 use crate::server::db::Tx;
 use crate::server::kb::KbArticle;
@@ -210,4 +211,110 @@ pub async fn sync_search(
     })?;
     *mark = now;
     Ok(n)
+}
+
+/// A published article, rendered and sanitised; 404 for drafts and unknown slugs.
+pub async fn article(db: &Db, slug: &str) -> Result<ArticleView, AppError> {
+    let mut c = db.acquire().await?;
+    let row = articles::find_published(c.conn(), slug)
+        .await?
+        .ok_or(AppError::not_found(Entity::Article))?;
+    let translations = articles::translations(c.conn(), row.id, row.translation_of_id)
+        .await?
+        .into_iter()
+        .filter_map(|(lang, slug)| {
+            Language::from_tag(&lang).map(|lang| ArticleTranslation { lang, slug })
+        })
+        .collect();
+    // The page shows the title itself; a body that repeats it as its first heading drops it.
+    let body = without_leading_title(&row.body_markdown);
+    let text = markdown_text(body);
+    Ok(ArticleView {
+        body_html: render_markdown(body),
+        description: summary(&text, &row.title),
+        slug: row.slug,
+        title: row.title,
+        lang: Language::from_tag(&row.lang).unwrap_or_default(),
+        category: row.category,
+        tags: row.tags.0,
+        updated_at: row.updated_at,
+        translations,
+    })
+}
+
+/// Markdown to HTML an author cannot turn into an attack: raw HTML in the source is escaped
+/// by the renderer's output passing through ammonia's allow-list (formatting, lists, tables,
+/// code, links with `rel="noopener noreferrer"`, images), which drops scripts, styles, event
+/// handlers, `javascript:` URLs and frames.
+pub fn render_markdown(markdown: &str) -> String {
+    use pulldown_cmark::{html, Options, Parser};
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
+    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer"))
+        .clean(&unsafe_html)
+        .to_string()
+}
+
+fn without_leading_title(markdown: &str) -> &str {
+    let trimmed = markdown.trim_start();
+    match trimmed.strip_prefix("# ") {
+        Some(rest) => rest.split_once('\n').map(|(_, after)| after).unwrap_or(""),
+        None => markdown,
+    }
+}
+
+/// The first ~160 characters of the text, cut at a word (the page's meta description).
+fn summary(text: &str, title: &str) -> String {
+    let body = text.trim_start().strip_prefix(title).unwrap_or(text);
+    let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= 160 {
+        return flat;
+    }
+    let cut: String = flat.chars().take(160).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", &cut[..i]),
+        None => format!("{cut}…"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn author_html_never_reaches_the_page_as_markup() {
+        let html = render_markdown(
+            "Texto **forte** <script>alert(1)</script> <img src=x onerror=alert(1)>\n\n\
+             [link](javascript:alert(1)) [ok](https://exemplo.example/a)\n\n\
+             <iframe src=\"https://mal.example\"></iframe>",
+        );
+        assert!(html.contains("<strong>forte</strong>"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("<iframe"), "{html}");
+        assert!(
+            html.contains("href=\"https://exemplo.example/a\""),
+            "{html}"
+        );
+        assert!(html.contains("rel=\"noopener noreferrer\""), "{html}");
+    }
+
+    #[test]
+    fn the_leading_title_heading_is_dropped_and_the_summary_is_short() {
+        let md = "# Título\n\nPrimeiro parágrafo.\n\n## Seção\n";
+        assert_eq!(
+            without_leading_title(md),
+            "\nPrimeiro parágrafo.\n\n## Seção\n"
+        );
+        assert_eq!(without_leading_title("Sem título"), "Sem título");
+        let long = "palavra ".repeat(60);
+        let s = summary(&long, "Título");
+        assert!(s.chars().count() <= 161 && s.ends_with('…'), "{s}");
+    }
 }
