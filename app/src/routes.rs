@@ -5,8 +5,8 @@ use leptos_router::components::{Route, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    ForgotPasswordPage, HomePage, MembersPage, NewTicketPage, NotFoundPage, PreferencesPage,
-    SetPasswordPage, SignInPage, TicketPage, TicketsPage,
+    ArticlePage, ForgotPasswordPage, HomePage, MembersPage, NewTicketPage, NotFoundPage,
+    PreferencesPage, SearchPage, SetPasswordPage, SignInPage, TicketPage, TicketsPage,
 };
 
 /// Pages render with `SsrMode::Async`: the server waits for their data, so the HTML is complete
@@ -16,6 +16,8 @@ pub fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <NotFoundPage /> }>
             <Route path=path!("/") ssr=SsrMode::Async view=HomePage />
+            <Route path=path!("/ajuda/busca") ssr=SsrMode::Async view=SearchPage />
+            <Route path=path!("/ajuda/:slug") ssr=SsrMode::Async view=ArticlePage />
             <Route path=path!("/entrar") ssr=SsrMode::Async view=SignInPage />
             <Route path=path!("/esqueci-senha") ssr=SsrMode::Async view=ForgotPasswordPage />
             <Route path=path!("/convite/:token") ssr=SsrMode::Async view=|| view! { <SetPasswordPage purpose="invitation" /> } />

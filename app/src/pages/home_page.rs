@@ -4,6 +4,7 @@ use crate::api::get_help_center_home;
 use crate::components::{category_label, PageTitle};
 use crate::domain::{CategorySummary, Language};
 use crate::i18n::*;
+use crate::pages::SearchForm;
 
 /// The help-center home: categories with their article counts and the latest articles,
 /// in the viewer's language.
@@ -18,6 +19,7 @@ pub fn HomePage() -> impl IntoView {
         <section class="hero">
             <h1>{t!(i18n, home.title)}</h1>
             <p class="hero__intro">{t!(i18n, home.intro)}</p>
+            <SearchForm />
         </section>
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
             {move || Suspend::new(async move {
@@ -37,7 +39,7 @@ pub fn HomePage() -> impl IntoView {
                             <ul class="article-list">
                                 {data.recent.into_iter().map(|a| view! {
                                     <li class="article-list__item">
-                                        <span class="article-list__title">{a.title}</span>
+                                        <a class="article-list__title" href=format!("/ajuda/{}", a.slug)>{a.title}</a>
                                         <span class="article-list__meta">{category_label(i18n, &a.category)}</span>
                                     </li>
                                 }).collect_view()}

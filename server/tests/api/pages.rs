@@ -98,3 +98,51 @@ async fn pages_are_compressed_when_the_client_accepts_it() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-encoding"], "br");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_center_pages_render_for_search_engines_and_without_javascript() {
+    let app = spawn_app_with(SpawnOptions {
+        demo: true,
+        ..Default::default()
+    })
+    .await;
+    // The home has a search form that works as a plain GET.
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(home.contains(r#"action="/ajuda/busca""#), "search form");
+    assert!(home.contains(r#"href="/ajuda/"#), "article links");
+    // An article: title, description, canonical link, sanitised body, translation link.
+    let response = app.get("/ajuda/redefinir-senha").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<title>Esqueci minha senha: como criar uma nova · Chamado</title>"));
+    assert!(html.contains(r#"<meta name="description" content="Se você não lembra a senha"#));
+    assert!(html.contains(r#"<link href="/ajuda/redefinir-senha" rel="canonical">"#));
+    assert!(html.contains("<strong>Esqueci minha senha</strong>"));
+    assert!(html.contains(r#"hreflang="en""#), "link to the translation");
+    // Results with highlighted words; an honest empty answer; a missing article is a 404.
+    let results = app
+        .get("/ajuda/busca?q=esqueci+a+senah")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(results.contains(r#"href="/ajuda/redefinir-senha""#));
+    assert!(results.contains("<mark>"));
+    let none = app
+        .get("/ajuda/busca?q=vagas+de+emprego")
+        .await
+        .text()
+        .await
+        .unwrap();
+    // (Leptos marks interpolated text with `<!>` comments.)
+    assert!(none
+        .replace("<!>", "")
+        .contains("Nenhum artigo responde a “vagas de emprego”."));
+    let missing = app.get("/ajuda/nao-existe").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing
+        .text()
+        .await
+        .unwrap()
+        .contains("Artigo não encontrado"));
+}

@@ -1,0 +1,92 @@
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta};
+use leptos_router::hooks::use_params_map;
+
+use crate::api::get_article;
+use crate::components::{category_label, PageTitle};
+use crate::domain::{ArticleView, Language};
+use crate::error::AppError;
+use crate::i18n::*;
+
+/// One help-center article: breadcrumbs, title, the sanitised body, the revision date and a
+/// link to its translation. Server-rendered with title, description and canonical link.
+#[component]
+pub fn ArticlePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let article = Resource::new(slug, get_article);
+
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match article.await {
+                    Ok(a) => view! { <ArticleBody article=a /> }.into_any(),
+                    Err(AppError::NotFound { .. }) => view! {
+                        <NotFoundStatus />
+                        <PageTitle text=Signal::derive(move || t_string!(i18n, help.not_found).to_string()) />
+                        <section class="page">
+                            <h1>{t!(i18n, help.not_found)}</h1>
+                            <p><a href="/">{t!(i18n, help.back_home)}</a></p>
+                        </section>
+                    }.into_any(),
+                    Err(_) => view! {
+                        <p class="error" role="alert">{t!(i18n, errors.internal)}</p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ArticleBody(article: ArticleView) -> impl IntoView {
+    let i18n = use_i18n();
+    let title = article.title.clone();
+    let category = article.category.clone();
+    let canonical = format!("/ajuda/{}", article.slug);
+    let updated = article.updated_at.format("%Y-%m-%d").to_string();
+    let lang = article.lang;
+    let translations = article.translations.clone();
+    view! {
+        <PageTitle text=Signal::derive({ let t = title.clone(); move || t.clone() }) />
+        <Meta name="description" content=article.description.clone() />
+        <Link rel="canonical" href=canonical />
+        <article class="page article" lang=lang.code()>
+            <nav aria-label=move || t_string!(i18n, help.breadcrumbs).to_string() class="breadcrumbs">
+                <ol>
+                    <li><a href="/">{t!(i18n, nav.help_center)}</a></li>
+                    <li><span>{move || category_label(i18n, &category)}</span></li>
+                    <li aria-current="page">{title.clone()}</li>
+                </ol>
+            </nav>
+            <h1>{title.clone()}</h1>
+            <p class="article__meta muted">
+                {t!(i18n, help.updated)} " " <time datetime=updated.clone()>{updated.clone()}</time>
+            </p>
+            <div class="article__body" inner_html=article.body_html></div>
+            {translations.into_iter().map(|tr| {
+                let label = match tr.lang {
+                    Language::PtBr => "Leia em português",
+                    Language::En => "Read in English",
+                };
+                view! {
+                    <p class="article__translation">
+                        <a href=format!("/ajuda/{}", tr.slug) hreflang=tr.lang.code() lang=tr.lang.code()>{label}</a>
+                    </p>
+                }
+            }).collect_view()}
+        </article>
+    }
+}
+
+/// Sets HTTP status 404 on the server-rendered response.
+#[component]
+fn NotFoundStatus() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::NOT_FOUND);
+        }
+    }
+}
