@@ -469,6 +469,22 @@ fn rows() -> Vec<Row> {
         },
         Row {
             call: Fn {
+                endpoint: "help-center/article",
+                get: true,
+                form: &[("slug", "redefinir-senha")],
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/search",
+                get: true,
+                form: &[("q", "senha"), ("lang", "pt-BR")],
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Fn {
                 endpoint: "auth/me",
                 get: true,
                 form: &[],
