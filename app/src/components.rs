@@ -6,6 +6,7 @@ mod form;
 mod header;
 mod labels;
 mod language_switch;
+mod not_found_status;
 mod page_title;
 mod require_user;
 
@@ -17,5 +18,6 @@ pub use form::{non_field_error, FieldMessage, FormError};
 pub use header::Header;
 pub use labels::{category_label, format_time, priority_label, role_label, status_label};
 pub use language_switch::LanguageSwitch;
+pub use not_found_status::NotFoundStatus;
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;

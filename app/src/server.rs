@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod events;
 pub mod kb;
+pub mod markdown;
 pub mod password;
 pub mod search;
 pub mod search_eval;

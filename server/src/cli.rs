@@ -196,7 +196,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ..defaults
             })?;
             index.set_synonyms(search::Synonyms::defaults());
-            index.rebuild(&search_eval::search_docs(&articles))?;
+            // The articles take the path they take in production (import, then the index's
+            // catch-up from the table), in a scratch database removed afterwards.
+            let scratch =
+                std::env::temp_dir().join(format!("chamado-kb-eval-{}", std::process::id()));
+            let scratch_options = GlobalOptions {
+                database_url: format!("sqlite://{}/eval.db", scratch.display()),
+                ..global.clone()
+            };
+            let indexed = async {
+                let db = open_database(&scratch_options).await?;
+                help_center::import_articles(&db, &articles)
+                    .await
+                    .map_err(describe)?;
+                let mut mark = help_center::SearchMark::default();
+                help_center::sync_search(&db, &index, &mut mark)
+                    .await
+                    .map_err(describe)?;
+                db.close().await;
+                anyhow::Ok(())
+            }
+            .await;
+            let _ = std::fs::remove_dir_all(&scratch);
+            indexed?;
             let r = search_eval::evaluate(&index, &labelled)?;
             println!(
                 "{} articles, {} queries ({} answerable, {} with no answer)",

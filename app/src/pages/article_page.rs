@@ -3,7 +3,7 @@ use leptos_meta::{Link, Meta};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_article;
-use crate::components::{category_label, PageTitle};
+use crate::components::{category_label, NotFoundStatus, PageTitle};
 use crate::domain::{ArticleView, Language};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -77,16 +77,5 @@ fn ArticleBody(article: ArticleView) -> impl IntoView {
                 }
             }).collect_view()}
         </article>
-    }
-}
-
-/// Sets HTTP status 404 on the server-rendered response.
-#[component]
-fn NotFoundStatus() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(axum::http::StatusCode::NOT_FOUND);
-        }
     }
 }

@@ -1,19 +1,14 @@
 use leptos::prelude::*;
 
-use crate::components::PageTitle;
+use crate::components::{NotFoundStatus, PageTitle};
 use crate::i18n::*;
 
 /// Answers unknown paths, with HTTP status 404 when rendered on the server.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(axum::http::StatusCode::NOT_FOUND);
-        }
-    }
     let i18n = use_i18n();
     view! {
+        <NotFoundStatus />
         <PageTitle text=Signal::derive(move || t_string!(i18n, not_found.title).to_string()) />
         <section class="page page--narrow not-found">
             <h1>{t!(i18n, not_found.title)}</h1>

@@ -251,7 +251,7 @@ struct Inner {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
-    synonyms: RwLock<Synonyms>,
+    synonyms: RwLock<Arc<Synonyms>>,
     tuning: Tuning,
 }
 
@@ -302,7 +302,7 @@ impl SearchIndex {
                 reader,
                 writer: Mutex::new(writer),
                 fields,
-                synonyms: RwLock::new(Synonyms::default()),
+                synonyms: RwLock::new(Arc::default()),
                 tuning,
             }),
         })
@@ -311,7 +311,7 @@ impl SearchIndex {
     /// Replaces the synonym groups used by later searches.
     pub fn set_synonyms(&self, synonyms: Synonyms) {
         if let Ok(mut s) = self.inner.synonyms.write() {
-            *s = synonyms;
+            *s = Arc::new(synonyms);
         }
     }
 
@@ -394,11 +394,12 @@ impl SearchIndex {
         if words.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
+        // Shared, not copied: a search holds the groups as they were when it started.
         let synonyms = self
             .inner
             .synonyms
             .read()
-            .map(|s| s.clone())
+            .map(|s| Arc::clone(&s))
             .unwrap_or_default();
         let searcher = self.inner.reader.searcher();
         // A word no article contains is likely mistyped: only those are matched loosely (a
@@ -634,7 +635,9 @@ fn words_matched(
 
 /// The query's words that carry meaning: folded, without stop words and repeats.
 pub fn meaningful_words(query: &str) -> Vec<String> {
-    let stop: HashSet<&str> = STOP_WORDS.iter().copied().collect();
+    static STOP: std::sync::LazyLock<HashSet<&str>> =
+        std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    let stop = &*STOP;
     let mut seen = HashSet::new();
     fold(query)
         .split(' ')

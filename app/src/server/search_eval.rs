@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::domain::Language;
-use crate::server::kb::KbArticle;
-use crate::server::search::{SearchDoc, SearchError, SearchIndex};
+use crate::server::search::{SearchError, SearchIndex};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct LabelledQuery {
@@ -105,57 +104,4 @@ pub fn evaluate(index: &SearchIndex, queries: &[LabelledQuery]) -> Result<EvalRe
         .map(|(k, (n, hit))| (k, (n, ratio(hit, n))))
         .collect();
     Ok(r)
-}
-
-/// Plain text of Markdown (what search indexes and snippets show).
-pub fn markdown_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
-    let mut out = String::with_capacity(markdown.len());
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push('\n'),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Index documents for a set of articles: each is searchable in its language, and in the
-/// other one when it has no translation into it.
-pub fn search_docs(articles: &[KbArticle]) -> Vec<SearchDoc> {
-    use std::collections::HashSet;
-    // (slug, language it is translated into)
-    let mut translated: HashSet<(String, Language)> = HashSet::new();
-    let lang_of: std::collections::HashMap<&str, Language> =
-        articles.iter().map(|a| (a.slug.as_str(), a.lang)).collect();
-    for a in articles {
-        if let Some(original) = &a.translation_of {
-            translated.insert((original.clone(), a.lang));
-            if let Some(l) = lang_of.get(original.as_str()) {
-                translated.insert((a.slug.clone(), *l));
-            }
-        }
-    }
-    articles
-        .iter()
-        .map(|a| {
-            let mut visible_in = vec![a.lang];
-            for other in Language::ALL {
-                if *other != a.lang && !translated.contains(&(a.slug.clone(), *other)) {
-                    visible_in.push(*other);
-                }
-            }
-            SearchDoc {
-                slug: a.slug.clone(),
-                title: a.title.clone(),
-                lang: a.lang,
-                category: a.category.clone(),
-                tags: a.tags.clone(),
-                body_text: markdown_text(&a.body_markdown),
-                visible_in,
-            }
-        })
-        .collect()
 }

@@ -101,37 +101,7 @@ pub async fn count(c: Conn<'_>) -> Result<i64, sqlx::Error> {
     on_conn!(c, conn => sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&mut *conn).await)
 }
 
-/// Everything the search index needs of every article (published or not: a withdrawn article
-/// must leave the index).
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct IndexRow {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub lang: String,
-    pub category: String,
-    pub tags: Json<Vec<String>>,
-    pub body_markdown: String,
-    pub status: String,
-    pub translation_of_id: Option<i64>,
-    pub changed_at: DateTime<Utc>,
-}
-
-pub async fn index_rows(c: Conn<'_>) -> Result<Vec<IndexRow>, sqlx::Error> {
-    const SQL: &str = r#"
-        SELECT id, slug, title, lang, category, tags, body_markdown, status, translation_of_id,
-               COALESCE(changed_at, updated_at) AS changed_at
-        FROM articles ORDER BY id"#;
-    on_conn!(c, conn => sqlx::query_as(SQL).fetch_all(&mut *conn).await)
-}
-
-/// How many articles there are and when the last one changed: the search index's cue to
-/// catch up.
-pub async fn change_mark(c: Conn<'_>) -> Result<(i64, Option<DateTime<Utc>>), sqlx::Error> {
-    const SQL: &str = "SELECT COUNT(*), MAX(changed_at) FROM articles";
-    on_conn!(c, conn => sqlx::query_as(SQL).fetch_one(&mut *conn).await)
-}
-
+/// One article, whole: for its page and for the search index.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ArticleRow {
     pub id: i64,
@@ -141,16 +111,35 @@ pub struct ArticleRow {
     pub category: String,
     pub tags: Json<Vec<String>>,
     pub body_markdown: String,
+    pub status: String,
     pub translation_of_id: Option<i64>,
+    /// The revision date readers see.
     pub updated_at: DateTime<Utc>,
+    /// When the row was last written (see migration 7).
+    pub changed_at: DateTime<Utc>,
+}
+
+const ARTICLE_COLUMNS: &str = "id, slug, title, lang, category, tags, body_markdown, status, \
+     translation_of_id, updated_at, COALESCE(changed_at, updated_at) AS changed_at";
+
+/// Every article, published or not (a withdrawn article must leave the search index).
+pub async fn all(c: Conn<'_>) -> Result<Vec<ArticleRow>, sqlx::Error> {
+    let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY id");
+    on_conn!(c, conn => sqlx::query_as(&sql).fetch_all(&mut *conn).await)
+}
+
+/// How many articles there are and when the last one changed: the search index's cue to
+/// catch up.
+pub async fn change_mark(c: Conn<'_>) -> Result<(i64, Option<DateTime<Utc>>), sqlx::Error> {
+    const SQL: &str = "SELECT COUNT(*), MAX(changed_at) FROM articles";
+    on_conn!(c, conn => sqlx::query_as(SQL).fetch_one(&mut *conn).await)
 }
 
 /// A published article by slug.
 pub async fn find_published(c: Conn<'_>, slug: &str) -> Result<Option<ArticleRow>, sqlx::Error> {
-    const SQL: &str = r#"
-        SELECT id, slug, title, lang, category, tags, body_markdown, translation_of_id, updated_at
-        FROM articles WHERE slug = $1 AND status = 'published'"#;
-    on_conn!(c, conn => sqlx::query_as(SQL).bind(slug).fetch_optional(&mut *conn).await)
+    let sql =
+        format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE slug = $1 AND status = 'published'");
+    on_conn!(c, conn => sqlx::query_as(&sql).bind(slug).fetch_optional(&mut *conn).await)
 }
 
 /// The published translations of an article: (language, slug).

@@ -393,13 +393,16 @@ pub async fn list(
         // cost more than the query. SQLite builds the page as one JSON value instead (one
         // hand-over), decoded here into the same rows.
         Conn::Sqlite(conn) => {
-            let fields = SUMMARY_COLUMNS
-                .iter()
-                .map(|c| format!("'{c}', {c}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            static FIELDS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+                SUMMARY_COLUMNS
+                    .iter()
+                    .map(|c| format!("'{c}', {c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
             let sql = format!(
-                "SELECT json_group_array(json_object({fields}) ORDER BY {}) FROM ({sql})",
+                "SELECT json_group_array(json_object({}) ORDER BY {}) FROM ({sql})",
+                *FIELDS,
                 order.replace("t.", "")
             );
             let query = crate::bind_args!(sqlx::query_scalar::<_, String>(&sql), &f.args);

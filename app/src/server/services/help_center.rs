@@ -9,11 +9,11 @@ use crate::domain::{
     HelpCenterHome, Language,
 };
 use crate::error::{AppError, Entity};
-use crate::server::db::articles::{self, ArticleUpsert, IndexRow};
+use crate::server::db::articles::{self, ArticleRow, ArticleUpsert};
 use crate::server::db::Tx;
 use crate::server::kb::KbArticle;
+use crate::server::markdown;
 use crate::server::search::{SearchDoc, SearchIndex};
-use crate::server::search_eval::markdown_text;
 use crate::server::Db;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,59 +144,56 @@ pub async fn sync_search(
     if now == *mark {
         return Ok(0);
     }
-    let rows = articles::index_rows(c.conn()).await?;
+    let rows = articles::all(c.conn()).await?;
     drop(c);
-    let since = mark.last_change;
     let first = *mark == SearchMark::default();
-    let lang_of = |r: &IndexRow| Language::from_tag(&r.lang).unwrap_or_default();
-    let by_id: HashMap<i64, &IndexRow> = rows.iter().map(|r| (r.id, r)).collect();
-    // Published translations of each article, by language.
-    let mut translated: HashSet<(i64, Language)> = HashSet::new();
-    for r in &rows {
-        if let Some(original) = r.translation_of_id.and_then(|id| by_id.get(&id)) {
-            if r.status == "published" {
-                translated.insert((original.id, lang_of(r)));
-            }
-            if original.status == "published" {
-                translated.insert((r.id, lang_of(original)));
+    let since = mark.last_change;
+    let lang_of = |r: &ArticleRow| Language::from_tag(&r.lang).unwrap_or_default();
+    let position: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    // Each article's translations (both directions of `translation_of_id`), by row position.
+    let mut partners: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(&o) = r.translation_of_id.and_then(|id| position.get(&id)) {
+            partners[i].push(o);
+            partners[o].push(i);
+        }
+    }
+    let mut changed = vec![false; rows.len()];
+    for (i, r) in rows.iter().enumerate() {
+        if first || since.is_none_or(|s| r.changed_at > s) {
+            changed[i] = true;
+            for &p in &partners[i] {
+                changed[p] = true;
             }
         }
     }
-    let changed: HashSet<i64> = rows
-        .iter()
-        .filter(|r| first || since.is_none_or(|s| r.changed_at > s))
-        .flat_map(|r| {
-            let partners = rows
-                .iter()
-                .filter(move |p| {
-                    p.translation_of_id == Some(r.id) || r.translation_of_id == Some(p.id)
-                })
-                .map(|p| p.id);
-            std::iter::once(r.id).chain(partners)
-        })
-        .collect();
     let mut upserts = Vec::new();
     let mut removals = Vec::new();
-    for r in rows.iter().filter(|r| changed.contains(&r.id)) {
+    for (i, r) in rows.iter().enumerate().filter(|(i, _)| changed[*i]) {
         if r.status != "published" {
             removals.push(r.slug.clone());
             continue;
         }
         let lang = lang_of(r);
-        let mut visible_in = vec![lang];
-        visible_in.extend(
-            Language::ALL
-                .iter()
-                .filter(|l| **l != lang && !translated.contains(&(r.id, **l))),
-        );
+        let translated_into: HashSet<Language> = partners[i]
+            .iter()
+            .map(|&p| &rows[p])
+            .filter(|p| p.status == "published")
+            .map(lang_of)
+            .collect();
         upserts.push(SearchDoc {
             slug: r.slug.clone(),
             title: r.title.clone(),
             lang,
             category: r.category.clone(),
             tags: r.tags.0.clone(),
-            body_text: markdown_text(&r.body_markdown),
-            visible_in,
+            body_text: markdown::to_text(&r.body_markdown),
+            // Searchable in its language, and in the other one until translated into it.
+            visible_in: Language::ALL
+                .iter()
+                .copied()
+                .filter(|l| *l == lang || !translated_into.contains(l))
+                .collect(),
         });
     }
     let n = upserts.len() + removals.len();
@@ -227,10 +224,10 @@ pub async fn article(db: &Db, slug: &str) -> Result<ArticleView, AppError> {
         })
         .collect();
     // The page shows the title itself; a body that repeats it as its first heading drops it.
-    let body = without_leading_title(&row.body_markdown);
-    let text = markdown_text(body);
+    let body = markdown::without_leading_title(&row.body_markdown);
+    let text = markdown::to_text(body);
     Ok(ArticleView {
-        body_html: render_markdown(body),
+        body_html: markdown::to_safe_html(body),
         description: summary(&text, &row.title),
         slug: row.slug,
         title: row.title,
@@ -240,32 +237,6 @@ pub async fn article(db: &Db, slug: &str) -> Result<ArticleView, AppError> {
         updated_at: row.updated_at,
         translations,
     })
-}
-
-/// Markdown to HTML an author cannot turn into an attack: raw HTML in the source is escaped
-/// by the renderer's output passing through ammonia's allow-list (formatting, lists, tables,
-/// code, links with `rel="noopener noreferrer"`, images), which drops scripts, styles, event
-/// handlers, `javascript:` URLs and frames.
-pub fn render_markdown(markdown: &str) -> String {
-    use pulldown_cmark::{html, Options, Parser};
-    let parser = Parser::new_ext(
-        markdown,
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
-    );
-    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, parser);
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer"))
-        .clean(&unsafe_html)
-        .to_string()
-}
-
-fn without_leading_title(markdown: &str) -> &str {
-    let trimmed = markdown.trim_start();
-    match trimmed.strip_prefix("# ") {
-        Some(rest) => rest.split_once('\n').map(|(_, after)| after).unwrap_or(""),
-        None => markdown,
-    }
 }
 
 /// The first ~160 characters of the text, cut at a word (the page's meta description).
@@ -287,34 +258,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn author_html_never_reaches_the_page_as_markup() {
-        let html = render_markdown(
-            "Texto **forte** <script>alert(1)</script> <img src=x onerror=alert(1)>\n\n\
-             [link](javascript:alert(1)) [ok](https://exemplo.example/a)\n\n\
-             <iframe src=\"https://mal.example\"></iframe>",
-        );
-        assert!(html.contains("<strong>forte</strong>"), "{html}");
-        assert!(!html.contains("<script"), "{html}");
-        assert!(!html.contains("onerror"), "{html}");
-        assert!(!html.contains("javascript:"), "{html}");
-        assert!(!html.contains("<iframe"), "{html}");
-        assert!(
-            html.contains("href=\"https://exemplo.example/a\""),
-            "{html}"
-        );
-        assert!(html.contains("rel=\"noopener noreferrer\""), "{html}");
-    }
-
-    #[test]
-    fn the_leading_title_heading_is_dropped_and_the_summary_is_short() {
-        let md = "# Título\n\nPrimeiro parágrafo.\n\n## Seção\n";
-        assert_eq!(
-            without_leading_title(md),
-            "\nPrimeiro parágrafo.\n\n## Seção\n"
-        );
-        assert_eq!(without_leading_title("Sem título"), "Sem título");
+    fn the_summary_is_short_and_cut_at_a_word() {
         let long = "palavra ".repeat(60);
         let s = summary(&long, "Título");
         assert!(s.chars().count() <= 161 && s.ends_with('…'), "{s}");
+        assert_eq!(summary("Título\nCurto.", "Título"), "Curto.");
     }
 }
