@@ -11,8 +11,10 @@ mod ticket;
 mod user;
 
 pub use article::{
-    ArticleHit, ArticleHits, ArticleSummary, ArticleTranslation, ArticleView, CategorySummary,
-    HelpCenterHome,
+    ArticleDraft, ArticleFeedback, ArticleHit, ArticleHits, ArticleLink, ArticlePage, ArticlePatch,
+    ArticleSummary, ArticleTranslation, ArticleView, AuthoredArticle, AuthoredArticlePage,
+    AuthoredArticleSummary, CategorySummary, DeflectionReport, DeflectionStep, DeflectionWeek,
+    HelpCenterHome, Suggestions, SynonymGroups,
 };
 pub use language::Language;
 pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};

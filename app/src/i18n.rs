@@ -84,6 +84,10 @@ impl FieldError {
             "invalid_option" => td_string!(locale, field_error.invalid_option),
             "invalid_datetime" => td_string!(locale, field_error.invalid_datetime),
             "too_many" => td_string!(locale, field_error.too_many),
+            "invalid_slug" => td_string!(locale, field_error.invalid_slug),
+            "same_language" => td_string!(locale, field_error.same_language),
+            "too_many_tags" => td_string!(locale, field_error.too_many_tags),
+            "too_many_entries" => td_string!(locale, field_error.too_many_entries),
             _ => td_string!(locale, field_error.invalid),
         }
         .to_string()

@@ -1,6 +1,7 @@
 //! The public REST API v1 (shared/API.md) and the operations endpoints. Handlers are thin: they
 //! extract, call `app::server::services`, and map the result or the error.
 
+mod admin_articles;
 mod articles;
 mod auth;
 mod json;
@@ -57,6 +58,18 @@ pub use problem::{Problem, RequestLanguage};
         crate::sse::events,
         articles::search,
         articles::get,
+        articles::list,
+        articles::feedback,
+        articles::suggestions,
+        articles::deflection_step,
+        admin_articles::list,
+        admin_articles::create,
+        admin_articles::get,
+        admin_articles::patch,
+        admin_articles::delete,
+        admin_articles::synonyms,
+        admin_articles::put_synonyms,
+        admin_articles::deflection_report,
     ),
     components(schemas(
         problem::Problem,
@@ -79,6 +92,7 @@ pub use problem::{Problem, RequestLanguage};
         tickets::ReasonRequest,
         tickets::NewTicketMultipart,
         tickets::MessageMultipart,
+        articles::DeflectionStepRequest,
     ))
 )]
 pub struct ApiDoc;
@@ -120,8 +134,33 @@ pub fn v1_router() -> Router<AppState> {
         .route("/tickets/{id}/reopen", post(tickets::reopen))
         .route("/tickets/{id}/escalations", post(tickets::escalate))
         .route("/stats/tickets", get(tickets::stats))
+        .route("/articles", get(articles::list))
         .route("/articles/search", get(articles::search))
         .route("/articles/{slug}", get(articles::get))
+        .route("/articles/{slug}/feedback", post(articles::feedback))
+        .route("/suggestions", get(articles::suggestions))
+        .route(
+            "/suggestions/{attempt}/steps",
+            post(articles::deflection_step),
+        )
+        .route(
+            "/admin/articles",
+            get(admin_articles::list).post(admin_articles::create),
+        )
+        .route(
+            "/admin/articles/{id}",
+            get(admin_articles::get)
+                .patch(admin_articles::patch)
+                .delete(admin_articles::delete),
+        )
+        .route(
+            "/admin/synonyms",
+            get(admin_articles::synonyms).put(admin_articles::put_synonyms),
+        )
+        .route(
+            "/admin/reports/deflection",
+            get(admin_articles::deflection_report),
+        )
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
 }
@@ -132,4 +171,5 @@ pub fn ops_router() -> Router<AppState> {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/api/openapi.json", get(openapi_json))
+        .route("/sitemap.xml", get(articles::sitemap))
 }

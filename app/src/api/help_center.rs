@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use crate::domain::{HelpCenterHome, Language};
+use crate::domain::{
+    ArticleDraft, ArticlePage, AuthoredArticle, AuthoredArticlePage, DeflectionReport,
+    DeflectionStep, HelpCenterHome, Language, Suggestions, SynonymGroups,
+};
 use crate::error::AppError;
 
 /// The public help-center home (categories and recent articles) in one language.
@@ -12,15 +15,15 @@ pub async fn get_help_center_home(lang: Language) -> Result<HelpCenterHome, AppE
     help_center::home(&state.db, lang).await
 }
 
-/// A published article, rendered and sanitised.
+/// A published article, rendered and sanitised, with its translations and related articles.
 #[server(prefix = "/api/fn", endpoint = "help-center/article", input = GetUrl)]
 pub async fn get_article(slug: String) -> Result<crate::domain::ArticleView, AppError> {
     use crate::server::{app_state, services::help_center};
     let state = app_state()?;
-    help_center::article(&state.db, &slug).await
+    help_center::article(&state.db, &state.search, &slug).await
 }
 
-/// Help-center search (the search page and, later, suggestions while typing).
+/// Help-center search (the search page, as the visitor types).
 #[server(prefix = "/api/fn", endpoint = "help-center/search", input = GetUrl)]
 pub async fn search_articles(
     q: String,
@@ -29,4 +32,191 @@ pub async fn search_articles(
     use crate::server::{app_state, services::help_center};
     let state = app_state()?;
     help_center::search(&state.search, &q, lang, 10)
+}
+
+/// The published articles of a category in one language (a category page).
+#[server(prefix = "/api/fn", endpoint = "help-center/category", input = GetUrl)]
+pub async fn get_category(
+    category: String,
+    lang: Language,
+    #[server(default)] cursor: Option<String>,
+) -> Result<ArticlePage, AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    help_center::list_articles(
+        &state.db,
+        Some(lang),
+        Some(&category),
+        cursor.as_deref(),
+        help_center::MAX_PAGE,
+    )
+    .await
+}
+
+/// "Was this helpful?" (visitors too).
+#[server(prefix = "/api/fn", endpoint = "help-center/feedback")]
+pub async fn send_article_feedback(slug: String, helpful: bool) -> Result<(), AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    let user = crate::server::auth::current_user().await?;
+    help_center::record_feedback(
+        &state.db,
+        user.as_ref(),
+        &slug,
+        crate::domain::ArticleFeedback { helpful },
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+/// What the new-ticket form suggests for what the customer typed.
+#[server(prefix = "/api/fn", endpoint = "help-center/suggestions", input = GetUrl)]
+pub async fn get_suggestions(
+    q: String,
+    lang: Language,
+    #[server(default)] attempt: Option<String>,
+) -> Result<Suggestions, AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    help_center::suggestions(
+        &state.db,
+        &state.search,
+        &user,
+        &q,
+        lang,
+        attempt.as_deref().filter(|a| !a.is_empty()),
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+/// A step of the new-ticket form's deflection attempt (a suggested article opened).
+#[server(prefix = "/api/fn", endpoint = "help-center/deflection-step")]
+pub async fn record_deflection_step(attempt: String, step: DeflectionStep) -> Result<(), AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    help_center::record_deflection(&state.db, &user, &attempt, step, chrono::Utc::now()).await
+}
+
+/// The authors' list of articles (drafts too).
+#[server(prefix = "/api/fn", endpoint = "help-center/authored", input = GetUrl)]
+pub async fn list_authored(
+    #[server(default)] status: Option<String>,
+    #[server(default)] cursor: Option<String>,
+) -> Result<AuthoredArticlePage, AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    help_center::authored_list(
+        &state.db,
+        &user,
+        status.as_deref(),
+        cursor.as_deref(),
+        help_center::MAX_PAGE,
+    )
+    .await
+}
+
+/// What the article editor opens with: the article (or a new one, possibly pre-filled from a
+/// ticket) and the categories in use.
+#[server(prefix = "/api/fn", endpoint = "help-center/editor", input = GetUrl)]
+pub async fn get_article_editor(
+    #[server(default)] id: Option<i64>,
+    #[server(default)] ticket: Option<String>,
+) -> Result<(Option<AuthoredArticle>, ArticleDraft, Vec<String>), AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    if !user.may_write_articles() {
+        return Err(AppError::Forbidden);
+    }
+    let categories = help_center::categories(&state.db).await?;
+    match (id, ticket.filter(|t| !t.is_empty())) {
+        (Some(id), _) => {
+            let article = help_center::authored(&state.db, &user, id).await?;
+            let draft = article.draft.clone();
+            Ok((Some(article), draft, categories))
+        }
+        (None, Some(ticket)) => Ok((
+            None,
+            help_center::draft_from_ticket(&state.db, &user, &ticket).await?,
+            categories,
+        )),
+        (None, None) => Ok((
+            None,
+            ArticleDraft {
+                lang: user.language,
+                ..ArticleDraft::default()
+            },
+            categories,
+        )),
+    }
+}
+
+/// Saves an article (new when `id` is absent); tags come comma-separated.
+#[server(prefix = "/api/fn", endpoint = "help-center/save")]
+pub async fn save_article(
+    #[server(default)] id: Option<i64>,
+    draft: ArticleDraft,
+) -> Result<AuthoredArticle, AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    help_center::save_article(&state.db, &user, id, draft, chrono::Utc::now()).await
+}
+
+/// Deletes an article.
+#[server(prefix = "/api/fn", endpoint = "help-center/delete")]
+pub async fn delete_article(id: i64) -> Result<(), AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    help_center::delete_article(&state.db, &user, id, chrono::Utc::now()).await
+}
+
+/// The editor's live preview: the Markdown as readers will see it.
+#[server(prefix = "/api/fn", endpoint = "help-center/preview")]
+pub async fn preview_article(body_markdown: String) -> Result<String, AppError> {
+    use crate::server::services::help_center;
+    let user = crate::server::auth::require_user().await?;
+    help_center::preview(&user, &body_markdown)
+}
+
+/// The search synonyms, one group per line.
+#[server(prefix = "/api/fn", endpoint = "help-center/synonyms", input = GetUrl)]
+pub async fn get_synonyms() -> Result<SynonymGroups, AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    help_center::synonyms(&state.db, &user).await
+}
+
+/// Saves the synonyms typed one group per line, entries separated by commas.
+#[server(prefix = "/api/fn", endpoint = "help-center/synonyms/save")]
+pub async fn save_synonyms(text: String) -> Result<SynonymGroups, AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    help_center::set_synonyms(
+        &state.db,
+        &user,
+        SynonymGroups::from_lines(&text),
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+/// The deflection report (dates `YYYY-MM-DD`; the last eight weeks by default).
+#[server(prefix = "/api/fn", endpoint = "help-center/deflection-report", input = GetUrl)]
+pub async fn get_deflection_report(
+    #[server(default)] from: Option<String>,
+    #[server(default)] to: Option<String>,
+) -> Result<DeflectionReport, AppError> {
+    use crate::server::{app_state, services::help_center};
+    let state = app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    let (from, to) = help_center::report_range(from.as_deref(), to.as_deref())?;
+    help_center::deflection_report(&state.db, &user, from, to, chrono::Utc::now()).await
 }

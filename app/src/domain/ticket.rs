@@ -203,6 +203,7 @@ mod scope_tests {
                     name: String::new(),
                 })
                 .collect(),
+            can_edit_articles: false,
         }
     }
 
@@ -400,6 +401,10 @@ pub struct NewTicketInput {
     /// An earlier ticket this one continues (`TKT-000012`), e.g. after the reopen window.
     #[serde(default)]
     pub related: Option<String>,
+    /// The new-ticket form's deflection attempt (the `attempt` of `GET /api/v1/suggestions`):
+    /// the attempt ends with this ticket.
+    #[serde(default)]
+    pub deflection_attempt: Option<String>,
 }
 
 /// A page of tickets and the cursor of the next one.

@@ -137,6 +137,26 @@ pub struct CurrentUser {
     /// organization admin granted it.
     pub can_open_tickets: bool,
     pub departments: Vec<DepartmentRef>,
+    /// The editor right: this agent writes help-center articles (admins always may).
+    #[serde(default)]
+    pub can_edit_articles: bool,
+}
+
+impl CurrentUser {
+    /// Writes help-center articles: admins, and support staff with the editor right.
+    pub fn may_write_articles(&self) -> bool {
+        self.role == Role::Admin || (self.role.is_staff() && self.can_edit_articles)
+    }
+
+    /// Reads the authors' side of the help center (drafts, votes): writers and leads.
+    pub fn may_read_article_drafts(&self) -> bool {
+        self.may_write_articles() || self.role == Role::Lead
+    }
+
+    /// Reads help-center reports (deflection): admins and leads.
+    pub fn may_read_reports(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Lead)
+    }
 }
 
 /// Whether a person may open tickets, from their role, their own grant and their plan

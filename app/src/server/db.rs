@@ -7,8 +7,10 @@
 
 pub mod args;
 pub mod articles;
+pub mod deflection;
 pub mod departments;
 pub mod organizations;
+pub mod settings;
 pub mod ticket_types;
 pub mod tickets;
 pub mod tokens;

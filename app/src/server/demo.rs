@@ -26,6 +26,8 @@ pub struct DemoUser {
     pub organization: Option<&'static str>,
     pub may_open_tickets: bool,
     pub departments: &'static [&'static str],
+    /// The editor right (writes help-center articles).
+    pub edits_articles: bool,
 }
 
 pub const DEMO_USERS: &[DemoUser] = &[
@@ -36,6 +38,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         organization: None,
         may_open_tickets: false,
         departments: &[],
+        edits_articles: false,
     },
     DemoUser {
         email: "lider@chamado.local",
@@ -44,6 +47,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         organization: None,
         may_open_tickets: false,
         departments: &[],
+        edits_articles: false,
     },
     DemoUser {
         email: "ana@chamado.local",
@@ -52,6 +56,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         organization: None,
         may_open_tickets: false,
         departments: &["Técnico"],
+        edits_articles: true,
     },
     DemoUser {
         email: "bruno@chamado.local",
@@ -60,6 +65,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         organization: None,
         may_open_tickets: false,
         departments: &["Vendas", "Geral"],
+        edits_articles: false,
     },
     DemoUser {
         email: "carla@acme.com.br",
@@ -68,6 +74,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         organization: Some("Acme Ltda"),
         may_open_tickets: true,
         departments: &[],
+        edits_articles: false,
     },
     DemoUser {
         email: "diego@acme.com.br",
@@ -76,6 +83,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         organization: Some("Acme Ltda"),
         may_open_tickets: true,
         departments: &[],
+        edits_articles: false,
     },
     DemoUser {
         email: "elisa@acme.com.br",
@@ -84,6 +92,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         organization: Some("Acme Ltda"),
         may_open_tickets: false,
         departments: &[],
+        edits_articles: false,
     },
     DemoUser {
         email: "fabio@paoquente.com.br",
@@ -92,6 +101,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         organization: Some("Padaria Pão Quente"),
         may_open_tickets: true,
         departments: &[],
+        edits_articles: false,
     },
     DemoUser {
         email: "gabi@testegratis.com.br",
@@ -100,6 +110,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
         organization: Some("Teste Grátis"),
         may_open_tickets: false,
         departments: &[],
+        edits_articles: false,
     },
 ];
 
@@ -338,6 +349,9 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
             password_hash: Some(&password_hash),
         };
         let id = users::insert(tx.conn(), &new, now).await?;
+        if demo_user.edits_articles {
+            users::set_can_edit_articles(tx.conn(), id, true, now).await?;
+        }
         for dept in demo_user.departments {
             if let Some(dept_id) = department_id(dept) {
                 departments::add_member(tx.conn(), dept_id, id).await?;

@@ -580,6 +580,23 @@ impl SearchIndex {
         ((1.0 + (n - df + 0.5) / (df + 0.5)).ln(), known)
     }
 
+    /// The forms of each meaningful word of a text as the index sees them (Portuguese and
+    /// English stems), one list per word: for comparing short texts such as ticket subjects.
+    pub fn word_forms(&self, text: &str) -> Vec<Vec<String>> {
+        meaningful_words(text)
+            .into_iter()
+            .map(|word| {
+                let mut forms = self.analyze("pt", &word);
+                forms.extend(
+                    self.analyze("en", &word)
+                        .into_iter()
+                        .map(|s| format!("en:{s}")),
+                );
+                forms
+            })
+            .collect()
+    }
+
     fn analyze(&self, analyzer: &str, text: &str) -> Vec<String> {
         let Some(mut analyzer) = self.inner.index.tokenizers().get(analyzer) else {
             return Vec::new();

@@ -161,3 +161,495 @@ async fn an_article_reads_rendered_with_its_translation_and_drafts_are_not_found
     let problem: Value = missing.json().await.unwrap();
     assert!(problem["title"].is_string());
 }
+
+/// Polls a search until `wanted(slugs)` holds, for at most a second.
+async fn within_a_second(
+    browser: &crate::helpers::Browser,
+    path: &str,
+    wanted: impl Fn(&[String]) -> bool,
+) -> bool {
+    let started = std::time::Instant::now();
+    loop {
+        let page: Value = browser.get(path).await.json().await.unwrap();
+        if wanted(&slugs(&page)) {
+            return true;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(1) {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+fn fields(problem: &Value) -> Vec<(String, String)> {
+    problem["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or_default().to_owned(),
+                        e["code"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_drafts_publishes_and_deletes_an_article_and_others_may_not() {
+    use reqwest::Method;
+    let app = demo_app().await;
+    let ana = app.signed_in("ana@chamado.local").await; // agent with the editor right
+    let bruno = app.signed_in("bruno@chamado.local").await; // agent without it
+    let lead = app.signed_in("lider@chamado.local").await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let visitor = app.browser();
+    let draft = serde_json::json!({
+        "title": "Emitir nota fiscal de serviço", "lang": "pt-BR", "category": "faturamento",
+        "tags": ["nfs-e", " nota fiscal ", "NFS-e"],
+        "body_markdown": "Abra **Faturamento → Notas** e clique em *Emitir*.\n\n<script>alert(1)</script>",
+    });
+    for (who, browser) in [("agent", &bruno), ("lead", &lead), ("customer", &diego)] {
+        let r = browser
+            .send(Method::POST, "/api/v1/admin/articles", Some(draft.clone()))
+            .await;
+        assert_eq!(r.status(), 403, "{who} may not write articles");
+    }
+    assert_eq!(diego.get("/api/v1/admin/articles").await.status(), 403);
+    let before = app.number("SELECT COUNT(*) FROM articles").await;
+
+    // Bad input: every problem at once, nothing written.
+    let bad = ana
+        .send(
+            Method::POST,
+            "/api/v1/admin/articles",
+            Some(
+                serde_json::json!({"title": " ", "slug": "Com Espaço", "lang": "pt-BR",
+                "category": "", "body_markdown": "", "translation_of": "nao-existe"}),
+            ),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let problem: Value = bad.json().await.unwrap();
+    let errors = fields(&problem);
+    for expected in [
+        ("title", "required"),
+        ("category", "required"),
+        ("body_markdown", "required"),
+    ] {
+        assert!(
+            errors.contains(&(expected.0.into(), expected.1.into())),
+            "{errors:?}"
+        );
+    }
+    let taken = ana
+        .send(
+            Method::POST,
+            "/api/v1/admin/articles",
+            Some(
+                serde_json::json!({"title": "Outra", "slug": "redefinir-senha", "lang": "pt-BR",
+                "category": "faturamento", "body_markdown": "x"}),
+            ),
+        )
+        .await;
+    assert_eq!(taken.status(), 422);
+    assert_eq!(
+        fields(&taken.json().await.unwrap()),
+        vec![("slug".to_owned(), "taken".to_owned())]
+    );
+    assert_eq!(app.number("SELECT COUNT(*) FROM articles").await, before);
+
+    // A draft: saved, slug from the title, tags tidied, not public.
+    let created = ana
+        .send(Method::POST, "/api/v1/admin/articles", Some(draft.clone()))
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(created["draft"]["slug"], "emitir-nota-fiscal-de-servico");
+    assert_eq!(created["draft"]["published"], false);
+    assert_eq!(
+        created["draft"]["tags"],
+        serde_json::json!(["nfs-e", "nota fiscal"])
+    );
+    let page = "/api/v1/articles/emitir-nota-fiscal-de-servico";
+    assert_eq!(visitor.get(page).await.status(), 404);
+    let search = "/api/v1/articles/search?lang=pt-BR&q=emitir+nota+fiscal";
+    let listed: Value = lead
+        .get("/api/v1/admin/articles?status=draft")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["id"] == id));
+
+    // Published: searchable within a second, rendered without the script.
+    let published = ana
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/admin/articles/{id}"),
+            Some(serde_json::json!({"published": true})),
+        )
+        .await;
+    assert_eq!(published.status(), 200);
+    assert!(
+        within_a_second(&visitor, search, |s| s.first().map(String::as_str)
+            == Some("emitir-nota-fiscal-de-servico"))
+        .await,
+        "searchable within a second of publishing"
+    );
+    let article: Value = visitor.get(page).await.json().await.unwrap();
+    let html = article["body_html"].as_str().unwrap();
+    assert!(
+        html.contains("<strong>Faturamento → Notas</strong>"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "{html}");
+
+    // Renamed: the old address leaves the search, the new one comes in.
+    let renamed = ana
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/admin/articles/{id}"),
+            Some(serde_json::json!({"slug": "nota-fiscal"})),
+        )
+        .await;
+    assert_eq!(renamed.status(), 200);
+    assert!(
+        within_a_second(&visitor, search, |s| s.first().map(String::as_str)
+            == Some("nota-fiscal")
+            && !s.contains(&"emitir-nota-fiscal-de-servico".to_owned()))
+        .await
+    );
+    assert_eq!(
+        bruno
+            .send(
+                Method::DELETE,
+                &format!("/api/v1/admin/articles/{id}"),
+                None
+            )
+            .await
+            .status(),
+        403
+    );
+    let deleted = ana
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/admin/articles/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), 204);
+    assert!(within_a_second(&visitor, search, |s| !s.contains(&"nota-fiscal".to_owned())).await);
+    assert_eq!(
+        visitor.get("/api/v1/articles/nota-fiscal").await.status(),
+        404
+    );
+    assert_eq!(
+        ana.get(&format!("/api/v1/admin/articles/{id}"))
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn votes_lists_related_articles_and_the_sitemap() {
+    use reqwest::Method;
+    let app = demo_app().await;
+    let visitor = app.browser();
+    let vote = |helpful: bool| serde_json::json!({ "helpful": helpful });
+    for helpful in [true, true, false] {
+        let r = visitor
+            .send(
+                Method::POST,
+                "/api/v1/articles/redefinir-senha/feedback",
+                Some(vote(helpful)),
+            )
+            .await;
+        assert_eq!(r.status(), 204);
+    }
+    let missing = visitor
+        .send(
+            Method::POST,
+            "/api/v1/articles/nao-existe/feedback",
+            Some(vote(true)),
+        )
+        .await;
+    assert_eq!(missing.status(), 404);
+    let malformed = visitor
+        .send(
+            Method::POST,
+            "/api/v1/articles/redefinir-senha/feedback",
+            Some(serde_json::json!({"helpful": "talvez"})),
+        )
+        .await;
+    assert_eq!(malformed.status(), 422);
+    let admin = app.signed_in("admin@chamado.local").await;
+    let authored: Value = admin
+        .get("/api/v1/admin/articles?status=published&limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let row = authored["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["slug"] == "redefinir-senha")
+        .cloned()
+        .expect("listed");
+    assert_eq!(
+        (row["helpful"].as_i64(), row["not_helpful"].as_i64()),
+        (Some(2), Some(1))
+    );
+
+    // The public list pages through every published article of a language, once each.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page: Value = visitor
+            .get(&format!(
+                "/api/v1/articles?lang=pt-BR&limit=7&cursor={cursor}"
+            ))
+            .await
+            .json()
+            .await
+            .unwrap();
+        for item in page["items"].as_array().unwrap() {
+            assert_eq!(item["lang"], "pt-BR");
+            seen.push(item["slug"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    let published_pt = app
+        .number("SELECT COUNT(*) FROM articles WHERE lang = 'pt-BR' AND status = 'published'")
+        .await;
+    assert_eq!(seen.len() as i64, published_pt);
+    let mut unique = seen.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len());
+    let billing: Value = visitor
+        .get("/api/v1/articles?lang=pt-BR&category=faturamento")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(billing["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["category"] == "faturamento"));
+    assert_eq!(visitor.get("/api/v1/articles?lang=xx").await.status(), 422);
+
+    // Related articles: others, never itself or its translation.
+    let article: Value = visitor
+        .get("/api/v1/articles/cancelar-assinatura")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let related = article["related"].as_array().unwrap();
+    assert!(!related.is_empty() && related.len() <= 5, "{related:?}");
+    assert!(related.iter().all(|r| r["slug"] != "cancelar-assinatura"));
+
+    let sitemap = visitor.get("/sitemap.xml").await;
+    assert_eq!(sitemap.status(), 200);
+    assert!(sitemap.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/xml"));
+    let xml = sitemap.text().await.unwrap();
+    let urls = xml.matches("<url>").count() as i64;
+    let published = app
+        .number("SELECT COUNT(*) FROM articles WHERE status = 'published'")
+        .await;
+    assert_eq!(urls, published + 1, "the home and every published article");
+    assert!(xml.contains("/ajuda/redefinir-senha</loc>"));
+    assert!(xml.contains("hreflang=\"en\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ticket_form_suggests_articles_and_similar_tickets_and_counts_deflections() {
+    use reqwest::Method;
+    let app = demo_app().await;
+    let carla = app.signed_in("carla@acme.com.br").await; // Acme shares tickets
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let fabio = app.signed_in("fabio@paoquente.com.br").await; // another organization
+    let geral = diego.department("Geral").await;
+    let opened = carla
+        .send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(serde_json::json!({"type": "duvida", "department_id": geral,
+                "priority": "low", "subject": "Webhook de faturas não recebe eventos",
+                "message": "Desde ontem nada chega.", "fields": {}})),
+        )
+        .await;
+    assert_eq!(opened.status(), 201);
+    let carla_ticket: Value = opened.json().await.unwrap();
+
+    let path = |attempt: &str| {
+        format!("/api/v1/suggestions?q=webhook+nao+recebe+eventos&lang=pt-BR&attempt={attempt}")
+    };
+    let seen: Value = diego.get(&path("tentativa-1")).await.json().await.unwrap();
+    let articles = seen["articles"].as_array().unwrap();
+    assert!(!articles.is_empty() && articles.len() <= 3, "{seen}");
+    assert_eq!(articles[0]["slug"], "webhook-nao-recebe-eventos");
+    let similar = seen["similar_tickets"].as_array().unwrap();
+    assert!(similar.len() <= 3);
+    assert!(
+        similar.iter().any(|t| t["id"] == carla_ticket["id"]),
+        "{seen}"
+    );
+    // Without an attempt, nothing is recorded.
+    let other: Value = fabio
+        .get("/api/v1/suggestions?q=webhook+nao+recebe+eventos&lang=pt-BR")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        other["similar_tickets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["organization"]["name"] == "Padaria Pão Quente"),
+        "never another organization's tickets: {other}"
+    );
+    assert_eq!(app.browser().get(&path("x")).await.status(), 401);
+    assert_eq!(diego.get(&path("não%20vale")).await.status(), 422);
+
+    let step = |attempt: &'static str, step: &'static str| {
+        let diego = &diego;
+        async move {
+            diego
+                .send(
+                    Method::POST,
+                    &format!("/api/v1/suggestions/{attempt}/steps"),
+                    Some(serde_json::json!({ "step": step })),
+                )
+                .await
+                .status()
+        }
+    };
+    // Attempt 1: opened an article, left: a deflection.
+    assert_eq!(step("tentativa-1", "opened").await, 204);
+    assert_eq!(step("tentativa-1", "left").await, 204);
+    // Attempt 2: opened an article, then opened the ticket anyway.
+    diego.get(&path("tentativa-2")).await;
+    assert_eq!(step("tentativa-2", "opened").await, 204);
+    let anyway = diego
+        .send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(serde_json::json!({"type": "duvida", "department_id": geral,
+                "priority": "low", "subject": "Webhook ainda sem eventos",
+                "message": "O artigo não resolveu.", "fields": {},
+                "deflection_attempt": "tentativa-2"})),
+        )
+        .await;
+    assert_eq!(anyway.status(), 201);
+    // Attempt 3: suggestions seen, nothing opened, left: not a deflection.
+    diego.get(&path("tentativa-3")).await;
+    assert_eq!(step("tentativa-3", "left").await, 204);
+    assert_eq!(step("nunca-vista", "opened").await, 422);
+
+    assert_eq!(
+        diego.get("/api/v1/admin/reports/deflection").await.status(),
+        403
+    );
+    let admin = app.signed_in("admin@chamado.local").await;
+    let report: Value = admin
+        .get("/api/v1/admin/reports/deflection")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let total = &report["total"];
+    assert_eq!(total["suggestions_shown"], 3, "{report}");
+    assert_eq!(total["articles_opened"], 2);
+    assert_eq!(total["deflected"], 1);
+    assert_eq!(total["submitted_anyway"], 1);
+    assert!((total["deflection_rate"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-9);
+    let weeks = report["weeks"].as_array().unwrap();
+    assert_eq!(
+        weeks
+            .iter()
+            .map(|w| w["deflected"].as_i64().unwrap())
+            .sum::<i64>(),
+        1
+    );
+    assert_eq!(
+        admin
+            .get("/api/v1/admin/reports/deflection?from=2026-13-01")
+            .await
+            .status(),
+        422
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_edit_the_search_synonyms_and_every_search_uses_them() {
+    use reqwest::Method;
+    let app = demo_app().await;
+    let visitor = app.browser();
+    let search = "/api/v1/articles/search?lang=pt-BR&q=palavrachave";
+    let none: Value = visitor.get(search).await.json().await.unwrap();
+    assert!(slugs(&none).is_empty());
+    let ana = app.signed_in("ana@chamado.local").await;
+    let admin = app.signed_in("admin@chamado.local").await;
+    let current: Value = ana
+        .get("/api/v1/admin/synonyms")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(current["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|g| g == &serde_json::json!(["senha", "password"])));
+    let mut groups = current["groups"].as_array().unwrap().clone();
+    groups.push(serde_json::json!(["palavrachave", " senha ", ""]));
+    let body = serde_json::json!({ "groups": groups });
+    assert_eq!(
+        ana.send(Method::PUT, "/api/v1/admin/synonyms", Some(body.clone()))
+            .await
+            .status(),
+        403,
+        "only admins edit synonyms"
+    );
+    let too_long = serde_json::json!({"groups": [["a".repeat(61), "b"]]});
+    assert_eq!(
+        admin
+            .send(Method::PUT, "/api/v1/admin/synonyms", Some(too_long))
+            .await
+            .status(),
+        422
+    );
+    let saved = admin
+        .send(Method::PUT, "/api/v1/admin/synonyms", Some(body))
+        .await;
+    assert_eq!(saved.status(), 200);
+    let saved: Value = saved.json().await.unwrap();
+    assert_eq!(
+        saved["groups"].as_array().unwrap().last().unwrap(),
+        &serde_json::json!(["palavrachave", "senha"])
+    );
+    assert!(
+        within_a_second(&visitor, search, |s| s.first().map(String::as_str)
+            == Some("redefinir-senha"))
+        .await,
+        "a new synonym applies within a second"
+    );
+}

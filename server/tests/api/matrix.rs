@@ -209,6 +209,69 @@ fn sees_padaria_ticket(a: Actor) -> u16 {
     }
 }
 
+/// Help-center drafts, votes and synonyms: writers (Ana, an agent with the editor right;
+/// admins) and leads read.
+fn reads_drafts(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        Agent | Lead | Admin => 200,
+        _ => 403,
+    }
+}
+
+/// Writing articles: admins and agents with the editor right (Ana); not leads without it.
+fn writes_articles(ok: u16) -> fn(Actor) -> u16 {
+    match ok {
+        200 => |a| match a {
+            Visitor => 401,
+            Agent | Admin => 200,
+            _ => 403,
+        },
+        201 => |a| match a {
+            Visitor => 401,
+            Agent | Admin => 201,
+            _ => 403,
+        },
+        _ => unreachable!(),
+    }
+}
+
+/// Deleting an article: Ana deletes it first, so the admin after her finds nothing (404).
+fn deletes_article(ok: u16) -> fn(Actor) -> u16 {
+    match ok {
+        200 => |a| match a {
+            Visitor => 401,
+            Agent => 200,
+            Admin => 404,
+            _ => 403,
+        },
+        204 => |a| match a {
+            Visitor => 401,
+            Agent => 204,
+            Admin => 404,
+            _ => 403,
+        },
+        _ => unreachable!(),
+    }
+}
+
+fn admins_only(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        Admin => 200,
+        _ => 403,
+    }
+}
+
+/// Reports: admins and leads.
+fn reads_reports(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        Lead | Admin => 200,
+        _ => 403,
+    }
+}
+
 fn rows() -> Vec<Row> {
     use Call::{Fn, Rest};
     vec![
@@ -404,6 +467,104 @@ fn rows() -> Vec<Row> {
         },
         Row {
             call: Rest {
+                method: "GET",
+                path: "/api/v1/articles?lang=pt-BR&category=faturamento",
+                body: None,
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/articles/{article}/feedback",
+                body: Some(r#"{"helpful":true}"#),
+            },
+            expect: anyone(204),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/suggestions?q=esqueci+a+senha",
+                body: None,
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/suggestions/{attempt}/steps",
+                body: Some(r#"{"step":"left"}"#),
+            },
+            expect: signed_in(204),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/admin/articles",
+                body: None,
+            },
+            expect: reads_drafts,
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/admin/articles",
+                body: Some(
+                    r#"{"title":"Matriz {actor}","lang":"pt-BR","category":"suporte","body_markdown":"Texto"}"#,
+                ),
+            },
+            expect: writes_articles(201),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/admin/articles/{article_id}",
+                body: None,
+            },
+            expect: reads_drafts,
+        },
+        Row {
+            call: Rest {
+                method: "PATCH",
+                path: "/api/v1/admin/articles/{article_id}",
+                body: Some(r#"{"title":"Título da matriz"}"#),
+            },
+            expect: writes_articles(200),
+        },
+        Row {
+            call: Rest {
+                method: "DELETE",
+                path: "/api/v1/admin/articles/{article_id}",
+                body: None,
+            },
+            expect: deletes_article(204),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/admin/synonyms",
+                body: None,
+            },
+            expect: reads_drafts,
+        },
+        Row {
+            call: Rest {
+                method: "PUT",
+                path: "/api/v1/admin/synonyms",
+                body: Some(r#"{"groups":[["senha","password"]]}"#),
+            },
+            expect: admins_only,
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/admin/reports/deflection",
+                body: None,
+            },
+            expect: reads_reports,
+        },
+        Row {
+            call: Rest {
                 method: "POST",
                 path: "/api/v1/tickets/{acme_ticket}/messages",
                 body: Some(r#"{"body":"Resposta"}"#),
@@ -482,6 +643,108 @@ fn rows() -> Vec<Row> {
                 form: &[("q", "senha"), ("lang", "pt-BR")],
             },
             expect: anyone(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/category",
+                get: true,
+                form: &[("category", "faturamento"), ("lang", "pt-BR")],
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/feedback",
+                get: false,
+                form: &[("slug", "redefinir-senha"), ("helpful", "true")],
+            },
+            expect: anyone(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/suggestions",
+                get: true,
+                form: &[("q", "esqueci a senha"), ("lang", "pt-BR")],
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/deflection-step",
+                get: false,
+                form: &[("attempt", "{attempt}"), ("step", "left")],
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/authored",
+                get: true,
+                form: &[],
+            },
+            expect: reads_drafts,
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/editor",
+                get: true,
+                form: &[("id", "{article_id}")],
+            },
+            expect: writes_articles(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/save",
+                get: false,
+                form: &[
+                    ("draft[title]", "Matriz {actor}"),
+                    ("draft[lang]", "pt-BR"),
+                    ("draft[category]", "suporte"),
+                    ("draft[body_markdown]", "Texto"),
+                    ("draft[published]", "false"),
+                ],
+            },
+            expect: writes_articles(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/delete",
+                get: false,
+                form: &[("id", "{article_id}")],
+            },
+            expect: deletes_article(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/preview",
+                get: false,
+                form: &[("body_markdown", "**Olá**")],
+            },
+            expect: writes_articles(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/synonyms",
+                get: true,
+                form: &[],
+            },
+            expect: reads_drafts,
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/synonyms/save",
+                get: false,
+                form: &[("text", "senha, password")],
+            },
+            expect: admins_only,
+        },
+        Row {
+            call: Fn {
+                endpoint: "help-center/deflection-report",
+                get: true,
+                form: &[],
+            },
+            expect: reads_reports,
         },
         Row {
             call: Fn {
@@ -716,6 +979,8 @@ async fn snapshot(app: &TestApp) -> String {
         UNION ALL SELECT 'l' || id || ':' || COALESCE(CAST(used_at AS TEXT), '') FROM user_links
         UNION ALL SELECT 'k' || id || ':' || status || ':' || COALESCE(CAST(assignee_id AS TEXT), '') FROM tickets
         UNION ALL SELECT 'm' || id FROM ticket_messages
+        UNION ALL SELECT 'a' || id || ':' || status || ':' || slug || ':' || title FROM articles
+        UNION ALL SELECT 's' || key || ':' || CAST(updated_at AS TEXT) FROM settings
         ORDER BY 1"#;
     app.texts(SQL, None).await.join("\n")
 }
@@ -808,6 +1073,7 @@ fn template(path: &str) -> String {
         "{padaria_ticket}",
         "{acme_attachment}",
         "{internal_attachment}",
+        "{article_id}",
     ]
     .iter()
     .fold(
@@ -839,6 +1105,11 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
             &app,
             "SELECT MIN(t.id) FROM tickets t JOIN users u ON u.id = t.requester_id JOIN departments d ON d.id = t.department_id \
              WHERE u.email = 'fabio@paoquente.com.br' AND d.name = 'Técnico'",
+        )
+        .await;
+        let article_id = scalar(
+            &app,
+            "SELECT id FROM articles WHERE slug = 'redefinir-senha'",
         )
         .await;
         let bruno = app.signed_in("bruno@chamado.local").await;
@@ -877,6 +1148,8 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
                     .replace("{own_token}", &own_token)
                     .replace("{foreign_token}", &foreign_token)
                     .replace("{article}", "redefinir-senha")
+                    .replace("{article_id}", &article_id)
+                    .replace("{attempt}", "matriz-tentativa")
                     .replace("{actor}", &format!("{actor:?}").to_lowercase())
             };
             let before = snapshot(&app).await;

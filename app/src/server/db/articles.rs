@@ -154,3 +154,206 @@ pub async fn translations(
         ORDER BY lang"#;
     on_conn!(c, conn => sqlx::query_as(SQL).bind(id).bind(translation_of_id).fetch_all(&mut *conn).await)
 }
+
+/// Published articles, by slug, after `after_slug` (the cursor), optionally of one language
+/// and category. One more row than `limit` says there is a next page.
+pub async fn list_published(
+    c: Conn<'_>,
+    lang: Option<Language>,
+    category: Option<&str>,
+    after_slug: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ArticleListRow>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT slug, title, lang, category, updated_at FROM articles
+        WHERE status = 'published'
+          AND ($1 IS NULL OR lang = $1)
+          AND ($2 IS NULL OR category = $2)
+          AND ($3 IS NULL OR slug > $3)
+        ORDER BY slug
+        LIMIT $4"#;
+    on_conn!(c, conn => sqlx::query_as(SQL)
+        .bind(lang.map(Language::code))
+        .bind(category)
+        .bind(after_slug)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await)
+}
+
+/// An article by id, whatever its status (authors' view).
+pub async fn find(c: Conn<'_>, id: i64) -> Result<Option<ArticleRow>, sqlx::Error> {
+    let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
+    on_conn!(c, conn => sqlx::query_as(&sql).bind(id).fetch_optional(&mut *conn).await)
+}
+
+/// An article's id by slug, whatever its status.
+pub async fn id_by_slug(c: Conn<'_>, slug: &str) -> Result<Option<i64>, sqlx::Error> {
+    on_conn!(c, conn => sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await)
+}
+
+/// A line of the authors' list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuthorListRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+    pub status: String,
+    pub updated_at: DateTime<Utc>,
+    pub helpful: i64,
+    pub not_helpful: i64,
+}
+
+/// Every article, drafts included, newest id first, after `before_id` (the cursor); with
+/// their "Was this helpful?" counts. One more row than `limit` says there is a next page.
+pub async fn list_for_authors(
+    c: Conn<'_>,
+    status: Option<&str>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuthorListRow>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT a.id, a.slug, a.title, a.lang, a.category, a.status, a.updated_at,
+               (SELECT COUNT(*) FROM article_feedback f
+                 WHERE f.article_id = a.id AND f.helpful) AS helpful,
+               (SELECT COUNT(*) FROM article_feedback f
+                 WHERE f.article_id = a.id AND NOT f.helpful) AS not_helpful
+        FROM articles a
+        WHERE ($1 IS NULL OR a.status = $1) AND ($2 IS NULL OR a.id < $2)
+        ORDER BY a.id DESC
+        LIMIT $3"#;
+    on_conn!(c, conn => sqlx::query_as(SQL)
+        .bind(status)
+        .bind(before_id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await)
+}
+
+/// The categories in use, for authors to pick from.
+pub async fn categories(c: Conn<'_>) -> Result<Vec<String>, sqlx::Error> {
+    on_conn!(c, conn => sqlx::query_scalar("SELECT DISTINCT category FROM articles ORDER BY category")
+        .fetch_all(&mut *conn)
+        .await)
+}
+
+/// An article as an author writes it.
+pub struct ArticleWrite<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub lang: Language,
+    pub category: &'a str,
+    pub tags: &'a [String],
+    pub body_markdown: &'a str,
+    pub published: bool,
+    pub translation_of_id: Option<i64>,
+    pub author_id: i64,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn insert(c: Conn<'_>, a: &ArticleWrite<'_>) -> Result<i64, sqlx::Error> {
+    const SQL: &str = r#"
+        INSERT INTO articles (slug, title, lang, category, tags, body_markdown, status,
+                              translation_of_id, author_id, created_at, updated_at,
+                              published_at, changed_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $10)
+        RETURNING id"#;
+    on_conn!(c, conn => sqlx::query_scalar(SQL)
+        .bind(a.slug)
+        .bind(a.title)
+        .bind(a.lang.code())
+        .bind(a.category)
+        .bind(Json(a.tags))
+        .bind(a.body_markdown)
+        .bind(if a.published { "published" } else { "draft" })
+        .bind(a.translation_of_id)
+        .bind(a.author_id)
+        .bind(a.now)
+        .bind(a.published.then_some(a.now))
+        .fetch_one(&mut *conn)
+        .await)
+}
+
+/// Replaces an article's content; the first publication keeps its date.
+pub async fn update(c: Conn<'_>, id: i64, a: &ArticleWrite<'_>) -> Result<bool, sqlx::Error> {
+    const SQL: &str = r#"
+        UPDATE articles SET slug = $2, title = $3, lang = $4, category = $5, tags = $6,
+            body_markdown = $7, status = $8, translation_of_id = $9, updated_at = $10,
+            changed_at = $10,
+            published_at = CASE WHEN $8 = 'published' THEN COALESCE(published_at, $10) END
+        WHERE id = $1"#;
+    let done = on_conn!(c, conn => sqlx::query(SQL)
+        .bind(id)
+        .bind(a.slug)
+        .bind(a.title)
+        .bind(a.lang.code())
+        .bind(a.category)
+        .bind(Json(a.tags))
+        .bind(a.body_markdown)
+        .bind(if a.published { "published" } else { "draft" })
+        .bind(a.translation_of_id)
+        .bind(a.now)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// Deletes an article with its votes; its translations stay, unlinked.
+pub async fn delete(c: Conn<'_>, id: i64, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let mut c = c;
+    on_conn!(c.reborrow(), conn => sqlx::query(
+        "UPDATE articles SET translation_of_id = NULL, changed_at = $2 WHERE translation_of_id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ()))?;
+    on_conn!(c.reborrow(), conn => sqlx::query("DELETE FROM article_feedback WHERE article_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ()))?;
+    let done = on_conn!(c, conn => sqlx::query("DELETE FROM articles WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// One "Was this helpful?" vote.
+pub async fn insert_feedback(
+    c: Conn<'_>,
+    article_id: i64,
+    helpful: bool,
+    user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    const SQL: &str = r#"
+        INSERT INTO article_feedback (article_id, helpful, user_id, created_at)
+        VALUES ($1, $2, $3, $4)"#;
+    on_conn!(c, conn => sqlx::query(SQL)
+        .bind(article_id)
+        .bind(helpful)
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// `(helpful, not helpful)` votes of an article.
+pub async fn feedback_counts(c: Conn<'_>, article_id: i64) -> Result<(i64, i64), sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT COALESCE(SUM(CASE WHEN helpful THEN 1 ELSE 0 END), 0),
+               COALESCE(SUM(CASE WHEN helpful THEN 0 ELSE 1 END), 0)
+        FROM article_feedback WHERE article_id = $1"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(article_id).fetch_one(&mut *conn).await)
+}

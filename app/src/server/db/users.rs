@@ -94,6 +94,7 @@ pub struct ProfileRow {
     pub role: String,
     pub language: String,
     pub can_open_tickets: bool,
+    pub can_edit_articles: bool,
     pub active: bool,
     pub has_password: bool,
     pub sessions_valid_after: Option<DateTime<Utc>>,
@@ -105,7 +106,8 @@ pub struct ProfileRow {
 
 pub async fn find_profile(c: Conn<'_>, id: i64) -> Result<Option<ProfileRow>, sqlx::Error> {
     const SQL: &str = r#"
-        SELECT u.id, u.email, u.name, u.role, u.language, u.can_open_tickets, u.active,
+        SELECT u.id, u.email, u.name, u.role, u.language, u.can_open_tickets,
+               u.can_edit_articles, u.active,
                (u.password_hash IS NOT NULL) AS has_password, u.sessions_valid_after,
                o.id AS organization_id, o.name AS organization_name, o.plan AS organization_plan,
                o.shares_tickets AS organization_shares_tickets
@@ -210,4 +212,22 @@ pub async fn find_member(
 ) -> Result<Option<MemberRow>, sqlx::Error> {
     let sql = format!("SELECT {MEMBER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2");
     on_conn!(c, conn => sqlx::query_as(&sql).bind(organization_id).bind(user_id).fetch_optional(&mut *conn).await)
+}
+
+/// Grants or removes the editor right (help-center articles).
+pub async fn set_can_edit_articles(
+    c: Conn<'_>,
+    id: i64,
+    can_edit: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    const SQL: &str = "UPDATE users SET can_edit_articles = $2, updated_at = $3 WHERE id = $1";
+    let n = on_conn!(c, conn => sqlx::query(SQL)
+        .bind(id)
+        .bind(can_edit)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }

@@ -137,6 +137,7 @@ fn profile_to_user(
         language: Language::from_tag(&p.language).unwrap_or_default(),
         organization,
         departments,
+        can_edit_articles: p.can_edit_articles,
     })
 }
 

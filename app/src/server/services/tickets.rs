@@ -291,6 +291,12 @@ async fn create_ticket_in_tx(
     if let Err(code) = text_within(&message, MESSAGE_MAX_CHARS) {
         errors.push(FieldError::new("message", code));
     }
+    let attempt = input
+        .deflection_attempt
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned);
     let mut tx = begin_write(db).await?;
     if let Some(key) = idempotency_key {
         if !tickets::claim_idempotency_key(tx.conn(), user.id, key, now).await? {
@@ -410,6 +416,17 @@ async fn create_ticket_in_tx(
     .await?;
     if let Some(key) = idempotency_key {
         tickets::set_idempotency_ticket(tx.conn(), user.id, key, number).await?;
+    }
+    if let Some(attempt) = &attempt {
+        // The form's suggestions did not answer: the attempt ends with this ticket.
+        crate::server::services::help_center::record_submitted(
+            tx.conn(),
+            user,
+            attempt,
+            number,
+            now,
+        )
+        .await?;
     }
     if let Some(related) = related {
         tickets::insert_link(tx.conn(), number, related, user.id, now).await?;
