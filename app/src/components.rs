@@ -1,6 +1,7 @@
 //! Reusable UI pieces.
 
 mod attachments;
+mod debounce;
 mod footer;
 mod form;
 mod header;
@@ -13,6 +14,9 @@ mod require_user;
 #[cfg(feature = "hydrate")]
 pub use attachments::post_multipart;
 pub use attachments::{AttachmentList, AttachmentPicker, PickedFile, Refusal};
+pub use debounce::Debounce;
+#[cfg(feature = "hydrate")]
+pub use debounce::{random_id, send_beacon};
 pub use footer::Footer;
 pub use form::{non_field_error, FieldMessage, FormError};
 pub use header::Header;

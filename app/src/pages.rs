@@ -1,7 +1,9 @@
 //! One component per route.
 
 mod article_page;
+mod category_page;
 mod forgot_password_page;
+mod help_admin_pages;
 mod home_page;
 mod members_page;
 mod new_ticket_page;
@@ -14,7 +16,11 @@ mod ticket_page;
 mod tickets_page;
 
 pub use article_page::ArticlePage;
+pub use category_page::CategoryPage;
 pub use forgot_password_page::ForgotPasswordPage;
+pub use help_admin_pages::{
+    ArticleEditorPage, ArticlesAdminPage, DeflectionReportPage, SynonymsPage,
+};
 pub use home_page::HomePage;
 pub use members_page::MembersPage;
 pub use new_ticket_page::NewTicketPage;

@@ -5,8 +5,9 @@ use leptos_router::components::{Route, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    ArticlePage, ForgotPasswordPage, HomePage, MembersPage, NewTicketPage, NotFoundPage,
-    PreferencesPage, SearchPage, SetPasswordPage, SignInPage, TicketPage, TicketsPage,
+    ArticleEditorPage, ArticlePage, ArticlesAdminPage, CategoryPage, DeflectionReportPage,
+    ForgotPasswordPage, HomePage, MembersPage, NewTicketPage, NotFoundPage, PreferencesPage,
+    SearchPage, SetPasswordPage, SignInPage, SynonymsPage, TicketPage, TicketsPage,
 };
 
 /// Pages render with `SsrMode::Async`: the server waits for their data, so the HTML is complete
@@ -18,6 +19,12 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/") ssr=SsrMode::Async view=HomePage />
             <Route path=path!("/ajuda/busca") ssr=SsrMode::Async view=SearchPage />
             <Route path=path!("/ajuda/:slug") ssr=SsrMode::Async view=ArticlePage />
+            <Route path=path!("/ajuda/categoria/:category") ssr=SsrMode::Async view=CategoryPage />
+            <Route path=path!("/admin/artigos") ssr=SsrMode::Async view=ArticlesAdminPage />
+            <Route path=path!("/admin/artigos/novo") ssr=SsrMode::Async view=ArticleEditorPage />
+            <Route path=path!("/admin/artigos/:id") ssr=SsrMode::Async view=ArticleEditorPage />
+            <Route path=path!("/admin/sinonimos") ssr=SsrMode::Async view=SynonymsPage />
+            <Route path=path!("/admin/relatorios/deflexao") ssr=SsrMode::Async view=DeflectionReportPage />
             <Route path=path!("/entrar") ssr=SsrMode::Async view=SignInPage />
             <Route path=path!("/esqueci-senha") ssr=SsrMode::Async view=ForgotPasswordPage />
             <Route path=path!("/convite/:token") ssr=SsrMode::Async view=|| view! { <SetPasswordPage purpose="invitation" /> } />

@@ -1,3 +1,7 @@
+//! Help-center server functions. The editor's save takes the form's fields one by one (so
+//! the form works without JavaScript), hence more arguments than clippy likes.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -155,15 +159,33 @@ pub async fn get_article_editor(
     }
 }
 
-/// Saves an article (new when `id` is absent); tags come comma-separated.
+/// Saves an article (new when `id` is absent), as the editor's form sends it: tags
+/// comma-separated, `published` present when checked.
 #[server(prefix = "/api/fn", endpoint = "help-center/save")]
 pub async fn save_article(
     #[server(default)] id: Option<i64>,
-    draft: ArticleDraft,
+    #[server(default)] slug: String,
+    title: String,
+    lang: Language,
+    #[server(default)] category: String,
+    #[server(default)] tags: String,
+    #[server(default)] body_markdown: String,
+    #[server(default)] published: Option<String>,
+    #[server(default)] translation_of: Option<String>,
 ) -> Result<AuthoredArticle, AppError> {
     use crate::server::{app_state, services::help_center};
     let state = app_state()?;
     let user = crate::server::auth::require_user().await?;
+    let draft = ArticleDraft {
+        slug,
+        title,
+        lang,
+        category,
+        tags: tags.split(',').map(|t| t.trim().to_owned()).collect(),
+        body_markdown,
+        published: published.is_some_and(|p| p != "false"),
+        translation_of,
+    };
     help_center::save_article(&state.db, &user, id, draft, chrono::Utc::now()).await
 }
 

@@ -25,7 +25,10 @@ pub fn Header() -> impl IntoView {
                         <ul class="nav__list">
                             {move || {
                                 let user = user();
-                                let items = nav_items(user.as_ref().map(|u| u.role), user.as_ref().is_some_and(|u| u.can_open_tickets));
+                                let mut items = nav_items(user.as_ref().map(|u| u.role), user.as_ref().is_some_and(|u| u.can_open_tickets));
+                                if user.as_ref().is_some_and(|u| u.may_read_article_drafts()) {
+                                    items.push(crate::domain::NavItem { target: NavTarget::Articles });
+                                }
                                 items.into_iter().filter(|item| item.target.available()).map(|item| view! { <NavLink target=item.target /> }).collect_view()
                             }}
                         </ul>
@@ -57,6 +60,7 @@ fn NavLink(target: NavTarget) -> impl IntoView {
         NavTarget::Dashboard => t_string!(i18n, nav.dashboard),
         NavTarget::Admin => t_string!(i18n, nav.admin),
         NavTarget::Organization => t_string!(i18n, user_menu.organization),
+        NavTarget::Articles => t_string!(i18n, nav.articles),
     };
     view! {
         <li>

@@ -10,6 +10,8 @@ pub enum NavTarget {
     Admin,
     /// An organization admin's members page.
     Organization,
+    /// The help-center articles (writers and leads).
+    Articles,
 }
 
 impl NavTarget {
@@ -22,6 +24,7 @@ impl NavTarget {
                 | NavTarget::Organization
                 | NavTarget::MyTickets
                 | NavTarget::NewTicket
+                | NavTarget::Articles
         )
     }
 
@@ -33,6 +36,7 @@ impl NavTarget {
             NavTarget::Dashboard => "/painel",
             NavTarget::Admin => "/admin",
             NavTarget::Organization => "/organizacao",
+            NavTarget::Articles => "/admin/artigos",
         }
     }
 }

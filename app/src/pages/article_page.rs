@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Meta};
 use leptos_router::hooks::use_params_map;
 
-use crate::api::get_article;
+use crate::api::{get_article, SendArticleFeedback};
 use crate::components::{category_label, NotFoundStatus, PageTitle};
 use crate::domain::{ArticleView, Language};
 use crate::error::AppError;
@@ -56,7 +56,7 @@ fn ArticleBody(article: ArticleView) -> impl IntoView {
             <nav aria-label=move || t_string!(i18n, help.breadcrumbs).to_string() class="breadcrumbs">
                 <ol>
                     <li><a href="/">{t!(i18n, nav.help_center)}</a></li>
-                    <li><span>{move || category_label(i18n, &category)}</span></li>
+                    <li><a href=format!("/ajuda/categoria/{category}")>{{ let c = category.clone(); move || category_label(i18n, &c) }}</a></li>
                     <li aria-current="page">{title.clone()}</li>
                 </ol>
             </nav>
@@ -65,6 +65,17 @@ fn ArticleBody(article: ArticleView) -> impl IntoView {
                 {t!(i18n, help.updated)} " " <time datetime=updated.clone()>{updated.clone()}</time>
             </p>
             <div class="article__body" inner_html=article.body_html></div>
+            <Feedback slug=article.slug.clone() />
+            {(!article.related.is_empty()).then(|| view! {
+                <section class="related" aria-labelledby="related-heading">
+                    <h2 id="related-heading">{t!(i18n, help.related)}</h2>
+                    <ul class="article-list">
+                        {article.related.into_iter().map(|r| view! {
+                            <li class="article-list__item"><a class="article-list__title" href=format!("/ajuda/{}", r.slug)>{r.title}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             {translations.into_iter().map(|tr| {
                 let label = match tr.lang {
                     Language::PtBr => "Leia em português",
@@ -77,5 +88,36 @@ fn ArticleBody(article: ArticleView) -> impl IntoView {
                 }
             }).collect_view()}
         </article>
+    }
+}
+
+/// "Was this helpful? Sim / Não": one vote, then thanks (works without JavaScript too).
+#[component]
+fn Feedback(slug: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SendArticleFeedback>::new();
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <section class="feedback" aria-labelledby="feedback-heading">
+            <Show
+                when=done
+                fallback=move || {
+                    let slug = slug.clone();
+                    view! {
+                        <ActionForm action=action attr:class="feedback__form">
+                            <h2 id="feedback-heading" class="feedback__question">{t!(i18n, help.helpful_question)}</h2>
+                            <input type="hidden" name="slug" value=slug />
+                            <button type="submit" name="helpful" value="true" class="button">{t!(i18n, help.helpful_yes)}</button>
+                            <button type="submit" name="helpful" value="false" class="button">{t!(i18n, help.helpful_no)}</button>
+                        </ActionForm>
+                        {move || matches!(action.value().get(), Some(Err(_))).then(|| view! {
+                            <p class="error" role="alert">{t!(i18n, errors.internal)}</p>
+                        })}
+                    }
+                }
+            >
+                <p id="feedback-heading" role="status" class="feedback__thanks">{t!(i18n, help.helpful_thanks)}</p>
+            </Show>
+        </section>
     }
 }

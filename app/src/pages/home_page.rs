@@ -60,13 +60,14 @@ fn CategoryCard(category: CategorySummary) -> impl IntoView {
     let i18n = use_i18n();
     let count = category.article_count;
     let slug = category.slug;
+    let link = slug.clone();
     let name = {
         let slug = slug.clone();
         move || category_label(i18n, &slug)
     };
     view! {
         <li class="category-card" data-category=slug>
-            <span class="category-card__name">{name}</span>
+            <a class="category-card__name" href=format!("/ajuda/categoria/{link}")>{name}</a>
             <span class="category-card__count">
                 {move || {
                     if count == 1 {

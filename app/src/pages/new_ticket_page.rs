@@ -1,13 +1,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{get_ticket_form, OpenTicket};
+use crate::api::{get_suggestions, get_ticket_form, OpenTicket};
 use crate::components::{
-    priority_label, AttachmentList, AttachmentPicker, FieldMessage, FormError, PageTitle,
-    RequireUser,
+    priority_label, status_label, AttachmentList, AttachmentPicker, Debounce, FieldMessage,
+    FormError, PageTitle, RequireUser,
 };
 use crate::domain::{
-    char_count, CurrentUser, NamedRef, Priority, TicketField, TicketTypeInfo, MESSAGE_MAX_CHARS,
+    char_count, CurrentUser, Language, NamedRef, Priority, Suggestions, TicketField,
+    TicketTypeInfo, MESSAGE_MAX_CHARS,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -63,7 +64,57 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
             .or_else(|| action.value().get().and_then(Result::err))
     });
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    // The deflection attempt: this form's suggestions, what the customer opened, and whether
+    // they left without submitting (reported when the form goes away).
+    let attempt = StoredValue::new(String::new());
+    let opened_any = StoredValue::new(false);
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let submitted = StoredValue::new(false);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        attempt.set_value(crate::components::random_id());
+        hydrated.set(true);
+    });
+    #[cfg(feature = "hydrate")]
+    let report_left = move || {
+        if opened_any.get_value() && !submitted.get_value() {
+            crate::components::send_beacon(
+                "/api/fn/help-center/deflection-step",
+                &[("attempt", &attempt.get_value()), ("step", "left")],
+            );
+            // Once: leaving the page after leaving the route says nothing new.
+            opened_any.set_value(false);
+        }
+    };
+    #[cfg(feature = "hydrate")]
+    {
+        let on_hide = window_event_listener(leptos::ev::pagehide, move |_| report_left());
+        on_cleanup(move || {
+            report_left();
+            on_hide.remove();
+        });
+    }
+    let subject = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    let suggestions = RwSignal::new(None::<Suggestions>);
+    let debounce = Debounce::new(std::time::Duration::from_millis(300));
+    let lang = Language::from(i18n.get_locale_untracked());
+    let suggest = move || {
+        let q = format!("{} {}", subject.get_untracked(), message.get_untracked());
+        if q.trim().chars().count() < 4 {
+            suggestions.set(None);
+            return;
+        }
+        debounce.call(move || {
+            let key = attempt.get_value();
+            leptos::task::spawn_local(async move {
+                let key = (!key.is_empty()).then_some(key);
+                if let Ok(found) = get_suggestions(q, lang, key).await {
+                    suggestions.set(Some(found));
+                }
+            });
+        });
+    };
     let initial = query
         .with_untracked(|q| q.get("tipo"))
         .filter(|k| types.iter().any(|t| &t.key == k));
@@ -72,7 +123,6 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
             .or_else(|| types.first().map(|t| t.key.clone()))
             .unwrap_or_default(),
     );
-    let message = RwSignal::new(String::new());
     let related = StoredValue::new(
         query
             .with_untracked(|q| q.get("relacionado"))
@@ -88,7 +138,7 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
         ev.prevent_default();
         #[cfg(feature = "hydrate")]
         if let (Some(form), Some(kind)) = (form_ref.get(), current()) {
-            submit(form, kind, files, pending, upload_error);
+            submit(form, kind, files, pending, upload_error, attempt, submitted);
         }
     };
     let body = move || {
@@ -143,19 +193,21 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
             </fieldset>
             <div class="field">
                 <label for="ticket-subject">{t!(i18n, tickets.subject)}</label>
-                <input id="ticket-subject" name="input[subject]" type="text" required aria-describedby="ticket-subject-msg" />
+                <input id="ticket-subject" name="input[subject]" type="text" required aria-describedby="ticket-subject-msg"
+                    on:input=move |ev| { subject.set(event_target_value(&ev)); suggest(); } />
                 <FieldMessage error field="subject" id="ticket-subject-msg" />
             </div>
             <div class="field">
                 <label for="ticket-message">{t!(i18n, tickets.message)}</label>
                 <textarea id="ticket-message" name="input[message]" rows="7" required aria-describedby="ticket-message-count ticket-message-msg"
-                    on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+                    on:input=move |ev| { message.set(event_target_value(&ev)); suggest(); }></textarea>
                 <span id="ticket-message-count" aria-live="polite" data-testid="message-count"
                     class=move || counter_class(char_count(&message.get()) > MESSAGE_MAX_CHARS)>
                     {move || { let count = char_count(&message.get()); t_string!(i18n, tickets.characters, count).to_string() }}
                 </span>
                 <FieldMessage error field="message" id="ticket-message-msg" />
             </div>
+            <SuggestionPanel suggestions attempt opened_any />
             {move || current().filter(|t| !t.fields.is_empty()).map(|t| view! {
                 <fieldset class="type-fields">
                     <legend>{t!(i18n, tickets.fields)} " — " {t.name.clone()}</legend>
@@ -195,6 +247,8 @@ fn submit(
     files: AttachmentList,
     pending: RwSignal<bool>,
     upload_error: RwSignal<Option<AppError>>,
+    attempt: StoredValue<String>,
+    submitted: StoredValue<bool>,
 ) {
     let Ok(data) = web_sys::FormData::new_with_form(&form) else {
         return;
@@ -216,6 +270,7 @@ fn submit(
         "message": get("input[message]"),
         "fields": fields,
         "related": (!related.is_empty()).then_some(related),
+        "deflection_attempt": Some(attempt.get_value()).filter(|a| !a.is_empty()),
     });
     let Ok(body) = web_sys::FormData::new() else {
         return;
@@ -240,6 +295,7 @@ fn submit(
                     .and_then(|v| v["id"].as_str().map(str::to_owned))
                     .unwrap_or_default();
                 files.clear();
+                submitted.set_value(true);
                 navigate(&format!("/chamados/{id}"), Default::default());
             } else {
                 files.set_progress(0.0, 1.0);
@@ -291,5 +347,63 @@ fn counter_class(over: bool) -> &'static str {
         "hint hint--over"
     } else {
         "hint"
+    }
+}
+
+/// What the form suggests while the customer types: articles (they open in another tab, the
+/// form keeps what was typed) and similar open tickets of their organization.
+#[component]
+fn SuggestionPanel(
+    suggestions: RwSignal<Option<Suggestions>>,
+    attempt: StoredValue<String>,
+    opened_any: StoredValue<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let opened = move |_| {
+        opened_any.set_value(true);
+        let key = attempt.get_value();
+        if !key.is_empty() {
+            leptos::task::spawn_local(async move {
+                let _ =
+                    crate::api::record_deflection_step(key, crate::domain::DeflectionStep::Opened)
+                        .await;
+            });
+        }
+    };
+    view! {
+        <div class="suggestions" aria-live="polite" data-testid="suggestions">
+            {move || suggestions.get().filter(|s| !s.articles.is_empty() || !s.similar_tickets.is_empty()).map(|s| view! {
+                <section class="suggestions__box" aria-labelledby="suggested-articles-heading">
+                    {(!s.articles.is_empty()).then(|| view! {
+                        <h2 id="suggested-articles-heading">{t!(i18n, tickets.suggested_articles)}</h2>
+                        <p class="hint">{t!(i18n, tickets.suggested_hint)}</p>
+                        <ul class="suggestions__list">
+                            {s.articles.into_iter().map(|a| view! {
+                                <li>
+                                    <a href=format!("/ajuda/{}", a.slug) target="_blank" rel="noopener" on:click=opened>
+                                        {a.title}
+                                        <span class="visually-hidden">{t!(i18n, tickets.new_tab)}</span>
+                                    </a>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                    {(!s.similar_tickets.is_empty()).then(|| view! {
+                        <h2>{t!(i18n, tickets.similar_tickets)}</h2>
+                        <ul class="suggestions__list">
+                            {s.similar_tickets.into_iter().map(|t| {
+                                let status = t.status;
+                                view! {
+                                    <li>
+                                        <a href=format!("/chamados/{}", t.id)>{t.id.clone()} " — " {t.subject}</a>
+                                        " " <span class=format!("badge badge--{}", status.as_str())>{move || status_label(i18n, status)}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </section>
+            })}
+        </div>
     }
 }

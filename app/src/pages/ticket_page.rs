@@ -75,11 +75,12 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
             .or_else(|| reopen.value().get().and_then(Result::err))
     });
     let staff = user.role.is_staff();
+    let writes_articles = user.may_write_articles();
     view! {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <TicketView detail staff reply close reopen escalate error draft /> }.into_any(),
+                    Ok(detail) => view! { <TicketView detail staff writes_articles reply close reopen escalate error draft /> }.into_any(),
                     Err(e) => view! { <section class="page"><FormError error=Signal::derive(move || Some(e.clone())) /></section> }.into_any(),
                 }
             })}
@@ -91,6 +92,7 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
 fn TicketView(
     detail: TicketDetail,
     staff: bool,
+    writes_articles: bool,
     reply: ServerAction<ReplyToTicket>,
     close: ServerAction<CloseTicket>,
     reopen: ServerAction<ReopenTicket>,
@@ -136,6 +138,9 @@ fn TicketView(
                 <li>{ticket.requester.name.clone()} " · " {ticket.organization.name.clone()}</li>
                 {ticket.escalated.then(|| view! { <li><span class="badge badge--escalated">{t!(i18n, tickets.escalated)}</span></li> })}
             </ul>
+            {(writes_articles && status != TicketStatus::Open).then(|| view! {
+                <p><a class="button" href=format!("/admin/artigos/novo?chamado={}", ticket.id)>{t!(i18n, help_admin.from_ticket)}</a></p>
+            })}
             {read.map(|at| {
                 let time = format_time(at);
                 view! {

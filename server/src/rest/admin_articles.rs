@@ -52,9 +52,9 @@ pub async fn list(
     .map_err(|e| caller.problem(&e))
 }
 
-fn article_id(caller: &Caller, id: &str) -> Result<i64, Problem> {
+fn article_id(caller: &Caller, id: &str) -> Result<i64, Box<Problem>> {
     id.parse()
-        .map_err(|_| caller.problem(&AppError::not_found(Entity::Article)))
+        .map_err(|_| Box::new(caller.problem(&AppError::not_found(Entity::Article))))
 }
 
 /// Write an article (admins and agents with the editor right). Published articles are
@@ -90,7 +90,7 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<ApiJson<AuthoredArticle>, Problem> {
-    let id = article_id(&caller, &id)?;
+    let id = article_id(&caller, &id).map_err(|p| *p)?;
     help_center::authored(&state.db, &caller.user, id)
         .await
         .map(ApiJson)
@@ -113,7 +113,7 @@ pub async fn patch(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ArticlePatch>,
 ) -> Result<ApiJson<AuthoredArticle>, Problem> {
-    let id = article_id(&caller, &id)?;
+    let id = article_id(&caller, &id).map_err(|p| *p)?;
     help_center::patch_article(&state.db, &caller.user, id, body, Utc::now())
         .await
         .map(ApiJson)
@@ -133,7 +133,7 @@ pub async fn delete(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    let id = article_id(&caller, &id)?;
+    let id = article_id(&caller, &id).map_err(|p| *p)?;
     help_center::delete_article(&state.db, &caller.user, id, Utc::now())
         .await
         .map_err(|e| caller.problem(&e))?;

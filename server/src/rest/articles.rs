@@ -83,14 +83,17 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
-fn language_param(tag: Option<&str>, request_lang: Language) -> Result<Option<Language>, Problem> {
+fn language_param(
+    tag: Option<&str>,
+    request_lang: Language,
+) -> Result<Option<Language>, Box<Problem>> {
     match tag {
         None | Some("") => Ok(None),
         Some(tag) => Language::from_tag(tag).map(Some).ok_or_else(|| {
-            Problem::from_error(
+            Box::new(Problem::from_error(
                 &app::error::AppError::validation("lang", "invalid"),
                 request_lang,
-            )
+            ))
         }),
     }
 }
@@ -107,7 +110,7 @@ pub async fn list(
     RequestLanguage(request_lang): RequestLanguage,
     Query(query): Query<ListQuery>,
 ) -> Result<ApiJson<ArticlePage>, Problem> {
-    let lang = language_param(query.lang.as_deref(), request_lang)?;
+    let lang = language_param(query.lang.as_deref(), request_lang).map_err(|p| *p)?;
     let category = query.category.as_deref().filter(|c| !c.is_empty());
     help_center::list_articles(
         &state.db,
@@ -174,8 +177,9 @@ pub async fn suggestions(
     caller: Caller,
     Query(query): Query<SuggestionsQuery>,
 ) -> Result<ApiJson<Suggestions>, Problem> {
-    let lang =
-        language_param(query.lang.as_deref(), caller.language())?.unwrap_or(caller.user.language);
+    let lang = language_param(query.lang.as_deref(), caller.language())
+        .map_err(|p| *p)?
+        .unwrap_or(caller.user.language);
     help_center::suggestions(
         &state.db,
         &state.search,

@@ -609,7 +609,7 @@ async fn similar_open_tickets(
         })
         .collect();
     // Most words in common first; the list came newest first and the sort is stable.
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     Ok(scored
         .into_iter()
         .take(SIMILAR_TICKETS)
