@@ -95,6 +95,12 @@ pub enum KbCommand {
         /// Try another cut-off relative to the best result's score.
         #[arg(long)]
         relative_floor: Option<f32>,
+        /// Try another minimum evidence (score × coverage).
+        #[arg(long)]
+        min_evidence: Option<f32>,
+        /// List every query with what it showed (coverage, score), not only the misses.
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -179,6 +185,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             verbose,
             min_coverage,
             relative_floor,
+            min_evidence,
+            all,
         }) => {
             use app::server::{search, search_eval};
             let dir = dir
@@ -193,6 +201,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let index = search::SearchIndex::with_tuning(search::Tuning {
                 min_coverage: min_coverage.unwrap_or(defaults.min_coverage),
                 relative_floor: relative_floor.unwrap_or(defaults.relative_floor),
+                min_evidence: min_evidence.unwrap_or(defaults.min_evidence),
                 ..defaults
             })?;
             index.set_synonyms(search::Synonyms::defaults());
@@ -237,7 +246,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             for (kind, (n, recall)) in &r.by_kind {
                 println!("  recall@3 {kind:<14} {recall:.3} ({n} queries)");
             }
-            if verbose {
+            if all {
+                for (q, expected, shown) in &r.details {
+                    println!("{q:?} expected {expected:?} shown {shown:?}");
+                }
+            } else if verbose {
                 for (q, expected, shown) in &r.misses {
                     println!("miss: {q:?} expected {expected:?} shown {shown:?}");
                 }

@@ -24,7 +24,7 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer,
+    Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 use tantivy::{
     doc, DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
@@ -56,7 +56,7 @@ pub struct SearchHit {
     pub category: String,
     /// An excerpt with the matched words in `<mark>` (HTML-escaped otherwise).
     pub snippet_html: String,
-    /// Relevance, comparable within one query only.
+    /// Evidence: BM25 score times coverage, in units of the IDF of a word one article has.
     pub score: f32,
     /// Share of the query's meaningful words the article matches (0–1).
     pub coverage: f32,
@@ -170,12 +170,72 @@ fn fold_analyzer() -> TextAnalyzer {
 }
 
 fn stem_analyzer(language: StemLanguage) -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    let folded = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(language))
-        .build()
+        .filter(AsciiFoldingFilter);
+    match language {
+        StemLanguage::Portuguese => folded
+            .filter(PortuguesePlurals)
+            .filter(Stemmer::new(language))
+            .build(),
+        _ => folded.filter(Stemmer::new(language)).build(),
+    }
+}
+
+/// Portuguese plurals the Snowball stemmer leaves apart once accents are gone: "requisições"
+/// and "requisição" stem to "requisico" and "requisica"; "canais"/"canal", "níveis"/"nível",
+/// "mensagens"/"mensagem" likewise. Folded words of five letters or more get the singular's
+/// ending before stemming (-ões → -ão, -ais → -al, -eis → -el, -ns → -m).
+#[derive(Clone, Copy)]
+struct PortuguesePlurals;
+
+impl TokenFilter for PortuguesePlurals {
+    type Tokenizer<T: Tokenizer> = PortuguesePluralsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        PortuguesePluralsFilter(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+struct PortuguesePluralsFilter<T>(T);
+
+impl<T: Tokenizer> Tokenizer for PortuguesePluralsFilter<T> {
+    type TokenStream<'a> = PortuguesePluralsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        PortuguesePluralsStream(self.0.token_stream(text))
+    }
+}
+
+struct PortuguesePluralsStream<S>(S);
+
+impl<S: TokenStream> TokenStream for PortuguesePluralsStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        let text = &mut self.0.token_mut().text;
+        if text.len() >= 5 {
+            for (plural, singular) in [("oes", "ao"), ("ais", "al"), ("eis", "el"), ("ns", "m")] {
+                if text.ends_with(plural) {
+                    text.truncate(text.len() - plural.len());
+                    text.push_str(singular);
+                    break;
+                }
+            }
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
 }
 
 /// Words that carry no meaning for a search (Portuguese and English function words, and the
@@ -215,9 +275,11 @@ struct Fields {
 pub struct Tuning {
     /// Minimum share of the query's meaningful words (weighted by rarity) a result matches.
     pub min_coverage: f32,
-    /// Minimum score of a result.
-    pub min_score: f32,
-    /// A result scoring below this fraction of the best one is dropped.
+    /// Minimum evidence of a result: its BM25 score times its coverage, in units of the IDF
+    /// of a word only one article contains. A strong match of a small part of the
+    /// question, or a weak match of much of it, is not an answer.
+    pub min_evidence: f32,
+    /// A result with less than this fraction of the best one's evidence is dropped.
     pub relative_floor: f32,
 }
 
@@ -225,8 +287,8 @@ impl Default for Tuning {
     fn default() -> Self {
         // Chosen with `chamado kb eval` on the development queries (BENCHMARKS.md).
         Tuning {
-            min_coverage: 0.3,
-            min_score: 0.0,
+            min_coverage: 0.1,
+            min_evidence: 0.93,
             relative_floor: 0.35,
         }
     }
@@ -405,10 +467,26 @@ impl SearchIndex {
         // A word no article contains is likely mistyped: only those are matched loosely (a
         // real word matched loosely finds other real words: "massa" → "mensa").
         let rarities: Vec<(f32, bool)> = words.iter().map(|w| self.rarity(&searcher, w)).collect();
+        // A short word no article contains is often two letters swapped ("bto"): the swaps
+        // some article contains count as the word (fuzzy matching is too loose that short).
+        let swaps: Vec<Vec<String>> = words
+            .iter()
+            .zip(&rarities)
+            .map(|(w, (_, known))| {
+                if *known || !(3..=4).contains(&w.chars().count()) {
+                    return Vec::new();
+                }
+                adjacent_swaps(w)
+                    .into_iter()
+                    .filter(|c| self.rarity(&searcher, c).1)
+                    .collect()
+            })
+            .collect();
         let per_word: Vec<Box<dyn Query>> = words
             .iter()
             .zip(&rarities)
-            .map(|(w, (_, known))| self.word_query(w, synonyms.of(w), !known))
+            .zip(&swaps)
+            .map(|((w, (_, known)), swaps)| self.word_query(w, synonyms.of(w), swaps, !known))
             .collect();
         // At least one word must match, among the articles shown in this language.
         let any_word = BooleanQuery::new(
@@ -432,63 +510,86 @@ impl SearchIndex {
         ]);
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(10) * 2))?;
         let tuning = self.inner.tuning;
-        let mut hits = Vec::new();
-        // Highlights come from the stemmed field, so "cancelamento" marks "cancelar".
-        let snippets = SnippetGenerator::create(&searcher, &query, f.body_pt).ok();
         let matched = words_matched(&searcher, &per_word, &top)?;
         // Words weigh by how rare they are: matching "nuvem clara" (the company's name, in
         // every article) says little; missing "emprego" (in none) says a lot.
         let weights: Vec<f32> = rarities.iter().map(|(w, _)| *w).collect();
         let total: f32 = weights.iter().sum::<f32>().max(f32::EPSILON);
+        // Results rank by evidence: BM25 score times coverage, so an article that answers
+        // the whole question beats one that repeats a single word of it.
+        let mut ranked = Vec::with_capacity(top.len());
+        // The IDF of a word only one article contains: the unit of evidence.
+        let n = searcher.num_docs() as f32;
+        let idf_scale = (1.0 + (n - 0.5).max(0.0) / 1.5).ln().max(0.1);
         for (score, address) in top {
             let coverage = matched
                 .get(&address)
                 .map(|m| m.iter().map(|&i| weights[i]).sum::<f32>() / total)
                 .unwrap_or(0.0);
             let document: TantivyDocument = searcher.doc(address)?;
-            let text = |field: Field| {
-                document
-                    .get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            let doc_lang = Language::from_tag(&text(f.lang)).unwrap_or_default();
+            let doc_lang = document
+                .get_first(f.lang)
+                .and_then(|v| v.as_str())
+                .and_then(Language::from_tag)
+                .unwrap_or_default();
             // Same-language articles first: a translation or an untranslated article in the
             // other language only wins when it is clearly better.
             let score = if doc_lang == lang { score } else { score * 0.8 };
-            let snippet_html = snippets
-                .as_ref()
-                .map(|g| {
-                    let mut snippet = g.snippet(&text(f.body));
-                    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                    snippet.to_html()
-                })
-                .unwrap_or_default();
-            hits.push(SearchHit {
-                slug: text(f.slug),
-                title: text(f.title),
-                lang: doc_lang,
-                category: text(f.category),
-                snippet_html,
-                score,
-                coverage,
-            });
+            // In units of the IDF of a word one article contains, so the bar means the same in
+            // a help center of 5 articles and of 20,000 (scores grow with the log of the size).
+            ranked.push((score * coverage / idf_scale, coverage, doc_lang, document));
         }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-        let best = hits.first().map(|h| h.score).unwrap_or(0.0);
-        hits.retain(|h| {
-            h.coverage >= tuning.min_coverage
-                && h.score >= tuning.min_score
-                && h.score >= best * tuning.relative_floor
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let best = ranked.first().map(|r| r.0).unwrap_or(0.0);
+        ranked.retain(|(evidence, coverage, _, _)| {
+            *coverage >= tuning.min_coverage
+                && *evidence >= tuning.min_evidence
+                && *evidence >= best * tuning.relative_floor
         });
-        hits.truncate(limit);
+        ranked.truncate(limit);
+        // Highlights come from the stemmed field, so "cancelamento" marks "cancelar".
+        let snippets = SnippetGenerator::create(&searcher, &query, f.body_pt).ok();
+        let hits = ranked
+            .into_iter()
+            .map(|(evidence, coverage, doc_lang, document)| {
+                let text = |field: Field| {
+                    document
+                        .get_first(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                let snippet_html = snippets
+                    .as_ref()
+                    .map(|g| {
+                        let mut snippet = g.snippet(&text(f.body));
+                        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                        snippet.to_html()
+                    })
+                    .unwrap_or_default();
+                SearchHit {
+                    slug: text(f.slug),
+                    title: text(f.title),
+                    lang: doc_lang,
+                    category: text(f.category),
+                    snippet_html,
+                    score: evidence,
+                    coverage,
+                }
+            })
+            .collect();
         Ok(hits)
     }
 
     /// Everything one query word may match: the word itself (folded, stemmed two ways) in
     /// title, tags and body, near spellings of it, and its synonyms.
-    fn word_query(&self, word: &str, synonyms: &[String], loose: bool) -> Box<dyn Query> {
+    fn word_query(
+        &self,
+        word: &str,
+        synonyms: &[String],
+        swaps: &[String],
+        loose: bool,
+    ) -> Box<dyn Query> {
         let f = self.inner.fields;
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         let mut seen = HashSet::new();
@@ -535,6 +636,9 @@ impl SearchIndex {
         add_exact(&mut alternatives, word, 1.0);
         for s in synonyms {
             add_exact(&mut alternatives, s, 0.8);
+        }
+        for s in swaps {
+            add_exact(&mut alternatives, s, 0.9);
         }
         let chars = word.chars().count();
         let distance = match chars {
@@ -648,6 +752,19 @@ fn words_matched(
         }
     }
     Ok(counts)
+}
+
+/// The word with each pair of neighbouring letters swapped ("bto" → "tbo", "bot").
+fn adjacent_swaps(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len().saturating_sub(1))
+        .filter(|&i| chars[i] != chars[i + 1])
+        .map(|i| {
+            let mut c = chars.clone();
+            c.swap(i, i + 1);
+            c.into_iter().collect()
+        })
+        .collect()
 }
 
 /// The query's words that carry meaning: folded, without stop words and repeats.

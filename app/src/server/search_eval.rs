@@ -46,6 +46,8 @@ pub struct EvalReport {
     pub by_kind: BTreeMap<String, (usize, f64)>,
     /// Queries that missed (for inspection): query, expected, shown (coverage, score).
     pub misses: Vec<(String, Vec<String>, Vec<String>)>,
+    /// Every query: query, expected, shown (coverage, score).
+    pub details: Vec<(String, Vec<String>, Vec<String>)>,
 }
 
 pub const SHOWN: usize = 5;
@@ -62,6 +64,8 @@ pub fn evaluate(index: &SearchIndex, queries: &[LabelledQuery]) -> Result<EvalRe
             .map(|h| format!("{} ({:.2}, {:.1})", h.slug, h.coverage, h.score))
             .collect();
         let shown: Vec<String> = hits.into_iter().map(|h| h.slug).collect();
+        r.details
+            .push((q.q.clone(), q.relevant.clone(), detail.clone()));
         if q.relevant.is_empty() {
             r.no_answer += 1;
             if !shown.is_empty() {
