@@ -78,6 +78,21 @@ pub enum UserCommand {
 pub enum KbCommand {
     /// Import Markdown articles with front matter from a folder (idempotent by slug).
     Import { dir: PathBuf },
+    /// Time the help-center search, the ticket form's suggestions and index updates with a
+    /// large corpus (the folder's articles and variants of them), in process, on SQLite.
+    Bench {
+        /// The labelled queries whose texts are searched, e.g. `../shared/kb/queries-dev.jsonl`.
+        queries: PathBuf,
+        /// The articles the corpus grows from (default: the folder of the queries file).
+        #[arg(long)]
+        kb: Option<PathBuf>,
+        /// How many articles to index.
+        #[arg(long, default_value_t = 10_000)]
+        articles: usize,
+        /// How many times each query runs.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+    },
     /// Measure the help-center search against labelled queries (JSONL: q, lang, relevant,
     /// kind): recall@1, recall@3, MRR and how often a query nothing answers shows an article.
     Eval {
@@ -256,6 +271,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
             Ok(())
+        }
+        Command::Kb(KbCommand::Bench {
+            queries,
+            kb: dir,
+            articles: count,
+            rounds,
+        }) => {
+            let dir = dir
+                .or_else(|| queries.parent().map(Path::to_path_buf))
+                .unwrap_or_default();
+            let text = std::fs::read_to_string(&queries)
+                .with_context(|| format!("cannot read {}", queries.display()))?;
+            let labelled = app::server::search_eval::parse_queries(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", queries.display()))?;
+            let base = kb::read_dir(&dir, Utc::now())?;
+            let corpus = app::server::bench_data::article_variants(&base, count);
+            let scratch =
+                std::env::temp_dir().join(format!("chamado-kb-bench-{}", std::process::id()));
+            let options = GlobalOptions {
+                database_url: format!("sqlite://{}/bench.db", scratch.display()),
+                ..global.clone()
+            };
+            let outcome = crate::kb_bench::run(&options, &corpus, &labelled, rounds).await;
+            let _ = std::fs::remove_dir_all(&scratch);
+            outcome
         }
         Command::Kb(KbCommand::Import { dir }) => {
             let articles = kb::read_dir(&dir, Utc::now())?;

@@ -223,10 +223,13 @@ impl Application {
 /// minutes); expired sessions and old sign-in failures are removed (hourly).
 /// Keeps the search index in step with the articles table: a published (or withdrawn)
 /// article, here or on another instance, is searchable within half a second.
+/// How often every instance checks the articles table for changes to index.
+pub const SEARCH_SYNC_INTERVAL: Duration = Duration::from_millis(500);
+
 fn spawn_search_sync(state: &AppState, mut mark: app::server::services::help_center::SearchMark) {
     let (db, index) = (state.db.clone(), state.search.clone());
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        let mut tick = tokio::time::interval(SEARCH_SYNC_INTERVAL);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;

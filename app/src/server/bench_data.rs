@@ -196,3 +196,38 @@ pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<Bench
         customers: customers.len() as i64,
     })
 }
+
+/// `count` help-center articles for the search benchmark: the given ones, then variants of
+/// them (another slug and title, paragraphs in another order, a sentence of words drawn from
+/// the whole corpus) until there are `count`. Deterministic.
+pub fn article_variants(
+    base: &[crate::server::kb::KbArticle],
+    count: usize,
+) -> Vec<crate::server::kb::KbArticle> {
+    let mut out: Vec<_> = base.iter().take(count).cloned().collect();
+    if base.is_empty() {
+        return out;
+    }
+    let vocabulary: Vec<&str> = base
+        .iter()
+        .flat_map(|a| a.body_markdown.split_whitespace())
+        .filter(|w| w.chars().all(char::is_alphabetic) && w.chars().count() > 3)
+        .collect();
+    let mut i = out.len();
+    while out.len() < count {
+        let a = &base[i % base.len()];
+        let h = |k: usize| ((i * 2_654_435_761 + k * 40_503) >> 7) % vocabulary.len().max(1);
+        let mut paragraphs: Vec<&str> = a.body_markdown.split("\n\n").collect();
+        let rotate = i % paragraphs.len().max(1);
+        paragraphs.rotate_left(rotate);
+        let extra: Vec<&str> = (0..12).map(|k| vocabulary[h(k)]).collect();
+        let mut v = a.clone();
+        v.slug = format!("{}-{i}", a.slug);
+        v.title = format!("{} ({} {})", a.title, vocabulary[h(99)], i);
+        v.body_markdown = format!("{}\n\n{}.", paragraphs.join("\n\n"), extra.join(" "));
+        v.translation_of = None;
+        out.push(v);
+        i += 1;
+    }
+    out
+}
