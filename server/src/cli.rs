@@ -217,7 +217,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 min_coverage: min_coverage.unwrap_or(defaults.min_coverage),
                 relative_floor: relative_floor.unwrap_or(defaults.relative_floor),
                 min_evidence: min_evidence.unwrap_or(defaults.min_evidence),
-                ..defaults
             })?;
             index.set_synonyms(search::Synonyms::defaults());
             // The articles take the path they take in production (import, then the index's
