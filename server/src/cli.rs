@@ -71,6 +71,9 @@ pub enum UserCommand {
         /// Read the password from standard input (required: passwords never go on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// The editor right: this agent or lead writes help-center articles.
+        #[arg(long)]
+        editor: bool,
     },
 }
 
@@ -171,7 +174,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             organization,
             language,
             password_stdin: _,
+            editor,
         }) => {
+            if editor && !role.is_staff() {
+                anyhow::bail!("--editor is for agents, leads and admins");
+            }
             let mut password = String::new();
             std::io::stdin()
                 .lock()
@@ -190,6 +197,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let id = accounts::create_user(&db, input, Utc::now())
                 .await
                 .map_err(describe)?;
+            if editor {
+                let mut c = db.acquire().await?;
+                app::server::db::users::set_can_edit_articles(c.conn(), id, true, Utc::now())
+                    .await?;
+            }
             db.close().await;
             println!("user {id} created");
             Ok(())

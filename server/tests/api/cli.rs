@@ -119,6 +119,56 @@ async fn user_create_reads_the_password_from_stdin() {
     let out = again.wait_with_output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("email: taken"));
+
+    // `--editor` grants an agent the right to write articles; a customer cannot have it.
+    for (email, role, ok) in [
+        ("autora@chamado.local", "agent", true),
+        ("cliente@exemplo.com.br", "customer", false),
+    ] {
+        let mut child = chamado()
+            .args([
+                "user", "create", "--email", email, "--name", "Pessoa", "--role", role,
+            ])
+            .args(if role == "customer" {
+                &["--organization", "Acme"][..]
+            } else {
+                &[]
+            })
+            .args(["--editor", "--password-stdin"])
+            .env("DATABASE_URL", &db.url)
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The refused one may exit before reading its standard input.
+        let _ = child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"uma-senha-bem-longa\n");
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.success(),
+            ok,
+            "{role}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let db = app::server::Db::connect(&db.url, Default::default())
+        .await
+        .unwrap();
+    let mut c = db.acquire().await.unwrap();
+    let id = app::server::db::users::find_by_email(c.conn(), "autora@chamado.local")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let user = app::server::services::auth::current_user(c.conn(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.may_write_articles());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -261,6 +261,51 @@ async fn an_editor_drafts_publishes_and_deletes_an_article_and_others_may_not() 
     );
     assert_eq!(app.number("SELECT COUNT(*) FROM articles").await, before);
 
+    // "Create an article from this ticket": the subject and the last support answer.
+    let answered: (String, String) = {
+        let id = app
+            .number(
+                // One Ana sees: her department's.
+                "SELECT MIN(t.id) FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id \
+                 JOIN users u ON u.id = m.author_id \
+                 JOIN departments d ON d.id = t.department_id \
+                 WHERE u.role = 'agent' AND NOT m.internal AND t.status <> 'open' \
+                 AND d.name = 'Técnico'",
+            )
+            .await;
+        let subject = app
+            .texts("SELECT subject FROM tickets WHERE id = $1", Some(id))
+            .await
+            .remove(0);
+        (format!("TKT-{id:06}"), subject)
+    };
+    let editor: Value = ana
+        .get(&format!("/api/fn/help-center/editor?ticket={}", answered.0))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(editor[0], Value::Null, "a new article: {editor}");
+    assert_eq!(editor[1]["title"], answered.1.as_str());
+    let last_answer = app
+        .texts(
+            "SELECT m.body FROM ticket_messages m JOIN users u ON u.id = m.author_id \
+             WHERE m.ticket_id = $1 AND u.role IN ('agent','lead','admin') AND NOT m.internal \
+             ORDER BY m.id DESC",
+            Some(answered.0[4..].parse().unwrap()),
+        )
+        .await
+        .remove(0);
+    assert_eq!(editor[1]["body_markdown"], last_answer.as_str());
+    assert_eq!(editor[1]["published"], false);
+    assert_eq!(
+        bruno
+            .get(&format!("/api/fn/help-center/editor?ticket={}", answered.0))
+            .await
+            .status(),
+        403
+    );
+
     // A draft: saved, slug from the title, tags tidied, not public.
     let created = ana
         .send(Method::POST, "/api/v1/admin/articles", Some(draft.clone()))

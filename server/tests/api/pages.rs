@@ -145,4 +145,23 @@ async fn help_center_pages_render_for_search_engines_and_without_javascript() {
         .await
         .unwrap()
         .contains("Artigo não encontrado"));
+    // The article page asks "Was this helpful?" with a form that posts without JavaScript,
+    // and links related articles.
+    assert!(html.contains(r#"action="/api/fn/help-center/feedback""#));
+    assert!(html.contains(r#"name="helpful" value="true""#));
+    assert!(html.contains("Artigos relacionados"));
+    // A category page lists its articles, with breadcrumbs and a canonical link; an empty or
+    // unknown category is a 404.
+    let category = app.get("/ajuda/categoria/faturamento").await;
+    assert_eq!(category.status(), 200);
+    let category = category.text().await.unwrap();
+    assert!(category.contains(r#"<link href="/ajuda/categoria/faturamento" rel="canonical">"#));
+    assert!(category.contains(r#"href="/ajuda/cancelar-assinatura""#));
+    assert!(
+        !category.contains(r#"href="/ajuda/redefinir-senha""#),
+        "another category's"
+    );
+    assert_eq!(app.get("/ajuda/categoria/nao-existe").await.status(), 404);
+    // The home links each category.
+    assert!(home.contains(r#"href="/ajuda/categoria/faturamento""#));
 }
