@@ -1,15 +1,6 @@
-import { expect, Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-const PASSWORD = "chamado-demo";
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/entrar");
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Senha", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Entrar" }).click();
-  await expect(page.getByTestId("account")).toBeVisible();
-}
+import { signIn } from "./session";
 
 test("a customer signs in, sees who they are, and signs out", async ({ page }) => {
   await signIn(page, "carla@acme.com.br");

@@ -1,13 +1,6 @@
-import { expect, Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-async function signIn(page: Page, email: string) {
-  await page.goto("/entrar");
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Senha", { exact: true }).fill("chamado-demo");
-  await page.getByRole("button", { name: "Entrar" }).click();
-  await expect(page.getByTestId("account")).toBeVisible();
-}
+import { signIn } from "./session";
 
 test("a visitor searches with a typo and without accents and finds the article", async ({ page }) => {
   await page.goto("/");

@@ -1,5 +1,7 @@
 import { expect, Page, test } from "@playwright/test";
 
+import { signIn } from "./session";
+
 // A 1×1 PNG and a small log: what customers attach most.
 const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f80f00000101000518d84e0000000049454e44ae426082",
@@ -18,15 +20,6 @@ async function dropFile(page: Page, name: string, mimeType: string, text: string
     [name, mimeType, text],
   );
   await page.locator(".dropzone").dispatchEvent("drop", { dataTransfer: transfer });
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/entrar");
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Senha", { exact: true }).fill("chamado-demo");
-  await page.getByRole("button", { name: "Entrar" }).click();
-  await expect(page.getByTestId("account")).toBeVisible();
 }
 
 test("a customer opens a Bug ticket, finds it, gets an answer, replies, closes, reopens and escalates", async ({ page, playwright, baseURL }) => {
