@@ -14,6 +14,7 @@ pub mod search_eval;
 pub mod secrets;
 pub mod services;
 pub mod session;
+pub mod sla;
 pub mod state;
 pub mod storage;
 
