@@ -136,7 +136,7 @@ pub async fn get_article_editor(
     if !user.may_write_articles() {
         return Err(AppError::Forbidden);
     }
-    let categories = help_center::categories(&state.db).await?;
+    let categories = help_center::categories(&state.db, &user).await?;
     match (id, ticket.filter(|t| !t.is_empty())) {
         (Some(id), _) => {
             let article = help_center::authored(&state.db, &user, id).await?;
@@ -239,6 +239,12 @@ pub async fn get_deflection_report(
     use crate::server::{app_state, services::help_center};
     let state = app_state()?;
     let user = crate::server::auth::require_user().await?;
-    let (from, to) = help_center::report_range(from.as_deref(), to.as_deref())?;
-    help_center::deflection_report(&state.db, &user, from, to, chrono::Utc::now()).await
+    help_center::deflection_report(
+        &state.db,
+        &user,
+        from.as_deref(),
+        to.as_deref(),
+        chrono::Utc::now(),
+    )
+    .await
 }

@@ -42,11 +42,16 @@ pub fn send_beacon(url: &str, fields: &[(&str, &str)]) {
         .send_beacon_with_opt_url_search_params(url, Some(&params));
 }
 
-/// A random identifier (`crypto.randomUUID()`); empty where the browser has none.
+/// A random 128-bit identifier in hex (`crypto.getRandomValues`, which, unlike
+/// `randomUUID`, also exists on plain-HTTP pages); empty where the browser has neither.
 #[cfg(feature = "hydrate")]
 pub fn random_id() -> String {
-    window()
+    let mut bytes = [0u8; 16];
+    match window()
         .crypto()
-        .map(|c| c.random_uuid())
-        .unwrap_or_default()
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes))
+    {
+        Ok(_) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        Err(_) => String::new(),
+    }
 }

@@ -14,6 +14,15 @@ pub enum Language {
 impl Language {
     pub const ALL: &'static [Language] = &[Language::PtBr, Language::En];
 
+    /// The language's own name ("Português (Brasil)", "English"): the same in every UI
+    /// language, as language pickers show them.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Language::PtBr => "Português (Brasil)",
+            Language::En => "English",
+        }
+    }
+
     /// BCP 47 tag, as stored and sent (`pt-BR`, `en`).
     pub fn code(self) -> &'static str {
         match self {

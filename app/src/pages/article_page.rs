@@ -91,33 +91,39 @@ fn ArticleBody(article: ArticleView) -> impl IntoView {
     }
 }
 
-/// "Was this helpful? Sim / Não": one vote, then thanks (works without JavaScript too).
+/// "Was this helpful? Sim / Não": one vote, then thanks in a status line that stays in the
+/// page (so screen readers announce it) and takes the focus from the buttons that leave. Works
+/// without JavaScript too.
 #[component]
 fn Feedback(slug: String) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SendArticleFeedback>::new();
     let done = move || matches!(action.value().get(), Some(Ok(())));
+    let slug = StoredValue::new(slug);
+    let status = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if done() {
+            if let Some(el) = status.get() {
+                let _ = el.focus();
+            }
+        }
+    });
     view! {
         <section class="feedback" aria-labelledby="feedback-heading">
-            <Show
-                when=done
-                fallback=move || {
-                    let slug = slug.clone();
-                    view! {
-                        <ActionForm action=action attr:class="feedback__form">
-                            <h2 id="feedback-heading" class="feedback__question">{t!(i18n, help.helpful_question)}</h2>
-                            <input type="hidden" name="slug" value=slug />
-                            <button type="submit" name="helpful" value="true" class="button">{t!(i18n, help.helpful_yes)}</button>
-                            <button type="submit" name="helpful" value="false" class="button">{t!(i18n, help.helpful_no)}</button>
-                        </ActionForm>
-                        {move || matches!(action.value().get(), Some(Err(_))).then(|| view! {
-                            <p class="error" role="alert">{t!(i18n, errors.internal)}</p>
-                        })}
-                    }
-                }
-            >
-                <p id="feedback-heading" role="status" class="feedback__thanks">{t!(i18n, help.helpful_thanks)}</p>
+            <h2 id="feedback-heading" class="feedback__question">{t!(i18n, help.helpful_question)}</h2>
+            <Show when=move || !done()>
+                <ActionForm action=action attr:class="feedback__form">
+                    <input type="hidden" name="slug" value=slug.get_value() />
+                    <button type="submit" name="helpful" value="true" class="button">{t!(i18n, help.helpful_yes)}</button>
+                    <button type="submit" name="helpful" value="false" class="button">{t!(i18n, help.helpful_no)}</button>
+                </ActionForm>
             </Show>
+            <p role="status" tabindex="-1" node_ref=status class="feedback__thanks">
+                {move || done().then(|| t_string!(i18n, help.helpful_thanks).to_string())}
+            </p>
+            {move || matches!(action.value().get(), Some(Err(_))).then(|| view! {
+                <p class="error" role="alert">{t!(i18n, errors.internal)}</p>
+            })}
         </section>
     }
 }

@@ -103,7 +103,7 @@ fn ArticlesAdmin(user: CurrentUser) -> impl IntoView {
                                         view! {
                                             <tr>
                                                 <td><a href=href>{a.title}</a></td>
-                                                <td>{a.lang.code()}</td>
+                                                <td lang=a.lang.code()>{a.lang.native_name()}</td>
                                                 <td>{move || category_label(i18n, &category)}</td>
                                                 <td>{if a.published {
                                                     view! { <span class="badge badge--answered">{t!(i18n, help_admin.published)}</span> }.into_any()
@@ -247,7 +247,7 @@ fn ArticleEditor(id: Option<i64>, draft: ArticleDraft, categories: Vec<String>) 
                     <label for="article-lang">{t!(i18n, help_admin.language)}</label>
                     <select id="article-lang" name="lang">
                         {Language::ALL.iter().map(|l| view! {
-                            <option value=l.code() selected=*l == lang>{l.code()}</option>
+                            <option value=l.code() selected=*l == lang>{l.native_name()}</option>
                         }).collect_view()}
                     </select>
                 </div>
@@ -278,7 +278,7 @@ fn ArticleEditor(id: Option<i64>, draft: ArticleDraft, categories: Vec<String>) 
                         on:input=move |ev| { body.set(event_target_value(&ev)); refresh_preview(); }>{draft.body_markdown.clone()}</textarea>
                     <FieldMessage error field="body_markdown" id="article-body-msg" />
                 </div>
-                <section class="editor__preview" aria-labelledby="preview-heading" aria-live="polite">
+                <section class="editor__preview" aria-labelledby="preview-heading">
                     <h2 id="preview-heading">{t!(i18n, help_admin.preview)}</h2>
                     <div class="article__body" data-testid="preview" inner_html=move || preview.get().unwrap_or_default()></div>
                 </section>

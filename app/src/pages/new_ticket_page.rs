@@ -99,8 +99,12 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
     let suggestions = RwSignal::new(None::<Suggestions>);
     let debounce = Debounce::new(std::time::Duration::from_millis(300));
     let lang = Language::from(i18n.get_locale_untracked());
+    // Only the answer to the latest text counts (an older one may arrive later).
+    let latest = StoredValue::new(0u64);
     let suggest = move || {
         let q = format!("{} {}", subject.get_untracked(), message.get_untracked());
+        latest.update_value(|n| *n += 1);
+        let mine = latest.get_value();
         if q.trim().chars().count() < 4 {
             suggestions.set(None);
             return;
@@ -110,7 +114,9 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
             leptos::task::spawn_local(async move {
                 let key = (!key.is_empty()).then_some(key);
                 if let Ok(found) = get_suggestions(q, lang, key).await {
-                    suggestions.set(Some(found));
+                    if latest.get_value() == mine {
+                        suggestions.set(Some(found));
+                    }
                 }
             });
         });

@@ -69,8 +69,12 @@ pub fn SearchForm(
     let debounce = Debounce::new(std::time::Duration::from_millis(250));
     let live = RwSignal::new(None::<(String, Vec<ArticleHit>)>);
     let navigate = leptos_router::hooks::use_navigate();
+    // Only the answer to the latest text counts (an older one may arrive later).
+    let latest = StoredValue::new(0u64);
     let on_input = move |ev: leptos::ev::Event| {
         let q = event_target_value(&ev);
+        latest.update_value(|n| *n += 1);
+        let mine = latest.get_value();
         if follow_url {
             let navigate = navigate.clone();
             debounce.call(move || {
@@ -94,7 +98,9 @@ pub fn SearchForm(
         debounce.call(move || {
             leptos::task::spawn_local(async move {
                 if let Ok(hits) = search_articles(q.clone(), lang).await {
-                    live.set(Some((q, hits.items.into_iter().take(5).collect())));
+                    if latest.get_value() == mine {
+                        live.set(Some((q, hits.items.into_iter().take(5).collect())));
+                    }
                 }
             });
         });

@@ -109,7 +109,9 @@ async fn a_published_article_is_searchable_within_a_second_and_a_withdrawn_one_l
         body_markdown: &article.body_markdown,
         published: false,
         updated_at: article.updated_at,
-        changed_at: chrono::Utc::now(),
+        // A write whose time is older than what the index saw (another instance's clock, a
+        // transaction that waited for the lock) must be caught up all the same.
+        changed_at: article.updated_at,
     };
     app::server::db::articles::upsert_by_slug(c.conn(), &upsert)
         .await
@@ -244,21 +246,24 @@ async fn an_editor_drafts_publishes_and_deletes_an_article_and_others_may_not() 
             "{errors:?}"
         );
     }
-    let taken = ana
-        .send(
-            Method::POST,
-            "/api/v1/admin/articles",
-            Some(
-                serde_json::json!({"title": "Outra", "slug": "redefinir-senha", "lang": "pt-BR",
-                "category": "faturamento", "body_markdown": "x"}),
-            ),
-        )
-        .await;
-    assert_eq!(taken.status(), 422);
-    assert_eq!(
-        fields(&taken.json().await.unwrap()),
-        vec![("slug".to_owned(), "taken".to_owned())]
-    );
+    // Another article's slug, and the search page's, are taken.
+    for slug in ["redefinir-senha", "busca"] {
+        let taken = ana
+            .send(
+                Method::POST,
+                "/api/v1/admin/articles",
+                Some(
+                    serde_json::json!({"title": "Outra", "slug": slug, "lang": "pt-BR",
+                    "category": "faturamento", "body_markdown": "x"}),
+                ),
+            )
+            .await;
+        assert_eq!(taken.status(), 422);
+        assert_eq!(
+            fields(&taken.json().await.unwrap()),
+            vec![("slug".to_owned(), "taken".to_owned())]
+        );
+    }
     assert_eq!(app.number("SELECT COUNT(*) FROM articles").await, before);
 
     // "Create an article from this ticket": the subject and the last support answer.
@@ -634,12 +639,36 @@ async fn the_ticket_form_suggests_articles_and_similar_tickets_and_counts_deflec
             .sum::<i64>(),
         1
     );
+    for bad in [
+        "from=2026-13-01",
+        "to=-262143-01-01",
+        "to=%2B262142-12-31",
+        "from=2026-11-20&to=2026-01-01",
+    ] {
+        assert_eq!(
+            admin
+                .get(&format!("/api/v1/admin/reports/deflection?{bad}"))
+                .await
+                .status(),
+            422,
+            "{bad}"
+        );
+    }
+    // Refused before its dates are even read.
     assert_eq!(
-        admin
-            .get("/api/v1/admin/reports/deflection?from=2026-13-01")
+        diego
+            .get("/api/v1/admin/reports/deflection?to=-262143-01-01")
             .await
             .status(),
-        422
+        403
+    );
+    // Support staff trying the form count nothing.
+    let ana = app.signed_in("ana@chamado.local").await;
+    let before = app.number("SELECT COUNT(*) FROM deflection_attempts").await;
+    assert_eq!(ana.get(&path("equipe")).await.status(), 200);
+    assert_eq!(
+        app.number("SELECT COUNT(*) FROM deflection_attempts").await,
+        before
     );
 }
 
@@ -697,4 +726,51 @@ async fn admins_edit_the_search_synonyms_and_every_search_uses_them() {
         .await,
         "a new synonym applies within a second"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_whose_translation_goes_away_is_searchable_in_both_languages_again() {
+    use reqwest::Method;
+    let app = demo_app().await;
+    let admin = app.signed_in("admin@chamado.local").await;
+    let visitor = app.browser();
+    let write = |body: Value| {
+        let admin = &admin;
+        async move {
+            let r = admin
+                .send(Method::POST, "/api/v1/admin/articles", Some(body))
+                .await;
+            assert_eq!(r.status(), 201);
+            r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+        }
+    };
+    write(
+        serde_json::json!({"title": "Exportar contatos em planilha", "slug": "exportar-contatos",
+        "lang": "pt-BR", "category": "suporte", "published": true,
+        "body_markdown": "Use Contatos → Exportar para baixar a planilha xlsxexport."}),
+    )
+    .await;
+    let english = write(
+        serde_json::json!({"title": "Export contacts to a spreadsheet",
+        "slug": "export-contacts", "lang": "en", "category": "suporte", "published": true,
+        "translation_of": "exportar-contatos",
+        "body_markdown": "Use Contacts → Export to download the xlsxexport spreadsheet."}),
+    )
+    .await;
+    let search = "/api/v1/articles/search?lang=en&q=xlsxexport";
+    // Translated: English readers get the English article only.
+    assert!(
+        within_a_second(&visitor, search, |s| s == ["export-contacts"]).await,
+        "the translation stands in for the original"
+    );
+    let deleted = admin
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/admin/articles/{english}"),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), 204);
+    // The original is searchable in English again (it has no translation any more).
+    assert!(within_a_second(&visitor, search, |s| s == ["exportar-contatos"]).await);
 }

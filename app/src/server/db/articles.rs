@@ -21,7 +21,7 @@ pub struct ArticleUpsert<'a> {
 }
 
 /// Inserts an article or, when its slug exists, replaces its content. Returns the id.
-pub async fn upsert_by_slug(c: Conn<'_>, a: &ArticleUpsert<'_>) -> Result<i64, sqlx::Error> {
+pub async fn upsert_by_slug(mut c: Conn<'_>, a: &ArticleUpsert<'_>) -> Result<i64, sqlx::Error> {
     const SQL: &str = r#"
         INSERT INTO articles (slug, title, lang, category, tags, body_markdown, status,
                               created_at, updated_at, published_at, changed_at)
@@ -34,7 +34,7 @@ pub async fn upsert_by_slug(c: Conn<'_>, a: &ArticleUpsert<'_>) -> Result<i64, s
         RETURNING id"#;
     let status = if a.published { "published" } else { "draft" };
     let published_at = a.published.then_some(a.updated_at);
-    on_conn!(c, conn => sqlx::query_scalar(SQL)
+    let id = on_conn!(c.reborrow(), conn => sqlx::query_scalar(SQL)
         .bind(a.slug)
         .bind(a.title)
         .bind(a.lang.code())
@@ -46,19 +46,22 @@ pub async fn upsert_by_slug(c: Conn<'_>, a: &ArticleUpsert<'_>) -> Result<i64, s
         .bind(published_at)
         .bind(a.changed_at)
         .fetch_one(&mut *conn)
-        .await)
+        .await)?;
+    bump_revision(c).await?;
+    Ok(id)
 }
 
 /// Links a translation to its original, both by slug. Returns false when either is missing.
 pub async fn link_translation(
-    c: Conn<'_>,
+    mut c: Conn<'_>,
     slug: &str,
     original_slug: &str,
 ) -> Result<bool, sqlx::Error> {
     const SQL: &str = r#"
         UPDATE articles SET translation_of_id = (SELECT id FROM articles WHERE slug = $2)
         WHERE slug = $1 AND EXISTS (SELECT 1 FROM articles WHERE slug = $2)"#;
-    let done = on_conn!(c, conn => sqlx::query(SQL).bind(slug).bind(original_slug).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
+    let done = on_conn!(c.reborrow(), conn => sqlx::query(SQL).bind(slug).bind(original_slug).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
+    bump_revision(c).await?;
     Ok(done == 1)
 }
 
@@ -126,13 +129,6 @@ const ARTICLE_COLUMNS: &str = "id, slug, title, lang, category, tags, body_markd
 pub async fn all(c: Conn<'_>) -> Result<Vec<ArticleRow>, sqlx::Error> {
     let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY id");
     on_conn!(c, conn => sqlx::query_as(&sql).fetch_all(&mut *conn).await)
-}
-
-/// How many articles there are and when the last one changed: the search index's cue to
-/// catch up.
-pub async fn change_mark(c: Conn<'_>) -> Result<(i64, Option<DateTime<Utc>>), sqlx::Error> {
-    const SQL: &str = "SELECT COUNT(*), MAX(changed_at) FROM articles";
-    on_conn!(c, conn => sqlx::query_as(SQL).fetch_one(&mut *conn).await)
 }
 
 /// A published article by slug.
@@ -256,14 +252,14 @@ pub struct ArticleWrite<'a> {
     pub now: DateTime<Utc>,
 }
 
-pub async fn insert(c: Conn<'_>, a: &ArticleWrite<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert(mut c: Conn<'_>, a: &ArticleWrite<'_>) -> Result<i64, sqlx::Error> {
     const SQL: &str = r#"
         INSERT INTO articles (slug, title, lang, category, tags, body_markdown, status,
                               translation_of_id, author_id, created_at, updated_at,
                               published_at, changed_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $10)
         RETURNING id"#;
-    on_conn!(c, conn => sqlx::query_scalar(SQL)
+    let id = on_conn!(c.reborrow(), conn => sqlx::query_scalar(SQL)
         .bind(a.slug)
         .bind(a.title)
         .bind(a.lang.code())
@@ -276,18 +272,20 @@ pub async fn insert(c: Conn<'_>, a: &ArticleWrite<'_>) -> Result<i64, sqlx::Erro
         .bind(a.now)
         .bind(a.published.then_some(a.now))
         .fetch_one(&mut *conn)
-        .await)
+        .await)?;
+    bump_revision(c).await?;
+    Ok(id)
 }
 
 /// Replaces an article's content; the first publication keeps its date.
-pub async fn update(c: Conn<'_>, id: i64, a: &ArticleWrite<'_>) -> Result<bool, sqlx::Error> {
+pub async fn update(mut c: Conn<'_>, id: i64, a: &ArticleWrite<'_>) -> Result<bool, sqlx::Error> {
     const SQL: &str = r#"
         UPDATE articles SET slug = $2, title = $3, lang = $4, category = $5, tags = $6,
             body_markdown = $7, status = $8, translation_of_id = $9, updated_at = $10,
             changed_at = $10,
             published_at = CASE WHEN $8 = 'published' THEN COALESCE(published_at, $10) END
         WHERE id = $1"#;
-    let done = on_conn!(c, conn => sqlx::query(SQL)
+    let done = on_conn!(c.reborrow(), conn => sqlx::query(SQL)
         .bind(id)
         .bind(a.slug)
         .bind(a.title)
@@ -301,6 +299,7 @@ pub async fn update(c: Conn<'_>, id: i64, a: &ArticleWrite<'_>) -> Result<bool, 
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected()))?;
+    bump_revision(c).await?;
     Ok(done == 1)
 }
 
@@ -319,11 +318,12 @@ pub async fn delete(c: Conn<'_>, id: i64, now: DateTime<Utc>) -> Result<bool, sq
         .execute(&mut *conn)
         .await
         .map(|_| ()))?;
-    let done = on_conn!(c, conn => sqlx::query("DELETE FROM articles WHERE id = $1")
+    let done = on_conn!(c.reborrow(), conn => sqlx::query("DELETE FROM articles WHERE id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await
         .map(|r| r.rows_affected()))?;
+    bump_revision(c).await?;
     Ok(done == 1)
 }
 
@@ -356,4 +356,19 @@ pub async fn feedback_counts(c: Conn<'_>, article_id: i64) -> Result<(i64, i64),
                COALESCE(SUM(CASE WHEN helpful THEN 0 ELSE 1 END), 0)
         FROM article_feedback WHERE article_id = $1"#;
     on_conn!(c, conn => sqlx::query_as(SQL).bind(article_id).fetch_one(&mut *conn).await)
+}
+
+/// Raises the articles' revision (migration 9): every write below does, after its change.
+async fn bump_revision(c: Conn<'_>) -> Result<(), sqlx::Error> {
+    on_conn!(c, conn => sqlx::query("UPDATE article_revision SET n = n + 1 WHERE id = 1")
+        .execute(&mut *conn)
+        .await
+        .map(|_| ()))
+}
+
+/// The articles' revision: it changes whenever an article is written.
+pub async fn revision(c: Conn<'_>) -> Result<i64, sqlx::Error> {
+    on_conn!(c, conn => sqlx::query_scalar("SELECT n FROM article_revision WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await)
 }

@@ -130,20 +130,29 @@ pub fn search(
     })
 }
 
+/// What the search index holds of one article.
+#[derive(Debug, Clone, PartialEq)]
+struct Indexed {
+    slug: String,
+    changed_at: DateTime<Utc>,
+    visible_in: Vec<Language>,
+}
+
 /// What the search index last saw of the articles table and of the synonyms setting (see
 /// [`sync_search`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchMark {
-    seen: Option<(i64, Option<DateTime<Utc>>)>,
+    revision: Option<i64>,
     synonyms_changed: Option<DateTime<Utc>>,
-    /// The slugs in the index.
-    indexed: HashSet<String>,
+    /// By article id: what the index has.
+    indexed: HashMap<i64, Indexed>,
 }
 
 /// Brings the search index up to date with the articles table and the synonyms: a cheap
-/// check, then, when something changed (here or on another instance), the changed articles
-/// and their translations are re-indexed, and whatever is no longer published (withdrawn,
-/// deleted, renamed) leaves. Returns how many articles were touched.
+/// check of the articles' revision (raised by every write, here or on another instance),
+/// then, when it moved, a comparison of every published article with what the index holds:
+/// new, edited, renamed or re-linked ones are indexed again; withdrawn, deleted and renamed
+/// ones leave. Returns how many articles were touched.
 pub async fn sync_search(
     db: &Db,
     index: &SearchIndex,
@@ -151,19 +160,19 @@ pub async fn sync_search(
 ) -> Result<usize, AppError> {
     let mut c = db.acquire().await?;
     let synonyms_changed = settings::changed_at(c.conn(), SYNONYMS_KEY).await?;
-    if synonyms_changed != mark.synonyms_changed || mark.seen.is_none() {
+    if synonyms_changed != mark.synonyms_changed || mark.revision.is_none() {
         let groups = synonyms_in(c.conn()).await?;
         index.set_synonyms(Synonyms::new(&groups.groups));
         mark.synonyms_changed = synonyms_changed;
     }
-    let seen = Some(articles::change_mark(c.conn()).await?);
-    if seen == mark.seen {
+    // Read before the rows: a write committing in between is seen now or next time.
+    let revision = articles::revision(c.conn()).await?;
+    if Some(revision) == mark.revision {
         return Ok(0);
     }
     let rows = articles::all(c.conn()).await?;
     drop(c);
-    let first = mark.seen.is_none();
-    let since = mark.seen.and_then(|(_, last)| last);
+    let first = mark.revision.is_none();
     let lang_of = |r: &ArticleRow| Language::from_tag(&r.lang).unwrap_or_default();
     let position: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     // Each article's translations (both directions of `translation_of_id`), by row position.
@@ -174,29 +183,10 @@ pub async fn sync_search(
             partners[o].push(i);
         }
     }
-    let mut changed = vec![false; rows.len()];
-    for (i, r) in rows.iter().enumerate() {
-        if first || since.is_none_or(|s| r.changed_at > s) {
-            changed[i] = true;
-            for &p in &partners[i] {
-                changed[p] = true;
-            }
-        }
-    }
-    let published: HashSet<String> = rows
-        .iter()
-        .filter(|r| r.status == "published")
-        .map(|r| r.slug.clone())
-        .collect();
-    let removals: Vec<String> = mark
-        .indexed
-        .iter()
-        .filter(|slug| !published.contains(*slug))
-        .cloned()
-        .collect();
+    let mut now_indexed: HashMap<i64, Indexed> = HashMap::new();
     let mut upserts = Vec::new();
     for (i, r) in rows.iter().enumerate() {
-        if !changed[i] || r.status != "published" {
+        if r.status != "published" {
             continue;
         }
         let lang = lang_of(r);
@@ -206,21 +196,37 @@ pub async fn sync_search(
             .filter(|p| p.status == "published")
             .map(lang_of)
             .collect();
-        upserts.push(SearchDoc {
+        // Searchable in its language, and in the other one until translated into it.
+        let visible_in: Vec<Language> = Language::ALL
+            .iter()
+            .copied()
+            .filter(|l| *l == lang || !translated_into.contains(l))
+            .collect();
+        let entry = Indexed {
             slug: r.slug.clone(),
-            title: r.title.clone(),
-            lang,
-            category: r.category.clone(),
-            tags: r.tags.0.clone(),
-            body_text: markdown::to_text(&r.body_markdown),
-            // Searchable in its language, and in the other one until translated into it.
-            visible_in: Language::ALL
-                .iter()
-                .copied()
-                .filter(|l| *l == lang || !translated_into.contains(l))
-                .collect(),
-        });
+            changed_at: r.changed_at,
+            visible_in: visible_in.clone(),
+        };
+        if first || mark.indexed.get(&r.id) != Some(&entry) {
+            upserts.push(SearchDoc {
+                slug: r.slug.clone(),
+                title: r.title.clone(),
+                lang,
+                category: r.category.clone(),
+                tags: r.tags.0.clone(),
+                body_text: markdown::to_text(&r.body_markdown),
+                visible_in,
+            });
+        }
+        now_indexed.insert(r.id, entry);
     }
+    // Gone from the index: no longer published (or deleted), or published under another slug.
+    let removals: Vec<String> = mark
+        .indexed
+        .iter()
+        .filter(|(id, old)| now_indexed.get(*id).is_none_or(|new| new.slug != old.slug))
+        .map(|(_, old)| old.slug.clone())
+        .collect();
     let n = upserts.len() + removals.len();
     let result = if first {
         index.rebuild(&upserts)
@@ -231,8 +237,8 @@ pub async fn sync_search(
         tracing::error!(%error, "search index update failed");
         AppError::Internal
     })?;
-    mark.seen = seen;
-    mark.indexed = published;
+    mark.revision = Some(revision);
+    mark.indexed = now_indexed;
     Ok(n)
 }
 
@@ -337,7 +343,7 @@ pub async fn set_synonyms(
     }
     let mut groups = Vec::new();
     let mut errors = Vec::new();
-    for (i, group) in input.groups.iter().enumerate() {
+    for group in &input.groups {
         let mut seen = HashSet::new();
         let entries: Vec<String> = group
             .iter()
@@ -345,13 +351,13 @@ pub async fn set_synonyms(
             .filter(|w| !w.is_empty() && seen.insert(search::fold(w)))
             .collect();
         if entries.len() > MAX_SYNONYMS_PER_GROUP {
-            errors.push(FieldError::new(format!("groups[{i}]"), "too_many_entries"));
+            errors.push(FieldError::new("groups", "too_many_entries"));
         }
         if entries
             .iter()
             .any(|w| w.chars().count() > MAX_SYNONYM_CHARS)
         {
-            errors.push(FieldError::new(format!("groups[{i}]"), "too_long"));
+            errors.push(FieldError::new("groups", "too_long"));
         }
         if entries.len() >= 2 {
             groups.push(entries);
@@ -485,7 +491,10 @@ pub async fn related(
     view: &ArticleView,
     limit: usize,
 ) -> Result<Vec<ArticleLink>, AppError> {
-    let query = format!("{} {}", view.title, view.tags.join(" "));
+    let query: String = format!("{} {}", view.title, view.tags.join(" "))
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .collect();
     let mut links: Vec<ArticleLink> = index
         .search(&query, view.lang, limit + 3)
         .unwrap_or_default()
@@ -557,7 +566,8 @@ pub async fn suggestions(
     let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
     let articles = search(index, &query, lang, SUGGESTED_ARTICLES)?.items;
     let similar_tickets = similar_open_tickets(db, index, user, &query).await?;
-    if let Some(key) = attempt {
+    // Deflection is about customers' forms: support staff trying the form count nothing.
+    if let Some(key) = attempt.filter(|_| user.role.belongs_to_organization()) {
         if !articles.is_empty() {
             let mut tx = db.begin().await?;
             let org = user.organization.as_ref().map(|o| o.id);
@@ -659,12 +669,13 @@ pub const DEFLECTION_QUIET_MINUTES: i64 = 30;
 pub const MAX_REPORT_DAYS: i64 = 366;
 
 /// The report range from `YYYY-MM-DD` texts; by default the last eight weeks to today.
-pub fn report_range(
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<(NaiveDate, NaiveDate), AppError> {
+fn report_range(from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate), AppError> {
+    // Years a report can be about (chrono parses far larger ones, whose arithmetic overflows).
     let date = |field: &str, s: &str| {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::validation(field, "invalid"))
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|d| (2000..=2999).contains(&d.year()))
+            .ok_or_else(|| AppError::validation(field, "invalid"))
     };
     let to = match to.filter(|s| !s.is_empty()) {
         Some(s) => date("to", s)?,
@@ -677,29 +688,37 @@ pub fn report_range(
     Ok((from, to))
 }
 
-/// The categories in use (the editor offers them).
-pub async fn categories(db: &Db) -> Result<Vec<String>, AppError> {
+/// The categories in use, drafts' included (the editor offers them; writers only).
+pub async fn categories(db: &Db, user: &CurrentUser) -> Result<Vec<String>, AppError> {
+    if !user.may_write_articles() {
+        return Err(AppError::Forbidden);
+    }
     let mut c = db.acquire().await?;
     Ok(articles::categories(c.conn()).await?)
 }
 
-/// Deflection per week (Monday to Sunday, UTC) over `[from, to]` (admins and leads).
+/// Deflection per week (Monday to Sunday, UTC) over the weeks from `from` to `to`
+/// (`YYYY-MM-DD` texts; the last eight weeks by default), for admins and leads.
 pub async fn deflection_report(
     db: &Db,
     user: &CurrentUser,
-    from: NaiveDate,
-    to: NaiveDate,
+    from: Option<&str>,
+    to: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<DeflectionReport, AppError> {
     if !user.may_read_reports() {
         return Err(AppError::Forbidden);
     }
+    let (from, to) = report_range(from, to)?;
     if to < from {
         return Err(AppError::validation("to", "invalid"));
     }
-    if (to - from).num_days() > MAX_REPORT_DAYS {
+    if (to - from).num_days() >= MAX_REPORT_DAYS {
         return Err(AppError::validation("from", "too_long"));
     }
+    let monday = |d: NaiveDate| d - chrono::Days::new(d.weekday().num_days_from_monday().into());
+    // Whole weeks: the first starts on the Monday of `from`.
+    let from = monday(from);
     let start = from.and_time(NaiveTime::MIN).and_utc();
     let end = (to + chrono::Days::new(1))
         .and_time(NaiveTime::MIN)
@@ -707,7 +726,6 @@ pub async fn deflection_report(
     let mut c = db.acquire().await?;
     let rows = deflection::started_between(c.conn(), start, end).await?;
     drop(c);
-    let monday = |d: NaiveDate| d - chrono::Days::new(d.weekday().num_days_from_monday().into());
     let empty = |week_start| DeflectionWeek {
         week_start,
         suggestions_shown: 0,
@@ -766,6 +784,9 @@ pub const MAX_TAGS: usize = 20;
 pub const MAX_TAG_CHARS: usize = 60;
 pub const MAX_BODY_CHARS: usize = 100_000;
 
+/// Slugs the help center's own pages use.
+const RESERVED_SLUGS: &[&str] = &["busca", "categoria"];
+
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= MAX_SLUG_CHARS
@@ -793,6 +814,9 @@ fn clean_draft(mut d: ArticleDraft) -> Result<ArticleDraft, AppError> {
     }
     if !d.title.is_empty() && !is_slug(&d.slug) {
         errors.push(FieldError::new("slug", "invalid_slug"));
+    } else if RESERVED_SLUGS.contains(&d.slug.as_str()) {
+        // `/ajuda/busca` is the search page.
+        errors.push(FieldError::new("slug", "taken"));
     }
     if d.category.is_empty() {
         errors.push(FieldError::new("category", "required"));
