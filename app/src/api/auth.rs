@@ -46,8 +46,9 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "me/profile")]
 pub async fn update_profile(name: String, language: Language) -> Result<CurrentUser, AppError> {
     use crate::server::services::auth::{update_me, MeUpdate};
-    let user = crate::server::auth::require_user().await?;
+    // Before any await: the request context is only certain here.
     let state = crate::server::app_state()?;
+    let user = crate::server::auth::require_user().await?;
     let update = MeUpdate {
         name: Some(name),
         language: Some(language),
@@ -62,8 +63,9 @@ pub async fn update_profile(name: String, language: Language) -> Result<CurrentU
 #[server(prefix = "/api/fn", endpoint = "me/language")]
 pub async fn set_my_language(language: Language) -> Result<(), AppError> {
     use crate::server::services::auth::{update_me, MeUpdate};
-    let user = crate::server::auth::require_user().await?;
+    // Before any await: the request context is only certain here.
     let state = crate::server::app_state()?;
+    let user = crate::server::auth::require_user().await?;
     let update = MeUpdate {
         language: Some(language),
         ..MeUpdate::default()
@@ -81,11 +83,12 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::server::services::auth::{update_me, MeUpdate, PasswordChange};
     use crate::server::{auth::request_session, session};
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
     if new != confirm {
         return Err(AppError::validation("password.confirm", "mismatch"));
     }
-    let state = crate::server::app_state()?;
     let now = chrono::Utc::now();
     let update = MeUpdate {
         password: Some(PasswordChange { current, new }),
@@ -97,22 +100,28 @@ pub async fn change_password(
 
 #[server(prefix = "/api/fn", endpoint = "me/tokens/list", input = GetUrl)]
 pub async fn list_api_tokens() -> Result<Vec<ApiTokenSummary>, AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    crate::server::services::auth::list_api_tokens(&crate::server::app_state()?.db, &user).await
+    crate::server::services::auth::list_api_tokens(&state.db, &user).await
 }
 
 /// Creates a personal API token; the secret is in the answer once and never again.
 #[server(prefix = "/api/fn", endpoint = "me/tokens/create")]
 pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    let db = crate::server::app_state()?.db;
+    let db = state.db.clone();
     crate::server::services::auth::create_api_token(&db, &user, &name, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "me/tokens/revoke")]
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    let db = crate::server::app_state()?.db;
+    let db = state.db.clone();
     crate::server::services::auth::revoke_api_token(&db, &user, id, chrono::Utc::now()).await
 }
 

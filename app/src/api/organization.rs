@@ -7,9 +7,10 @@ use crate::error::AppError;
 /// The members of the organization the signed-in organization admin manages.
 #[server(prefix = "/api/fn", endpoint = "organization/members", input = GetUrl)]
 pub async fn list_members() -> Result<Vec<Member>, AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    crate::server::services::organization::list_members(&crate::server::app_state()?.db, &user)
-        .await
+    crate::server::services::organization::list_members(&state.db, &user).await
 }
 
 /// Invites a person; the single-use link goes to the server log until e-mail is sent.
@@ -19,8 +20,9 @@ pub async fn invite_member(
     email: String,
     can_open_tickets: Option<String>,
 ) -> Result<Member, AppError> {
-    let user = crate::server::auth::require_user().await?;
+    // Before any await: the request context is only certain here.
     let state = crate::server::app_state()?;
+    let user = crate::server::auth::require_user().await?;
     let may_open = can_open_tickets.is_some();
     let invitation = crate::server::services::organization::invite_member(
         &state.db,
@@ -40,8 +42,10 @@ pub async fn invite_member(
 #[server(prefix = "/api/fn", endpoint = "organization/members/can-open-tickets")]
 pub async fn set_member_can_open_tickets(member_id: i64, value: bool) -> Result<Member, AppError> {
     use crate::server::services::organization::{update_member, MemberChange};
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    let db = crate::server::app_state()?.db;
+    let db = state.db.clone();
     let change = MemberChange {
         can_open_tickets: Some(value),
         active: None,
@@ -53,8 +57,10 @@ pub async fn set_member_can_open_tickets(member_id: i64, value: bool) -> Result<
 #[server(prefix = "/api/fn", endpoint = "organization/members/active")]
 pub async fn set_member_active(member_id: i64, active: bool) -> Result<Member, AppError> {
     use crate::server::services::organization::{update_member, MemberChange};
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    let db = crate::server::app_state()?.db;
+    let db = state.db.clone();
     let change = MemberChange {
         can_open_tickets: None,
         active: Some(active),

@@ -13,39 +13,39 @@ pub async fn list_tickets(
     #[server(default)] query: TicketListQuery,
 ) -> Result<TicketPage, AppError> {
     use crate::server::services::tickets;
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
     let (filter, sort, cursor, limit) = query.parse(&user)?;
-    tickets::list_tickets(
-        &crate::server::app_state()?.db,
-        &user,
-        filter,
-        sort,
-        cursor.as_deref(),
-        limit,
-    )
-    .await
+    tickets::list_tickets(&state.db, &user, filter, sort, cursor.as_deref(), limit).await
 }
 
 /// The counters above the table.
 #[server(prefix = "/api/fn", endpoint = "tickets/stats", input = GetUrl)]
 pub async fn get_ticket_stats() -> Result<TicketStats, AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    crate::server::services::tickets::stats(&crate::server::app_state()?.db, &user).await
+    crate::server::services::tickets::stats(&state.db, &user).await
 }
 
 /// One ticket with its conversation.
 #[server(prefix = "/api/fn", endpoint = "tickets/get", input = GetUrl)]
 pub async fn get_ticket(id: String) -> Result<TicketDetail, AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    crate::server::services::tickets::get_ticket(&crate::server::app_state()?.db, &user, &id).await
+    crate::server::services::tickets::get_ticket(&state.db, &user, &id).await
 }
 
 /// What the new-ticket form offers the signed-in person: their types and the departments.
 #[server(prefix = "/api/fn", endpoint = "tickets/form", input = GetUrl)]
 pub async fn get_ticket_form() -> Result<(Vec<TicketTypeInfo>, Vec<NamedRef>), AppError> {
     use crate::server::services::tickets;
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    let db = crate::server::app_state()?.db;
+    let db = state.db.clone();
     Ok((
         tickets::ticket_types_for(&db, &user).await?,
         tickets::departments(&db).await?,
@@ -55,8 +55,10 @@ pub async fn get_ticket_form() -> Result<(Vec<TicketTypeInfo>, Vec<NamedRef>), A
 /// Opens a ticket and goes to it.
 #[server(prefix = "/api/fn", endpoint = "tickets/create")]
 pub async fn open_ticket(input: NewTicketInput) -> Result<TicketSummary, AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    let db = crate::server::app_state()?.db;
+    let db = state.db.clone();
     let ticket = crate::server::services::tickets::create_ticket(
         &db,
         &user,
@@ -71,8 +73,10 @@ pub async fn open_ticket(input: NewTicketInput) -> Result<TicketSummary, AppErro
 
 #[server(prefix = "/api/fn", endpoint = "tickets/reply")]
 pub async fn reply_to_ticket(id: String, body: String) -> Result<(), AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    let db = crate::server::app_state()?.db;
+    let db = state.db.clone();
     crate::server::services::tickets::reply(
         &db,
         &user,
@@ -90,8 +94,10 @@ pub async fn reply_to_ticket(id: String, body: String) -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "tickets/close")]
 pub async fn close_ticket(id: String) -> Result<(), AppError> {
     use crate::domain::{TicketStatus, TicketUpdate};
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    let db = crate::server::app_state()?.db;
+    let db = state.db.clone();
     let update = TicketUpdate {
         status: Some(TicketStatus::Closed),
         ..TicketUpdate::default()
@@ -103,16 +109,20 @@ pub async fn close_ticket(id: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api/fn", endpoint = "tickets/reopen")]
 pub async fn reopen_ticket(id: String, reason: String) -> Result<(), AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    let db = crate::server::app_state()?.db;
+    let db = state.db.clone();
     crate::server::services::tickets::reopen(&db, &user, &id, &reason, chrono::Utc::now()).await?;
     Ok(())
 }
 
 #[server(prefix = "/api/fn", endpoint = "tickets/escalate")]
 pub async fn escalate_ticket(id: String, reason: String) -> Result<(), AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
-    let db = crate::server::app_state()?.db;
+    let db = state.db.clone();
     crate::server::services::tickets::escalate(&db, &user, &id, &reason, chrono::Utc::now())
         .await?;
     Ok(())
