@@ -257,6 +257,7 @@ async fn cross_origin_writes_are_refused_and_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_the_security_headers() {
+    let _pages = crate::helpers::rendering_pages().await;
     let app = demo_app().await;
     let page = app.get("/").await;
     let csp = page.headers()["content-security-policy"]

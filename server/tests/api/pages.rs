@@ -2,6 +2,7 @@ use crate::helpers::{spawn_app, spawn_app_with, SpawnOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_is_server_rendered_in_portuguese_by_default() {
+    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -20,6 +21,7 @@ async fn home_page_is_server_rendered_in_portuguese_by_default() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_follows_accept_language_before_sign_in() {
+    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -42,6 +44,7 @@ async fn home_page_follows_accept_language_before_sign_in() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn language_cookie_wins_over_accept_language() {
+    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -63,6 +66,7 @@ async fn language_cookie_wins_over_accept_language() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_help_center_says_so() {
+    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app().await;
     let html = app.get("/").await.text().await.unwrap();
     assert!(html.contains("Ainda não há artigos publicados neste idioma."));
@@ -70,6 +74,7 @@ async fn an_empty_help_center_says_so() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_pages_answer_404_with_a_translated_page() {
+    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app().await;
     let response = app.get("/nao/existe").await;
     assert_eq!(response.status(), 404);
@@ -83,6 +88,7 @@ async fn unknown_pages_answer_404_with_a_translated_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_compressed_when_the_client_accepts_it() {
+    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -101,6 +107,7 @@ async fn pages_are_compressed_when_the_client_accepts_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn help_center_pages_render_for_search_engines_and_without_javascript() {
+    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -171,6 +178,7 @@ async fn help_center_pages_render_for_search_engines_and_without_javascript() {
 /// hydrates the same page instead of an error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_in_pages_render_their_data_on_the_server() {
+    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
