@@ -3,27 +3,55 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 /// Runs an action once the user pauses: each call cancels the one still waiting (search as
-/// you type, suggestions, previews). Does nothing on the server.
+/// you type, suggestions, previews), and the action learns whether its answer is still
+/// wanted when it arrives (an older request may answer after a newer one). Does nothing on
+/// the server.
 #[derive(Clone, Copy)]
 pub struct Debounce {
     waiting: StoredValue<Option<TimeoutHandle>>,
+    generation: StoredValue<u64>,
     delay: Duration,
+}
+
+/// Whether an action's answer is still the latest wanted (see [`Debounce::call`]).
+#[derive(Clone, Copy)]
+pub struct Latest {
+    generation: StoredValue<u64>,
+    at: u64,
+}
+
+impl Latest {
+    pub fn is_current(&self) -> bool {
+        self.generation.get_value() == self.at
+    }
 }
 
 impl Debounce {
     pub fn new(delay: Duration) -> Self {
         Debounce {
             waiting: StoredValue::new(None),
+            generation: StoredValue::new(0),
             delay,
         }
     }
 
-    pub fn call(&self, action: impl FnOnce() + 'static) {
+    /// Drops the action still waiting and makes earlier actions' answers stale.
+    pub fn cancel(&self) {
         if let Some(handle) = self.waiting.get_value() {
             handle.clear();
         }
+        self.waiting.set_value(None);
+        self.generation.update_value(|g| *g += 1);
+    }
+
+    pub fn call(&self, action: impl FnOnce(Latest) + 'static) {
+        self.cancel();
+        let latest = Latest {
+            generation: self.generation,
+            at: self.generation.get_value(),
+        };
         self.waiting
-            .set_value(set_timeout_with_handle(action, self.delay).ok());
+            .set_value(set_timeout_with_handle(move || action(latest), self.delay).ok());
     }
 }
 

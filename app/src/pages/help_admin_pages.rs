@@ -185,10 +185,12 @@ fn ArticleEditor(id: Option<i64>, draft: ArticleDraft, categories: Vec<String>) 
     let debounce = Debounce::new(std::time::Duration::from_millis(250));
     let refresh_preview = move || {
         let text = body.get_untracked();
-        debounce.call(move || {
+        debounce.call(move |latest| {
             leptos::task::spawn_local(async move {
                 if let Ok(html) = preview_article(text).await {
-                    preview.set(Some(html));
+                    if latest.is_current() {
+                        preview.set(Some(html));
+                    }
                 }
             });
         });

@@ -99,22 +99,19 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
     let suggestions = RwSignal::new(None::<Suggestions>);
     let debounce = Debounce::new(std::time::Duration::from_millis(300));
     let lang = Language::from(i18n.get_locale_untracked());
-    // Only the answer to the latest text counts (an older one may arrive later).
-    let latest = StoredValue::new(0u64);
     let suggest = move || {
         let q = format!("{} {}", subject.get_untracked(), message.get_untracked());
-        latest.update_value(|n| *n += 1);
-        let mine = latest.get_value();
         if q.trim().chars().count() < 4 {
+            debounce.cancel();
             suggestions.set(None);
             return;
         }
-        debounce.call(move || {
+        debounce.call(move |latest| {
             let key = attempt.get_value();
             leptos::task::spawn_local(async move {
                 let key = (!key.is_empty()).then_some(key);
                 if let Ok(found) = get_suggestions(q, lang, key).await {
-                    if latest.get_value() == mine {
+                    if latest.is_current() {
                         suggestions.set(Some(found));
                     }
                 }

@@ -69,15 +69,11 @@ pub fn SearchForm(
     let debounce = Debounce::new(std::time::Duration::from_millis(250));
     let live = RwSignal::new(None::<(String, Vec<ArticleHit>)>);
     let navigate = leptos_router::hooks::use_navigate();
-    // Only the answer to the latest text counts (an older one may arrive later).
-    let latest = StoredValue::new(0u64);
     let on_input = move |ev: leptos::ev::Event| {
         let q = event_target_value(&ev);
-        latest.update_value(|n| *n += 1);
-        let mine = latest.get_value();
         if follow_url {
             let navigate = navigate.clone();
-            debounce.call(move || {
+            debounce.call(move |_| {
                 let url = format!("/ajuda/busca?q={}", urlencoding_component(&q));
                 navigate(
                     &url,
@@ -91,14 +87,15 @@ pub fn SearchForm(
             return;
         }
         if q.trim().chars().count() < 2 {
+            debounce.cancel();
             live.set(None);
             return;
         }
         let lang = Language::from(i18n.get_locale_untracked());
-        debounce.call(move || {
+        debounce.call(move |latest| {
             leptos::task::spawn_local(async move {
                 if let Ok(hits) = search_articles(q.clone(), lang).await {
-                    if latest.get_value() == mine {
+                    if latest.is_current() {
                         live.set(Some((q, hits.items.into_iter().take(5).collect())));
                     }
                 }

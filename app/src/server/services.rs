@@ -7,3 +7,29 @@ pub mod defaults;
 pub mod help_center;
 pub mod organization;
 pub mod tickets;
+
+/// Splits a page off rows fetched with one more than `limit`: the page, and the cursor of the
+/// next one (from the page's last row) when that extra row came.
+pub(crate) fn split_page<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    cursor: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit.max(0) as usize);
+        rows.last().map(cursor)
+    } else {
+        None
+    };
+    (rows, next)
+}
+
+/// The one length rule for texts people write: not empty, at most `max` characters (Unicode
+/// scalar values, as the browser counts them; the text already trimmed). Error: a field code.
+pub(crate) fn text_within(trimmed: &str, max: usize) -> Result<(), &'static str> {
+    match crate::domain::char_count(trimmed) {
+        0 => Err("required"),
+        n if n > max => Err("too_long"),
+        _ => Ok(()),
+    }
+}

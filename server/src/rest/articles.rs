@@ -39,15 +39,9 @@ pub async fn search(
     RequestLanguage(request_lang): RequestLanguage,
     Query(query): Query<SearchQuery>,
 ) -> Result<ApiJson<ArticleHits>, Problem> {
-    let lang = match query.lang.as_deref() {
-        None | Some("") => request_lang,
-        Some(tag) => Language::from_tag(tag).ok_or_else(|| {
-            Problem::from_error(
-                &app::error::AppError::validation("lang", "invalid"),
-                request_lang,
-            )
-        })?,
-    };
+    let lang = language_param(query.lang.as_deref(), request_lang)
+        .map_err(|p| *p)?
+        .unwrap_or(request_lang);
     help_center::search(&state.search, &query.q, lang, query.limit.unwrap_or(5))
         .map(ApiJson)
         .map_err(|e| Problem::from_error(&e, request_lang))

@@ -304,8 +304,7 @@ pub async fn update(mut c: Conn<'_>, id: i64, a: &ArticleWrite<'_>) -> Result<bo
 }
 
 /// Deletes an article with its votes; its translations stay, unlinked.
-pub async fn delete(c: Conn<'_>, id: i64, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-    let mut c = c;
+pub async fn delete(mut c: Conn<'_>, id: i64, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
     on_conn!(c.reborrow(), conn => sqlx::query(
         "UPDATE articles SET translation_of_id = NULL, changed_at = $2 WHERE translation_of_id = $1")
         .bind(id)

@@ -2,9 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
-
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 
 use crate::domain::{
     ArticleDraft, ArticleFeedback, ArticleHit, ArticleHits, ArticleLink, ArticlePage, ArticlePatch,
@@ -20,7 +18,7 @@ use crate::server::db::{deflection, settings, Conn, Tx};
 use crate::server::kb::KbArticle;
 use crate::server::markdown;
 use crate::server::search::{self, SearchDoc, SearchIndex, Synonyms, DEFAULT_SYNONYMS};
-use crate::server::services::tickets;
+use crate::server::services::{split_page, text_within, tickets};
 use crate::server::Db;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,13 +83,7 @@ pub async fn home(db: &Db, lang: Language) -> Result<HelpCenterHome, AppError> {
     let recent = articles::recent(c.conn(), lang, 6)
         .await?
         .into_iter()
-        .map(|r| ArticleSummary {
-            slug: r.slug,
-            title: r.title,
-            lang: Language::from_tag(&r.lang).unwrap_or_default(),
-            category: r.category,
-            updated_at: r.updated_at,
-        })
+        .map(summary_of)
         .collect();
     Ok(HelpCenterHome { categories, recent })
 }
@@ -174,15 +166,7 @@ pub async fn sync_search(
     drop(c);
     let first = mark.revision.is_none();
     let lang_of = |r: &ArticleRow| Language::from_tag(&r.lang).unwrap_or_default();
-    let position: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    // Each article's translations (both directions of `translation_of_id`), by row position.
-    let mut partners: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
-    for (i, r) in rows.iter().enumerate() {
-        if let Some(&o) = r.translation_of_id.and_then(|id| position.get(&id)) {
-            partners[i].push(o);
-            partners[o].push(i);
-        }
-    }
+    let partners = translation_partners(&rows);
     let mut now_indexed: HashMap<i64, Indexed> = HashMap::new();
     let mut upserts = Vec::new();
     for (i, r) in rows.iter().enumerate() {
@@ -240,6 +224,19 @@ pub async fn sync_search(
     mark.revision = Some(revision);
     mark.indexed = now_indexed;
     Ok(n)
+}
+
+/// Each row's translations (both directions of `translation_of_id`), by row position.
+fn translation_partners(rows: &[ArticleRow]) -> Vec<Vec<usize>> {
+    let position: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let mut partners: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(&o) = r.translation_of_id.and_then(|id| position.get(&id)) {
+            partners[i].push(o);
+            partners[o].push(i);
+        }
+    }
+    partners
 }
 
 /// A published article, rendered and sanitised; 404 for drafts and unknown slugs.
@@ -393,13 +390,8 @@ pub async fn list_articles(
         return Err(AppError::validation("cursor", "invalid"));
     }
     let mut c = db.acquire().await?;
-    let mut rows = articles::list_published(c.conn(), lang, category, after, limit + 1).await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.slug.clone())
-    } else {
-        None
-    };
+    let rows = articles::list_published(c.conn(), lang, category, after, limit + 1).await?;
+    let (rows, next_cursor) = split_page(rows, limit, |r| r.slug.clone());
     Ok(ArticlePage {
         items: rows.into_iter().map(summary_of).collect(),
         next_cursor,
@@ -423,15 +415,8 @@ pub async fn sitemap(db: &Db, base_url: &str) -> Result<String, AppError> {
     let mut c = db.acquire().await?;
     let rows = articles::all(c.conn()).await?;
     drop(c);
-    let published: Vec<&ArticleRow> = rows.iter().filter(|r| r.status == "published").collect();
-    let by_id: HashMap<i64, &ArticleRow> = published.iter().map(|r| (r.id, *r)).collect();
-    let mut alternates: HashMap<i64, Vec<&ArticleRow>> = HashMap::new();
-    for r in &published {
-        if let Some(original) = r.translation_of_id.and_then(|id| by_id.get(&id)) {
-            alternates.entry(r.id).or_default().push(original);
-            alternates.entry(original.id).or_default().push(r);
-        }
-    }
+    let partners = translation_partners(&rows);
+    let published = |r: &ArticleRow| r.status == "published";
     let escape = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -444,15 +429,20 @@ pub async fn sitemap(db: &Db, base_url: &str) -> Result<String, AppError> {
          xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     xml.push_str(&format!("<url><loc>{}/</loc></url>\n", escape(base)));
-    for r in &published {
+    for (i, r) in rows.iter().enumerate().filter(|(_, r)| published(r)) {
         xml.push_str(&format!(
             "<url><loc>{}/ajuda/{}</loc><lastmod>{}</lastmod>",
             escape(base),
             escape(&r.slug),
             r.updated_at.format("%Y-%m-%d")
         ));
-        if let Some(others) = alternates.get(&r.id) {
-            for a in std::iter::once(r).chain(others.iter()) {
+        let others: Vec<&ArticleRow> = partners[i]
+            .iter()
+            .map(|&p| &rows[p])
+            .filter(|p| published(p))
+            .collect();
+        if !others.is_empty() {
+            for a in std::iter::once(r).chain(others) {
                 xml.push_str(&format!(
                     "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}/ajuda/{}\"/>",
                     escape(&a.lang),
@@ -735,19 +725,17 @@ pub async fn deflection_report(
         deflection_rate: 0.0,
     };
     let mut weeks: Vec<DeflectionWeek> = Vec::new();
-    let mut week = monday(from);
+    let mut week = from;
     while week <= to {
         weeks.push(empty(week));
         week = week + chrono::Days::new(7);
     }
     let quiet = now - chrono::Duration::minutes(DEFLECTION_QUIET_MINUTES);
-    let mut total = empty(monday(from));
+    let mut total = empty(from);
     for r in rows {
-        let Some(w) = weeks
-            .iter_mut()
-            .rev()
-            .find(|w| w.week_start <= r.started_at.date_naive())
-        else {
+        // `from` is a Monday: the row's week is its distance from it in whole weeks.
+        let week = (r.started_at.date_naive() - from).num_days() / 7;
+        let Some(w) = usize::try_from(week).ok().and_then(|i| weeks.get_mut(i)) else {
             continue;
         };
         let shown = r.suggestions_shown > 0;
@@ -807,10 +795,8 @@ fn clean_draft(mut d: ArticleDraft) -> Result<ArticleDraft, AppError> {
         d.slug.truncate(MAX_SLUG_CHARS);
         d.slug = d.slug.trim_end_matches('-').to_owned();
     }
-    match d.title.chars().count() {
-        0 => errors.push(FieldError::new("title", "required")),
-        n if n > MAX_TITLE_CHARS => errors.push(FieldError::new("title", "too_long")),
-        _ => {}
+    if let Err(code) = text_within(&d.title, MAX_TITLE_CHARS) {
+        errors.push(FieldError::new("title", code));
     }
     if !d.title.is_empty() && !is_slug(&d.slug) {
         errors.push(FieldError::new("slug", "invalid_slug"));
@@ -835,10 +821,8 @@ fn clean_draft(mut d: ArticleDraft) -> Result<ArticleDraft, AppError> {
     } else if d.tags.iter().any(|t| t.chars().count() > MAX_TAG_CHARS) {
         errors.push(FieldError::new("tags", "too_long"));
     }
-    match d.body_markdown.trim().chars().count() {
-        0 => errors.push(FieldError::new("body_markdown", "required")),
-        n if n > MAX_BODY_CHARS => errors.push(FieldError::new("body_markdown", "too_long")),
-        _ => {}
+    if let Err(code) = text_within(d.body_markdown.trim(), MAX_BODY_CHARS) {
+        errors.push(FieldError::new("body_markdown", code));
     }
     d.translation_of = d
         .translation_of
@@ -876,13 +860,8 @@ pub async fn authored_list(
     };
     let limit = limit.clamp(1, MAX_PAGE);
     let mut c = db.acquire().await?;
-    let mut rows = articles::list_for_authors(c.conn(), status, before, limit + 1).await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id.to_string())
-    } else {
-        None
-    };
+    let rows = articles::list_for_authors(c.conn(), status, before, limit + 1).await?;
+    let (rows, next_cursor) = split_page(rows, limit, |r| r.id.to_string());
     Ok(AuthoredArticlePage {
         items: rows
             .into_iter()

@@ -14,6 +14,7 @@ use crate::error::{AppError, Entity, FieldError};
 use crate::server::db::tickets::{self, Cursor, ListFilter, ListSort};
 use crate::server::db::{departments, ticket_types, Conn, Tx};
 use crate::server::events::{self, Audience, EventKind};
+use crate::server::services::{split_page, text_within};
 use crate::server::storage::{display_name, StagedFile, Storage};
 use crate::server::Db;
 
@@ -544,19 +545,14 @@ async fn read_page(
     limit: i64,
 ) -> Result<TicketPage, AppError> {
     let mut c = db.acquire().await?;
-    let mut rows = tickets::list(c.conn(), scope, filter, sort, cursor, limit + 1).await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| {
-            encode_cursor(&match sort {
-                ListSort::UpdatedDesc => Cursor::Time(r.updated_at, r.id),
-                ListSort::CreatedAsc => Cursor::Time(r.created_at, r.id),
-                ListSort::PriorityDesc => Cursor::Rank(r.priority_rank, r.id),
-            })
+    let rows = tickets::list(c.conn(), scope, filter, sort, cursor, limit + 1).await?;
+    let (rows, next_cursor) = split_page(rows, limit, |r| {
+        encode_cursor(&match sort {
+            ListSort::UpdatedDesc => Cursor::Time(r.updated_at, r.id),
+            ListSort::CreatedAsc => Cursor::Time(r.created_at, r.id),
+            ListSort::PriorityDesc => Cursor::Rank(r.priority_rank, r.id),
         })
-    } else {
-        None
-    };
+    });
     let items = rows
         .into_iter()
         .map(tickets::SummaryRow::into_summary)
@@ -753,16 +749,6 @@ fn validate_text(user: &CurrentUser, field: &str, text: &str) -> Result<String, 
     text_within(&text, max)
         .map(|()| text)
         .map_err(|code| AppError::validation(field, code))
-}
-
-/// The one length rule for texts people write: not empty, at most `max` characters (Unicode
-/// scalar values, as the browser counts them). Error: a field code.
-fn text_within(trimmed: &str, max: usize) -> Result<(), &'static str> {
-    match char_count(trimmed) {
-        0 => Err("required"),
-        n if n > max => Err("too_long"),
-        _ => Ok(()),
-    }
 }
 
 /// Adds a message (or, for support, an internal note) and applies the status rules: a support
