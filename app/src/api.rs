@@ -5,8 +5,10 @@ mod auth;
 mod help_center;
 mod organization;
 mod tickets;
+mod workspace;
 
 pub use auth::*;
 pub use help_center::*;
 pub use organization::*;
 pub use tickets::*;
+pub use workspace::*;

@@ -9,6 +9,7 @@ mod role;
 mod status;
 mod ticket;
 mod user;
+mod workspace;
 
 pub use article::{
     ArticleDraft, ArticleFeedback, ArticleHit, ArticleHits, ArticleLink, ArticlePage, ArticlePatch,
@@ -32,6 +33,11 @@ pub use user::{
     may_open_tickets, validate_name, validate_password, ApiTokenSummary, CurrentUser,
     DepartmentRef, EmailAddress, Member, NewApiToken, OrganizationRef, PASSWORD_MAX_CHARS,
     PASSWORD_MIN_CHARS,
+};
+pub use workspace::{
+    fill_placeholders, normalize_tags, CannedInput, CannedResponse, FilterChoices, HistoryEntry,
+    LinkRequest, LiveRow, MergeRequest, PresenceEntry, PresenceState, PresenceUpdate, QueueCounts,
+    TicketTools, MAX_TAGS, PRESENCE_BEAT_SECONDS, PRESENCE_TTL_SECONDS, TAG_MAX_CHARS,
 };
 
 /// The error of parsing one of the enumerations above from its wire name.

@@ -17,6 +17,7 @@ pub enum Entity {
     Article,
     Attachment,
     Page,
+    CannedResponse,
 }
 
 /// One invalid field: `code` is stable and machine-readable (`too_long`, `required`, …).

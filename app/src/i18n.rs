@@ -53,6 +53,12 @@ impl AppError {
             AppError::Conflict { code } if code == "ticket_not_closed" => {
                 td_string!(locale, errors.ticket_not_closed)
             }
+            AppError::Conflict { code } if code == "new_reply_arrived" => {
+                td_string!(locale, errors.new_reply_arrived)
+            }
+            AppError::Conflict { code } if code == "already_merged" => {
+                td_string!(locale, errors.already_merged)
+            }
             AppError::Conflict { .. } => td_string!(locale, errors.conflict),
             AppError::RateLimited { .. } => td_string!(locale, errors.rate_limited),
             AppError::Malformed { .. } => td_string!(locale, errors.malformed),
@@ -88,6 +94,10 @@ impl FieldError {
             "same_language" => td_string!(locale, field_error.same_language),
             "too_many_tags" => td_string!(locale, field_error.too_many_tags),
             "too_many_entries" => td_string!(locale, field_error.too_many_entries),
+            "not_in_department" => td_string!(locale, field_error.not_in_department),
+            "same_ticket" => td_string!(locale, field_error.same_ticket),
+            "merged" => td_string!(locale, field_error.merged),
+            "other_organization" => td_string!(locale, field_error.other_organization),
             _ => td_string!(locale, field_error.invalid),
         }
         .to_string()
@@ -102,4 +112,13 @@ pub fn cross_origin_refused(locale: Locale) -> String {
 /// The system message written when a ticket closes itself, in the requester's language.
 pub fn auto_closed_message(locale: Locale, days: i64) -> String {
     td_string!(locale, tickets.auto_closed, days).to_string()
+}
+
+/// The system messages of a merge, in the requester's language: on the duplicate and on the
+/// ticket it went into.
+pub fn merged_messages(locale: Locale, duplicate: &str, target: &str) -> (String, String) {
+    (
+        td_string!(locale, tickets.merged_into_message, ticket = target).to_string(),
+        td_string!(locale, tickets.merged_from_message, ticket = duplicate).to_string(),
+    )
 }

@@ -11,9 +11,10 @@ mod organization;
 mod problem;
 mod session;
 mod tickets;
+mod workspace;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
 use utoipa::OpenApi;
 
@@ -70,6 +71,17 @@ pub use problem::{Problem, RequestLanguage};
         admin_articles::synonyms,
         admin_articles::put_synonyms,
         admin_articles::deflection_report,
+        workspace::presence,
+        workspace::merge,
+        workspace::link,
+        workspace::canned_for_ticket,
+        workspace::queues,
+        workspace::admin_list,
+        workspace::admin_create,
+        workspace::admin_get,
+        workspace::admin_patch,
+        workspace::admin_delete,
+        workspace::department_patch,
     ),
     components(schemas(
         problem::Problem,
@@ -93,6 +105,18 @@ pub use problem::{Problem, RequestLanguage};
         tickets::NewTicketMultipart,
         tickets::MessageMultipart,
         articles::DeflectionStepRequest,
+        workspace::PresenceAnswer,
+        workspace::CannedList,
+        workspace::DepartmentPatch,
+        app::domain::PresenceUpdate,
+        app::domain::PresenceEntry,
+        app::domain::PresenceState,
+        app::domain::MergeRequest,
+        app::domain::LinkRequest,
+        app::domain::CannedInput,
+        app::domain::CannedResponse,
+        app::domain::QueueCounts,
+        app::domain::HistoryEntry,
     ))
 )]
 pub struct ApiDoc;
@@ -134,6 +158,28 @@ pub fn v1_router() -> Router<AppState> {
         .route("/tickets/{id}/reopen", post(tickets::reopen))
         .route("/tickets/{id}/escalations", post(tickets::escalate))
         .route("/stats/tickets", get(tickets::stats))
+        .route("/stats/queues", get(workspace::queues))
+        .route("/tickets/{id}/presence", put(workspace::presence))
+        .route("/tickets/{id}/merge", post(workspace::merge))
+        .route("/tickets/{id}/links", post(workspace::link))
+        .route(
+            "/tickets/{id}/canned-responses",
+            get(workspace::canned_for_ticket),
+        )
+        .route(
+            "/admin/canned-responses",
+            get(workspace::admin_list).post(workspace::admin_create),
+        )
+        .route(
+            "/admin/canned-responses/{id}",
+            get(workspace::admin_get)
+                .patch(workspace::admin_patch)
+                .delete(workspace::admin_delete),
+        )
+        .route(
+            "/admin/departments/{id}",
+            patch(workspace::department_patch),
+        )
         .route("/articles", get(articles::list))
         .route("/articles/search", get(articles::search))
         .route("/articles/{slug}", get(articles::get))

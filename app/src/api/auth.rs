@@ -52,7 +52,7 @@ pub async fn update_profile(name: String, language: Language) -> Result<CurrentU
     let update = MeUpdate {
         name: Some(name),
         language: Some(language),
-        password: None,
+        ..MeUpdate::default()
     };
     let (updated, _) = update_me(&state.db, &user, update, chrono::Utc::now()).await?;
     ssr::remember_language(updated.language);
@@ -96,6 +96,21 @@ pub async fn change_password(
     };
     update_me(&state.db, &user, update, now).await?;
     session::start(&request_session().await?, user.id, now).await
+}
+
+/// Marks oneself away (or back) from round-robin assignment (support staff).
+#[server(prefix = "/api/fn", endpoint = "me/away")]
+pub async fn set_my_away(away: bool) -> Result<CurrentUser, AppError> {
+    use crate::server::services::auth::{update_me, MeUpdate};
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    let update = MeUpdate {
+        away: Some(away),
+        ..MeUpdate::default()
+    };
+    let (updated, _) = update_me(&state.db, &user, update, chrono::Utc::now()).await?;
+    Ok(updated)
 }
 
 #[server(prefix = "/api/fn", endpoint = "me/tokens/list", input = GetUrl)]

@@ -71,8 +71,13 @@ pub async fn open_ticket(input: NewTicketInput) -> Result<TicketSummary, AppErro
     Ok(ticket)
 }
 
+/// Replies (support: or adds an internal note, `internal` = `on`) without JavaScript.
 #[server(prefix = "/api/fn", endpoint = "tickets/reply")]
-pub async fn reply_to_ticket(id: String, body: String) -> Result<(), AppError> {
+pub async fn reply_to_ticket(
+    id: String,
+    body: String,
+    #[server(default)] internal: Option<String>,
+) -> Result<(), AppError> {
     // Before any await: the request context is only certain here.
     let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
@@ -82,7 +87,7 @@ pub async fn reply_to_ticket(id: String, body: String) -> Result<(), AppError> {
         &user,
         &id,
         &body,
-        false,
+        internal.is_some_and(|v| !v.is_empty()),
         "portal",
         chrono::Utc::now(),
     )

@@ -204,6 +204,7 @@ mod scope_tests {
                 })
                 .collect(),
             can_edit_articles: false,
+            away: false,
         }
     }
 
@@ -461,6 +462,17 @@ pub struct TicketDetail {
     pub read: ReadMarks,
     /// Linked tickets the caller may see (`TKT-…`).
     pub related: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The ticket this duplicate was merged into (`TKT-…`).
+    #[serde(default)]
+    pub merged_into: Option<String>,
+    /// The timeline of changes (support staff only; empty for customers).
+    #[serde(default)]
+    pub history: Vec<super::HistoryEntry>,
+    /// Other support staff on the ticket now (support staff only).
+    #[serde(default)]
+    pub presence: Vec<super::PresenceEntry>,
 }
 
 /// `PATCH /api/v1/tickets/{id}`. Customers may only close their own (or, as organization admin,
@@ -479,6 +491,8 @@ pub struct TicketUpdate {
     #[serde(default, deserialize_with = "double_option")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub assignee_id: Option<Option<i64>>,
+    /// Replaces the ticket's tags (support only).
+    pub tags: Option<Vec<String>>,
 }
 
 fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
@@ -505,6 +519,9 @@ pub struct TicketListQuery {
     pub ticket_type: Option<String>,
     pub assignee: Option<String>,
     pub organization_id: Option<String>,
+    /// `true`: only escalated tickets.
+    pub escalated: Option<String>,
+    pub tag: Option<String>,
     pub q: Option<String>,
     pub sort: Option<String>,
     pub limit: Option<String>,

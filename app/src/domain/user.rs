@@ -140,6 +140,9 @@ pub struct CurrentUser {
     /// The editor right: this agent writes help-center articles (admins always may).
     #[serde(default)]
     pub can_edit_articles: bool,
+    /// Support staff marked away: round-robin skips them.
+    #[serde(default)]
+    pub away: bool,
 }
 
 impl CurrentUser {

@@ -15,6 +15,7 @@ pub mod ticket_types;
 pub mod tickets;
 pub mod tokens;
 pub mod users;
+pub mod workspace;
 
 use std::str::FromStr;
 use std::time::Duration;

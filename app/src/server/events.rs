@@ -3,8 +3,11 @@
 //! After the commit the service calls [`wake`]; each instance's pump ([`EventBus::run_pump`])
 //! reads the new rows in id order and broadcasts them in process. `GET /api/v1/events` filters
 //! the broadcast per viewer ([`StoredEvent::visible_to`]) and replays missed rows from the table
-//! for `Last-Event-ID`. Another instance's events reach the pump by its periodic poll (and, on
-//! PostgreSQL, by the same table), so every instance sees every committed event.
+//! for `Last-Event-ID`. On PostgreSQL every event-writing transaction also sends
+//! `NOTIFY chamado_events` (delivered at commit, once per transaction); every instance LISTENs
+//! and pumps at once, so an event written on instance A streams from instance B within
+//! milliseconds. The periodic poll stays as the safety net (a dropped listener connection,
+//! SQLite files shared by several processes).
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -24,6 +27,9 @@ pub const RETENTION: Duration = Duration::from_secs(60 * 60);
 /// How often the pump looks for events committed by other instances.
 pub const POLL: Duration = Duration::from_millis(500);
 
+/// The PostgreSQL channel that tells every instance new events committed.
+pub const NOTIFY_CHANNEL: &str = "chamado_events";
+
 /// The kinds of API.md "Live events".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
@@ -31,6 +37,8 @@ pub enum EventKind {
     TicketUpdated,
     MessageCreated,
     StatsChanged,
+    /// Support staff viewing or replying on a ticket (staff only).
+    Presence,
 }
 
 impl EventKind {
@@ -40,6 +48,7 @@ impl EventKind {
             EventKind::TicketUpdated => "ticket.updated",
             EventKind::MessageCreated => "message.created",
             EventKind::StatsChanged => "stats.changed",
+            EventKind::Presence => "presence",
         }
     }
 }
@@ -102,6 +111,14 @@ pub async fn record(
                             staff_only, data, created_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#;
     let data = data.to_string();
+    let mut c = c;
+    if let Conn::Postgres(conn) = c.reborrow() {
+        // Delivered when the transaction commits; repeated ones in a transaction fold into one.
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(NOTIFY_CHANNEL)
+            .execute(&mut *conn)
+            .await?;
+    }
     on_conn!(c, conn => sqlx::query(SQL)
         .bind(kind.as_str())
         .bind(audience.ticket_id)
@@ -198,6 +215,9 @@ impl EventBus {
     /// process commits one ([`wake`]) and every [`POLL`] for other instances' events.
     pub async fn run_pump(self, db: Db) {
         let mut wakes = waker().subscribe();
+        if let Db::Postgres(pool) = &db {
+            tokio::spawn(listen(pool.clone()));
+        }
         let start = match db.acquire().await {
             Ok(mut c) => latest_id(c.conn()).await.unwrap_or(0),
             Err(_) => 0,
@@ -243,6 +263,28 @@ impl EventBus {
                 return sent;
             }
         }
+    }
+}
+
+/// Wakes this process's pump whenever any instance commits events (PostgreSQL LISTEN);
+/// reconnects after a lost connection.
+async fn listen(pool: sqlx::PgPool) {
+    loop {
+        let listener = async {
+            let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
+            listener.listen(NOTIFY_CHANNEL).await?;
+            // Anything committed while (re)connecting is picked up by this first wake.
+            waker().send_modify(|n| *n = n.wrapping_add(1));
+            loop {
+                listener.recv().await?;
+                waker().send_modify(|n| *n = n.wrapping_add(1));
+            }
+        };
+        let result: Result<(), sqlx::Error> = listener.await;
+        if let Err(error) = result {
+            tracing::warn!(%error, "event listener lost its connection; retrying");
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
 

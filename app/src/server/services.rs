@@ -7,6 +7,7 @@ pub mod defaults;
 pub mod help_center;
 pub mod organization;
 pub mod tickets;
+pub mod workspace;
 
 /// Splits a page off rows fetched with one more than `limit`: the page, and the cursor of the
 /// next one (from the page's last row) when that extra row came.

@@ -36,6 +36,8 @@ pub struct MeUpdateRequest {
     pub name: Option<String>,
     pub language: Option<Language>,
     pub password: Option<PasswordChangeRequest>,
+    /// Support staff: away from round-robin assignment.
+    pub away: Option<bool>,
 }
 
 /// Change one's name, language or password (other sessions end on a password change).
@@ -56,6 +58,7 @@ pub async fn patch(
             current: p.current,
             new: p.new,
         }),
+        away: body.away,
     };
     let (user, password_changed) = auth::update_me(&state.db, &caller.user, update, now)
         .await

@@ -289,6 +289,10 @@ pub struct MessageRequest {
     /// Support only: a note customers never see.
     #[serde(default)]
     pub internal: bool,
+    /// Support: the newest message id on the author's screen. If someone else wrote since,
+    /// the send is held with 409 `new_reply_arrived` (review, then send again).
+    #[serde(default)]
+    pub seen_message_id: Option<i64>,
 }
 
 /// Reply (or, for support, add an internal note): JSON, or multipart with a `message` part
@@ -301,7 +305,7 @@ pub struct MessageRequest {
     params(("id" = String, Path, description = "TKT-000042 or 42")),
     responses(
         (status = 201, description = "Created", body = app::server::services::tickets::MessageView),
-        (status = 409, description = "The ticket is closed (reopen it first)", body = Problem),
+        (status = 409, description = "The ticket is closed (reopen it first), or new_reply_arrived", body = Problem),
         (status = 413, description = "An attachment is larger than 10 MiB", body = Problem),
         (status = 415, description = "An attachment is not an allowed type", body = Problem),
         (status = 422, description = "Empty or too long", body = Problem)))]
@@ -322,6 +326,7 @@ pub async fn reply(
         &id,
         &body.body,
         body.internal,
+        body.seen_message_id,
         uploads,
         "api",
         Utc::now(),

@@ -294,6 +294,12 @@ pub struct ListFilter {
     pub query: Option<String>,
     /// Whether internal notes count for the text search (support staff only).
     pub search_internal: bool,
+    /// Only escalated tickets (the "Escalados" queue).
+    pub escalated: bool,
+    /// Only tickets with this tag.
+    pub tag: Option<String>,
+    /// Only this ticket (a live dashboard asks whether one changed ticket is in its view).
+    pub number: Option<i64>,
 }
 
 /// One page of tickets in scope, plus whether there is a next page.
@@ -333,6 +339,18 @@ pub async fn list(
     }
     if let Some(o) = filter.organization_id {
         f.push("t.organization_id = ?", [Arg::I64(o)]);
+    }
+    if filter.escalated {
+        f.push("t.escalated_at IS NOT NULL", []);
+    }
+    if let Some(tag) = &filter.tag {
+        f.push(
+            "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?)",
+            [Arg::Text(tag.clone())],
+        );
+    }
+    if let Some(n) = filter.number {
+        f.push("t.id = ?", [Arg::I64(n)]);
     }
     if let Some(q) = filter
         .query
@@ -651,6 +669,16 @@ pub async fn answered_before(
         WHERE t.status = 'answered' AND t.last_reply_at < $1
         ORDER BY t.id"#;
     on_conn!(c, conn => sqlx::query_as(SQL).bind(before).fetch_all(&mut *conn).await)
+}
+
+/// Marks the ticket as changed now (lists sort by it).
+pub async fn touch_updated(
+    c: Conn<'_>,
+    ticket_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    const SQL: &str = "UPDATE tickets SET updated_at = $2 WHERE id = $1";
+    on_conn!(c, conn => sqlx::query(SQL).bind(ticket_id).bind(now).execute(&mut *conn).await.map(|_| ()))
 }
 
 pub async fn insert_link(

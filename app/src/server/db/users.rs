@@ -95,6 +95,7 @@ pub struct ProfileRow {
     pub language: String,
     pub can_open_tickets: bool,
     pub can_edit_articles: bool,
+    pub away: bool,
     pub active: bool,
     pub has_password: bool,
     pub sessions_valid_after: Option<DateTime<Utc>>,
@@ -107,7 +108,7 @@ pub struct ProfileRow {
 pub async fn find_profile(c: Conn<'_>, id: i64) -> Result<Option<ProfileRow>, sqlx::Error> {
     const SQL: &str = r#"
         SELECT u.id, u.email, u.name, u.role, u.language, u.can_open_tickets,
-               u.can_edit_articles, u.active,
+               u.can_edit_articles, u.away, u.active,
                (u.password_hash IS NOT NULL) AS has_password, u.sessions_valid_after,
                o.id AS organization_id, o.name AS organization_name, o.plan AS organization_plan,
                o.shares_tickets AS organization_shares_tickets

@@ -138,6 +138,7 @@ fn profile_to_user(
         organization,
         departments,
         can_edit_articles: p.can_edit_articles,
+        away: p.away,
     })
 }
 
@@ -205,6 +206,8 @@ pub struct MeUpdate {
     pub name: Option<String>,
     pub language: Option<Language>,
     pub password: Option<PasswordChange>,
+    /// Support staff only: away from the round-robin.
+    pub away: Option<bool>,
 }
 
 /// Applies a change to one's own account. All fields are validated before anything is written.
@@ -243,10 +246,16 @@ pub async fn update_me(
             new_hash = Some(password::hash(change.new.clone()).await?);
         }
     }
+    if update.away.is_some() && !user.role.is_staff() {
+        errors.push(FieldError::new("away", "not_allowed"));
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation { errors });
     }
     let mut tx = db.begin().await?;
+    if let Some(away) = update.away {
+        crate::server::db::workspace::set_away(tx.conn(), user.id, away, now).await?;
+    }
     if let Some(name) = &name {
         users::set_name(tx.conn(), user.id, name, now).await?;
     }

@@ -12,7 +12,7 @@ use crate::domain::{
 };
 use crate::error::{AppError, Entity, FieldError};
 use crate::server::db::tickets::{self, Cursor, ListFilter, ListSort};
-use crate::server::db::{departments, ticket_types, Conn, Tx};
+use crate::server::db::{departments, ticket_types, workspace, Conn, Tx};
 use crate::server::events::{self, Audience, EventKind};
 use crate::server::services::{split_page, text_within};
 use crate::server::storage::{display_name, StagedFile, Storage};
@@ -185,14 +185,14 @@ impl From<tickets::AttachmentRow> for AttachmentRef {
 /// A write transaction on tickets. On PostgreSQL it first takes one advisory lock, so event
 /// ids commit in order (the event pump never skips an id that commits late); SQLite
 /// transactions are already serialised (`BEGIN IMMEDIATE`).
-async fn begin_write(db: &Db) -> Result<Tx, AppError> {
+pub(crate) async fn begin_write(db: &Db) -> Result<Tx, AppError> {
     let mut tx = db.begin().await?;
     events::serialize_writers(tx.conn()).await?;
     Ok(tx)
 }
 
 /// Records an event about a ticket for everyone who may see the ticket.
-async fn announce(
+pub(crate) async fn announce(
     tx: &mut Tx,
     state: &tickets::StateRow,
     kind: EventKind,
@@ -202,7 +202,7 @@ async fn announce(
     Ok(events::record(tx.conn(), kind, audience(state, false), data, now).await?)
 }
 
-fn audience(state: &tickets::StateRow, staff_only: bool) -> Audience {
+pub(crate) fn audience(state: &tickets::StateRow, staff_only: bool) -> Audience {
     Audience {
         ticket_id: state.id,
         requester_id: state.requester_id,
@@ -415,6 +415,16 @@ async fn create_ticket_in_tx(
         now,
     )
     .await?;
+    if workspace::round_robin(tx.conn(), input.department_id).await? {
+        // Inside the serialised writing transaction: concurrent tickets see each other's pick.
+        if let Some(agent) = workspace::take_next_agent(tx.conn(), input.department_id, now).await?
+        {
+            workspace::assign(tx.conn(), number, agent).await?;
+            let agent = agent.to_string();
+            tickets::insert_history(tx.conn(), number, None, "assignee", None, Some(&agent), now)
+                .await?;
+        }
+    }
     if let Some(key) = idempotency_key {
         tickets::set_idempotency_ticket(tx.conn(), user.id, key, number).await?;
     }
@@ -477,7 +487,7 @@ fn is_blank(value: &Value) -> bool {
     }
 }
 
-async fn summary_in(
+pub(crate) async fn summary_in(
     c: Conn<'_>,
     scope: &TicketScope,
     number: i64,
@@ -614,6 +624,24 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
             related.push(TicketNumber(other).to_string());
         }
     }
+    let tags = workspace::tags_of(c.conn(), number.0).await?;
+    let merged_into = workspace::merged_into(c.conn(), number.0)
+        .await?
+        .map(|n| TicketNumber(n).to_string());
+    let (history, presence) = if user.role.is_staff() {
+        (
+            crate::server::services::workspace::history_of(c.conn(), number.0).await?,
+            crate::server::services::workspace::presence_on(
+                c.conn(),
+                number.0,
+                user.id,
+                Utc::now(),
+            )
+            .await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     drop(c);
     // Reading records the reader's side as read, when the other side wrote since last time.
     let by_support = user.role.is_staff();
@@ -658,6 +686,10 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
             by_requester_at,
         },
         related,
+        tags,
+        merged_into,
+        history,
+        presence,
     })
 }
 
@@ -704,7 +736,7 @@ pub async fn stats(db: &Db, user: &CurrentUser) -> Result<TicketStats, AppError>
 pub const SUPPORT_MESSAGE_MAX_CHARS: usize = 10_000;
 
 /// The ticket's lifecycle row, if the caller may see the ticket (else 404).
-async fn state_in_scope(
+pub(crate) async fn state_in_scope(
     c: Conn<'_>,
     user: &CurrentUser,
     id: &str,
@@ -725,7 +757,7 @@ async fn state_in_scope(
     }
 }
 
-fn status_of(state: &tickets::StateRow) -> Result<TicketStatus, AppError> {
+pub(crate) fn status_of(state: &tickets::StateRow) -> Result<TicketStatus, AppError> {
     state
         .status
         .parse()
@@ -762,10 +794,13 @@ pub async fn reply(
     channel: &str,
     now: DateTime<Utc>,
 ) -> Result<MessageView, AppError> {
-    reply_with_files(db, user, id, body, internal, None, channel, now).await
+    reply_with_files(db, user, id, body, internal, None, None, channel, now).await
 }
 
-/// [`reply`] with attachments, stored in the same transaction as the message.
+/// [`reply`] with attachments, stored in the same transaction as the message. With
+/// `seen_message_id` (the newest message the author had on screen), support's send is held with
+/// a conflict `new_reply_arrived` when someone else wrote on the ticket since (Freshdesk's
+/// "traffic cop"); the author reviews and sends again.
 #[allow(clippy::too_many_arguments)]
 pub async fn reply_with_files(
     db: &Db,
@@ -773,6 +808,7 @@ pub async fn reply_with_files(
     id: &str,
     body: &str,
     internal: bool,
+    seen_message_id: Option<i64>,
     uploads: Option<Uploads<'_>>,
     channel: &str,
     now: DateTime<Utc>,
@@ -786,6 +822,7 @@ pub async fn reply_with_files(
         id,
         body,
         internal,
+        seen_message_id,
         uploads,
         channel,
         now,
@@ -810,6 +847,7 @@ async fn reply_in_tx(
     id: &str,
     body: &str,
     internal: bool,
+    seen_message_id: Option<i64>,
     uploads: Option<Uploads<'_>>,
     channel: &str,
     now: DateTime<Utc>,
@@ -830,6 +868,16 @@ async fn reply_in_tx(
         return Err(AppError::Conflict {
             code: "ticket_closed".to_owned(),
         });
+    }
+    if let (true, Some(seen)) = (by_support, seen_message_id) {
+        if workspace::newer_message_by_other(tx.conn(), state.id, seen, user.id)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::Conflict {
+                code: "new_reply_arrived".to_owned(),
+            });
+        }
     }
     let message_id = tickets::insert_message(
         tx.conn(),
@@ -916,7 +964,8 @@ pub async fn update_ticket(
             && update.priority.is_none()
             && update.type_key.is_none()
             && update.department_id.is_none()
-            && update.assignee_id.is_none();
+            && update.assignee_id.is_none()
+            && update.tags.is_none();
         let owns = state.requester_id == user.id || user.role == crate::domain::Role::OrgAdmin;
         if !only_closing || !owns {
             return Err(AppError::Forbidden);
@@ -978,16 +1027,13 @@ pub async fn update_ticket(
     }
     if let Some(assignee) = update.assignee_id.filter(|a| *a != state.assignee_id) {
         if let Some(agent) = assignee {
-            let staff_member = crate::server::db::users::find_profile(tx.conn(), agent)
+            // A colleague of the ticket's (new) department, or a lead or admin.
+            let may_take = workspace::assignable(tx.conn(), state.department_id)
                 .await?
-                .filter(|p| {
-                    p.active
-                        && p.role
-                            .parse::<crate::domain::Role>()
-                            .is_ok_and(|r| r.is_staff())
-                });
-            if staff_member.is_none() {
-                errors.push(FieldError::new("assignee_id", "not_found"));
+                .iter()
+                .any(|(id, _)| *id == agent);
+            if !may_take {
+                errors.push(FieldError::new("assignee_id", "not_in_department"));
             }
         }
         changes.push((
@@ -996,6 +1042,18 @@ pub async fn update_ticket(
             assignee.map(|a| a.to_string()),
         ));
         state.assignee_id = assignee;
+    }
+    if let Some(tags) = &update.tags {
+        match crate::domain::normalize_tags(tags) {
+            Ok(tags) => {
+                let old = workspace::tags_of(tx.conn(), state.id).await?;
+                if old != tags {
+                    workspace::set_tags(tx.conn(), state.id, &tags).await?;
+                    changes.push(("tags", Some(old.join(", ")), Some(tags.join(", "))));
+                }
+            }
+            Err(code) => errors.push(FieldError::new("tags", code)),
+        }
     }
     if !errors.is_empty() {
         return Err(AppError::Validation { errors });
@@ -1224,6 +1282,25 @@ impl crate::domain::TicketListQuery {
                 }
             },
         };
+        filter.escalated = match self.escalated.as_deref() {
+            None | Some("") | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                errors.push(FieldError::new("escalated", "invalid"));
+                false
+            }
+        };
+        filter.tag = self
+            .tag
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty());
+        if filter
+            .tag
+            .as_ref()
+            .is_some_and(|t| char_count(t) > crate::domain::TAG_MAX_CHARS)
+        {
+            errors.push(FieldError::new("tag", "too_long"));
+        }
         filter.query = self.q.filter(|q| !q.trim().is_empty());
         if filter.query.as_ref().is_some_and(|q| char_count(q) > 200) {
             errors.push(FieldError::new("q", "too_long"));

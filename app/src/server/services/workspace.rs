@@ -1,0 +1,671 @@
+//! The agent workspace: queues, presence and collision, the timeline, merging and linking,
+//! canned responses, round-robin settings. Support staff only; every ticket is looked up in
+//! the caller's scope first (404 outside it), exactly as in [`super::tickets`].
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+use crate::domain::{
+    fill_placeholders, CannedInput, CannedResponse, CurrentUser, HistoryEntry, NamedRef,
+    PresenceEntry, PresenceState, QueueCounts, Role, TicketNumber, TicketScope, TicketStatus,
+    TicketSummary, TicketTools, PRESENCE_TTL_SECONDS,
+};
+use crate::error::{AppError, Entity, FieldError};
+use crate::server::db::{departments, tickets, workspace, Conn};
+use crate::server::events::{self, EventKind};
+use crate::server::services::text_within;
+use crate::server::services::tickets::{
+    announce, audience, begin_write, state_in_scope, status_of, summary_in,
+};
+use crate::server::Db;
+
+fn require_staff(user: &CurrentUser) -> Result<(), AppError> {
+    if user.role.is_staff() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
+    if user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn require_admin_or_lead(user: &CurrentUser) -> Result<(), AppError> {
+    if matches!(user.role, Role::Admin | Role::Lead) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The ticket's timeline with names instead of ids.
+pub async fn history_of(c: Conn<'_>, ticket_id: i64) -> Result<Vec<HistoryEntry>, AppError> {
+    let mut c = c;
+    let rows = workspace::history(c.reborrow(), ticket_id).await?;
+    let user_ids: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.field == "assignee")
+        .flat_map(|r| [r.old_value.as_deref(), r.new_value.as_deref()])
+        .flatten()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let users = workspace::user_names(c.reborrow(), &user_ids).await?;
+    let departments = departments::list(c.reborrow()).await?;
+    let types = workspace::type_names(c.reborrow()).await?;
+    let name = |field: &str, value: Option<String>| -> Option<String> {
+        let value = value?;
+        let id = value.parse::<i64>().ok();
+        Some(match field {
+            "assignee" => users
+                .iter()
+                .find(|(u, _)| Some(*u) == id)
+                .map_or(value.clone(), |(_, n)| n.clone()),
+            "department" => departments
+                .iter()
+                .find(|(d, _)| Some(*d) == id)
+                .map_or(value.clone(), |(_, n)| n.clone()),
+            "type" => types
+                .iter()
+                .find(|(k, _, _)| *k == value)
+                .map_or(value.clone(), |(_, n, _)| n.clone()),
+            _ => value,
+        })
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| HistoryEntry {
+            actor: r
+                .actor_id
+                .zip(r.actor_name)
+                .map(|(id, name)| NamedRef { id, name }),
+            old_value: name(&r.field, r.old_value),
+            new_value: name(&r.field, r.new_value),
+            field: r.field,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+fn presence_cutoff(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - Duration::seconds(PRESENCE_TTL_SECONDS)
+}
+
+/// Other people on the ticket now.
+pub async fn presence_on(
+    c: Conn<'_>,
+    ticket_id: i64,
+    viewer_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<PresenceEntry>, AppError> {
+    Ok(workspace::presence_on(c, ticket_id, presence_cutoff(now))
+        .await?
+        .into_iter()
+        .filter(|(id, _, _)| *id != viewer_id)
+        .filter_map(|(id, name, state)| {
+            Some(PresenceEntry {
+                user: NamedRef { id, name },
+                state: PresenceState::parse(&state)?,
+            })
+        })
+        .collect())
+}
+
+/// Records that the caller is viewing or replying on a ticket (`None`: left), and tells the
+/// other staff on it by a `presence` event when that changed (or every half TTL, so their
+/// screens keep it). Answers who else is there.
+pub async fn set_presence(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    state: Option<PresenceState>,
+    now: DateTime<Utc>,
+) -> Result<Vec<PresenceEntry>, AppError> {
+    require_staff(user)?;
+    let mut tx = begin_write(db).await?;
+    let ticket = state_in_scope(tx.conn(), user, id).await?;
+    let announce_it = match state {
+        Some(state) => {
+            let before = workspace::touch_presence(
+                tx.conn(),
+                ticket.id,
+                user.id,
+                state.as_str(),
+                now,
+                presence_cutoff(now),
+            )
+            .await?;
+            match before {
+                Some((old, seen)) => {
+                    old != state.as_str()
+                        || seen < now - Duration::seconds(PRESENCE_TTL_SECONDS / 2)
+                }
+                None => true,
+            }
+        }
+        None => workspace::leave_presence(tx.conn(), ticket.id, user.id).await? > 0,
+    };
+    if announce_it {
+        let data = json!({
+            "user": { "id": user.id, "name": user.name },
+            "state": state.map(PresenceState::as_str),
+            "ttl_seconds": PRESENCE_TTL_SECONDS,
+        });
+        events::record(
+            tx.conn(),
+            EventKind::Presence,
+            audience(&ticket, true),
+            data,
+            now,
+        )
+        .await?;
+    }
+    let others = presence_on(tx.conn(), ticket.id, user.id, now).await?;
+    tx.commit().await?;
+    if announce_it {
+        events::wake();
+    }
+    Ok(others)
+}
+
+/// Presence on several tickets (the dashboard's rows), for the ones the caller may see.
+pub async fn presence_for(
+    db: &Db,
+    user: &CurrentUser,
+    ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, Vec<PresenceEntry>)>, AppError> {
+    require_staff(user)?;
+    let numbers: Vec<i64> = ids
+        .iter()
+        .take(100)
+        .filter_map(|id| TicketNumber::parse(id))
+        .map(|n| n.0)
+        .collect();
+    let mut c = db.acquire().await?;
+    let scope = TicketScope::of(user);
+    let mut out: Vec<(String, Vec<PresenceEntry>)> = Vec::new();
+    for (ticket, id, name, state) in
+        workspace::presence_on_many(c.conn(), &numbers, presence_cutoff(now)).await?
+    {
+        if id == user.id {
+            continue;
+        }
+        let Some(state) = PresenceState::parse(&state) else {
+            continue;
+        };
+        let key = TicketNumber(ticket).to_string();
+        if !out.iter().any(|(k, _)| *k == key) {
+            let visible = tickets::find_state(c.conn(), ticket)
+                .await?
+                .is_some_and(|s| {
+                    scope.contains(s.requester_id, s.organization_id, s.department_id)
+                });
+            if !visible {
+                continue;
+            }
+            out.push((key.clone(), Vec::new()));
+        }
+        if let Some((_, list)) = out.iter_mut().find(|(k, _)| *k == key) {
+            list.push(PresenceEntry {
+                user: NamedRef { id, name },
+                state,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The dashboard's queue counts.
+pub async fn queue_counts(db: &Db, user: &CurrentUser) -> Result<QueueCounts, AppError> {
+    use crate::server::cache::{self, Cache, Depends};
+    use std::sync::OnceLock;
+    require_staff(user)?;
+    static CACHE: OnceLock<Cache<(String, TicketScope, i64), QueueCounts>> = OnceLock::new();
+    let cache = cache::global(&CACHE, Depends::Tickets);
+    let key = (db.identity(), TicketScope::of(user), user.id);
+    let (hit, generation) = cache.get(&key);
+    if let Some(counts) = hit {
+        return Ok(counts);
+    }
+    let mut c = db.acquire().await?;
+    let row = workspace::queue_counts(c.conn(), &key.1, user.id).await?;
+    let counts = QueueCounts {
+        unassigned: row.unassigned,
+        mine: row.mine,
+        escalated: row.escalated,
+    };
+    cache.put(key, counts, generation);
+    Ok(counts)
+}
+
+/// Merges the duplicate `id` into `into`: its messages and files move, it closes with a link
+/// and a system message, both timelines record it. Same organization only. Answers the target.
+pub async fn merge(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    into: &str,
+    now: DateTime<Utc>,
+) -> Result<TicketSummary, AppError> {
+    require_staff(user)?;
+    let mut tx = begin_write(db).await?;
+    let duplicate = state_in_scope(tx.conn(), user, id).await?;
+    let target = match state_in_scope(tx.conn(), user, into).await {
+        Ok(target) => target,
+        Err(AppError::NotFound { .. }) => return Err(AppError::validation("into", "not_found")),
+        Err(other) => return Err(other),
+    };
+    if workspace::merged_into(tx.conn(), duplicate.id)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict {
+            code: "already_merged".to_owned(),
+        });
+    }
+    if target.id == duplicate.id {
+        return Err(AppError::validation("into", "same_ticket"));
+    }
+    if workspace::merged_into(tx.conn(), target.id)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::validation("into", "merged"));
+    }
+    if target.organization_id != duplicate.organization_id {
+        return Err(AppError::validation("into", "other_organization"));
+    }
+    let (dup_id, target_id) = (
+        TicketNumber(duplicate.id).to_string(),
+        TicketNumber(target.id).to_string(),
+    );
+    let was_closed = status_of(&duplicate)? == TicketStatus::Closed;
+    workspace::merge(tx.conn(), duplicate.id, target.id, now).await?;
+    let language = crate::server::db::users::find_profile(tx.conn(), duplicate.requester_id)
+        .await?
+        .map(|p| p.language)
+        .unwrap_or_default();
+    let locale =
+        crate::i18n::Locale::from(crate::domain::Language::from_tag(&language).unwrap_or_default());
+    let (on_duplicate, on_target) = crate::i18n::merged_messages(locale, &dup_id, &target_id);
+    for (ticket, body) in [(duplicate.id, &on_duplicate), (target.id, &on_target)] {
+        tickets::insert_message(
+            tx.conn(),
+            &tickets::NewMessage {
+                ticket_id: ticket,
+                author_id: None,
+                body,
+                internal: false,
+                channel: "system",
+                created_at: now,
+            },
+        )
+        .await?;
+    }
+    tickets::insert_history(
+        tx.conn(),
+        duplicate.id,
+        Some(user.id),
+        "merged_into",
+        None,
+        Some(&target_id),
+        now,
+    )
+    .await?;
+    if !was_closed {
+        let old = duplicate.status.clone();
+        tickets::insert_history(
+            tx.conn(),
+            duplicate.id,
+            Some(user.id),
+            "status",
+            Some(&old),
+            Some("closed"),
+            now,
+        )
+        .await?;
+    }
+    tickets::insert_history(
+        tx.conn(),
+        target.id,
+        Some(user.id),
+        "merged",
+        None,
+        Some(&dup_id),
+        now,
+    )
+    .await?;
+    tickets::insert_link(tx.conn(), target.id, duplicate.id, user.id, now).await?;
+    tickets::touch_updated(tx.conn(), target.id, now).await?;
+    let data = json!({ "status": "closed", "merged_into": target_id });
+    announce(&mut tx, &duplicate, EventKind::TicketUpdated, data, now).await?;
+    let data = json!({ "merged": dup_id });
+    announce(&mut tx, &target, EventKind::TicketUpdated, data, now).await?;
+    announce(
+        &mut tx,
+        &target,
+        EventKind::MessageCreated,
+        json!({ "internal": false }),
+        now,
+    )
+    .await?;
+    if !was_closed {
+        announce(&mut tx, &duplicate, EventKind::StatsChanged, json!({}), now).await?;
+    }
+    let summary = summary_in(tx.conn(), &TicketScope::All, target.id).await?;
+    tx.commit().await?;
+    events::wake();
+    Ok(summary)
+}
+
+/// Links two tickets as related (both in the caller's scope). Answers the related list.
+pub async fn link(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    other: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    require_staff(user)?;
+    let mut tx = begin_write(db).await?;
+    let ticket = state_in_scope(tx.conn(), user, id).await?;
+    let related = match state_in_scope(tx.conn(), user, other).await {
+        Ok(related) => related,
+        Err(AppError::NotFound { .. }) => return Err(AppError::validation("ticket", "not_found")),
+        Err(e) => return Err(e),
+    };
+    if related.id == ticket.id {
+        return Err(AppError::validation("ticket", "same_ticket"));
+    }
+    let already = tickets::linked(tx.conn(), ticket.id)
+        .await?
+        .contains(&related.id);
+    if !already {
+        tickets::insert_link(tx.conn(), ticket.id, related.id, user.id, now).await?;
+        let other = TicketNumber(related.id).to_string();
+        tickets::insert_history(
+            tx.conn(),
+            ticket.id,
+            Some(user.id),
+            "related",
+            None,
+            Some(&other),
+            now,
+        )
+        .await?;
+        let data = json!({ "related": other });
+        announce(&mut tx, &ticket, EventKind::TicketUpdated, data, now).await?;
+    }
+    tx.commit().await?;
+    events::wake();
+    Ok(())
+}
+
+fn canned_view(row: workspace::CannedRow) -> CannedResponse {
+    CannedResponse {
+        id: row.id,
+        department: row
+            .department_id
+            .zip(row.department_name)
+            .map(|(id, name)| NamedRef { id, name }),
+        title: row.title,
+        body: row.body,
+        active: row.active,
+        updated_at: row.updated_at,
+    }
+}
+
+/// What the support side of a ticket page offers: departments, types, who may take it, and the
+/// department's canned responses with this ticket's placeholders filled in.
+pub async fn tools(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketTools, AppError> {
+    require_staff(user)?;
+    let mut c = db.acquire().await?;
+    let state = state_in_scope(c.conn(), user, id).await?;
+    let summary = summary_in(c.conn(), &TicketScope::All, state.id).await?;
+    let named = |(id, name): (i64, String)| NamedRef { id, name };
+    let departments = departments::list_active(c.conn())
+        .await?
+        .into_iter()
+        .map(named)
+        .collect();
+    let types = workspace::type_names(c.conn())
+        .await?
+        .into_iter()
+        .filter(|(_, _, active)| *active)
+        .map(|(k, n, _)| (k, n))
+        .collect();
+    let assignable = workspace::assignable(c.conn(), state.department_id)
+        .await?
+        .into_iter()
+        .map(named)
+        .collect();
+    let first_name = summary
+        .requester
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let values = [
+        ("cliente.nome", summary.requester.name.as_str()),
+        ("customer.name", summary.requester.name.as_str()),
+        ("cliente.primeiro_nome", first_name.as_str()),
+        ("customer.first_name", first_name.as_str()),
+        ("ticket.id", summary.id.as_str()),
+        ("ticket.assunto", summary.subject.as_str()),
+        ("ticket.subject", summary.subject.as_str()),
+        ("organizacao.nome", summary.organization.name.as_str()),
+        ("organization.name", summary.organization.name.as_str()),
+        ("departamento.nome", summary.department.name.as_str()),
+        ("department.name", summary.department.name.as_str()),
+        ("agente.nome", user.name.as_str()),
+        ("agent.name", user.name.as_str()),
+    ];
+    let canned = workspace::canned_for_department(c.conn(), state.department_id)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let mut view = canned_view(row);
+            view.body = fill_placeholders(&view.body, &values);
+            view
+        })
+        .collect();
+    Ok(TicketTools {
+        departments,
+        types,
+        assignable,
+        canned,
+    })
+}
+
+pub const CANNED_TITLE_MAX_CHARS: usize = 100;
+pub const CANNED_BODY_MAX_CHARS: usize = 10_000;
+
+/// Every canned response, for the admin list (admins write, leads read).
+pub async fn canned_list(db: &Db, user: &CurrentUser) -> Result<Vec<CannedResponse>, AppError> {
+    require_admin_or_lead(user)?;
+    let mut c = db.acquire().await?;
+    Ok(workspace::canned_all(c.conn())
+        .await?
+        .into_iter()
+        .map(canned_view)
+        .collect())
+}
+
+pub async fn canned_get(db: &Db, user: &CurrentUser, id: i64) -> Result<CannedResponse, AppError> {
+    require_admin_or_lead(user)?;
+    let mut c = db.acquire().await?;
+    workspace::canned_find(c.conn(), id)
+        .await?
+        .map(canned_view)
+        .ok_or(AppError::not_found(Entity::CannedResponse))
+}
+
+/// Validates a canned response's fields over `current` (creation starts from an empty one).
+async fn apply_canned(
+    c: Conn<'_>,
+    row: &mut workspace::CannedRow,
+    input: CannedInput,
+    creating: bool,
+) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    if let Some(title) = input.title.or_else(|| creating.then(String::new)) {
+        let title = title.trim().to_owned();
+        match text_within(&title, CANNED_TITLE_MAX_CHARS) {
+            Ok(()) => row.title = title,
+            Err(code) => errors.push(FieldError::new("title", code)),
+        }
+    }
+    if let Some(body) = input.body.or_else(|| creating.then(String::new)) {
+        let body = body.trim().to_owned();
+        match text_within(&body, CANNED_BODY_MAX_CHARS) {
+            Ok(()) => row.body = body,
+            Err(code) => errors.push(FieldError::new("body", code)),
+        }
+    }
+    if let Some(department) = input.department_id {
+        if departments::list(c)
+            .await?
+            .iter()
+            .any(|(id, _)| *id == department)
+        {
+            row.department_id = Some(department);
+        } else {
+            errors.push(FieldError::new("department_id", "not_found"));
+        }
+    }
+    if let Some(active) = input.active {
+        row.active = active;
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation { errors })
+    }
+}
+
+pub async fn canned_create(
+    db: &Db,
+    user: &CurrentUser,
+    input: CannedInput,
+    now: DateTime<Utc>,
+) -> Result<CannedResponse, AppError> {
+    require_admin(user)?;
+    let mut tx = db.begin().await?;
+    let mut row = workspace::CannedRow {
+        id: 0,
+        department_id: None,
+        department_name: None,
+        title: String::new(),
+        body: String::new(),
+        active: true,
+        updated_at: now,
+    };
+    apply_canned(tx.conn(), &mut row, input, true).await?;
+    let id = workspace::canned_insert(
+        tx.conn(),
+        row.department_id,
+        &row.title,
+        &row.body,
+        user.id,
+        now,
+    )
+    .await?;
+    let created = workspace::canned_find(tx.conn(), id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    tx.commit().await?;
+    Ok(canned_view(created))
+}
+
+/// Changes a canned response; `department_id: null` cannot be told from absent in JSON, so a
+/// response moves back to every department with `department_id: 0`.
+pub async fn canned_update(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    mut input: CannedInput,
+    now: DateTime<Utc>,
+) -> Result<CannedResponse, AppError> {
+    require_admin(user)?;
+    let mut tx = db.begin().await?;
+    let mut row = workspace::canned_find(tx.conn(), id)
+        .await?
+        .ok_or(AppError::not_found(Entity::CannedResponse))?;
+    if input.department_id == Some(0) {
+        input.department_id = None;
+        row.department_id = None;
+    }
+    apply_canned(tx.conn(), &mut row, input, false).await?;
+    workspace::canned_update(tx.conn(), &row, now).await?;
+    let updated = workspace::canned_find(tx.conn(), id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    tx.commit().await?;
+    Ok(canned_view(updated))
+}
+
+/// Round-robin assignment on or off for a department (admins).
+pub async fn set_round_robin(
+    db: &Db,
+    user: &CurrentUser,
+    department_id: i64,
+    on: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    require_admin(user)?;
+    let mut tx = db.begin().await?;
+    if workspace::set_round_robin(tx.conn(), department_id, on, now).await? == 0 {
+        return Err(AppError::not_found(Entity::Department));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the dashboard's filters offer support: departments, ticket types, the people tickets
+/// may be assigned to, and the organizations with tickets in the caller's scope.
+pub async fn filter_choices(
+    db: &Db,
+    user: &CurrentUser,
+) -> Result<crate::domain::FilterChoices, AppError> {
+    require_staff(user)?;
+    let mut c = db.acquire().await?;
+    let named = |(id, name): (i64, String)| NamedRef { id, name };
+    let scope = TicketScope::of(user);
+    let departments: Vec<NamedRef> = departments::list(c.conn())
+        .await?
+        .into_iter()
+        .map(named)
+        .filter(|d| scope.contains(0, 0, d.id) || scope == TicketScope::All)
+        .collect();
+    let types = workspace::type_names(c.conn())
+        .await?
+        .into_iter()
+        .map(|(k, n, _)| (k, n))
+        .collect();
+    let mut assignees: Vec<NamedRef> = Vec::new();
+    for d in &departments {
+        for (id, name) in workspace::assignable(c.conn(), d.id).await? {
+            if !assignees.iter().any(|a| a.id == id) {
+                assignees.push(NamedRef { id, name });
+            }
+        }
+    }
+    assignees.sort_by(|a, b| a.name.cmp(&b.name));
+    let organizations = workspace::organizations_in_scope(c.conn(), &scope, 500)
+        .await?
+        .into_iter()
+        .map(named)
+        .collect();
+    Ok(crate::domain::FilterChoices {
+        departments,
+        types,
+        assignees,
+        organizations,
+    })
+}
