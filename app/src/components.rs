@@ -7,6 +7,7 @@ mod form;
 mod header;
 mod labels;
 mod language_switch;
+mod live;
 mod not_found_status;
 mod page_title;
 mod require_user;
@@ -22,6 +23,9 @@ pub use form::{non_field_error, FieldMessage, FormError};
 pub use header::Header;
 pub use labels::{category_label, format_time, priority_label, role_label, status_label};
 pub use language_switch::LanguageSwitch;
+#[cfg(feature = "hydrate")]
+pub use live::follow_events;
+pub use live::{now_ms, LiveEvent, ALL_KINDS};
 pub use not_found_status::NotFoundStatus;
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;

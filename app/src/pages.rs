@@ -2,6 +2,7 @@
 
 mod article_page;
 mod category_page;
+mod dashboard_page;
 mod forgot_password_page;
 mod help_admin_pages;
 mod home_page;
@@ -13,6 +14,7 @@ mod search_page;
 mod set_password_page;
 mod sign_in_page;
 mod ticket_page;
+mod ticket_support;
 mod tickets_page;
 
 pub use article_page::ArticlePage;

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{get_ticket, CloseTicket, EscalateTicket, ReopenTicket, ReplyToTicket};
+use crate::api::{
+    get_ticket, get_ticket_tools, ChangeTicket, CloseTicket, EscalateTicket, ReopenTicket,
+    ReplyToTicket,
+};
 use crate::components::{
     format_time, priority_label, status_label, AttachmentList, AttachmentPicker, FieldMessage,
     FormError, PageTitle, RequireUser,
@@ -22,6 +25,14 @@ struct Draft {
     refresh: RwSignal<u32>,
     /// Bumped by live events; announced to screen readers.
     live: RwSignal<u32>,
+    /// Support: an internal note instead of a reply.
+    internal: RwSignal<bool>,
+    /// When the reply box was last typed in (ms), for "replying" presence.
+    typed_at: RwSignal<f64>,
+    /// The newest message on screen: a send is held if someone else wrote after it.
+    seen: RwSignal<i64>,
+    presence: super::ticket_support::Presence,
+    clock: RwSignal<f64>,
 }
 use crate::i18n::*;
 
@@ -40,6 +51,9 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
     let close = ServerAction::<CloseTicket>::new();
     let reopen = ServerAction::<ReopenTicket>::new();
     let escalate = ServerAction::<EscalateTicket>::new();
+    let change = ServerAction::<ChangeTicket>::new();
+    let staff = user.role.is_staff();
+    let me = user.id;
     let draft = Draft {
         text: RwSignal::new(String::new()),
         files: AttachmentList::new(),
@@ -47,12 +61,24 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
         sending: RwSignal::new(false),
         refresh: RwSignal::new(0),
         live: RwSignal::new(0),
+        internal: RwSignal::new(false),
+        typed_at: RwSignal::new(0.0),
+        seen: RwSignal::new(0),
+        presence: RwSignal::new(Vec::new()),
+        clock: RwSignal::new(0.0),
     };
     // The page follows the ticket live: an answer, a status change or a read receipt about
     // this ticket refetches it (server-sent events, API.md `GET /api/v1/events`).
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        follow_live(id_untracked(params), draft);
+        {
+            let id = id_untracked(params);
+            follow_live(id.clone(), draft, me);
+            if staff {
+                super::ticket_support::heartbeat(id, draft.text, draft.typed_at);
+            }
+        }
+        let _ = me;
     });
     let detail = Resource::new(
         move || {
@@ -63,9 +89,21 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
                 close.version().get(),
                 reopen.version().get(),
                 escalate.version().get(),
+                change.version().get(),
             )
         },
         |(id, ..)| get_ticket(id),
+    );
+    // The support panel's choices and canned responses (support staff only).
+    let tools = Resource::new(
+        move || (id(), change.version().get(), staff),
+        |(id, _, staff)| async move {
+            if staff {
+                get_ticket_tools(id).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
     );
     let error = Signal::derive(move || {
         close
@@ -74,13 +112,15 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| reopen.value().get().and_then(Result::err))
     });
-    let staff = user.role.is_staff();
     let writes_articles = user.may_write_articles();
     view! {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <TicketView detail staff writes_articles reply close reopen escalate error draft /> }.into_any(),
+                    Ok(detail) => {
+                        let tools = tools.await.ok().flatten();
+                        view! { <TicketView detail staff me writes_articles reply close reopen escalate change tools error draft /> }.into_any()
+                    }
                     Err(e) => view! { <section class="page"><FormError error=Signal::derive(move || Some(e.clone())) /></section> }.into_any(),
                 }
             })}
@@ -92,14 +132,36 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
 fn TicketView(
     detail: TicketDetail,
     staff: bool,
+    me: i64,
     writes_articles: bool,
     reply: ServerAction<ReplyToTicket>,
     close: ServerAction<CloseTicket>,
     reopen: ServerAction<ReopenTicket>,
     escalate: ServerAction<EscalateTicket>,
+    change: ServerAction<ChangeTicket>,
+    tools: Option<crate::domain::TicketTools>,
     error: Signal<Option<crate::error::AppError>>,
     draft: Draft,
 ) -> impl IntoView {
+    use super::ticket_support::{CannedPicker, MergeAndLink, PresenceBar, SupportPanel, Timeline};
+    draft
+        .seen
+        .set(detail.messages.iter().map(|m| m.id).max().unwrap_or(0));
+    {
+        let until =
+            crate::components::now_ms() + crate::domain::PRESENCE_TTL_SECONDS as f64 * 1000.0;
+        draft.presence.set(
+            detail
+                .presence
+                .iter()
+                .map(|p| (p.user.clone(), p.state, until))
+                .collect(),
+        );
+    }
+    let canned = StoredValue::new(tools.as_ref().map(|t| t.canned.clone()).unwrap_or_default());
+    let tags = detail.tags.clone();
+    let history = detail.history.clone();
+    let merged_into = detail.merged_into.clone();
     let i18n = use_i18n();
     let ticket = detail.ticket;
     let id = ticket.id.clone();
@@ -137,7 +199,14 @@ fn TicketView(
                 <li>{ticket.department.name.clone()}</li>
                 <li>{ticket.requester.name.clone()} " · " {ticket.organization.name.clone()}</li>
                 {ticket.escalated.then(|| view! { <li><span class="badge badge--escalated">{t!(i18n, tickets.escalated)}</span></li> })}
+                {ticket.assignee.clone().map(|a| view! { <li data-testid="ticket-assignee">{t!(i18n, dashboard.assignee)} ": " {a.name}</li> })}
+                {tags.iter().map(|t| view! { <li><span class="tag">{t.clone()}</span></li> }).collect_view()}
             </ul>
+            {merged_into.map(|target| view! {
+                <p class="notice" data-testid="merged-into">{t!(i18n, support.merged_banner)} " " <a href=format!("/chamados/{target}")>{target.clone()}</a></p>
+            })}
+            {staff.then(|| view! { <PresenceBar presence=draft.presence clock=draft.clock /> })}
+            {tools.clone().map(|tools| view! { <SupportPanel ticket=ticket.clone() tags=detail.tags.clone() tools me change /> })}
             {(writes_articles && status != TicketStatus::Open).then(|| view! {
                 <p><a class="button" href=format!("/admin/artigos/novo?chamado={}", ticket.id)>{t!(i18n, help_admin.from_ticket)}</a></p>
             })}
@@ -210,12 +279,24 @@ fn TicketView(
                                     <label for="reply-body">{t!(i18n, tickets.message)}</label>
                                     <textarea id="reply-body" name="body" rows="5" required aria-describedby="reply-count reply-body-msg"
                                         prop:value=move || text.get()
-                                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                                        on:input=move |ev| {
+                                            text.set(event_target_value(&ev));
+                                            draft.typed_at.set(crate::components::now_ms());
+                                        }></textarea>
                                     <span id="reply-count" class=move || { if char_count(&text.get()) > MESSAGE_MAX_CHARS && !staff { "hint hint--over" } else { "hint" } } aria-live="polite">
                                         {move || { let count = char_count(&text.get()); t_string!(i18n, tickets.characters, count).to_string() }}
                                     </span>
                                     <FieldMessage error=reply_error field="body" id="reply-body-msg" />
                                 </div>
+                                {staff.then(|| view! {
+                                    <CannedPicker canned=canned.get_value() text />
+                                    <div class="field field--check">
+                                        <input id="reply-internal" name="internal" type="checkbox" data-testid="internal-note"
+                                            prop:checked=move || draft.internal.get()
+                                            on:change=move |ev| draft.internal.set(event_target_checked(&ev)) />
+                                        <label for="reply-internal">{t!(i18n, support.internal_note)}</label>
+                                    </div>
+                                })}
                                 <AttachmentPicker list=draft.files error=reply_error id="reply-attachments" />
                                 <FormError error=crate::components::non_field_error(reply_error) />
                                 <button type="submit" class="button button--primary" disabled=move || draft.sending.get()>
@@ -256,6 +337,8 @@ fn TicketView(
                     })}
                 }.into_any()
             }}
+            {(staff && !history.is_empty()).then(|| view! { <Timeline history /> })}
+            {(staff && status != TicketStatus::Closed).then(|| view! { <MergeAndLink id=id.clone() /> })}
         </article>
     }
 }
@@ -295,7 +378,11 @@ fn send_reply(id: &str, draft: Draft) {
     let Ok(body) = web_sys::FormData::new() else {
         return;
     };
-    let message = serde_json::json!({ "body": draft.text.get_untracked() });
+    let message = serde_json::json!({
+        "body": draft.text.get_untracked(),
+        "internal": draft.internal.get_untracked(),
+        "seen_message_id": draft.seen.get_untracked(),
+    });
     if body
         .append_with_str("message", &message.to_string())
         .is_err()
@@ -314,9 +401,14 @@ fn send_reply(id: &str, draft: Draft) {
             draft.sending.set(false);
             if status == 201 {
                 draft.text.set(String::new());
+                draft.internal.set(false);
                 draft.files.clear();
                 draft.refresh.update(|n| *n += 1);
             } else {
+                // Held: someone else wrote meanwhile. Show it; the draft stays for review.
+                if status == 409 {
+                    draft.refresh.update(|n| *n += 1);
+                }
                 draft.files.set_progress(0.0, 1.0);
                 draft.error.set(Some(AppError::from_problem(status, &text)));
             }
@@ -328,39 +420,57 @@ fn send_reply(id: &str, draft: Draft) {
     }
 }
 
-/// Listens to the event stream and refetches the ticket when an event names it. The browser's
-/// `EventSource` reconnects by itself with `Last-Event-ID`, so nothing is missed.
+/// Follows the event stream: an answer, a status change or a read receipt about this ticket
+/// refetches it; support staff also see who else is on it (`presence`).
 #[cfg(feature = "hydrate")]
-fn follow_live(id: String, draft: Draft) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    let Some(number) = crate::domain::TicketNumber::parse(&id) else {
+fn follow_live(id: String, draft: Draft, me: i64) {
+    use crate::components::{follow_events, now_ms, LiveEvent};
+    use crate::domain::{NamedRef, PresenceState, TicketNumber};
+    use std::time::Duration;
+    let Some(number) = TicketNumber::parse(&id) else {
         return;
     };
-    let Ok(source) = web_sys::EventSource::new("/api/v1/events") else {
-        return;
-    };
-    let on_event =
-        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            let about_this = e
-                .data()
-                .as_string()
-                .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
-                .and_then(|v| {
-                    v["ticket_id"]
-                        .as_str()
-                        .and_then(crate::domain::TicketNumber::parse)
-                })
-                .is_some_and(|n| n == number);
-            if about_this {
-                draft.refresh.update(|n| *n += 1);
-                draft.live.update(|n| *n += 1);
-            }
-        });
-    for kind in ["message.created", "ticket.updated"] {
-        let _ = source.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
+    draft.clock.set(now_ms());
+    if let Ok(handle) =
+        set_interval_with_handle(move || draft.clock.set(now_ms()), Duration::from_secs(5))
+    {
+        on_cleanup(move || handle.clear());
     }
-    on_event.forget();
-    let source = send_wrapper::SendWrapper::new(source);
-    on_cleanup(move || source.close());
+    let kinds = ["message.created", "ticket.updated", "presence"];
+    follow_events(&kinds, move |event: LiveEvent| {
+        let about_this = event
+            .ticket_id
+            .as_deref()
+            .and_then(TicketNumber::parse)
+            .is_some_and(|n| n == number);
+        if !about_this {
+            return;
+        }
+        if event.kind == "presence" {
+            let (Some(user), Some(name)) = (
+                event.data["user"]["id"].as_i64(),
+                event.data["user"]["name"].as_str(),
+            ) else {
+                return;
+            };
+            if user == me {
+                return;
+            }
+            let state = event.data["state"].as_str().and_then(PresenceState::parse);
+            let ttl = event.data["ttl_seconds"].as_f64().unwrap_or(45.0);
+            draft.presence.update(|list| {
+                list.retain(|(who, _, _)| who.id != user);
+                if let Some(state) = state {
+                    let who = NamedRef {
+                        id: user,
+                        name: name.to_owned(),
+                    };
+                    list.push((who, state, now_ms() + ttl * 1000.0));
+                }
+            });
+            return;
+        }
+        draft.refresh.update(|n| *n += 1);
+        draft.live.update(|n| *n += 1);
+    });
 }

@@ -15,7 +15,13 @@ pub fn TicketsPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, tickets.list_title).to_string()) />
-        <RequireUser children=|user| view! { <Tickets user /> } />
+        <RequireUser children=|user| {
+            if user.role.is_staff() {
+                view! { <super::dashboard_page::Dashboard user /> }.into_any()
+            } else {
+                view! { <Tickets user /> }.into_any()
+            }
+        } />
     }
 }
 

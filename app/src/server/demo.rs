@@ -9,7 +9,7 @@ use include_dir::{include_dir, Dir};
 
 use crate::domain::{Language, Plan, Priority, Role, TicketStatus};
 use crate::error::AppError;
-use crate::server::db::{departments, organizations, ticket_types, tickets, users, Tx};
+use crate::server::db::{departments, organizations, ticket_types, tickets, users, workspace, Tx};
 use crate::server::services::{defaults, help_center};
 use crate::server::{kb, password, Db};
 
@@ -29,6 +29,30 @@ pub struct DemoUser {
     /// The editor right (writes help-center articles).
     pub edits_articles: bool,
 }
+
+/// Canned responses of the demo: `(department, title, body)`; no department is every one.
+const DEMO_CANNED: &[(Option<&str>, &str, &str)] = &[
+    (
+        None,
+        "Saudação",
+        "Olá, {{cliente.primeiro_nome}}! Obrigado por falar com a gente sobre o {{ticket.id}}.",
+    ),
+    (
+        None,
+        "Encerramento",
+        "Ficamos à disposição, {{cliente.primeiro_nome}}. Se precisar, é só responder este chamado.\n\n{{agente.nome}}",
+    ),
+    (
+        Some("Técnico"),
+        "Pedir prints e passos",
+        "Olá, {{cliente.nome}}! Para reproduzirmos o problema do {{ticket.id}}, envie prints da tela e os passos que levaram ao erro, por favor.",
+    ),
+    (
+        Some("Vendas"),
+        "Proposta comercial",
+        "Olá, {{cliente.primeiro_nome}}! Segue a proposta para a {{organizacao.nome}}. Qualquer dúvida, estou por aqui.",
+    ),
+];
 
 pub const DEMO_USERS: &[DemoUser] = &[
     DemoUser {
@@ -57,6 +81,15 @@ pub const DEMO_USERS: &[DemoUser] = &[
         may_open_tickets: false,
         departments: &["Técnico"],
         edits_articles: true,
+    },
+    DemoUser {
+        email: "caio@chamado.local",
+        name: "Caio Ramos",
+        role: Role::Agent,
+        organization: None,
+        may_open_tickets: false,
+        departments: &["Técnico"],
+        edits_articles: false,
     },
     DemoUser {
         email: "bruno@chamado.local",
@@ -358,6 +391,16 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
             }
         }
         user_ids.push((demo_user.email, id, organization_id));
+    }
+
+    // The technical queue hands new tickets to Ana and Caio in turn.
+    if let Some(tecnico) = department_id("Técnico") {
+        workspace::set_round_robin(tx.conn(), tecnico, true, now).await?;
+    }
+    for (department, title, body) in DEMO_CANNED {
+        let department = department.and_then(department_id);
+        let author = user_ids.first().map_or(0, |(_, id, _)| *id);
+        workspace::canned_insert(tx.conn(), department, title, body, author, now).await?;
     }
 
     let type_ids = ticket_types::list_keys(tx.conn()).await?;

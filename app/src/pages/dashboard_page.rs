@@ -1,0 +1,539 @@
+//! The agent dashboard (support staff's `/chamados`): counters, queues with counts, the ticket
+//! table with every filter, kept live by the event stream — a new or changed ticket is fetched
+//! alone and put in place (or taken out when it leaves the view), highlighted for a moment;
+//! counters and queue counts refetch on their own small endpoints, never the whole list.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{
+    get_filter_choices, get_queue_counts, get_rows_presence, get_ticket_stats, list_tickets,
+    SetMyAway,
+};
+use crate::components::{format_time, priority_label, status_label, FormError};
+use crate::domain::{
+    CurrentUser, NamedRef, PresenceState, Priority, TicketListQuery, TicketStatus, TicketSummary,
+};
+use crate::i18n::*;
+
+/// Who is on which ticket: ticket id → `(person, state, expiry in ms)`.
+type PresenceMap = HashMap<String, Vec<(NamedRef, PresenceState, f64)>>;
+
+#[derive(Clone, Copy)]
+struct Live {
+    rows: RwSignal<Vec<TicketSummary>>,
+    fresh: RwSignal<Vec<String>>,
+    presence: RwSignal<PresenceMap>,
+    stats_version: RwSignal<u32>,
+    /// Announced to screen readers.
+    announcement: RwSignal<String>,
+    clock: RwSignal<f64>,
+}
+
+fn query_of(q: &leptos_router::params::ParamsMap) -> TicketListQuery {
+    TicketListQuery {
+        status: q.get("status"),
+        priority: q.get("priority"),
+        department_id: q.get("department_id"),
+        ticket_type: q.get("type"),
+        assignee: q.get("assignee"),
+        organization_id: q.get("organization_id"),
+        escalated: q.get("escalated"),
+        tag: q.get("tag"),
+        q: q.get("q"),
+        sort: q.get("sort"),
+        limit: None,
+        cursor: q.get("cursor"),
+    }
+}
+
+/// The queues: label key, the query that opens them.
+const QUEUES: &[(&str, &str)] = &[
+    ("all", ""),
+    ("unassigned", "?assignee=none&status=open,answered"),
+    ("mine", "?assignee=me&status=open,answered"),
+    ("escalated", "?escalated=true&status=open,answered"),
+];
+
+#[component]
+pub fn Dashboard(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let params = move || query.with(query_of);
+    let page = Resource::new(params, list_tickets);
+    let live = Live {
+        rows: RwSignal::new(Vec::new()),
+        fresh: RwSignal::new(Vec::new()),
+        presence: RwSignal::new(HashMap::new()),
+        stats_version: RwSignal::new(0),
+        announcement: RwSignal::new(String::new()),
+        clock: RwSignal::new(0.0),
+    };
+    let stats = Resource::new(move || live.stats_version.get(), |_| get_ticket_stats());
+    let queues = Resource::new(move || live.stats_version.get(), |_| get_queue_counts());
+    let choices = Resource::new(|| (), |_| get_filter_choices());
+    let away = ServerAction::<SetMyAway>::new();
+    let is_away = Signal::derive(move || {
+        away.value()
+            .get()
+            .and_then(Result::ok)
+            .map_or(user.away, |u| u.away)
+    });
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        follow(live, query);
+    });
+    let current = move |key: &'static str| query.with(|q| q.get(key).unwrap_or_default());
+    let active_queue = move || {
+        let search = query.with(|q| q.to_query_string());
+        QUEUES
+            .iter()
+            .find(|(_, href)| *href == search)
+            .map(|(key, _)| *key)
+    };
+    view! {
+        <section class="page dashboard">
+            <div class="page-head">
+                <h1>{t!(i18n, dashboard.title)}</h1>
+                <ActionForm action=away attr:class="form form--inline">
+                    <input type="hidden" name="away" value=move || (!is_away.get()).to_string() />
+                    <span class="muted" data-testid="away-state">{move || if is_away.get() { t_string!(i18n, dashboard.away_on).to_string() } else { t_string!(i18n, dashboard.away_off).to_string() }}</span>
+                    " "
+                    <button type="submit" class="button">{move || if is_away.get() { t_string!(i18n, dashboard.back).to_string() } else { t_string!(i18n, dashboard.go_away).to_string() }}</button>
+                </ActionForm>
+            </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    stats.await.ok().map(|s| view! {
+                        <ul class="counters" aria-label=move || t_string!(i18n, tickets.counters)>
+                            <li><span class="counters__n" data-testid="count-total">{s.total}</span> {t!(i18n, tickets.total)}</li>
+                            <li><span class="counters__n" data-testid="count-open">{s.open}</span> {t!(i18n, status.open)}</li>
+                            <li><span class="counters__n" data-testid="count-answered">{s.answered}</span> {t!(i18n, status.answered)}</li>
+                            <li><span class="counters__n" data-testid="count-closed">{s.closed}</span> {t!(i18n, status.closed)}</li>
+                            <li><span class="counters__n" data-testid="count-high">{s.high_priority}</span> {t!(i18n, tickets.high_priority)}</li>
+                        </ul>
+                    })
+                })}
+            </Transition>
+            <nav class="queues" aria-label=move || t_string!(i18n, dashboard.queues)>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let counts = queues.await.ok();
+                        QUEUES.iter().map(|(key, href)| {
+                            let key = *key;
+                            let count = counts.map(|c| match key {
+                                "unassigned" => c.unassigned,
+                                "mine" => c.mine,
+                                "escalated" => c.escalated,
+                                _ => -1,
+                            }).filter(|n| *n >= 0);
+                            let label = move || match key {
+                                "unassigned" => t_string!(i18n, dashboard.queue_unassigned).to_string(),
+                                "mine" => t_string!(i18n, dashboard.queue_mine).to_string(),
+                                "escalated" => t_string!(i18n, dashboard.queue_escalated).to_string(),
+                                _ => t_string!(i18n, dashboard.queue_all).to_string(),
+                            };
+                            view! {
+                                <a class="queue" href=format!("/chamados{href}") data-testid=format!("queue-{key}")
+                                    aria-current=move || (active_queue() == Some(key)).then_some("page")>
+                                    {label}
+                                    {count.map(|n| view! { " " <span class="queue__n" data-testid=format!("queue-{key}-count")>{n}</span> })}
+                                </a>
+                            }
+                        }).collect_view()
+                    })}
+                </Transition>
+            </nav>
+            <form method="get" action="/chamados" class="filters" role="search" aria-label=move || t_string!(i18n, tickets.filters)>
+                <div class="field filters__search">
+                    <label for="filter-q">{t!(i18n, tickets.search)}</label>
+                    <input id="filter-q" name="q" type="search" value=move || current("q") />
+                </div>
+                <div class="field">
+                    <label for="filter-status">{t!(i18n, tickets.status)}</label>
+                    <select id="filter-status" name="status">
+                        <option value="">{t!(i18n, tickets.any_status)}</option>
+                        <option value="open,answered" selected=move || current("status") == "open,answered">{t!(i18n, dashboard.not_closed)}</option>
+                        {TicketStatus::ALL.iter().map(|s| {
+                            let s = *s;
+                            view! { <option value=s.as_str() selected=move || current("status") == s.as_str()>{move || status_label(i18n, s)}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-priority">{t!(i18n, tickets.priority)}</label>
+                    <select id="filter-priority" name="priority">
+                        <option value="">{t!(i18n, tickets.any_priority)}</option>
+                        {Priority::ALL.iter().map(|p| {
+                            let p = *p;
+                            view! { <option value=p.as_str() selected=move || current("priority") == p.as_str()>{move || priority_label(i18n, p)}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let c = choices.await.ok();
+                        let (departments, types, assignees, organizations) = c.map(|c| (c.departments, c.types, c.assignees, c.organizations)).unwrap_or_default();
+                        view! {
+                            <div class="field">
+                                <label for="filter-department">{t!(i18n, tickets.department)}</label>
+                                <select id="filter-department" name="department_id">
+                                    <option value="">{t!(i18n, tickets.any_department)}</option>
+                                    {departments.into_iter().map(|d| { let id = d.id.to_string(); let selected = current("department_id") == id; view! { <option value=id selected=selected>{d.name}</option> } }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="filter-type">{t!(i18n, dashboard.type_label)}</label>
+                                <select id="filter-type" name="type">
+                                    <option value="">{t!(i18n, dashboard.any_type)}</option>
+                                    {types.into_iter().map(|(key, name)| { let selected = current("type") == key; view! { <option value=key selected=selected>{name}</option> } }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="filter-assignee">{t!(i18n, dashboard.assignee)}</label>
+                                <select id="filter-assignee" name="assignee">
+                                    <option value="">{t!(i18n, dashboard.anyone)}</option>
+                                    <option value="me" selected=move || current("assignee") == "me">{t!(i18n, dashboard.me)}</option>
+                                    <option value="none" selected=move || current("assignee") == "none">{t!(i18n, dashboard.nobody)}</option>
+                                    {assignees.into_iter().map(|a| { let id = a.id.to_string(); let selected = current("assignee") == id; view! { <option value=id selected=selected>{a.name}</option> } }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="filter-organization">{t!(i18n, dashboard.organization)}</label>
+                                <select id="filter-organization" name="organization_id">
+                                    <option value="">{t!(i18n, dashboard.any_organization)}</option>
+                                    {organizations.into_iter().map(|o| { let id = o.id.to_string(); let selected = current("organization_id") == id; view! { <option value=id selected=selected>{o.name}</option> } }).collect_view()}
+                                </select>
+                            </div>
+                        }
+                    })}
+                </Transition>
+                <div class="field">
+                    <label for="filter-sort">{t!(i18n, dashboard.sort)}</label>
+                    <select id="filter-sort" name="sort">
+                        <option value="">{t!(i18n, dashboard.sort_updated)}</option>
+                        <option value="created_at" selected=move || current("sort") == "created_at">{t!(i18n, dashboard.sort_created)}</option>
+                        <option value="-priority" selected=move || current("sort") == "-priority">{t!(i18n, dashboard.sort_priority)}</option>
+                    </select>
+                </div>
+                {move || (current("escalated") == "true").then(|| view! { <input type="hidden" name="escalated" value="true" /> })}
+                <button type="submit" class="button">{t!(i18n, tickets.apply)}</button>
+                <a class="filters__clear" href="/chamados">{t!(i18n, tickets.clear)}</a>
+            </form>
+            <p class="visually-hidden" aria-live="polite" data-testid="live-status">{move || live.announcement.get()}</p>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => {
+                            live.rows.set(page.items);
+                            #[cfg(feature = "hydrate")]
+                            load_presence(live);
+                            let next = page.next_cursor.map(|cursor| {
+                                let mut q = query.get_untracked();
+                                q.replace("cursor", cursor);
+                                format!("/chamados{}", q.to_query_string())
+                            });
+                            view! {
+                                <Show when=move || live.rows.with(|r| !r.is_empty()) fallback=move || view! { <p class="empty">{t!(i18n, tickets.empty)}</p> }>
+                                    <div class="table-wrap">
+                                        <table class="table" data-testid="tickets">
+                                            <thead><tr>
+                                                <th scope="col">{t!(i18n, tickets.number)}</th>
+                                                <th scope="col">{t!(i18n, tickets.subject)}</th>
+                                                <th scope="col">{t!(i18n, tickets.requester)}</th>
+                                                <th scope="col">{t!(i18n, tickets.department)}</th>
+                                                <th scope="col">{t!(i18n, tickets.status)}</th>
+                                                <th scope="col">{t!(i18n, tickets.priority)}</th>
+                                                <th scope="col">{t!(i18n, dashboard.assignee)}</th>
+                                                <th scope="col">{t!(i18n, dashboard.updated)}</th>
+                                            </tr></thead>
+                                            <tbody>
+                                                <For each=move || live.rows.get() key=|t| (t.id.clone(), t.updated_at, t.status, t.priority, t.assignee.as_ref().map(|a| a.id)) let:t>
+                                                    <Row t live />
+                                                </For>
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                </Show>
+                                {next.map(|href| view! { <p class="pager"><a class="button" href=href>{t!(i18n, tickets.next_page)}</a></p> })}
+                            }.into_any()
+                        }
+                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Row(t: TicketSummary, live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/chamados/{}", t.id);
+    let id = t.id.clone();
+    let id_fresh = t.id.clone();
+    let status = t.status;
+    let priority = t.priority;
+    let people = move || {
+        let now = live.clock.get();
+        live.presence.with(|p| {
+            p.get(&id)
+                .map(|list| {
+                    list.iter()
+                        .filter(|(_, _, until)| *until > now)
+                        .map(|(who, state, _)| (who.name.clone(), *state))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <tr data-ticket=t.id.clone() class=move || if live.fresh.with(|f| f.contains(&id_fresh)) { "row--fresh" } else { "" }>
+            <td><a href=href.clone()>{t.id.clone()}</a></td>
+            <td>
+                <a href=href>{t.subject.clone()}</a>
+                {t.escalated.then(|| view! { " " <span class="badge badge--escalated">{t!(i18n, tickets.escalated)}</span> })}
+                {move || people().into_iter().map(|(name, state)| view! {
+                    " " <span class="presence" data-testid="row-presence">{presence_text(i18n, &name, state)}</span>
+                }).collect_view()}
+            </td>
+            <td>{t.requester.name.clone()} <span class="muted">" · " {t.organization.name.clone()}</span></td>
+            <td>{t.department.name.clone()}</td>
+            <td><span class=format!("badge badge--{}", status.as_str())>{move || status_label(i18n, status)}</span></td>
+            <td><span class=format!("badge badge--{}", priority.as_str())>{move || priority_label(i18n, priority)}</span></td>
+            <td>{t.assignee.map(|a| a.name).unwrap_or_else(|| "—".to_owned())}</td>
+            <td><time datetime=t.updated_at.to_rfc3339()>{format_time(t.updated_at)}</time></td>
+        </tr>
+    }
+}
+
+/// "Ana está vendo" / "Ana está respondendo".
+pub fn presence_text(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    name: &str,
+    state: PresenceState,
+) -> String {
+    let name = name.to_owned();
+    match state {
+        PresenceState::Viewing => t_string!(i18n, presence.viewing, name).to_string(),
+        PresenceState::Replying => t_string!(i18n, presence.replying, name).to_string(),
+    }
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+/// Whether `a` is listed before `b` in this order (the list's `sort`).
+fn goes_before(a: &TicketSummary, b: &TicketSummary, sort: &str) -> bool {
+    match sort {
+        "created_at" => (a.created_at, a.number) < (b.created_at, b.number),
+        "-priority" => (a.priority.rank(), a.number) > (b.priority.rank(), b.number),
+        _ => (a.updated_at, a.number) > (b.updated_at, b.number),
+    }
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+/// Puts a changed ticket in place (or takes it out when `row` is `None`). New rows join only
+/// the first page; on later pages a ticket changes in place.
+fn place_row(
+    rows: &mut Vec<TicketSummary>,
+    id: &str,
+    row: Option<TicketSummary>,
+    sort: &str,
+    first_page: bool,
+) -> bool {
+    let existed = rows.iter().position(|r| r.id == id).map(|i| rows.remove(i));
+    let Some(row) = row else {
+        return existed.is_some();
+    };
+    if existed.is_none() && !first_page {
+        return false;
+    }
+    let at = rows
+        .iter()
+        .position(|other| goes_before(&row, other, sort))
+        .unwrap_or(rows.len());
+    if existed.is_none() && at == rows.len() && rows.len() >= 50 {
+        // Past the end of a full page: it belongs to a later page.
+        return false;
+    }
+    rows.insert(at, row);
+    true
+}
+
+#[cfg(feature = "hydrate")]
+fn load_presence(live: Live) {
+    let ids = live
+        .rows
+        .with_untracked(|r| r.iter().map(|t| t.id.clone()).collect::<Vec<_>>().join(","));
+    if ids.is_empty() {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = get_rows_presence(ids).await {
+            let until =
+                crate::components::now_ms() + crate::domain::PRESENCE_TTL_SECONDS as f64 * 1000.0;
+            live.presence.update(|p| {
+                for (ticket, people) in list {
+                    p.insert(
+                        ticket,
+                        people
+                            .into_iter()
+                            .map(|e| (e.user, e.state, until))
+                            .collect(),
+                    );
+                }
+            });
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+#[allow(dead_code)]
+fn load_presence(_live: Live) {
+    let _ = get_rows_presence;
+}
+
+/// Follows the event stream: rows, counters, presence.
+#[cfg(feature = "hydrate")]
+fn follow(live: Live, query: Memo<leptos_router::params::ParamsMap>) {
+    use crate::api::get_live_row;
+    use crate::components::{follow_events, now_ms, Debounce, LiveEvent, ALL_KINDS};
+    use std::time::Duration;
+    let i18n = use_i18n();
+    let counters = Debounce::new(Duration::from_millis(150));
+    // Presence expires without heartbeats: re-check every few seconds.
+    live.clock.set(now_ms());
+    if let Ok(handle) =
+        set_interval_with_handle(move || live.clock.set(now_ms()), Duration::from_secs(5))
+    {
+        on_cleanup(move || handle.clear());
+    }
+    follow_events(ALL_KINDS, move |event: LiveEvent| {
+        if event.kind == "presence" {
+            let (Some(ticket), Some(id), Some(name)) = (
+                event.ticket_id.clone(),
+                event.data["user"]["id"].as_i64(),
+                event.data["user"]["name"].as_str(),
+            ) else {
+                return;
+            };
+            let state = event.data["state"].as_str().and_then(PresenceState::parse);
+            let ttl = event.data["ttl_seconds"].as_f64().unwrap_or(45.0);
+            live.presence.update(|p| {
+                let list = p.entry(ticket).or_default();
+                list.retain(|(who, _, _)| who.id != id);
+                if let Some(state) = state {
+                    let who = NamedRef {
+                        id,
+                        name: name.to_owned(),
+                    };
+                    list.push((who, state, now_ms() + ttl * 1000.0));
+                }
+            });
+            return;
+        }
+        counters.call(move |_| live.stats_version.update(|v| *v += 1));
+        let Some(ticket) = event.ticket_id.clone() else {
+            return;
+        };
+        if event.kind == "stats.changed" {
+            return;
+        }
+        let created = event.kind == "ticket.created";
+        let params = query.with_untracked(query_of);
+        let sort = params.sort.clone().unwrap_or_default();
+        let first_page = params.cursor.is_none();
+        leptos::task::spawn_local(async move {
+            let Ok(row) = get_live_row(params, ticket.clone()).await else {
+                return;
+            };
+            let shown = row.is_some();
+            let mut moved = false;
+            live.rows
+                .update(|rows| moved = place_row(rows, &ticket, row, &sort, first_page));
+            if moved && shown {
+                live.fresh.update(|f| f.push(ticket.clone()));
+                if created {
+                    let id = ticket.clone();
+                    live.announcement
+                        .set(t_string!(i18n, dashboard.new_ticket, id).to_string());
+                }
+                set_timeout(
+                    move || live.fresh.update(|f| f.retain(|t| *t != ticket)),
+                    Duration::from_secs(3),
+                );
+            }
+        });
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{NamedRef, Priority, TicketStatus};
+    use chrono::{TimeZone, Utc};
+
+    fn ticket(number: i64, minute: u32, priority: Priority) -> TicketSummary {
+        let at = Utc.with_ymd_and_hms(2026, 11, 21, 10, minute, 0).unwrap();
+        let named = |name: &str| NamedRef {
+            id: 1,
+            name: name.to_owned(),
+        };
+        TicketSummary {
+            id: format!("TKT-{number:06}"),
+            number,
+            subject: String::new(),
+            ticket_type: "duvida".into(),
+            department: named("Técnico"),
+            status: TicketStatus::Open,
+            priority,
+            requester: named("Carla"),
+            organization: named("Acme"),
+            assignee: None,
+            created_at: at,
+            updated_at: at,
+            last_reply_at: None,
+            escalated: false,
+        }
+    }
+
+    #[test]
+    fn a_changed_ticket_moves_to_its_place_and_leaves_when_filtered_out() {
+        let mut rows = vec![
+            ticket(3, 30, Priority::Low),
+            ticket(2, 20, Priority::High),
+            ticket(1, 10, Priority::Low),
+        ];
+        // Ticket 1 changed at 10:40: to the top of the newest-first list.
+        assert!(place_row(
+            &mut rows,
+            "TKT-000001",
+            Some(ticket(1, 40, Priority::Low)),
+            "",
+            true
+        ));
+        let order: Vec<i64> = rows.iter().map(|t| t.number).collect();
+        assert_eq!(order, [1, 3, 2]);
+        // It no longer matches the filter: out.
+        assert!(place_row(&mut rows, "TKT-000001", None, "", true));
+        assert_eq!(rows.len(), 2);
+        // A new ticket on a later page does not appear there.
+        assert!(!place_row(
+            &mut rows,
+            "TKT-000009",
+            Some(ticket(9, 50, Priority::Low)),
+            "",
+            false
+        ));
+        // By priority: a critical one goes first.
+        assert!(place_row(
+            &mut rows,
+            "TKT-000004",
+            Some(ticket(4, 5, Priority::Critical)),
+            "-priority",
+            true
+        ));
+        assert_eq!(rows[0].number, 4);
+    }
+}
