@@ -20,9 +20,10 @@ CREATE TABLE canned_responses (
 );
 CREATE INDEX canned_responses_department_idx ON canned_responses (department_id);
 
--- Round-robin: new tickets of such a department go to the member who waited longest.
+-- Round-robin: new tickets of such a department go to the member whose last turn is oldest.
+-- A turn is a number, not a time: request clocks may run out of commit order.
 ALTER TABLE departments ADD COLUMN round_robin BOOLEAN NOT NULL DEFAULT FALSE;
-ALTER TABLE department_members ADD COLUMN last_assigned_at TIMESTAMPTZ;
+ALTER TABLE department_members ADD COLUMN assigned_turn BIGINT;
 
 -- Who is looking at (or typing on) which ticket; rows older than a minute mean nobody.
 CREATE TABLE ticket_presence (

@@ -72,6 +72,12 @@ pub struct ServeOptions {
     #[arg(long, env = "CHAMADO_READ_CACHE", default_value_t = true, action = clap::ArgAction::Set)]
     pub read_cache: bool,
 
+    /// Milliseconds between the event pump's looks at the event table for other instances'
+    /// events. On PostgreSQL, LISTEN/NOTIFY delivers them at once and this is only the safety
+    /// net; with SQLite it is how a second process's events arrive.
+    #[arg(long, env = "CHAMADO_EVENT_POLL_MS", default_value_t = 500)]
+    pub event_poll_ms: u64,
+
     /// Seconds to let in-flight requests finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "CHAMADO_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
     pub shutdown_grace_seconds: u64,

@@ -161,7 +161,9 @@ impl Application {
                 public_url,
                 trust_proxy: serve.trust_proxy,
             }),
-            events: app::server::events::EventBus::new(),
+            events: app::server::events::EventBus::with_poll(Duration::from_millis(
+                serve.event_poll_ms.max(10),
+            )),
             storage: app::server::storage::Storage::new(&global.data_dir),
             search: app::server::search::SearchIndex::new()?,
         };

@@ -24,7 +24,7 @@ use crate::server::Db;
 
 /// How long events stay replayable (API.md asks for at least ten minutes).
 pub const RETENTION: Duration = Duration::from_secs(60 * 60);
-/// How often the pump looks for events committed by other instances.
+/// How often the pump looks for events committed by other instances, by default.
 pub const POLL: Duration = Duration::from_millis(500);
 
 /// The PostgreSQL channel that tells every instance new events committed.
@@ -187,6 +187,7 @@ pub struct EventBus {
     sender: broadcast::Sender<Arc<StoredEvent>>,
     /// The id of the newest event broadcast so far.
     last_id: Arc<AtomicI64>,
+    poll: Duration,
 }
 
 impl Default for EventBus {
@@ -197,9 +198,14 @@ impl Default for EventBus {
 
 impl EventBus {
     pub fn new() -> Self {
+        Self::with_poll(POLL)
+    }
+
+    pub fn with_poll(poll: Duration) -> Self {
         Self {
             sender: broadcast::channel(4096).0,
             last_id: Arc::new(AtomicI64::new(0)),
+            poll,
         }
     }
 
@@ -212,7 +218,8 @@ impl EventBus {
     }
 
     /// Moves committed events from the table to the broadcast, in id order, whenever this
-    /// process commits one ([`wake`]) and every [`POLL`] for other instances' events.
+    /// process commits one ([`wake`]), whenever PostgreSQL notifies a commit of any instance,
+    /// and every poll interval as the safety net.
     pub async fn run_pump(self, db: Db) {
         let mut wakes = waker().subscribe();
         if let Db::Postgres(pool) = &db {
@@ -227,7 +234,7 @@ impl EventBus {
             self.pump_once(&db).await;
             tokio::select! {
                 changed = wakes.changed() => if changed.is_err() { return },
-                () = tokio::time::sleep(POLL) => {}
+                () = tokio::time::sleep(self.poll) => {}
             }
         }
     }

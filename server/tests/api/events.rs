@@ -11,14 +11,14 @@ use crate::helpers::{demo_app, Browser};
 use app::domain::TicketScope;
 
 #[derive(Debug, Clone)]
-struct Received {
-    id: i64,
-    kind: String,
-    data: Value,
+pub(crate) struct Received {
+    pub id: i64,
+    pub kind: String,
+    pub data: Value,
 }
 
 /// An open event stream, parsed as it arrives.
-struct Stream {
+pub(crate) struct Stream {
     body: std::pin::Pin<
         Box<dyn futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Send>,
     >,
@@ -26,7 +26,7 @@ struct Stream {
 }
 
 impl Stream {
-    async fn open(browser: &Browser, last_event_id: Option<i64>) -> Stream {
+    pub(crate) async fn open(browser: &Browser, last_event_id: Option<i64>) -> Stream {
         let mut request = browser.client.get(browser.url("/api/v1/events"));
         if let Some(id) = last_event_id {
             request = request.header("last-event-id", id.to_string());
@@ -55,7 +55,7 @@ impl Stream {
     }
 
     /// Events until one matches (returned last) or the time is up (then all seen so far).
-    async fn read_until(
+    pub(crate) async fn read_until(
         &mut self,
         done: impl Fn(&Received) -> bool,
         within: Duration,
@@ -95,7 +95,7 @@ impl Stream {
     }
 }
 
-async fn open_ticket(browser: &Browser, subject: &str) -> String {
+pub(crate) async fn open_ticket(browser: &Browser, subject: &str) -> String {
     let department = browser.department("Técnico").await;
     let created: Value = browser
         .send(

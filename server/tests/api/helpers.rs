@@ -164,6 +164,7 @@ pub async fn spawn_app_with(options: SpawnOptions) -> TestApp {
         public_url: options.public_url.clone(),
         trust_proxy: false,
         read_cache: true,
+        event_poll_ms: 500,
     };
     let application = Application::build(&serve, &global, db.clone())
         .await
@@ -198,16 +199,7 @@ pub const PASSWORD: &str = app::server::demo::DEMO_PASSWORD;
 
 impl TestApp {
     pub fn browser(&self) -> Browser {
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Browser {
-            client,
-            base: format!("http://{}", self.addr),
-        }
+        Browser::new(&format!("http://{}", self.addr))
     }
 
     /// A browser signed in as a demo account (through the REST API).
@@ -230,6 +222,20 @@ impl TestApp {
 }
 
 impl Browser {
+    /// A fresh browser (its own cookies) for the server at `base` (`http://host:port`).
+    pub fn new(base: &str) -> Browser {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: base.to_owned(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -15,3 +15,4 @@ mod members;
 mod ops;
 mod pages;
 mod tickets;
+mod workspace;

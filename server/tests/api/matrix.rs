@@ -272,6 +272,54 @@ fn reads_reports(a: Actor) -> u16 {
     }
 }
 
+/// The agent workspace: support staff (agents, leads, admins).
+fn staff_only(ok: u16) -> fn(Actor) -> u16 {
+    match ok {
+        200 => |a| match a {
+            Visitor => 401,
+            Agent | Lead | Admin => 200,
+            _ => 403,
+        },
+        204 => |a| match a {
+            Visitor => 401,
+            Agent | Lead | Admin => 204,
+            _ => 403,
+        },
+        // Authorised, then refused by validation (merging across organizations).
+        422 => |a| match a {
+            Visitor => 401,
+            Agent | Lead | Admin => 422,
+            _ => 403,
+        },
+        _ => unreachable!(),
+    }
+}
+
+/// Marking oneself away: support staff; for customers the field is not theirs (422).
+fn staff_away(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        Agent | Lead | Admin => 200,
+        _ => 422,
+    }
+}
+
+fn admin_writes(ok: u16) -> fn(Actor) -> u16 {
+    match ok {
+        201 => |a| match a {
+            Visitor => 401,
+            Admin => 201,
+            _ => 403,
+        },
+        204 => |a| match a {
+            Visitor => 401,
+            Admin => 204,
+            _ => 403,
+        },
+        _ => unreachable!(),
+    }
+}
+
 fn rows() -> Vec<Row> {
     use Call::{Fn, Rest};
     vec![
@@ -618,6 +666,179 @@ fn rows() -> Vec<Row> {
                 body: None,
             },
             expect: signed_in(200),
+        },
+        // Agent workspace
+        Row {
+            call: Rest {
+                method: "PUT",
+                path: "/api/v1/tickets/{acme_ticket}/presence",
+                body: Some(r#"{"state":"viewing"}"#),
+            },
+            expect: staff_only(200),
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/tickets/{acme_ticket}/merge",
+                body: Some(r#"{"into":"{padaria_ticket}"}"#),
+            },
+            expect: staff_only(422),
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/tickets/{acme_ticket}/links",
+                body: Some(r#"{"ticket":"{padaria_ticket}"}"#),
+            },
+            expect: staff_only(204),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/tickets/{acme_ticket}/canned-responses",
+                body: None,
+            },
+            expect: staff_only(200),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/stats/queues",
+                body: None,
+            },
+            expect: staff_only(200),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/admin/canned-responses",
+                body: None,
+            },
+            expect: reads_reports,
+        },
+        Row {
+            call: Rest {
+                method: "POST",
+                path: "/api/v1/admin/canned-responses",
+                body: Some(r#"{"title":"Nova","body":"Olá {{cliente.nome}}"}"#),
+            },
+            expect: admin_writes(201),
+        },
+        Row {
+            call: Rest {
+                method: "GET",
+                path: "/api/v1/admin/canned-responses/{canned_id}",
+                body: None,
+            },
+            expect: reads_reports,
+        },
+        Row {
+            call: Rest {
+                method: "PATCH",
+                path: "/api/v1/admin/canned-responses/{canned_id}",
+                body: Some(r#"{"title":"Renomeada"}"#),
+            },
+            expect: admins_only,
+        },
+        Row {
+            call: Rest {
+                method: "DELETE",
+                path: "/api/v1/admin/canned-responses/{canned_id}",
+                body: None,
+            },
+            expect: admin_writes(204),
+        },
+        Row {
+            call: Rest {
+                method: "PATCH",
+                path: "/api/v1/admin/departments/{geral}",
+                body: Some(r#"{"round_robin":true}"#),
+            },
+            expect: admin_writes(204),
+        },
+        Row {
+            call: Fn {
+                endpoint: "workspace/queues",
+                get: true,
+                form: &[],
+            },
+            expect: staff_only(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "workspace/filters",
+                get: true,
+                form: &[],
+            },
+            expect: staff_only(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "workspace/row",
+                get: true,
+                form: &[("id", "{acme_ticket}")],
+            },
+            expect: signed_in(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "workspace/presence",
+                get: true,
+                form: &[("ids", "{acme_ticket},{padaria_ticket}")],
+            },
+            expect: staff_only(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "workspace/tools",
+                get: true,
+                form: &[("id", "{acme_ticket}")],
+            },
+            expect: staff_only(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "workspace/present",
+                get: false,
+                form: &[("id", "{acme_ticket}"), ("state", "replying")],
+            },
+            expect: staff_only(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "workspace/change",
+                get: false,
+                form: &[
+                    ("id", "{acme_ticket}"),
+                    ("field", "priority"),
+                    ("value", "critical"),
+                ],
+            },
+            expect: support_changes_acme_ticket,
+        },
+        Row {
+            call: Fn {
+                endpoint: "workspace/merge",
+                get: false,
+                form: &[("id", "{acme_ticket}"), ("into", "{padaria_ticket}")],
+            },
+            expect: staff_only(422),
+        },
+        Row {
+            call: Fn {
+                endpoint: "workspace/link",
+                get: false,
+                form: &[("id", "{acme_ticket}"), ("ticket", "{padaria_ticket}")],
+            },
+            expect: staff_only(200),
+        },
+        Row {
+            call: Fn {
+                endpoint: "me/away",
+                get: false,
+                form: &[("away", "true")],
+            },
+            expect: staff_away,
         },
         // Server functions
         Row {
@@ -974,10 +1195,16 @@ fn rows() -> Vec<Row> {
 async fn snapshot(app: &TestApp) -> String {
     const SQL: &str = r#"
         SELECT 'u' || id || ':' || name || ':' || language || ':' || CAST(can_open_tickets AS TEXT) || ':'
-               || CAST(active AS TEXT) || ':' || COALESCE(password_hash, '') FROM users
+               || CAST(active AS TEXT) || ':' || CAST(away AS TEXT) || ':' || COALESCE(password_hash, '') FROM users
         UNION ALL SELECT 't' || id || ':' || COALESCE(CAST(revoked_at AS TEXT), '') FROM api_tokens
         UNION ALL SELECT 'l' || id || ':' || COALESCE(CAST(used_at AS TEXT), '') FROM user_links
-        UNION ALL SELECT 'k' || id || ':' || status || ':' || COALESCE(CAST(assignee_id AS TEXT), '') FROM tickets
+        UNION ALL SELECT 'k' || id || ':' || status || ':' || priority || ':' || COALESCE(CAST(assignee_id AS TEXT), '')
+               || ':' || COALESCE(CAST(merged_into_id AS TEXT), '') FROM tickets
+        UNION ALL SELECT 'g' || ticket_id || ':' || tag FROM ticket_tags
+        UNION ALL SELECT 'r' || ticket_id || ':' || related_ticket_id FROM ticket_links
+        UNION ALL SELECT 'p' || ticket_id || ':' || user_id || ':' || state FROM ticket_presence
+        UNION ALL SELECT 'c' || id || ':' || title || ':' || CAST(active AS TEXT) FROM canned_responses
+        UNION ALL SELECT 'd' || id || ':' || CAST(round_robin AS TEXT) FROM departments
         UNION ALL SELECT 'm' || id FROM ticket_messages
         UNION ALL SELECT 'a' || id || ':' || status || ':' || slug || ':' || title FROM articles
         UNION ALL SELECT 's' || key || ':' || CAST(updated_at AS TEXT) FROM settings
@@ -1074,6 +1301,8 @@ fn template(path: &str) -> String {
         "{acme_attachment}",
         "{internal_attachment}",
         "{article_id}",
+        "{canned_id}",
+        "{geral}",
     ]
     .iter()
     .fold(
@@ -1112,6 +1341,7 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
             "SELECT id FROM articles WHERE slug = 'redefinir-senha'",
         )
         .await;
+        let canned_id = scalar(&app, "SELECT MIN(id) FROM canned_responses").await;
         let bruno = app.signed_in("bruno@chamado.local").await;
         let foreign_token = new_token(&bruno).await;
         let carla = app.signed_in("carla@acme.com.br").await;
@@ -1149,6 +1379,7 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
                     .replace("{foreign_token}", &foreign_token)
                     .replace("{article}", "redefinir-senha")
                     .replace("{article_id}", &article_id)
+                    .replace("{canned_id}", &canned_id)
                     .replace("{attempt}", "matriz-tentativa")
                     .replace("{actor}", &format!("{actor:?}").to_lowercase())
             };

@@ -113,26 +113,24 @@ pub async fn set_round_robin(
 }
 
 /// The department's next agent by round-robin: an active agent who is not away, the one whose
-/// last round-robin ticket is oldest (never first); marks them as given one now. Call inside
-/// the serialised ticket-writing transaction, so concurrent tickets see each other's choice.
-pub async fn take_next_agent(
-    c: Conn<'_>,
-    department_id: i64,
-    now: DateTime<Utc>,
-) -> Result<Option<i64>, sqlx::Error> {
+/// last turn is oldest (never first); gives them the next turn. Call inside the serialised
+/// ticket-writing transaction, so concurrent tickets see each other's choice.
+pub async fn take_next_agent(c: Conn<'_>, department_id: i64) -> Result<Option<i64>, sqlx::Error> {
     let mut c = c;
     const PICK: &str = r#"
         SELECT m.user_id FROM department_members m JOIN users u ON u.id = m.user_id
         WHERE m.department_id = $1 AND u.active = TRUE AND u.away = FALSE AND u.role = 'agent'
-        ORDER BY m.last_assigned_at IS NOT NULL, m.last_assigned_at, m.user_id
+        ORDER BY m.assigned_turn IS NOT NULL, m.assigned_turn, m.user_id
         LIMIT 1"#;
     let picked: Option<i64> = on_conn!(c.reborrow(), conn =>
         sqlx::query_scalar(PICK).bind(department_id).fetch_optional(&mut *conn).await)?;
     if let Some(user_id) = picked {
         const MARK: &str = r#"
-            UPDATE department_members SET last_assigned_at = $3
+            UPDATE department_members
+            SET assigned_turn = (SELECT COALESCE(MAX(assigned_turn), 0) + 1
+                                 FROM department_members WHERE department_id = $1)
             WHERE department_id = $1 AND user_id = $2"#;
-        on_conn!(c, conn => sqlx::query(MARK).bind(department_id).bind(user_id).bind(now)
+        on_conn!(c, conn => sqlx::query(MARK).bind(department_id).bind(user_id)
             .execute(&mut *conn).await.map(|_| ()))?;
     }
     Ok(picked)

@@ -417,8 +417,7 @@ async fn create_ticket_in_tx(
     .await?;
     if workspace::round_robin(tx.conn(), input.department_id).await? {
         // Inside the serialised writing transaction: concurrent tickets see each other's pick.
-        if let Some(agent) = workspace::take_next_agent(tx.conn(), input.department_id, now).await?
-        {
+        if let Some(agent) = workspace::take_next_agent(tx.conn(), input.department_id).await? {
             workspace::assign(tx.conn(), number, agent).await?;
             let agent = agent.to_string();
             tickets::insert_history(tx.conn(), number, None, "assignee", None, Some(&agent), now)
