@@ -48,10 +48,20 @@ curl -sf -c "$jar" -H "Origin: $base" -H 'content-type: application/json' \
 token="$(curl -sf -b "$jar" -H "Origin: $base" -H 'content-type: application/json' \
   -d '{"name":"bench"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 auth="Authorization: Bearer $token"
+# And one for Ana, an agent of Técnico: her dashboard's "Não atribuídos" queue (issue 5).
+jar_agent="$dir/cookies-agent"
+curl -sf -c "$jar_agent" -H "Origin: $base" -H 'content-type: application/json' \
+  -d '{"email":"ana@chamado.local","password":"chamado-demo"}' "$base/api/v1/session" >/dev/null
+agent_token="$(curl -sf -b "$jar_agent" -H "Origin: $base" -H 'content-type: application/json' \
+  -d '{"name":"bench"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+agent_auth="Authorization: Bearer $agent_token"
+agent_list="$base/api/v1/tickets?assignee=none&status=open,answered&limit=50"
 list="$base/api/v1/tickets?status=open&priority=high&limit=50"
 stats="$base/api/v1/stats/tickets"
 rows="$(curl -sf -H "$auth" "$list" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')"
 echo "list returns $rows rows; counters: $(curl -sf -H "$auth" "$stats")"
+agent_rows="$(curl -sf -H "$agent_auth" "$agent_list" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')"
+echo "agent list returns $agent_rows rows; queues: $(curl -sf -H "$agent_auth" "$base/api/v1/stats/queues")"
 
 run() { # label, then oha arguments; prints "label rps p50 p99" from oha's JSON
   local label="$1"; shift
@@ -77,6 +87,8 @@ say "running (each scenario $duration, $connections connections at full speed)"
   run counters -z "$duration" -c "$connections" -H "$auth" "$stats"
   run list@200rps -z "$duration" -c "$connections" -q 200 --latency-correction -H "$auth" "$list"
   run counters@200rps -z "$duration" -c "$connections" -q 200 --latency-correction -H "$auth" "$stats"
+  run "agent list" -z "$duration" -c "$connections" -H "$agent_auth" "$agent_list"
+  run "agent list@200rps" -z "$duration" -c "$connections" -q 200 --latency-correction -H "$agent_auth" "$agent_list"
 } >"$results"
 before="$(curl -sf -H "$auth" "$stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
 department="$(curl -sf -H "$auth" "$base/api/v1/departments" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
@@ -94,6 +106,8 @@ wait_ready "$base/readyz" 60
 {
   run "list (uncached)" -z "$duration" -c "$connections" -H "$auth" "$list"
   run "list (uncached)@200rps" -z "$duration" -c "$connections" -q 200 --latency-correction -H "$auth" "$list"
+  run "agent list (uncached)" -z "$duration" -c "$connections" -H "$agent_auth" "$agent_list"
+  run "agent list (uncached)@200rps" -z "$duration" -c "$connections" -q 200 --latency-correction -H "$agent_auth" "$agent_list"
 } >>"$results"
 
 python3 - "$results" "$tickets" "$before" "$after" <<'PY'

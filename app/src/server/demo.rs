@@ -646,7 +646,25 @@ mod tests {
 
     #[test]
     fn demo_accounts_match_the_readme_table() {
-        assert_eq!(DEMO_USERS.len(), 9);
+        let readme = include_str!("../../../README.md");
+        let rows: Vec<&str> = readme
+            .lines()
+            .filter(|l| {
+                l.starts_with("| ") && l.split(" | ").next().is_some_and(|c| c.contains('@'))
+            })
+            .collect();
+        assert_eq!(DEMO_USERS.len(), rows.len(), "{rows:?}");
+        for user in DEMO_USERS {
+            assert!(
+                rows.iter().any(|r| r.starts_with(&format!(
+                    "| {} | {} |",
+                    user.email,
+                    user.role.as_str()
+                ))),
+                "{} missing from the README's demo sign-ins",
+                user.email
+            );
+        }
         assert!(DEMO_USERS
             .iter()
             .any(|u| u.email == "elisa@acme.com.br" && !u.may_open_tickets));
