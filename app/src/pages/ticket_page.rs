@@ -29,8 +29,11 @@ struct Draft {
     internal: RwSignal<bool>,
     /// When the reply box was last typed in (ms), for "replying" presence.
     typed_at: RwSignal<f64>,
-    /// The newest message on screen: a send is held if someone else wrote after it.
+    /// The newest message the author had seen when they began typing: a send is held if
+    /// someone else wrote after it (even if the page showed it live meanwhile).
     seen: RwSignal<i64>,
+    /// The newest message on screen.
+    latest: RwSignal<i64>,
     presence: super::ticket_support::Presence,
     clock: RwSignal<f64>,
 }
@@ -64,6 +67,7 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
         internal: RwSignal::new(false),
         typed_at: RwSignal::new(0.0),
         seen: RwSignal::new(0),
+        latest: RwSignal::new(0),
         presence: RwSignal::new(Vec::new()),
         clock: RwSignal::new(0.0),
     };
@@ -144,9 +148,11 @@ fn TicketView(
     draft: Draft,
 ) -> impl IntoView {
     use super::ticket_support::{CannedPicker, MergeAndLink, PresenceBar, SupportPanel, Timeline};
-    draft
-        .seen
-        .set(detail.messages.iter().map(|m| m.id).max().unwrap_or(0));
+    let newest = detail.messages.iter().map(|m| m.id).max().unwrap_or(0);
+    draft.latest.set(newest);
+    if draft.text.with_untracked(String::is_empty) || draft.seen.get_untracked() == 0 {
+        draft.seen.set(newest);
+    }
     {
         let until =
             crate::components::now_ms() + crate::domain::PRESENCE_TTL_SECONDS as f64 * 1000.0;
@@ -405,8 +411,10 @@ fn send_reply(id: &str, draft: Draft) {
                 draft.files.clear();
                 draft.refresh.update(|n| *n += 1);
             } else {
-                // Held: someone else wrote meanwhile. Show it; the draft stays for review.
+                // Held: someone else wrote meanwhile. The page shows it; the draft stays, and
+                // the next send goes (the author has been told).
                 if status == 409 {
+                    draft.seen.set(draft.latest.get_untracked());
                     draft.refresh.update(|n| *n += 1);
                 }
                 draft.files.set_progress(0.0, 1.0);
