@@ -245,7 +245,10 @@ fn TicketView(
                 {detail.messages.into_iter().map(|m| view! {
                     <li class=if m.internal { "message message--internal" } else { "message" }>
                         <p class="message__meta">
-                            <strong>{m.author.map(|a| a.name).unwrap_or_default()}</strong>
+                            <strong>{match m.author.map(|a| a.name) {
+                                Some(name) => name,
+                                None => t_string!(i18n, support.system).to_string(),
+                            }}</strong>
                             " · " <time datetime=m.created_at.to_rfc3339()>{format_time(m.created_at)}</time>
                             {m.internal.then(|| view! { " · " <span class="badge">{t!(i18n, tickets.internal)}</span> })}
                         </p>

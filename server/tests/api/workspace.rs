@@ -435,18 +435,21 @@ impl Instance {
         if demo {
             cmd.arg("--demo");
         }
-        let child = cmd.spawn().expect("start chamado");
-        let base = format!("http://127.0.0.1:{port}");
+        // Owned at once: Drop kills and reaps the process on every path, panics included.
+        let instance = Instance {
+            child: cmd.spawn().expect("start chamado"),
+            base: format!("http://127.0.0.1:{port}"),
+        };
         let client = reqwest::Client::new();
         for _ in 0..300 {
-            if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
+            if let Ok(r) = client.get(format!("{}/readyz", instance.base)).send().await {
                 if r.status() == 200 {
-                    return Instance { child, base };
+                    return instance;
                 }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("chamado did not become ready at {base}");
+        panic!("chamado did not become ready at {}", instance.base);
     }
 
     async fn browser(&self, email: &str) -> Browser {
