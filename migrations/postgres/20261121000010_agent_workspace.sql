@@ -36,3 +36,9 @@ CREATE TABLE ticket_presence (
 
 CREATE INDEX tickets_escalated_idx ON tickets (escalated_at) WHERE escalated_at IS NOT NULL;
 CREATE INDEX tickets_merged_into_idx ON tickets (merged_into_id) WHERE merged_into_id IS NOT NULL;
+
+-- The dashboard's lists of a department, newest activity first: all of it, and a queue by
+-- assignee (NULL: "Não atribuídos"), read off the index in order with the status checked from
+-- the index itself, so a page stops after its 50 rows instead of sorting the department.
+CREATE INDEX tickets_department_updated_idx ON tickets (department_id, updated_at, id);
+CREATE INDEX tickets_department_assignee_updated_idx ON tickets (department_id, assignee_id, updated_at, id, status);
