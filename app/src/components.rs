@@ -25,7 +25,7 @@ pub use labels::{category_label, format_time, priority_label, role_label, status
 pub use language_switch::LanguageSwitch;
 #[cfg(feature = "hydrate")]
 pub use live::follow_events;
-pub use live::{now_ms, LiveEvent, ALL_KINDS};
+pub use live::{now_ms, LiveEvent, PresenceChange, PresentPerson, ALL_KINDS};
 pub use not_found_status::NotFoundStatus;
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;

@@ -2,6 +2,8 @@
 //! that needs it, closed when the page goes away. `EventSource` reconnects by itself with
 //! `Last-Event-ID`, so nothing is missed across a dropped connection.
 
+use crate::domain::{NamedRef, PresenceState, PRESENCE_TTL_SECONDS};
+
 /// One event as a page receives it.
 #[derive(Debug, Clone)]
 pub struct LiveEvent {
@@ -9,6 +11,49 @@ pub struct LiveEvent {
     /// `TKT-…`, when the event is about a ticket.
     pub ticket_id: Option<String>,
     pub data: serde_json::Value,
+}
+
+/// Someone on a ticket, as a page keeps them: who, doing what, until when (ms, browser clock).
+pub type PresentPerson = (NamedRef, PresenceState, f64);
+
+/// A `presence` event read: the ticket, who, what they do now (`None`: left), until when.
+pub struct PresenceChange {
+    pub ticket_id: String,
+    pub who: NamedRef,
+    pub state: Option<PresenceState>,
+    pub until: f64,
+}
+
+impl LiveEvent {
+    /// This event as a presence change, if it is one.
+    pub fn presence(&self) -> Option<PresenceChange> {
+        if self.kind != "presence" {
+            return None;
+        }
+        let user = &self.data["user"];
+        let ttl = self.data["ttl_seconds"]
+            .as_f64()
+            .unwrap_or(PRESENCE_TTL_SECONDS as f64);
+        Some(PresenceChange {
+            ticket_id: self.ticket_id.clone()?,
+            who: NamedRef {
+                id: user["id"].as_i64()?,
+                name: user["name"].as_str()?.to_owned(),
+            },
+            state: self.data["state"].as_str().and_then(PresenceState::parse),
+            until: now_ms() + ttl * 1000.0,
+        })
+    }
+}
+
+impl PresenceChange {
+    /// Applies the change to the people on its ticket.
+    pub fn apply(self, people: &mut Vec<PresentPerson>) {
+        people.retain(|(who, _, _)| who.id != self.who.id);
+        if let Some(state) = self.state {
+            people.push((self.who, state, self.until));
+        }
+    }
 }
 
 /// The event kinds of API.md.

@@ -8,18 +8,19 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::tickets_page::Counters;
 use crate::api::{
     get_filter_choices, get_queue_counts, get_rows_presence, get_ticket_stats, list_tickets,
     SetMyAway,
 };
 use crate::components::{format_time, priority_label, status_label, FormError};
 use crate::domain::{
-    CurrentUser, NamedRef, PresenceState, Priority, TicketListQuery, TicketStatus, TicketSummary,
+    CurrentUser, PresenceState, Priority, TicketListQuery, TicketStatus, TicketSummary,
 };
 use crate::i18n::*;
 
 /// Who is on which ticket: ticket id → `(person, state, expiry in ms)`.
-type PresenceMap = HashMap<String, Vec<(NamedRef, PresenceState, f64)>>;
+type PresenceMap = HashMap<String, Vec<crate::components::PresentPerson>>;
 
 #[derive(Clone, Copy)]
 struct Live {
@@ -106,15 +107,7 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
             </div>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    stats.await.ok().map(|s| view! {
-                        <ul class="counters" aria-label=move || t_string!(i18n, tickets.counters)>
-                            <li><span class="counters__n" data-testid="count-total">{s.total}</span> {t!(i18n, tickets.total)}</li>
-                            <li><span class="counters__n" data-testid="count-open">{s.open}</span> {t!(i18n, status.open)}</li>
-                            <li><span class="counters__n" data-testid="count-answered">{s.answered}</span> {t!(i18n, status.answered)}</li>
-                            <li><span class="counters__n" data-testid="count-closed">{s.closed}</span> {t!(i18n, status.closed)}</li>
-                            <li><span class="counters__n" data-testid="count-high">{s.high_priority}</span> {t!(i18n, tickets.high_priority)}</li>
-                        </ul>
-                    })
+                    stats.await.ok().map(|stats| view! { <Counters stats /> })
                 })}
             </Transition>
             <nav class="queues" aria-label=move || t_string!(i18n, dashboard.queues)>
@@ -411,26 +404,12 @@ fn follow(live: Live, query: Memo<leptos_router::params::ParamsMap>) {
     }
     follow_events(ALL_KINDS, move |event: LiveEvent| {
         if event.kind == "presence" {
-            let (Some(ticket), Some(id), Some(name)) = (
-                event.ticket_id.clone(),
-                event.data["user"]["id"].as_i64(),
-                event.data["user"]["name"].as_str(),
-            ) else {
-                return;
-            };
-            let state = event.data["state"].as_str().and_then(PresenceState::parse);
-            let ttl = event.data["ttl_seconds"].as_f64().unwrap_or(45.0);
-            live.presence.update(|p| {
-                let list = p.entry(ticket).or_default();
-                list.retain(|(who, _, _)| who.id != id);
-                if let Some(state) = state {
-                    let who = NamedRef {
-                        id,
-                        name: name.to_owned(),
-                    };
-                    list.push((who, state, now_ms() + ttl * 1000.0));
-                }
-            });
+            if let Some(change) = event.presence() {
+                live.presence.update(|p| {
+                    let people = p.entry(change.ticket_id.clone()).or_default();
+                    change.apply(people);
+                });
+            }
             return;
         }
         counters.call(move |_| live.stats_version.update(|v| *v += 1));

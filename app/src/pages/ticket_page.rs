@@ -436,7 +436,7 @@ fn send_reply(id: &str, draft: Draft) {
 #[cfg(feature = "hydrate")]
 fn follow_live(id: String, draft: Draft, me: i64) {
     use crate::components::{follow_events, now_ms, LiveEvent};
-    use crate::domain::{NamedRef, PresenceState, TicketNumber};
+    use crate::domain::TicketNumber;
     use std::time::Duration;
     let Some(number) = TicketNumber::parse(&id) else {
         return;
@@ -458,27 +458,9 @@ fn follow_live(id: String, draft: Draft, me: i64) {
             return;
         }
         if event.kind == "presence" {
-            let (Some(user), Some(name)) = (
-                event.data["user"]["id"].as_i64(),
-                event.data["user"]["name"].as_str(),
-            ) else {
-                return;
-            };
-            if user == me {
-                return;
+            if let Some(change) = event.presence().filter(|c| c.who.id != me) {
+                draft.presence.update(|list| change.apply(list));
             }
-            let state = event.data["state"].as_str().and_then(PresenceState::parse);
-            let ttl = event.data["ttl_seconds"].as_f64().unwrap_or(45.0);
-            draft.presence.update(|list| {
-                list.retain(|(who, _, _)| who.id != user);
-                if let Some(state) = state {
-                    let who = NamedRef {
-                        id: user,
-                        name: name.to_owned(),
-                    };
-                    list.push((who, state, now_ms() + ttl * 1000.0));
-                }
-            });
             return;
         }
         draft.refresh.update(|n| *n += 1);

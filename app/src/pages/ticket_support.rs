@@ -8,14 +8,13 @@ use crate::components::{
     format_time, non_field_error, priority_label, status_label, FieldMessage, FormError,
 };
 use crate::domain::{
-    CannedResponse, HistoryEntry, NamedRef, PresenceState, Priority, TicketStatus, TicketSummary,
-    TicketTools,
+    CannedResponse, HistoryEntry, Priority, TicketStatus, TicketSummary, TicketTools,
 };
 use crate::i18n::*;
 use crate::pages::dashboard_page::presence_text;
 
 /// Others on the ticket: `(person, state, expiry in ms)`.
-pub type Presence = RwSignal<Vec<(NamedRef, PresenceState, f64)>>;
+pub type Presence = RwSignal<Vec<crate::components::PresentPerson>>;
 
 /// "Ana está vendo este chamado" / "… está respondendo", live.
 #[component]

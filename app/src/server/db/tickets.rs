@@ -69,6 +69,24 @@ pub async fn insert_message(c: Conn<'_>, m: &NewMessage<'_>) -> Result<i64, sqlx
         .await)
 }
 
+/// A message by nobody (`channel` system), visible to the customer: auto-close, merges.
+pub async fn insert_system_message(
+    c: Conn<'_>,
+    ticket_id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let message = NewMessage {
+        ticket_id,
+        author_id: None,
+        body,
+        internal: false,
+        channel: "system",
+        created_at: now,
+    };
+    insert_message(c, &message).await
+}
+
 /// Records one change of a ticket (who, when, before → after).
 pub async fn insert_history(
     c: Conn<'_>,

@@ -1339,18 +1339,7 @@ pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, A
             crate::domain::Language::from_tag(language).unwrap_or_default(),
         );
         let body = crate::i18n::auto_closed_message(locale, days);
-        tickets::insert_message(
-            tx.conn(),
-            &tickets::NewMessage {
-                ticket_id: *id,
-                author_id: None,
-                body: &body,
-                internal: false,
-                channel: "system",
-                created_at: now,
-            },
-        )
-        .await?;
+        tickets::insert_system_message(tx.conn(), *id, &body, now).await?;
         tickets::insert_history(
             tx.conn(),
             *id,

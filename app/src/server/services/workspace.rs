@@ -294,18 +294,7 @@ pub async fn merge(
         crate::i18n::Locale::from(crate::domain::Language::from_tag(&language).unwrap_or_default());
     let (on_duplicate, on_target) = crate::i18n::merged_messages(locale, &dup_id, &target_id);
     for (ticket, body) in [(duplicate.id, &on_duplicate), (target.id, &on_target)] {
-        tickets::insert_message(
-            tx.conn(),
-            &tickets::NewMessage {
-                ticket_id: ticket,
-                author_id: None,
-                body,
-                internal: false,
-                channel: "system",
-                created_at: now,
-            },
-        )
-        .await?;
+        tickets::insert_system_message(tx.conn(), ticket, body, now).await?;
     }
     tickets::insert_history(
         tx.conn(),
@@ -641,7 +630,8 @@ pub async fn filter_choices(
         .await?
         .into_iter()
         .map(named)
-        .filter(|d| scope.contains(0, 0, d.id) || scope == TicketScope::All)
+        // Agents: their departments; leads and admins: all of them.
+        .filter(|d| scope.contains(0, 0, d.id))
         .collect();
     let types = workspace::type_names(c.conn())
         .await?
