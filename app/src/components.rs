@@ -11,6 +11,7 @@ mod live;
 mod not_found_status;
 mod page_title;
 mod require_user;
+mod sla_badge;
 
 #[cfg(feature = "hydrate")]
 pub use attachments::post_multipart;
@@ -29,3 +30,4 @@ pub use live::{now_ms, LiveEvent, PresenceChange, PresentPerson, ALL_KINDS};
 pub use not_found_status::NotFoundStatus;
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;
+pub use sla_badge::{sla_text, SlaBadge};

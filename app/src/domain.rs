@@ -6,6 +6,7 @@ mod language;
 mod nav;
 mod priority;
 mod role;
+mod sla;
 mod status;
 mod ticket;
 mod user;
@@ -21,6 +22,10 @@ pub use language::Language;
 pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use priority::Priority;
 pub use role::{Plan, Role};
+pub use sla::{
+    hhmm, parse_hhmm, short_span, SlaCalendar, SlaCalendarInput, SlaPolicy, SlaPolicyInput,
+    SlaState, TicketSla, SLA_MAX_MINUTES,
+};
 pub use status::{status_after_message, TicketStatus, AUTO_CLOSE_DAYS, REOPEN_WINDOW_DAYS};
 pub use ticket::{
     char_count, validate_field_value, AttachmentRef, AuthorRef, Escalation, MessageView, NamedRef,

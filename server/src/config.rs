@@ -78,6 +78,11 @@ pub struct ServeOptions {
     #[arg(long, env = "CHAMADO_EVENT_POLL_MS", default_value_t = 500)]
     pub event_poll_ms: u64,
 
+    /// Milliseconds between the SLA watcher's passes: how late, at most, a ticket turns amber or
+    /// red (and the live `sla.breached` event goes out) after the instant passes.
+    #[arg(long, env = "CHAMADO_SLA_WATCH_MS", default_value_t = 5000)]
+    pub sla_watch_ms: u64,
+
     /// Seconds to let in-flight requests finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "CHAMADO_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
     pub shutdown_grace_seconds: u64,

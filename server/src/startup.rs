@@ -178,6 +178,7 @@ impl Application {
         app::server::cache::set_enabled(serve.read_cache);
         tokio::spawn(state.events.clone().run_pump(state.db.clone()));
         spawn_housekeeping(&state);
+        spawn_sla_watcher(&state, Duration::from_millis(serve.sla_watch_ms.max(100)));
         Ok(Application {
             router: router(state.clone()),
             listener,
@@ -239,6 +240,28 @@ fn spawn_search_sync(state: &AppState, mut mark: app::server::services::help_cen
                 Ok(0) => {}
                 Ok(n) => tracing::debug!(articles = n, "search index updated"),
                 Err(error) => tracing::warn!(%error, "search index update failed"),
+            }
+        }
+    });
+}
+
+/// The SLA watcher: every few seconds, clocks whose amber or due instant passed move on, and
+/// staff are told live. With several instances each runs it; the writes are serialised and a
+/// clock already moved is not found again.
+fn spawn_sla_watcher(state: &AppState, period: Duration) {
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app::server::services::sla::advance_clocks(&db, Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::debug!(tickets = n, "service-level clocks advanced");
+                    app::server::events::wake();
+                }
+                Err(error) => tracing::warn!(%error, "SLA watcher failed"),
             }
         }
     });

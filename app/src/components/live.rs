@@ -63,6 +63,7 @@ pub const ALL_KINDS: &[&str] = &[
     "message.created",
     "stats.changed",
     "presence",
+    "sla.breached",
 ];
 
 /// Calls `handler` for each event of these kinds until the current reactive owner is cleaned

@@ -155,6 +155,8 @@ pub struct TicketSummary {
     pub updated_at: DateTime<Utc>,
     pub last_reply_at: Option<DateTime<Utc>>,
     pub escalated: bool,
+    /// Service level: due times and where the pending target stands.
+    pub sla: super::TicketSla,
 }
 
 /// `{id, name}` of a related record.
@@ -521,6 +523,8 @@ pub struct TicketListQuery {
     pub organization_id: Option<String>,
     /// `true`: only escalated tickets.
     pub escalated: Option<String>,
+    /// `true`: only tickets whose service level is at risk or breached.
+    pub sla_risk: Option<String>,
     pub tag: Option<String>,
     pub q: Option<String>,
     pub sort: Option<String>,

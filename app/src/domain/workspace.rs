@@ -106,6 +106,8 @@ pub struct QueueCounts {
     /// Assigned to the viewer.
     pub mine: i64,
     pub escalated: i64,
+    /// Open tickets whose service level is at risk or breached ("SLA em risco").
+    pub sla_risk: i64,
 }
 
 /// A canned response; in a ticket's picker, `body` has its placeholders filled in.

@@ -13,7 +13,7 @@ use crate::api::{
     get_filter_choices, get_queue_counts, get_rows_presence, get_ticket_stats, list_tickets,
     SetMyAway,
 };
-use crate::components::{format_time, priority_label, status_label, FormError};
+use crate::components::{format_time, priority_label, status_label, FormError, SlaBadge};
 use crate::domain::{
     CurrentUser, PresenceState, Priority, TicketListQuery, TicketStatus, TicketSummary,
 };
@@ -42,6 +42,7 @@ fn query_of(q: &leptos_router::params::ParamsMap) -> TicketListQuery {
         assignee: q.get("assignee"),
         organization_id: q.get("organization_id"),
         escalated: q.get("escalated"),
+        sla_risk: q.get("sla_risk"),
         tag: q.get("tag"),
         q: q.get("q"),
         sort: q.get("sort"),
@@ -56,6 +57,7 @@ const QUEUES: &[(&str, &str)] = &[
     ("unassigned", "?assignee=none&status=open,answered"),
     ("mine", "?assignee=me&status=open,answered"),
     ("escalated", "?escalated=true&status=open,answered"),
+    ("sla", "?sla_risk=true&status=open&sort=sla_due"),
 ];
 
 #[component]
@@ -120,12 +122,14 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
                                 "unassigned" => c.unassigned,
                                 "mine" => c.mine,
                                 "escalated" => c.escalated,
+                                "sla" => c.sla_risk,
                                 _ => -1,
                             }).filter(|n| *n >= 0);
                             let label = move || match key {
                                 "unassigned" => t_string!(i18n, dashboard.queue_unassigned).to_string(),
                                 "mine" => t_string!(i18n, dashboard.queue_mine).to_string(),
                                 "escalated" => t_string!(i18n, dashboard.queue_escalated).to_string(),
+                                "sla" => t_string!(i18n, dashboard.queue_sla).to_string(),
                                 _ => t_string!(i18n, dashboard.queue_all).to_string(),
                             };
                             view! {
@@ -209,6 +213,7 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
                         <option value="">{t!(i18n, dashboard.sort_updated)}</option>
                         <option value="created_at" selected=move || current("sort") == "created_at">{t!(i18n, dashboard.sort_created)}</option>
                         <option value="-priority" selected=move || current("sort") == "-priority">{t!(i18n, dashboard.sort_priority)}</option>
+                        <option value="sla_due" selected=move || current("sort") == "sla_due">{t!(i18n, dashboard.sort_sla)}</option>
                     </select>
                 </div>
                 {move || (current("escalated") == "true").then(|| view! { <input type="hidden" name="escalated" value="true" /> })}
@@ -240,6 +245,7 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
                                                 <th scope="col">{t!(i18n, tickets.status)}</th>
                                                 <th scope="col">{t!(i18n, tickets.priority)}</th>
                                                 <th scope="col">{t!(i18n, dashboard.assignee)}</th>
+                                                <th scope="col">{t!(i18n, sla.column)}</th>
                                                 <th scope="col">{t!(i18n, dashboard.updated)}</th>
                                             </tr></thead>
                                             <tbody>
@@ -297,6 +303,7 @@ fn Row(t: TicketSummary, live: Live) -> impl IntoView {
             <td><span class=format!("badge badge--{}", status.as_str())>{move || status_label(i18n, status)}</span></td>
             <td><span class=format!("badge badge--{}", priority.as_str())>{move || priority_label(i18n, priority)}</span></td>
             <td>{t.assignee.map(|a| a.name).unwrap_or_else(|| "—".to_owned())}</td>
+            <td><SlaBadge sla=t.sla.clone() /></td>
             <td><time datetime=t.updated_at.to_rfc3339()>{format_time(t.updated_at)}</time></td>
         </tr>
     }
@@ -321,6 +328,10 @@ fn goes_before(a: &TicketSummary, b: &TicketSummary, sort: &str) -> bool {
     match sort {
         "created_at" => (a.created_at, a.number) < (b.created_at, b.number),
         "-priority" => (a.priority.rank(), a.number) > (b.priority.rank(), b.number),
+        "sla_due" => {
+            let key = |t: &TicketSummary| (t.sla.due_at.is_none(), t.sla.due_at, t.number);
+            key(a) < key(b)
+        }
         _ => (a.updated_at, a.number) > (b.updated_at, b.number),
     }
 }
@@ -474,6 +485,7 @@ mod tests {
             updated_at: at,
             last_reply_at: None,
             escalated: false,
+            sla: Default::default(),
         }
     }
 
@@ -514,5 +526,28 @@ mod tests {
             true
         ));
         assert_eq!(rows[0].number, 4);
+        // By due time: the soonest first, tickets without a clock last.
+        let due = |number: i64, minutes: Option<i64>| {
+            let mut t = ticket(number, 0, Priority::Low);
+            t.sla.due_at = minutes.map(|m| t.created_at + chrono::Duration::minutes(m));
+            t
+        };
+        let mut rows = vec![due(1, Some(30)), due(2, Some(90)), due(3, None)];
+        assert!(place_row(
+            &mut rows,
+            "TKT-000004",
+            Some(due(4, Some(60))),
+            "sla_due",
+            true
+        ));
+        assert!(place_row(
+            &mut rows,
+            "TKT-000005",
+            Some(due(5, None)),
+            "sla_due",
+            true
+        ));
+        let order: Vec<i64> = rows.iter().map(|t| t.number).collect();
+        assert_eq!(order, [1, 4, 2, 3, 5]);
     }
 }

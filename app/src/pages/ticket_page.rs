@@ -7,7 +7,7 @@ use crate::api::{
 };
 use crate::components::{
     format_time, priority_label, status_label, AttachmentList, AttachmentPicker, FieldMessage,
-    FormError, PageTitle, RequireUser,
+    FormError, PageTitle, RequireUser, SlaBadge,
 };
 use crate::domain::{
     char_count, AttachmentRef, CurrentUser, TicketDetail, TicketStatus, MESSAGE_MAX_CHARS,
@@ -205,9 +205,11 @@ fn TicketView(
                 <li>{ticket.department.name.clone()}</li>
                 <li>{ticket.requester.name.clone()} " · " {ticket.organization.name.clone()}</li>
                 {ticket.escalated.then(|| view! { <li><span class="badge badge--escalated">{t!(i18n, tickets.escalated)}</span></li> })}
+                {(staff && ticket.sla.state.is_some()).then(|| view! { <li class="ticket__sla">{t!(i18n, sla.column)} ": " <SlaBadge sla=ticket.sla.clone() /></li> })}
                 {ticket.assignee.clone().map(|a| view! { <li data-testid="ticket-assignee">{t!(i18n, dashboard.assignee)} ": " {a.name}</li> })}
                 {tags.iter().map(|t| view! { <li><span class="tag">{t.clone()}</span></li> }).collect_view()}
             </ul>
+            {staff.then(|| sla_due_line(i18n, &ticket.sla))}
             {merged_into.map(|target| view! {
                 <p class="notice" data-testid="merged-into">{t!(i18n, support.merged_banner)} " " <a href=format!("/chamados/{target}")>{target.clone()}</a></p>
             })}
@@ -466,4 +468,21 @@ fn follow_live(id: String, draft: Draft, me: i64) {
         draft.refresh.update(|n| *n += 1);
         draft.live.update(|n| *n += 1);
     });
+}
+
+/// "Primeira resposta até … · Solução até …" for support staff.
+fn sla_due_line(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    sla: &crate::domain::TicketSla,
+) -> Option<impl IntoView> {
+    let first = sla.first_response_due.map(format_time);
+    let resolution = sla.resolution_due.map(format_time);
+    (first.is_some() || resolution.is_some()).then(|| {
+        view! {
+            <p class="muted ticket__due" data-testid="sla-due">
+                {first.map(|time| view! { <span>{t!(i18n, sla.first_response_due, time)}</span> })}
+                {resolution.map(|time| view! { " · " <span>{t!(i18n, sla.resolution_due, time)}</span> })}
+            </p>
+        }
+    })
 }

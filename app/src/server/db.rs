@@ -11,6 +11,7 @@ pub mod deflection;
 pub mod departments;
 pub mod organizations;
 pub mod settings;
+pub mod sla;
 pub mod ticket_types;
 pub mod tickets;
 pub mod tokens;

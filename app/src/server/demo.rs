@@ -618,6 +618,7 @@ async fn load_tickets(
             }
         }
         tickets::set_times(tx.conn(), ticket_id, &times).await?;
+        crate::server::services::sla::refresh(tx.conn(), ticket_id, now).await?;
         made += 1;
     }
     Ok(made)

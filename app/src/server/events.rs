@@ -39,6 +39,8 @@ pub enum EventKind {
     StatsChanged,
     /// Support staff viewing or replying on a ticket (staff only).
     Presence,
+    /// A ticket missed a service-level target (staff only).
+    SlaBreached,
 }
 
 impl EventKind {
@@ -49,6 +51,7 @@ impl EventKind {
             EventKind::MessageCreated => "message.created",
             EventKind::StatsChanged => "stats.changed",
             EventKind::Presence => "presence",
+            EventKind::SlaBreached => "sla.breached",
         }
     }
 }

@@ -230,14 +230,28 @@ fn due_on_record(
     target: i64,
     pauses: &[Pause],
 ) -> Option<DateTime<Utc>> {
-    let mut left = target;
+    let closed: Vec<Pause> = pauses.iter().copied().filter(|p| p.to.is_some()).collect();
+    instant_after(calendar, start, target, &closed, start)
+}
+
+/// The instant at which `seconds` working seconds of a clock started at `start` have run,
+/// skipping the pauses; a pause still running is taken to end at `now` (so the answer is the
+/// due time if the clock resumed now). `None` when the calendar never opens again.
+pub fn instant_after(
+    calendar: &Calendar,
+    start: DateTime<Utc>,
+    seconds: i64,
+    pauses: &[Pause],
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let mut left = seconds.max(0);
     let mut cursor = start;
     for p in pauses {
-        let Some(to) = p.to else { break };
-        let pause_from = p.from.max(cursor);
+        let to = p.to.unwrap_or(now).max(p.from);
         if to <= cursor {
             continue;
         }
+        let pause_from = p.from.max(cursor);
         let span = calendar.working_seconds(cursor, pause_from);
         if left <= span {
             return calendar.after_working_seconds(cursor, left);
@@ -246,6 +260,47 @@ fn due_on_record(
         cursor = to;
     }
     calendar.after_working_seconds(cursor, left)
+}
+
+/// A target's due instant and the instant it turns amber (three quarters of it used).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub due_at: DateTime<Utc>,
+    pub risk_at: DateTime<Utc>,
+}
+
+/// The schedule of a target of `target_minutes` working minutes started at `start`, given the
+/// pauses so far (a running one taken to end at `now`).
+pub fn schedule(
+    calendar: &Calendar,
+    start: DateTime<Utc>,
+    target_minutes: i64,
+    pauses: &[Pause],
+    now: DateTime<Utc>,
+) -> Option<Schedule> {
+    let target = target_minutes.max(0) * 60;
+    Some(Schedule {
+        due_at: instant_after(calendar, start, target, pauses, now)?,
+        risk_at: instant_after(calendar, start, target - target / 4, pauses, now)?,
+    })
+}
+
+/// The spans a ticket's clock stood still, from its status changes in order (`(instant, new
+/// status)`): from entering a waiting status (`answered`, or `closed`) until leaving it.
+pub fn pauses_from_statuses<'a>(
+    changes: impl IntoIterator<Item = (DateTime<Utc>, &'a str)>,
+) -> Vec<Pause> {
+    let mut pauses: Vec<Pause> = Vec::new();
+    for (at, status) in changes {
+        let waits = matches!(status, "answered" | "closed");
+        match pauses.last_mut() {
+            Some(p) if p.to.is_none() && !waits => p.to = Some(at.max(p.from)),
+            Some(p) if p.to.is_none() => {}
+            _ if waits => pauses.push(Pause { from: at, to: None }),
+            _ => {}
+        }
+    }
+    pauses
 }
 
 #[cfg(test)]
@@ -415,5 +470,64 @@ mod tests {
         };
         let start = sp(2026, 11, 30, 9, 0);
         assert_eq!(clock(&closed, start, 60, &[], start).due_at, None);
+    }
+
+    #[test]
+    fn a_schedule_skips_pauses_and_turns_amber_at_three_quarters() {
+        let c = business();
+        let start = sp(2026, 11, 30, 9, 0);
+        let none = clock(&c, start, 120, &[], start);
+        let plain = schedule(&c, start, 120, &[], start).unwrap();
+        assert_eq!(Some(plain.due_at), none.due_at);
+        assert_eq!(plain.risk_at, sp(2026, 11, 30, 10, 30));
+        // Waiting 10:00–14:00: both instants move by the four hours.
+        let pauses = [Pause {
+            from: sp(2026, 11, 30, 10, 0),
+            to: Some(sp(2026, 11, 30, 14, 0)),
+        }];
+        let s = schedule(&c, start, 120, &pauses, sp(2026, 11, 30, 15, 0)).unwrap();
+        assert_eq!(s.due_at, sp(2026, 11, 30, 15, 0));
+        assert_eq!(s.risk_at, sp(2026, 11, 30, 14, 30));
+        // Still waiting on Tuesday at 11:00: the due time if the clock resumed now.
+        let waiting = [Pause {
+            from: sp(2026, 11, 30, 10, 0),
+            to: None,
+        }];
+        let s = schedule(&c, start, 120, &waiting, sp(2026, 12, 1, 11, 0)).unwrap();
+        assert_eq!(s.due_at, sp(2026, 12, 1, 12, 0));
+        // A pause that began after the target fell due moves nothing.
+        let late = [Pause {
+            from: sp(2026, 11, 30, 16, 0),
+            to: Some(sp(2026, 11, 30, 17, 0)),
+        }];
+        let s = schedule(&c, start, 120, &late, sp(2026, 12, 1, 9, 0)).unwrap();
+        assert_eq!(s.due_at, sp(2026, 11, 30, 11, 0));
+    }
+
+    #[test]
+    fn pauses_follow_the_status_changes() {
+        let t = |h| sp(2026, 11, 30, h, 0);
+        let changes = [
+            (t(9), "open"),
+            (t(10), "answered"),
+            (t(11), "closed"),
+            (t(12), "open"),
+            (t(13), "answered"),
+        ];
+        let pauses = pauses_from_statuses(changes);
+        assert_eq!(
+            pauses,
+            [
+                Pause {
+                    from: t(10),
+                    to: Some(t(12))
+                },
+                Pause {
+                    from: t(13),
+                    to: None
+                },
+            ]
+        );
+        assert!(pauses_from_statuses([(t(9), "open")]).is_empty());
     }
 }

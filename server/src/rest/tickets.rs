@@ -220,8 +220,11 @@ pub async fn create(
         ("type" = Option<String>, Query, description = "Ticket type key"),
         ("assignee" = Option<String>, Query, description = "me, none or a user id"),
         ("organization_id" = Option<i64>, Query),
+        ("escalated" = Option<bool>, Query, description = "true: only escalated tickets"),
+        ("sla_risk" = Option<bool>, Query, description = "true: only tickets whose service level is at risk or breached"),
+        ("tag" = Option<String>, Query, description = "Only tickets with this tag"),
         ("q" = Option<String>, Query, description = "Matches the id, the subject and message text"),
-        ("sort" = Option<String>, Query, description = "-updated_at (default), created_at, -priority"),
+        ("sort" = Option<String>, Query, description = "-updated_at (default), created_at, -priority, sla_due (soonest due first)"),
         ("limit" = Option<i64>, Query, description = "1 to 100, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
     responses(

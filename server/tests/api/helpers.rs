@@ -165,6 +165,7 @@ pub async fn spawn_app_with(options: SpawnOptions) -> TestApp {
         trust_proxy: false,
         read_cache: true,
         event_poll_ms: 500,
+        sla_watch_ms: 1000,
     };
     let application = Application::build(&serve, &global, db.clone())
         .await

@@ -14,5 +14,6 @@ mod matrix;
 mod members;
 mod ops;
 mod pages;
+mod sla;
 mod tickets;
 mod workspace;

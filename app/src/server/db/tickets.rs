@@ -185,7 +185,9 @@ const SUMMARY_SELECT: &str = r#"
     SELECT t.id, t.subject, tt.key AS type_key, d.id AS department_id, d.name AS department_name,
            t.status, t.priority, t.priority_rank, r.id AS requester_id, r.name AS requester_name,
            o.id AS organization_id, o.name AS organization_name, a.id AS assignee_id,
-           a.name AS assignee_name, t.created_at, t.updated_at, t.last_reply_at, t.escalated_at
+           a.name AS assignee_name, t.created_at, t.updated_at, t.last_reply_at, t.escalated_at,
+           t.first_response_due_at, t.resolution_due_at, t.sla_state, t.sla_due_at, t.sla_risk_at,
+           t.sla_breached_at
     FROM tickets t
     JOIN ticket_types tt ON tt.id = t.ticket_type_id
     JOIN departments d ON d.id = t.department_id
@@ -194,7 +196,7 @@ const SUMMARY_SELECT: &str = r#"
     LEFT JOIN users a ON a.id = t.assignee_id"#;
 
 /// The columns of [`SUMMARY_SELECT`], for SQLite's one-row (JSON) form of a list.
-const SUMMARY_COLUMNS: [&str; 18] = [
+const SUMMARY_COLUMNS: [&str; 24] = [
     "id",
     "subject",
     "type_key",
@@ -213,6 +215,12 @@ const SUMMARY_COLUMNS: [&str; 18] = [
     "updated_at",
     "last_reply_at",
     "escalated_at",
+    "first_response_due_at",
+    "resolution_due_at",
+    "sla_state",
+    "sla_due_at",
+    "sla_risk_at",
+    "sla_breached_at",
 ];
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
@@ -235,6 +243,12 @@ pub struct SummaryRow {
     pub updated_at: DateTime<Utc>,
     pub last_reply_at: Option<DateTime<Utc>>,
     pub escalated_at: Option<DateTime<Utc>>,
+    pub first_response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub sla_state: Option<String>,
+    pub sla_due_at: Option<DateTime<Utc>>,
+    pub sla_risk_at: Option<DateTime<Utc>>,
+    pub sla_breached_at: Option<DateTime<Utc>>,
 }
 
 impl SummaryRow {
@@ -269,6 +283,19 @@ impl SummaryRow {
             updated_at: self.updated_at,
             last_reply_at: self.last_reply_at,
             escalated: self.escalated_at.is_some(),
+            sla: crate::domain::TicketSla {
+                first_response_due: self.first_response_due_at,
+                resolution_due: self.resolution_due_at,
+                breached: self.sla_breached_at.is_some(),
+                state: self
+                    .sla_state
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(bad)?,
+                due_at: self.sla_due_at,
+                risk_at: self.sla_risk_at,
+            },
         })
     }
 }
@@ -280,6 +307,8 @@ pub enum ListSort {
     UpdatedDesc,
     CreatedAsc,
     PriorityDesc,
+    /// The pending target falling due soonest first; tickets without one last.
+    SlaDue,
 }
 
 impl ListSort {
@@ -288,6 +317,7 @@ impl ListSort {
             "-updated_at" => Some(ListSort::UpdatedDesc),
             "created_at" => Some(ListSort::CreatedAsc),
             "-priority" => Some(ListSort::PriorityDesc),
+            "sla_due" => Some(ListSort::SlaDue),
             _ => None,
         }
     }
@@ -298,6 +328,7 @@ impl ListSort {
 pub enum Cursor {
     Time(DateTime<Utc>, i64),
     Rank(i64, i64),
+    Due(Option<DateTime<Utc>>, i64),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -314,6 +345,8 @@ pub struct ListFilter {
     pub search_internal: bool,
     /// Only escalated tickets (the "Escalados" queue).
     pub escalated: bool,
+    /// Only tickets whose pending target is amber or red (the "SLA em risco" queue).
+    pub sla_risk: bool,
     /// Only tickets with this tag.
     pub tag: Option<String>,
     /// Only this ticket (a live dashboard asks whether one changed ticket is in its view).
@@ -361,6 +394,9 @@ pub async fn list(
     if filter.escalated {
         f.push("t.escalated_at IS NOT NULL", []);
     }
+    if filter.sla_risk {
+        f.push("t.sla_state IN ('at_risk', 'breached')", []);
+    }
     if let Some(tag) = &filter.tag {
         f.push(
             "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?)",
@@ -402,6 +438,7 @@ pub async fn list(
         ListSort::UpdatedDesc => "t.updated_at DESC, t.id DESC",
         ListSort::CreatedAsc => "t.created_at ASC, t.id ASC",
         ListSort::PriorityDesc => "t.priority_rank DESC, t.id DESC",
+        ListSort::SlaDue => "(t.sla_due_at IS NULL), t.sla_due_at, t.id",
     };
     match (sort, cursor) {
         (ListSort::UpdatedDesc, Some(Cursor::Time(t, id))) => f.push(
@@ -416,6 +453,13 @@ pub async fn list(
             "(t.priority_rank < ? OR (t.priority_rank = ? AND t.id < ?))",
             [Arg::I64(*r), Arg::I64(*r), Arg::I64(*id)],
         ),
+        (ListSort::SlaDue, Some(Cursor::Due(Some(t), id))) => f.push(
+            "(t.sla_due_at IS NULL OR t.sla_due_at > ? OR (t.sla_due_at = ? AND t.id > ?))",
+            [Arg::Time(*t), Arg::Time(*t), Arg::I64(*id)],
+        ),
+        (ListSort::SlaDue, Some(Cursor::Due(None, id))) => {
+            f.push("(t.sla_due_at IS NULL AND t.id > ?)", [Arg::I64(*id)])
+        }
         _ => {}
     }
     let sql = format!(

@@ -316,6 +316,7 @@ pub struct QueueRow {
     pub unassigned: i64,
     pub mine: i64,
     pub escalated: i64,
+    pub sla_risk: i64,
 }
 
 /// Counts of the dashboard's queues among the not-closed tickets in scope: unassigned, the
@@ -333,7 +334,8 @@ pub async fn queue_counts(
     let sql = format!(
         "SELECT CAST(COALESCE(SUM(CASE WHEN t.assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS unassigned, \
          CAST(COALESCE(SUM(CASE WHEN t.assignee_id = ${me} THEN 1 ELSE 0 END), 0) AS BIGINT) AS mine, \
-         CAST(COALESCE(SUM(CASE WHEN t.escalated_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS escalated \
+         CAST(COALESCE(SUM(CASE WHEN t.escalated_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS escalated, \
+         CAST(COALESCE(SUM(CASE WHEN t.sla_state IN ('at_risk', 'breached') THEN 1 ELSE 0 END), 0) AS BIGINT) AS sla_risk \
          FROM tickets t {}",
         f.where_clause()
     );

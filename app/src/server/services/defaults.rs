@@ -164,7 +164,158 @@ const TYPES: &[TypeSpec] = &[
     },
 ];
 
-/// Writes the default departments and ticket types into empty tables. Idempotent.
+/// The business calendar of a fresh installation: São Paulo, Monday to Friday 09:00–18:00,
+/// without the national holidays of 2026 and 2027.
+pub const BUSINESS_CALENDAR: &str = "Horário comercial (São Paulo)";
+/// Around the clock.
+pub const ALWAYS_CALENDAR: &str = "24x7";
+
+const HOLIDAYS: &[&str] = &[
+    "2026-01-01",
+    "2026-02-16",
+    "2026-02-17",
+    "2026-04-03",
+    "2026-04-21",
+    "2026-05-01",
+    "2026-06-04",
+    "2026-09-07",
+    "2026-10-12",
+    "2026-11-02",
+    "2026-11-15",
+    "2026-11-20",
+    "2026-12-25",
+    "2027-01-01",
+    "2027-02-08",
+    "2027-02-09",
+    "2027-03-26",
+    "2027-04-21",
+    "2027-05-01",
+    "2027-05-27",
+    "2027-09-07",
+    "2027-10-12",
+    "2027-11-02",
+    "2027-11-15",
+    "2027-11-20",
+    "2027-12-25",
+];
+
+/// Targets per plan and priority (critical, high, medium, low): first response and resolution
+/// in working minutes, and whether they run around the clock (otherwise business hours; a
+/// business day is 9 hours, 540 minutes).
+/// First response and resolution minutes, and whether around the clock.
+type Targets = (i64, i64, bool);
+
+const POLICIES: &[(Plan, [Targets; 4])] = &[
+    (
+        Plan::Startup,
+        [
+            (240, 1080, false),
+            (540, 2160, false),
+            (1080, 3240, false),
+            (1620, 5400, false),
+        ],
+    ),
+    (
+        Plan::Lite,
+        [
+            (180, 900, false),
+            (480, 1620, false),
+            (960, 2700, false),
+            (1080, 4320, false),
+        ],
+    ),
+    (
+        Plan::Plus,
+        [
+            (120, 720, false),
+            (240, 1620, false),
+            (540, 2160, false),
+            (1080, 3240, false),
+        ],
+    ),
+    (
+        Plan::Super,
+        [
+            (60, 480, true),
+            (180, 1080, false),
+            (480, 1620, false),
+            (540, 2700, false),
+        ],
+    ),
+    (
+        Plan::Enterprise,
+        [
+            (60, 240, true),
+            (120, 720, true),
+            (240, 1080, false),
+            (480, 2160, false),
+        ],
+    ),
+];
+
+async fn ensure_service_levels(
+    tx: &mut crate::server::db::Tx,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::server::db::sla;
+    use sqlx::types::Json;
+    if !sla::calendars(tx.conn()).await?.is_empty() {
+        return Ok(());
+    }
+    let holidays = HOLIDAYS
+        .iter()
+        .filter_map(|d| d.parse().ok())
+        .collect::<Vec<chrono::NaiveDate>>();
+    let business = sla::CalendarRow {
+        id: 0,
+        name: BUSINESS_CALENDAR.to_owned(),
+        time_zone: "America/Sao_Paulo".to_owned(),
+        week: Json(
+            (0..7)
+                .map(|d| if d < 5 { vec![[540, 1080]] } else { Vec::new() })
+                .collect(),
+        ),
+        holidays: Json(holidays),
+        active: true,
+    };
+    let always = sla::CalendarRow {
+        id: 0,
+        name: ALWAYS_CALENDAR.to_owned(),
+        time_zone: "America/Sao_Paulo".to_owned(),
+        week: Json(vec![vec![[0, 1440]]; 7]),
+        holidays: Json(Vec::new()),
+        active: true,
+    };
+    let business_id = sla::insert_calendar(tx.conn(), &business, now).await?;
+    let always_id = sla::insert_calendar(tx.conn(), &always, now).await?;
+    let priorities = [
+        Priority::Critical,
+        Priority::High,
+        Priority::Medium,
+        Priority::Low,
+    ];
+    for (plan, targets) in POLICIES {
+        for (priority, (first, resolution, around_the_clock)) in priorities.iter().zip(targets) {
+            let policy = sla::PolicyWrite {
+                plan: plan.as_str(),
+                priority: priority.as_str(),
+                first_response_minutes: *first,
+                resolution_minutes: *resolution,
+                calendar_id: if *around_the_clock {
+                    always_id
+                } else {
+                    business_id
+                },
+                active: true,
+            };
+            sla::insert_policy(tx.conn(), &policy, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the default departments, ticket types, calendars and service levels into empty
+/// tables. Idempotent.
 pub async fn ensure(db: &Db, now: DateTime<Utc>) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     if departments::list(tx.conn()).await?.is_empty() {
@@ -203,6 +354,7 @@ pub async fn ensure(db: &Db, now: DateTime<Utc>) -> Result<(), AppError> {
             }
         }
     }
+    ensure_service_levels(&mut tx, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -191,6 +191,18 @@ pub(crate) async fn begin_write(db: &Db) -> Result<Tx, AppError> {
     Ok(tx)
 }
 
+/// Writes a ticket's lifecycle fields back and recomputes its service-level clock (its status
+/// history must already hold any status change).
+pub(crate) async fn save_state(
+    tx: &mut Tx,
+    state: &tickets::StateRow,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    tickets::save_state(tx.conn(), state, now).await?;
+    crate::server::services::sla::refresh(tx.conn(), state.id, now).await?;
+    Ok(())
+}
+
 /// Records an event about a ticket for everyone who may see the ticket.
 pub(crate) async fn announce(
     tx: &mut Tx,
@@ -424,6 +436,7 @@ async fn create_ticket_in_tx(
                 .await?;
         }
     }
+    crate::server::services::sla::refresh(tx.conn(), number, now).await?;
     if let Some(key) = idempotency_key {
         tickets::set_idempotency_ticket(tx.conn(), user.id, key, number).await?;
     }
@@ -560,6 +573,7 @@ async fn read_page(
             ListSort::UpdatedDesc => Cursor::Time(r.updated_at, r.id),
             ListSort::CreatedAsc => Cursor::Time(r.created_at, r.id),
             ListSort::PriorityDesc => Cursor::Rank(r.priority_rank, r.id),
+            ListSort::SlaDue => Cursor::Due(r.sla_due_at, r.id),
         })
     });
     let items = rows
@@ -928,7 +942,7 @@ async fn reply_in_tx(
         if by_support && state.first_response_at.is_none() {
             state.first_response_at = Some(now);
         }
-        tickets::save_state(tx.conn(), &state, now).await?;
+        save_state(&mut tx, &state, now).await?;
         tickets::touch_reply(tx.conn(), state.id, by_support, now).await?;
     }
     tx.commit().await?;
@@ -1070,7 +1084,7 @@ pub async fn update_ticket(
             )
             .await?;
         }
-        tickets::save_state(tx.conn(), &state, now).await?;
+        save_state(&mut tx, &state, now).await?;
         let changed: Map<String, Value> = changes
             .iter()
             .map(|(field, _, new)| {
@@ -1158,7 +1172,7 @@ pub async fn reopen(
     .await?;
     state.status = TicketStatus::Open.as_str().to_owned();
     state.closed_at = None;
-    tickets::save_state(tx.conn(), &state, now).await?;
+    save_state(&mut tx, &state, now).await?;
     tickets::touch_reply(tx.conn(), state.id, user.role.is_staff(), now).await?;
     record_status_change(&mut tx, &state, "open", now).await?;
     let summary = summary_in(tx.conn(), &TicketScope::All, state.id).await?;
@@ -1224,7 +1238,7 @@ pub async fn escalate(
     if state.escalated_at.is_none() {
         state.escalated_at = Some(now);
     }
-    tickets::save_state(tx.conn(), &state, now).await?;
+    save_state(&mut tx, &state, now).await?;
     let data = serde_json::json!({ "escalated": true });
     announce(&mut tx, &state, EventKind::TicketUpdated, data, now).await?;
     tx.commit().await?;
@@ -1286,6 +1300,14 @@ impl crate::domain::TicketListQuery {
             Some("true") => true,
             Some(_) => {
                 errors.push(FieldError::new("escalated", "invalid"));
+                false
+            }
+        };
+        filter.sla_risk = match self.sla_risk.as_deref() {
+            None | Some("") | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                errors.push(FieldError::new("sla_risk", "invalid"));
                 false
             }
         };
@@ -1355,7 +1377,7 @@ pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, A
             .ok_or(AppError::Internal)?;
         state.status = TicketStatus::Closed.as_str().to_owned();
         state.closed_at = Some(now);
-        tickets::save_state(tx.conn(), &state, now).await?;
+        save_state(&mut tx, &state, now).await?;
         record_status_change(&mut tx, &state, "closed", now).await?;
     }
     tx.commit().await?;

@@ -238,6 +238,7 @@ pub async fn queue_counts(db: &Db, user: &CurrentUser) -> Result<QueueCounts, Ap
         unassigned: row.unassigned,
         mine: row.mine,
         escalated: row.escalated,
+        sla_risk: row.sla_risk,
     };
     cache.put(key, counts, generation);
     Ok(counts)
@@ -331,6 +332,7 @@ pub async fn merge(
     .await?;
     tickets::insert_link(tx.conn(), target.id, duplicate.id, user.id, now).await?;
     tickets::touch_updated(tx.conn(), target.id, now).await?;
+    crate::server::services::sla::refresh(tx.conn(), duplicate.id, now).await?;
     let data = json!({ "status": "closed", "merged_into": target_id });
     announce(&mut tx, &duplicate, EventKind::TicketUpdated, data, now).await?;
     let data = json!({ "merged": dup_id });

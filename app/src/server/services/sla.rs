@@ -1,0 +1,230 @@
+//! Each ticket's service-level clock, kept in its columns: recomputed from scratch (policy,
+//! calendar, creation, status history) whenever something it depends on changes, and advanced
+//! by the watcher ([`advance_clocks`]) as due and amber instants pass. Stored, so due times
+//! survive restarts, sort lists and feed the "SLA em risco" queue.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::domain::SlaState;
+use crate::error::AppError;
+use crate::server::db::sla::{self as db, ClockWrite};
+use crate::server::db::Conn;
+use crate::server::events::{self, Audience, EventKind};
+use crate::server::sla::{pauses_from_statuses, schedule, Calendar, Pause, DAY};
+use crate::server::Db;
+
+/// A calendar row as arithmetic. Bad stored values (never written by Chamado) are errors.
+pub fn calendar_of(row: &db::CalendarRow) -> Result<Calendar, AppError> {
+    let time_zone = row
+        .time_zone
+        .parse()
+        .map_err(|_| AppError::from(anyhow::anyhow!("calendar {}: bad time zone", row.id)))?;
+    let mut week: [Vec<(u16, u16)>; 7] = Default::default();
+    for (day, intervals) in week.iter_mut().zip(row.week.0.iter()) {
+        *day = intervals
+            .iter()
+            .filter(|[a, b]| a < b && *b <= DAY)
+            .map(|[a, b]| (*a, *b))
+            .collect();
+    }
+    Ok(Calendar {
+        time_zone,
+        week,
+        holidays: row.holidays.0.iter().copied().collect::<BTreeSet<_>>(),
+    })
+}
+
+/// What a recomputation changed.
+#[derive(Debug, Clone, Copy)]
+pub struct Refreshed {
+    pub before: Option<SlaState>,
+    pub after: Option<SlaState>,
+    /// The ticket missed a target for the first time.
+    pub newly_breached: bool,
+    pub audience: Audience,
+}
+
+/// Recomputes one ticket's clock at `now` and writes it; inside the caller's transaction.
+pub async fn refresh(
+    mut c: Conn<'_>,
+    ticket_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Refreshed>, AppError> {
+    let Some(t) = db::clock_inputs(c.reborrow(), ticket_id).await? else {
+        return Ok(None);
+    };
+    let before = t.sla_state.as_deref().and_then(|s| s.parse().ok());
+    let mut write = ClockWrite {
+        policy_id: None,
+        first_response_due_at: None,
+        resolution_due_at: None,
+        state: None,
+        due_at: None,
+        risk_at: None,
+        breached_at: t.sla_breached_at,
+    };
+    if let Some((policy, calendar)) = db::policy_for(c.reborrow(), &t.plan, &t.priority).await? {
+        let calendar = calendar_of(&calendar)?;
+        let changes = db::status_changes(c.reborrow(), ticket_id).await?;
+        let pauses = pauses_from_statuses(changes.iter().map(|(at, s)| (*at, s.as_str())));
+        let closed = t.status == "closed";
+        // A target met stays as it was when met: pauses from then on do not move it.
+        let until = |end: Option<DateTime<Utc>>| -> Vec<Pause> {
+            pauses
+                .iter()
+                .copied()
+                .filter(|p| end.is_none_or(|end| p.from < end))
+                .collect()
+        };
+        let first = schedule(
+            &calendar,
+            t.created_at,
+            policy.first_response_minutes,
+            &until(t.first_response_at),
+            now,
+        );
+        let resolution = schedule(
+            &calendar,
+            t.created_at,
+            policy.resolution_minutes,
+            &until(t.closed_at.filter(|_| closed)),
+            now,
+        );
+        // A target is missed when what ends it came after it fell due (or has not come by now).
+        let answered_by = t.first_response_at.or(t.closed_at).unwrap_or(now);
+        let solved_by = if closed {
+            t.closed_at.unwrap_or(now)
+        } else {
+            now
+        };
+        let missed = [
+            first.filter(|s| answered_by >= s.due_at),
+            resolution.filter(|s| solved_by >= s.due_at),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|s| s.due_at)
+        .min();
+        let pending = if closed {
+            None
+        } else if t.first_response_at.is_none() {
+            first
+        } else {
+            resolution
+        };
+        let state = match pending {
+            None => None,
+            Some(_) if t.status == "answered" => Some(SlaState::Paused),
+            Some(s) if s.due_at <= now => Some(SlaState::Breached),
+            Some(s) if s.risk_at <= now => Some(SlaState::AtRisk),
+            Some(_) => Some(SlaState::OnTrack),
+        };
+        let running = pending.filter(|_| state != Some(SlaState::Paused));
+        write = ClockWrite {
+            policy_id: Some(policy.id),
+            first_response_due_at: first.map(|s| s.due_at),
+            resolution_due_at: resolution.map(|s| s.due_at),
+            state: state.map(SlaState::as_str),
+            due_at: running.map(|s| s.due_at),
+            risk_at: running.map(|s| s.risk_at),
+            breached_at: t.sla_breached_at.or(missed),
+        };
+    }
+    db::write_clock(c, ticket_id, &write).await?;
+    let after = write.state.and_then(|s| s.parse().ok());
+    Ok(Some(Refreshed {
+        before,
+        after,
+        newly_breached: t.sla_breached_at.is_none() && write.breached_at.is_some(),
+        audience: Audience {
+            ticket_id,
+            requester_id: t.requester_id,
+            organization_id: t.organization_id,
+            department_id: t.department_id,
+            staff_only: true,
+        },
+    }))
+}
+
+/// Tells support staff that a ticket's clock turned amber or red: `ticket.updated` with the
+/// new state (dashboards move the row, the "SLA em risco" count refetches) and, the first time
+/// a target is missed, `sla.breached`.
+pub async fn announce_change(
+    c: Conn<'_>,
+    r: &Refreshed,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut c = c;
+    let turned =
+        r.before != r.after && matches!(r.after, Some(SlaState::AtRisk | SlaState::Breached));
+    if !turned && !r.newly_breached {
+        return Ok(());
+    }
+    let state = r.after.map(SlaState::as_str);
+    events::record(
+        c.reborrow(),
+        EventKind::TicketUpdated,
+        r.audience,
+        json!({ "sla": state }),
+        now,
+    )
+    .await?;
+    if r.newly_breached {
+        events::record(
+            c.reborrow(),
+            EventKind::SlaBreached,
+            r.audience,
+            json!({ "sla": state }),
+            now,
+        )
+        .await?;
+    }
+    events::record(c, EventKind::StatsChanged, r.audience, json!({}), now).await?;
+    Ok(())
+}
+
+/// How many clocks one watcher pass advances at most (the rest wait for the next pass).
+const BATCH: i64 = 500;
+
+/// The watcher's pass: every ticket whose amber or due instant passed by `now` gets its state
+/// moved on and staff are told. Returns how many tickets changed.
+pub async fn advance_clocks(db_: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let ids = {
+        let mut c = db_.acquire().await?;
+        db::crossed(c.conn(), now, BATCH).await?
+    };
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = crate::server::services::tickets::begin_write(db_).await?;
+    let mut changed = 0;
+    for id in ids {
+        if let Some(r) = refresh(tx.conn(), id, now).await? {
+            if r.before != r.after || r.newly_breached {
+                changed += 1;
+                announce_change(tx.conn(), &r, now).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// Recomputes the clocks a change of policy, calendar or plan may move (in the caller's
+/// transaction). Returns how many tickets were recomputed.
+pub async fn refresh_affected(
+    mut c: Conn<'_>,
+    which: db::Affected<'_>,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let ids = db::affected(c.reborrow(), which).await?;
+    for id in &ids {
+        if let Some(r) = refresh(c.reborrow(), *id, now).await? {
+            announce_change(c.reborrow(), &r, now).await?;
+        }
+    }
+    Ok(ids.len())
+}
