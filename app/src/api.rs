@@ -1,12 +1,14 @@
 //! Server functions: the UI's road to the service layer. Each one authenticates, parses, calls a
 //! service and maps the result; the rules live in `server::services`.
 
+mod admin;
 mod auth;
 mod help_center;
 mod organization;
 mod tickets;
 mod workspace;
 
+pub use admin::*;
 pub use auth::*;
 pub use help_center::*;
 pub use organization::*;

@@ -1,6 +1,7 @@
 //! The shared vocabulary of Chamado, compiled for both the browser and the server.
 //! Pure types and rules only: no I/O here.
 
+mod admin;
 mod article;
 mod language;
 mod nav;
@@ -12,6 +13,12 @@ mod ticket;
 mod user;
 mod workspace;
 
+pub use admin::{
+    AuditEntry, AuditPage, AuditQuery, DepartmentAdmin, DepartmentInput, FieldAdmin, Limits,
+    LimitsInput, OrganizationAdmin, OrganizationInput, PriorityText, TicketTypeAdmin,
+    TicketTypeInput, UserAdmin, UserInput, UserLink, UserPage, UserQuery, AUDIT_ENTITIES,
+    FIELD_KINDS, LIMIT_BOUNDS,
+};
 pub use article::{
     ArticleDraft, ArticleFeedback, ArticleHit, ArticleHits, ArticleLink, ArticlePage, ArticlePatch,
     ArticleSummary, ArticleTranslation, ArticleView, AuthoredArticle, AuthoredArticlePage,
@@ -28,10 +35,10 @@ pub use sla::{
 };
 pub use status::{status_after_message, TicketStatus, AUTO_CLOSE_DAYS, REOPEN_WINDOW_DAYS};
 pub use ticket::{
-    char_count, validate_field_value, AttachmentRef, AuthorRef, Escalation, MessageView, NamedRef,
-    NewTicketInput, ReadMarks, TicketDetail, TicketField, TicketListQuery, TicketNumber,
-    TicketPage, TicketScope, TicketStats, TicketSummary, TicketTypeInfo, TicketUpdate,
-    ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS,
+    char_count, validate_field_value, AttachmentRef, AuthorRef, Escalation, FieldValue,
+    MessageView, NamedRef, NewTicketInput, ReadMarks, TicketDetail, TicketField, TicketListQuery,
+    TicketNumber, TicketPage, TicketScope, TicketStats, TicketSummary, TicketTypeInfo,
+    TicketUpdate, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS,
     SUBJECT_MAX_CHARS,
 };
 pub use user::{

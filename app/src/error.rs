@@ -18,6 +18,9 @@ pub enum Entity {
     Attachment,
     Page,
     CannedResponse,
+    TicketType,
+    Calendar,
+    SlaPolicy,
 }
 
 /// One invalid field: `code` is stable and machine-readable (`too_long`, `required`, …).

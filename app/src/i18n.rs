@@ -98,6 +98,11 @@ impl FieldError {
             "same_ticket" => td_string!(locale, field_error.same_ticket),
             "merged" => td_string!(locale, field_error.merged),
             "other_organization" => td_string!(locale, field_error.other_organization),
+            "invalid_key" => td_string!(locale, field_error.invalid_key),
+            "out_of_range" => td_string!(locale, field_error.out_of_range),
+            "before_first_response" => td_string!(locale, field_error.before_first_response),
+            "in_use" => td_string!(locale, field_error.in_use),
+            "inactive" => td_string!(locale, field_error.inactive),
             _ => td_string!(locale, field_error.invalid),
         }
         .to_string()
@@ -107,6 +112,29 @@ impl FieldError {
 /// The detail of a refused cross-origin write.
 pub fn cross_origin_refused(locale: Locale) -> String {
     td_string!(locale, errors.cross_origin).to_string()
+}
+
+/// A priority's built-in label and guidance (seeds 002 and 004) in a language.
+pub fn priority_texts(locale: Locale, priority: crate::domain::Priority) -> (String, String) {
+    use crate::domain::Priority;
+    match priority {
+        Priority::Low => (
+            td_string!(locale, priority.low).to_string(),
+            td_string!(locale, tickets.guidance_low).to_string(),
+        ),
+        Priority::Medium => (
+            td_string!(locale, priority.medium).to_string(),
+            td_string!(locale, tickets.guidance_medium).to_string(),
+        ),
+        Priority::High => (
+            td_string!(locale, priority.high).to_string(),
+            td_string!(locale, tickets.guidance_high).to_string(),
+        ),
+        Priority::Critical => (
+            td_string!(locale, priority.critical).to_string(),
+            td_string!(locale, tickets.guidance_critical).to_string(),
+        ),
+    }
 }
 
 /// The system message written when a ticket closes itself, in the requester's language.

@@ -1,5 +1,6 @@
 //! One component per route.
 
+mod admin_pages;
 mod article_page;
 mod category_page;
 mod dashboard_page;
@@ -17,6 +18,7 @@ mod ticket_page;
 mod ticket_support;
 mod tickets_page;
 
+pub use admin_pages::{AuditLogPage, DepartmentsPage, ServiceLevelsPage, TicketTypesPage};
 pub use article_page::ArticlePage;
 pub use category_page::CategoryPage;
 pub use forgot_password_page::ForgotPasswordPage;

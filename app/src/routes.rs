@@ -5,9 +5,10 @@ use leptos_router::components::{Route, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    ArticleEditorPage, ArticlePage, ArticlesAdminPage, CategoryPage, DeflectionReportPage,
-    ForgotPasswordPage, HomePage, MembersPage, NewTicketPage, NotFoundPage, PreferencesPage,
-    SearchPage, SetPasswordPage, SignInPage, SynonymsPage, TicketPage, TicketsPage,
+    ArticleEditorPage, ArticlePage, ArticlesAdminPage, AuditLogPage, CategoryPage,
+    DeflectionReportPage, DepartmentsPage, ForgotPasswordPage, HomePage, MembersPage,
+    NewTicketPage, NotFoundPage, PreferencesPage, SearchPage, ServiceLevelsPage, SetPasswordPage,
+    SignInPage, SynonymsPage, TicketPage, TicketTypesPage, TicketsPage,
 };
 
 /// Pages render with `SsrMode::Async`: the server waits for their data, so the HTML is complete
@@ -25,6 +26,10 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin/artigos/:id") ssr=SsrMode::Async view=ArticleEditorPage />
             <Route path=path!("/admin/sinonimos") ssr=SsrMode::Async view=SynonymsPage />
             <Route path=path!("/admin/relatorios/deflexao") ssr=SsrMode::Async view=DeflectionReportPage />
+            <Route path=path!("/admin/departamentos") ssr=SsrMode::Async view=DepartmentsPage />
+            <Route path=path!("/admin/tipos") ssr=SsrMode::Async view=TicketTypesPage />
+            <Route path=path!("/admin/sla") ssr=SsrMode::Async view=ServiceLevelsPage />
+            <Route path=path!("/admin/auditoria") ssr=SsrMode::Async view=AuditLogPage />
             <Route path=path!("/entrar") ssr=SsrMode::Async view=SignInPage />
             <Route path=path!("/esqueci-senha") ssr=SsrMode::Async view=ForgotPasswordPage />
             <Route path=path!("/convite/:token") ssr=SsrMode::Async view=|| view! { <SetPasswordPage purpose="invitation" /> } />

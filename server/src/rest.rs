@@ -1,6 +1,7 @@
 //! The public REST API v1 (shared/API.md) and the operations endpoints. Handlers are thin: they
 //! extract, call `app::server::services`, and map the result or the error.
 
+mod admin;
 mod admin_articles;
 mod articles;
 mod auth;
@@ -81,7 +82,46 @@ pub use problem::{Problem, RequestLanguage};
         workspace::admin_get,
         workspace::admin_patch,
         workspace::admin_delete,
-        workspace::department_patch,
+        admin::departments::list,
+        admin::departments::get,
+        admin::departments::create,
+        admin::departments::patch,
+        admin::departments::delete,
+        admin::organizations::list,
+        admin::organizations::get,
+        admin::organizations::create,
+        admin::organizations::patch,
+        admin::organizations::delete,
+        admin::ticket_types::list,
+        admin::ticket_types::get,
+        admin::ticket_types::create,
+        admin::ticket_types::patch,
+        admin::ticket_types::delete,
+        admin::sla_policies::list,
+        admin::sla_policies::get,
+        admin::sla_policies::create,
+        admin::sla_policies::patch,
+        admin::sla_policies::delete,
+        admin::calendars::list,
+        admin::calendars::get,
+        admin::calendars::create,
+        admin::calendars::patch,
+        admin::calendars::delete,
+        admin::users::list,
+        admin::users::get,
+        admin::users::create,
+        admin::users::patch,
+        admin::users::delete,
+        admin::users::password_link,
+        admin::users::members,
+        admin::users::invite_member,
+        admin::users::patch_member,
+        admin::settings::priorities,
+        admin::settings::put_priorities,
+        admin::settings::limits,
+        admin::settings::patch_limits,
+        admin::settings::audit,
+        admin::settings::audit_csv,
     ),
     components(schemas(
         problem::Problem,
@@ -107,7 +147,28 @@ pub use problem::{Problem, RequestLanguage};
         articles::DeflectionStepRequest,
         workspace::PresenceAnswer,
         workspace::CannedList,
-        workspace::DepartmentPatch,
+        app::domain::DepartmentAdmin,
+        app::domain::DepartmentInput,
+        app::domain::OrganizationAdmin,
+        app::domain::OrganizationInput,
+        app::domain::TicketTypeAdmin,
+        app::domain::TicketTypeInput,
+        app::domain::FieldAdmin,
+        app::domain::SlaPolicy,
+        app::domain::SlaPolicyInput,
+        app::domain::SlaCalendar,
+        app::domain::SlaCalendarInput,
+        app::domain::UserAdmin,
+        app::domain::UserInput,
+        app::domain::UserPage,
+        app::domain::UserLink,
+        app::domain::PriorityText,
+        app::domain::Limits,
+        app::domain::LimitsInput,
+        app::domain::AuditEntry,
+        app::domain::AuditPage,
+        app::domain::TicketSla,
+        app::domain::SlaState,
         app::domain::PresenceUpdate,
         app::domain::PresenceEntry,
         app::domain::PresenceState,
@@ -177,9 +238,87 @@ pub fn v1_router() -> Router<AppState> {
                 .delete(workspace::admin_delete),
         )
         .route(
-            "/admin/departments/{id}",
-            patch(workspace::department_patch),
+            "/admin/departments",
+            get(admin::departments::list).post(admin::departments::create),
         )
+        .route(
+            "/admin/departments/{id}",
+            get(admin::departments::get)
+                .patch(admin::departments::patch)
+                .delete(admin::departments::delete),
+        )
+        .route(
+            "/admin/organizations",
+            get(admin::organizations::list).post(admin::organizations::create),
+        )
+        .route(
+            "/admin/organizations/{id}",
+            get(admin::organizations::get)
+                .patch(admin::organizations::patch)
+                .delete(admin::organizations::delete),
+        )
+        .route(
+            "/admin/organizations/{id}/members",
+            get(admin::users::members).post(admin::users::invite_member),
+        )
+        .route(
+            "/admin/organizations/{id}/members/{user_id}",
+            patch(admin::users::patch_member),
+        )
+        .route(
+            "/admin/ticket-types",
+            get(admin::ticket_types::list).post(admin::ticket_types::create),
+        )
+        .route(
+            "/admin/ticket-types/{id}",
+            get(admin::ticket_types::get)
+                .patch(admin::ticket_types::patch)
+                .delete(admin::ticket_types::delete),
+        )
+        .route(
+            "/admin/sla-policies",
+            get(admin::sla_policies::list).post(admin::sla_policies::create),
+        )
+        .route(
+            "/admin/sla-policies/{id}",
+            get(admin::sla_policies::get)
+                .patch(admin::sla_policies::patch)
+                .delete(admin::sla_policies::delete),
+        )
+        .route(
+            "/admin/calendars",
+            get(admin::calendars::list).post(admin::calendars::create),
+        )
+        .route(
+            "/admin/calendars/{id}",
+            get(admin::calendars::get)
+                .patch(admin::calendars::patch)
+                .delete(admin::calendars::delete),
+        )
+        .route(
+            "/admin/users",
+            get(admin::users::list).post(admin::users::create),
+        )
+        .route(
+            "/admin/users/{id}",
+            get(admin::users::get)
+                .patch(admin::users::patch)
+                .delete(admin::users::delete),
+        )
+        .route(
+            "/admin/users/{id}/password-link",
+            post(admin::users::password_link),
+        )
+        .route(
+            "/admin/priorities",
+            get(admin::settings::priorities).put(admin::settings::put_priorities),
+        )
+        .route(
+            "/admin/settings",
+            get(admin::settings::limits).patch(admin::settings::patch_limits),
+        )
+        .route("/admin/audit", get(admin::settings::audit))
+        .route("/admin/audit.csv", get(admin::settings::audit_csv))
         .route("/articles", get(articles::list))
         .route("/articles/search", get(articles::search))
         .route("/articles/{slug}", get(articles::get))

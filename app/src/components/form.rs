@@ -27,13 +27,16 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
 #[component]
 pub fn FieldMessage(
     #[prop(into)] error: Signal<Option<AppError>>,
-    #[prop(into)] field: String,
+    /// The field's name in the errors; a signal where it moves (a row of a list).
+    #[prop(into)]
+    field: Signal<String>,
     #[prop(into)] id: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let message = move || match error.get() {
         Some(AppError::Validation { errors }) => {
             let locale = i18n.get_locale();
+            let field = field.get();
             let text: Vec<String> = errors
                 .iter()
                 .filter(|e| e.field == field)

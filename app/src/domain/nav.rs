@@ -33,8 +33,8 @@ impl NavTarget {
             NavTarget::HelpCenter => "/",
             NavTarget::MyTickets => "/chamados",
             NavTarget::NewTicket => "/chamados/novo",
-            NavTarget::Dashboard => "/painel",
-            NavTarget::Admin => "/admin",
+            NavTarget::Dashboard => "/chamados",
+            NavTarget::Admin => "/admin/departamentos",
             NavTarget::Organization => "/organizacao",
             NavTarget::Articles => "/admin/artigos",
         }
@@ -58,7 +58,8 @@ pub fn nav_items(role: Option<Role>, may_open_tickets: bool) -> Vec<NavItem> {
         Some(Role::OrgAdmin) => &[HelpCenter, MyTickets, Organization],
         Some(Role::Customer) if may_open_tickets => &[HelpCenter, MyTickets, NewTicket],
         Some(Role::Customer) => &[HelpCenter, MyTickets],
-        Some(Role::Agent | Role::Lead) => &[Dashboard, HelpCenter],
+        Some(Role::Agent) => &[Dashboard, HelpCenter],
+        Some(Role::Lead) => &[Dashboard, HelpCenter, Admin],
         Some(Role::Admin) => &[Dashboard, HelpCenter, Admin],
     };
     targets.iter().map(|&target| NavItem { target }).collect()

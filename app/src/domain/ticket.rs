@@ -475,6 +475,20 @@ pub struct TicketDetail {
     /// Other support staff on the ticket now (support staff only).
     #[serde(default)]
     pub presence: Vec<super::PresenceEntry>,
+    /// The custom fields filled in, in the type's order, labelled as the type names them now
+    /// (a field since removed from the type keeps its value and label).
+    #[serde(default)]
+    pub fields: Vec<FieldValue>,
+}
+
+/// One custom field's value on a ticket, as text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FieldValue {
+    pub key: String,
+    pub label: String,
+    pub kind: String,
+    pub value: String,
 }
 
 /// `PATCH /api/v1/tickets/{id}`. Customers may only close their own (or, as organization admin,

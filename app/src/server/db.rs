@@ -5,6 +5,7 @@
 //! each backend's concrete connection type. A statement whose dialects differ is written twice,
 //! matching on [`Conn`] directly. Services get a `Conn` from [`Db::acquire`] or [`Db::begin`].
 
+pub mod admin;
 pub mod args;
 pub mod articles;
 pub mod deflection;

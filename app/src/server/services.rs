@@ -2,6 +2,8 @@
 //! command line all call these.
 
 pub mod accounts;
+pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod defaults;
 pub mod help_center;

@@ -1,10 +1,10 @@
 //! The agent workspace over REST: presence, merge, links, canned responses, queue counts, and
-//! the admin side of canned responses and round-robin.
+//! the admin side of canned responses (round-robin is a department setting: `admin.rs`).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use app::domain::{
@@ -195,30 +195,4 @@ pub async fn admin_delete(
         .await
         .map(|_| StatusCode::NO_CONTENT)
         .map_err(|e| caller.problem(&e))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct DepartmentPatch {
-    /// Hand new tickets to the department's agents in turn (skipping those away).
-    pub round_robin: Option<bool>,
-}
-
-/// Change a department's settings (admins).
-#[utoipa::path(patch, path = "/api/v1/admin/departments/{id}", tag = "admin", request_body = DepartmentPatch,
-    params(("id" = i64, Path)),
-    responses((status = 204, description = "Updated")))]
-pub async fn department_patch(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-    ApiJson(body): ApiJson<DepartmentPatch>,
-) -> Result<StatusCode, Problem> {
-    if let Some(on) = body.round_robin {
-        workspace::set_round_robin(&state.db, &caller.user, id, on, Utc::now())
-            .await
-            .map_err(|e| caller.problem(&e))?;
-    } else if caller.user.role != app::domain::Role::Admin {
-        return Err(caller.problem(&app::error::AppError::Forbidden));
-    }
-    Ok(StatusCode::NO_CONTENT)
 }

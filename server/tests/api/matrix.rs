@@ -67,6 +67,11 @@ enum Call {
         get: bool,
         form: &'static [(&'static str, &'static str)],
     },
+    /// A server function whose arguments travel as JSON (the admin forms' nested inputs).
+    FnJson {
+        endpoint: &'static str,
+        body: &'static str,
+    },
 }
 
 struct Row {
@@ -314,6 +319,48 @@ fn admin_writes(ok: u16) -> fn(Actor) -> u16 {
         204 => |a| match a {
             Visitor => 401,
             Admin => 204,
+            _ => 403,
+        },
+        _ => unreachable!(),
+    }
+}
+
+fn rest_row(
+    method: &'static str,
+    path: &'static str,
+    body: Option<&'static str>,
+    expect: fn(Actor) -> u16,
+) -> Row {
+    Row {
+        call: Call::Rest { method, path, body },
+        expect,
+    }
+}
+
+fn fn_get_row(endpoint: &'static str, expect: fn(Actor) -> u16) -> Row {
+    Row {
+        call: Call::Fn {
+            endpoint,
+            get: true,
+            form: &[],
+        },
+        expect,
+    }
+}
+
+fn fn_json_row(endpoint: &'static str, body: &'static str, expect: fn(Actor) -> u16) -> Row {
+    Row {
+        call: Call::FnJson { endpoint, body },
+        expect,
+    }
+}
+
+/// Authorised for admins, then refused by validation (a calendar in use cannot go).
+fn admin_refused(status: u16) -> fn(Actor) -> u16 {
+    match status {
+        422 => |a| match a {
+            Visitor => 401,
+            Admin => 422,
             _ => 403,
         },
         _ => unreachable!(),
@@ -748,14 +795,247 @@ fn rows() -> Vec<Row> {
             },
             expect: admin_writes(204),
         },
-        Row {
-            call: Rest {
-                method: "PATCH",
-                path: "/api/v1/admin/departments/{geral}",
-                body: Some(r#"{"round_robin":true}"#),
-            },
-            expect: admin_writes(204),
-        },
+        // Administration (issue 7): admins write, leads read.
+        rest_row("GET", "/api/v1/admin/departments", None, reads_reports),
+        rest_row(
+            "POST",
+            "/api/v1/admin/departments",
+            Some(r#"{"name":"Financeiro"}"#),
+            admin_writes(201),
+        ),
+        rest_row(
+            "GET",
+            "/api/v1/admin/departments/{geral}",
+            None,
+            reads_reports,
+        ),
+        rest_row(
+            "PATCH",
+            "/api/v1/admin/departments/{geral}",
+            Some(r#"{"round_robin":true}"#),
+            admins_only,
+        ),
+        rest_row(
+            "DELETE",
+            "/api/v1/admin/departments/{geral}",
+            None,
+            admin_writes(204),
+        ),
+        rest_row("GET", "/api/v1/admin/organizations", None, reads_reports),
+        rest_row(
+            "POST",
+            "/api/v1/admin/organizations",
+            Some(r#"{"name":"Nova Ltda","plan":"lite"}"#),
+            admin_writes(201),
+        ),
+        rest_row(
+            "GET",
+            "/api/v1/admin/organizations/{acme_org}",
+            None,
+            reads_reports,
+        ),
+        rest_row(
+            "PATCH",
+            "/api/v1/admin/organizations/{acme_org}",
+            Some(r#"{"shares_tickets":false}"#),
+            admins_only,
+        ),
+        rest_row(
+            "DELETE",
+            "/api/v1/admin/organizations/{acme_org}",
+            None,
+            admin_writes(204),
+        ),
+        rest_row(
+            "GET",
+            "/api/v1/admin/organizations/{acme_org}/members",
+            None,
+            reads_reports,
+        ),
+        rest_row(
+            "POST",
+            "/api/v1/admin/organizations/{acme_org}/members",
+            Some(r#"{"email":"membro@acme.com.br","name":"Membro Novo"}"#),
+            admin_writes(201),
+        ),
+        rest_row(
+            "PATCH",
+            "/api/v1/admin/organizations/{acme_org}/members/{member_user}",
+            Some(r#"{"can_open_tickets":true}"#),
+            admins_only,
+        ),
+        rest_row("GET", "/api/v1/admin/ticket-types", None, reads_reports),
+        rest_row(
+            "POST",
+            "/api/v1/admin/ticket-types",
+            Some(r#"{"key":"novo_tipo","name":"Novo tipo"}"#),
+            admin_writes(201),
+        ),
+        rest_row(
+            "GET",
+            "/api/v1/admin/ticket-types/{duvida_type}",
+            None,
+            reads_reports,
+        ),
+        rest_row(
+            "PATCH",
+            "/api/v1/admin/ticket-types/{duvida_type}",
+            Some(r#"{"name":"Dúvida geral"}"#),
+            admins_only,
+        ),
+        rest_row(
+            "DELETE",
+            "/api/v1/admin/ticket-types/{duvida_type}",
+            None,
+            admin_writes(204),
+        ),
+        rest_row("GET", "/api/v1/admin/sla-policies", None, reads_reports),
+        rest_row(
+            "POST",
+            "/api/v1/admin/sla-policies",
+            Some(
+                r#"{"plan":"lite","priority":"low","first_response_minutes":60,"resolution_minutes":600,"calendar_id":{calendar_id},"active":false}"#,
+            ),
+            admin_writes(201),
+        ),
+        rest_row(
+            "GET",
+            "/api/v1/admin/sla-policies/{policy_id}",
+            None,
+            reads_reports,
+        ),
+        rest_row(
+            "PATCH",
+            "/api/v1/admin/sla-policies/{policy_id}",
+            Some(r#"{"first_response_minutes":30}"#),
+            admins_only,
+        ),
+        rest_row(
+            "DELETE",
+            "/api/v1/admin/sla-policies/{policy_id}",
+            None,
+            admin_writes(204),
+        ),
+        rest_row("GET", "/api/v1/admin/calendars", None, reads_reports),
+        rest_row(
+            "POST",
+            "/api/v1/admin/calendars",
+            Some(r#"{"name":"Plantão","week":[[[0,1440]],[],[],[],[],[],[]]}"#),
+            admin_writes(201),
+        ),
+        rest_row(
+            "GET",
+            "/api/v1/admin/calendars/{calendar_id}",
+            None,
+            reads_reports,
+        ),
+        rest_row(
+            "PATCH",
+            "/api/v1/admin/calendars/{calendar_id}",
+            Some(r#"{"holidays":["2026-12-24"]}"#),
+            admins_only,
+        ),
+        rest_row(
+            "DELETE",
+            "/api/v1/admin/calendars/{calendar_id}",
+            None,
+            admin_refused(422),
+        ),
+        rest_row("GET", "/api/v1/admin/users", None, reads_reports),
+        rest_row(
+            "POST",
+            "/api/v1/admin/users",
+            Some(r#"{"email":"nova@chamado.local","name":"Nova Agente","role":"agent"}"#),
+            admin_writes(201),
+        ),
+        rest_row(
+            "GET",
+            "/api/v1/admin/users/{acme_member}",
+            None,
+            reads_reports,
+        ),
+        rest_row(
+            "PATCH",
+            "/api/v1/admin/users/{acme_member}",
+            Some(r#"{"can_open_tickets":true}"#),
+            admins_only,
+        ),
+        rest_row(
+            "DELETE",
+            "/api/v1/admin/users/{acme_member}",
+            None,
+            admin_writes(204),
+        ),
+        rest_row(
+            "POST",
+            "/api/v1/admin/users/{acme_member}/password-link",
+            None,
+            admin_writes(201),
+        ),
+        rest_row("GET", "/api/v1/admin/priorities", None, reads_reports),
+        rest_row("PUT", "/api/v1/admin/priorities", Some("[]"), admins_only),
+        rest_row("GET", "/api/v1/admin/settings", None, reads_reports),
+        rest_row(
+            "PATCH",
+            "/api/v1/admin/settings",
+            Some(r#"{"auto_close_days":8}"#),
+            admins_only,
+        ),
+        rest_row("GET", "/api/v1/admin/audit", None, reads_reports),
+        rest_row("GET", "/api/v1/admin/audit.csv", None, reads_reports),
+        fn_get_row("admin/departments", reads_reports),
+        fn_json_row(
+            "admin/department",
+            r#"{"id":null,"input":{"name":"Financeiro"}}"#,
+            admins_only,
+        ),
+        fn_get_row("admin/users", reads_reports),
+        fn_json_row(
+            "admin/invite",
+            r#"{"input":{"email":"fn@chamado.local","name":"Pela Função","role":"agent"}}"#,
+            admins_only,
+        ),
+        fn_json_row(
+            "admin/user",
+            r#"{"id":{acme_member},"input":{"can_open_tickets":true}}"#,
+            admins_only,
+        ),
+        fn_json_row(
+            "admin/password-link",
+            r#"{"id":{acme_member}}"#,
+            admins_only,
+        ),
+        fn_get_row("admin/organizations", reads_reports),
+        fn_json_row(
+            "admin/organization",
+            r#"{"id":null,"input":{"name":"Outra Ltda","plan":"plus"}}"#,
+            admins_only,
+        ),
+        fn_get_row("admin/ticket-types", reads_reports),
+        fn_json_row(
+            "admin/ticket-type",
+            r#"{"id":null,"input":{"key":"pela_funcao","name":"Pela função"}}"#,
+            admins_only,
+        ),
+        fn_get_row("admin/service-levels", reads_reports),
+        fn_json_row(
+            "admin/sla-policy",
+            r#"{"id":{policy_id},"input":{"first_response_minutes":45}}"#,
+            admins_only,
+        ),
+        fn_json_row(
+            "admin/calendar",
+            r#"{"id":null,"input":{"name":"Noturno","week":[[[1200,1440]],[],[],[],[],[],[]]}}"#,
+            admins_only,
+        ),
+        fn_get_row("admin/settings", reads_reports),
+        fn_json_row(
+            "admin/limits",
+            r#"{"input":{"auto_close_days":9}}"#,
+            admins_only,
+        ),
+        fn_json_row("admin/priorities", r#"{"input":[]}"#, admins_only),
+        fn_get_row("admin/audit", reads_reports),
         Row {
             call: Fn {
                 endpoint: "workspace/queues",
@@ -1204,7 +1484,15 @@ async fn snapshot(app: &TestApp) -> String {
         UNION ALL SELECT 'r' || ticket_id || ':' || related_ticket_id FROM ticket_links
         UNION ALL SELECT 'p' || ticket_id || ':' || user_id || ':' || state FROM ticket_presence
         UNION ALL SELECT 'c' || id || ':' || title || ':' || CAST(active AS TEXT) FROM canned_responses
-        UNION ALL SELECT 'd' || id || ':' || CAST(round_robin AS TEXT) FROM departments
+        UNION ALL SELECT 'd' || id || ':' || name || ':' || CAST(active AS TEXT) || ':' || CAST(round_robin AS TEXT) FROM departments
+        UNION ALL SELECT 'dm' || department_id || ':' || user_id FROM department_members
+        UNION ALL SELECT 'o' || id || ':' || name || ':' || plan || ':' || CAST(shares_tickets AS TEXT) || ':' || CAST(active AS TEXT) FROM organizations
+        UNION ALL SELECT 'ur' || id || ':' || role || ':' || COALESCE(CAST(organization_id AS TEXT), '') FROM users
+        UNION ALL SELECT 'y' || id || ':' || key || ':' || name || ':' || CAST(active AS TEXT) FROM ticket_types
+        UNION ALL SELECT 'yf' || id || ':' || label || ':' || CAST(active AS TEXT) FROM ticket_type_fields
+        UNION ALL SELECT 'sc' || id || ':' || name || ':' || CAST(active AS TEXT) || ':' || CAST(updated_at AS TEXT) FROM sla_calendars
+        UNION ALL SELECT 'sp' || id || ':' || CAST(first_response_minutes AS TEXT) || ':' || CAST(active AS TEXT) FROM sla_policies
+        UNION ALL SELECT 'al' || id FROM audit_log
         UNION ALL SELECT 'm' || id FROM ticket_messages
         UNION ALL SELECT 'a' || id || ':' || status || ':' || slug || ':' || title FROM articles
         UNION ALL SELECT 's' || key || ':' || CAST(updated_at AS TEXT) FROM settings
@@ -1259,6 +1547,7 @@ async fn every_route_and_server_function_has_a_row() {
                 (if get { "GET" } else { "POST" }).to_owned(),
                 format!("/api/fn/{endpoint}"),
             ),
+            Call::FnJson { endpoint, .. } => ("POST".to_owned(), format!("/api/fn/{endpoint}")),
         })
         .collect();
     let doc = serde_json::to_value(<server::rest::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
@@ -1286,12 +1575,13 @@ async fn every_route_and_server_function_has_a_row() {
 fn row_label(row: &Row) -> String {
     match row.call {
         Call::Rest { method, path, .. } => format!("{method} {path}"),
-        Call::Fn { endpoint, .. } => format!("fn {endpoint}"),
+        Call::Fn { endpoint, .. } | Call::FnJson { endpoint, .. } => format!("fn {endpoint}"),
     }
 }
 
 /// `/api/v1/me/tokens/{own_token}` → `/api/v1/me/tokens/{id}` (the OpenAPI template).
 fn template(path: &str) -> String {
+    let path = path.replace("{member_user}", "{user_id}");
     [
         "{own_token}",
         "{foreign_token}",
@@ -1303,10 +1593,14 @@ fn template(path: &str) -> String {
         "{article_id}",
         "{canned_id}",
         "{geral}",
+        "{acme_org}",
+        "{duvida_type}",
+        "{policy_id}",
+        "{calendar_id}",
     ]
     .iter()
     .fold(
-        path.split('?').next().unwrap_or(path).to_owned(),
+        path.split('?').next().unwrap_or(&path).to_owned(),
         |p, placeholder| p.replace(placeholder, "{id}"),
     )
     .replace("{article}", "{slug}")
@@ -1342,6 +1636,18 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
         )
         .await;
         let canned_id = scalar(&app, "SELECT MIN(id) FROM canned_responses").await;
+        let acme_org = scalar(
+            &app,
+            "SELECT id FROM organizations WHERE name = 'Acme Ltda'",
+        )
+        .await;
+        let duvida_type = scalar(&app, "SELECT id FROM ticket_types WHERE key = 'duvida'").await;
+        let policy_id = scalar(
+            &app,
+            "SELECT id FROM sla_policies WHERE plan = 'enterprise' AND priority = 'high'",
+        )
+        .await;
+        let calendar_id = scalar(&app, "SELECT MIN(id) FROM sla_calendars").await;
         let bruno = app.signed_in("bruno@chamado.local").await;
         let foreign_token = new_token(&bruno).await;
         let carla = app.signed_in("carla@acme.com.br").await;
@@ -1380,6 +1686,11 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
                     .replace("{article}", "redefinir-senha")
                     .replace("{article_id}", &article_id)
                     .replace("{canned_id}", &canned_id)
+                    .replace("{acme_org}", &acme_org)
+                    .replace("{duvida_type}", &duvida_type)
+                    .replace("{policy_id}", &policy_id)
+                    .replace("{calendar_id}", &calendar_id)
+                    .replace("{member_user}", &acme_member)
                     .replace("{attempt}", "matriz-tentativa")
                     .replace("{actor}", &format!("{actor:?}").to_lowercase())
             };
@@ -1415,6 +1726,19 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
                             form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                         browser.server_fn(endpoint, &pairs).await
                     };
+                    (format!("fn {endpoint}"), response)
+                }
+                Call::FnJson { endpoint, body } => {
+                    let response = browser
+                        .client
+                        .post(browser.url(&format!("/api/fn/{endpoint}")))
+                        .header("origin", &browser.base)
+                        .header("content-type", "application/json")
+                        .header("accept", "application/json")
+                        .body(fill(body))
+                        .send()
+                        .await
+                        .unwrap();
                     (format!("fn {endpoint}"), response)
                 }
             };

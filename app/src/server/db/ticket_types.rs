@@ -127,3 +127,11 @@ pub async fn fields_of(c: Conn<'_>, ticket_type_id: i64) -> Result<Vec<FieldRow>
         WHERE ticket_type_id = $1 AND active = TRUE ORDER BY position, id"#;
     on_conn!(c, conn => sqlx::query_as(SQL).bind(ticket_type_id).fetch_all(&mut *conn).await)
 }
+
+/// Every field of one type, inactive ones too (labels for old values), in order.
+pub async fn all_fields_of(c: Conn<'_>, ticket_type_id: i64) -> Result<Vec<FieldRow>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT ticket_type_id, key, label, kind, required, options FROM ticket_type_fields
+        WHERE ticket_type_id = $1 ORDER BY active DESC, position, id"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(ticket_type_id).fetch_all(&mut *conn).await)
+}

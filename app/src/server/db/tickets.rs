@@ -867,3 +867,12 @@ pub async fn mark_read(
     };
     on_conn!(c, conn => sqlx::query(sql).bind(ticket_id).bind(now).execute(&mut *conn).await.map(|r| r.rows_affected() > 0))
 }
+
+/// A ticket's type and custom field values.
+pub async fn fields_of_ticket(
+    c: Conn<'_>,
+    ticket_id: i64,
+) -> Result<Option<(i64, Json<serde_json::Value>)>, sqlx::Error> {
+    const SQL: &str = "SELECT ticket_type_id, fields FROM tickets WHERE id = $1";
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(ticket_id).fetch_optional(&mut *conn).await)
+}

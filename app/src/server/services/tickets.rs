@@ -4,11 +4,12 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
+use sqlx::types::Json;
 
 use crate::domain::{
-    char_count, validate_field_value, CurrentUser, NamedRef, Priority, TicketField, TicketNumber,
-    TicketScope, TicketStats, TicketStatus, TicketSummary, TicketTypeInfo, MESSAGE_MAX_CHARS,
-    SUBJECT_MAX_CHARS,
+    char_count, validate_field_value, CurrentUser, FieldValue, NamedRef, Priority, TicketField,
+    TicketNumber, TicketScope, TicketStats, TicketStatus, TicketSummary, TicketTypeInfo,
+    MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS,
 };
 use crate::error::{AppError, Entity, FieldError};
 use crate::server::db::tickets::{self, Cursor, ListFilter, ListSort};
@@ -638,6 +639,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
         }
     }
     let tags = workspace::tags_of(c.conn(), number.0).await?;
+    let fields = field_values(c.conn(), number.0).await?;
     let merged_into = workspace::merged_into(c.conn(), number.0)
         .await?
         .map(|n| TicketNumber(n).to_string());
@@ -703,7 +705,48 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
         merged_into,
         history,
         presence,
+        fields,
     })
+}
+
+/// A ticket's custom field values in its type's order (inactive fields too: values stay
+/// readable after the type changes); keys no field knows any more are shown by key.
+async fn field_values(c: Conn<'_>, ticket_id: i64) -> Result<Vec<FieldValue>, AppError> {
+    let mut c = c;
+    let Some((type_id, Json(values))) = tickets::fields_of_ticket(c.reborrow(), ticket_id).await?
+    else {
+        return Ok(Vec::new());
+    };
+    let serde_json::Value::Object(mut values) = values else {
+        return Ok(Vec::new());
+    };
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "✓".to_owned(),
+        Value::Bool(false) => "—".to_owned(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let mut out = Vec::new();
+    for f in ticket_types::all_fields_of(c, type_id).await? {
+        if let Some(v) = values.remove(&f.key) {
+            out.push(FieldValue {
+                value: text(&v),
+                key: f.key,
+                label: f.label,
+                kind: f.kind,
+            });
+        }
+    }
+    for (key, v) in values {
+        out.push(FieldValue {
+            label: key.clone(),
+            key,
+            kind: "text".to_owned(),
+            value: text(&v),
+        });
+    }
+    Ok(out.into_iter().filter(|f| !f.value.is_empty()).collect())
 }
 
 /// A stored attachment the caller may download: on a ticket in their scope, and for customers

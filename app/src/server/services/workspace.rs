@@ -570,6 +570,9 @@ pub async fn canned_create(
     let created = workspace::canned_find(tx.conn(), id)
         .await?
         .ok_or(AppError::Internal)?;
+    crate::server::services::audit::Change::new("canned_response", id, &created.title)
+        .record(tx.conn(), user, "create", now)
+        .await?;
     tx.commit().await?;
     Ok(canned_view(created))
 }
@@ -592,30 +595,35 @@ pub async fn canned_update(
         input.department_id = None;
         row.department_id = None;
     }
+    let before = row.clone();
     apply_canned(tx.conn(), &mut row, input, false).await?;
     workspace::canned_update(tx.conn(), &row, now).await?;
     let updated = workspace::canned_find(tx.conn(), id)
         .await?
         .ok_or(AppError::Internal)?;
+    let action = if before.active && !updated.active {
+        "delete"
+    } else {
+        "update"
+    };
+    let department = |r: &workspace::CannedRow| r.department_name.clone().unwrap_or_default();
+    let active = |r: &workspace::CannedRow| if r.active { "sim" } else { "não" }.to_owned();
+    crate::server::services::audit::Change::new("canned_response", id, &updated.title)
+        .record_fields(
+            tx.conn(),
+            user,
+            action,
+            &[
+                ("title", before.title.clone(), updated.title.clone()),
+                ("body", before.body.clone(), updated.body.clone()),
+                ("department", department(&before), department(&updated)),
+                ("active", active(&before), active(&updated)),
+            ],
+            now,
+        )
+        .await?;
     tx.commit().await?;
     Ok(canned_view(updated))
-}
-
-/// Round-robin assignment on or off for a department (admins).
-pub async fn set_round_robin(
-    db: &Db,
-    user: &CurrentUser,
-    department_id: i64,
-    on: bool,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    require_admin(user)?;
-    let mut tx = db.begin().await?;
-    if workspace::set_round_robin(tx.conn(), department_id, on, now).await? == 0 {
-        return Err(AppError::not_found(Entity::Department));
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 /// What the dashboard's filters offer support: departments, ticket types, the people tickets

@@ -1,0 +1,306 @@
+//! The audit log: every admin change (who, when, before → after), written in the same
+//! transaction as the change, and read together with the tickets' own history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::{AuditEntry, AuditPage, AuditQuery, CurrentUser, NamedRef, AUDIT_ENTITIES};
+use crate::error::{AppError, FieldError};
+use crate::server::db::admin::{self as db, AuditFilter, AuditWrite};
+use crate::server::db::Conn;
+use crate::server::services::split_page;
+use crate::server::Db;
+
+/// What one admin change did to one thing.
+pub struct Change<'a> {
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub entity_name: String,
+}
+
+impl<'a> Change<'a> {
+    pub fn new(entity: &'a str, id: impl ToString, name: impl Into<String>) -> Self {
+        Change {
+            entity,
+            entity_id: id.to_string(),
+            entity_name: name.into(),
+        }
+    }
+
+    /// Records a creation or a deletion (one row naming the thing).
+    pub async fn record(
+        &self,
+        c: Conn<'_>,
+        actor: &CurrentUser,
+        action: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let row = AuditWrite {
+            actor_id: Some(actor.id),
+            entity: self.entity,
+            entity_id: &self.entity_id,
+            entity_name: &self.entity_name,
+            action,
+            field: None,
+            old_value: None,
+            new_value: None,
+        };
+        Ok(db::insert_audit(c, &row, now).await?)
+    }
+
+    /// Records the fields that changed (`(field, before, after)`; equal values are skipped).
+    pub async fn record_fields(
+        &self,
+        mut c: Conn<'_>,
+        actor: &CurrentUser,
+        action: &str,
+        fields: &[(&str, String, String)],
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        for (field, before, after) in fields.iter().filter(|(_, b, a)| b != a) {
+            let row = AuditWrite {
+                actor_id: Some(actor.id),
+                entity: self.entity,
+                entity_id: &self.entity_id,
+                entity_name: &self.entity_name,
+                action,
+                field: Some(field),
+                old_value: (!before.is_empty()).then_some(before.as_str()),
+                new_value: (!after.is_empty()).then_some(after.as_str()),
+            };
+            db::insert_audit(c.reborrow(), &row, now).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Admins and leads read the log.
+fn require_reader(user: &CurrentUser) -> Result<(), AppError> {
+    if matches!(
+        user.role,
+        crate::domain::Role::Admin | crate::domain::Role::Lead
+    ) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A date (`2026-11-01`, its start in São Paulo) or an RFC 3339 instant.
+fn parse_instant(text: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let date: NaiveDate = text.parse().ok()?;
+    let date = if end_of_day { date.succ_opt()? } else { date };
+    let brasilia = chrono::FixedOffset::west_opt(3 * 3600)?;
+    date.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(brasilia)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn encode_cursor(row: &db::AuditRow) -> String {
+    format!(
+        "{}~{}~{}",
+        row.created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+        row.source,
+        row.id
+    )
+}
+
+fn decode_cursor(text: &str) -> Option<(DateTime<Utc>, String, i64)> {
+    let mut parts = text.splitn(3, '~');
+    let at = DateTime::parse_from_rfc3339(parts.next()?).ok()?;
+    let source = parts.next().filter(|s| matches!(*s, "a" | "t"))?;
+    let id = parts.next()?.parse().ok()?;
+    Some((at.with_timezone(&Utc), source.to_owned(), id))
+}
+
+/// Validated filters, or the field errors.
+fn filter_of(q: &AuditQuery, max: i64) -> Result<AuditFilter, AppError> {
+    let mut errors = Vec::new();
+    let entity = q
+        .entity
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_owned);
+    if entity
+        .as_deref()
+        .is_some_and(|e| !AUDIT_ENTITIES.contains(&e))
+    {
+        errors.push(FieldError::new("entity", "invalid"));
+    }
+    let mut number = |field: &str, v: &Option<String>| -> Option<i64> {
+        let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        v.parse()
+            .map_err(|_| errors.push(FieldError::new(field, "invalid")))
+            .ok()
+    };
+    let actor_id = number("actor_id", &q.actor_id);
+    let limit = number("limit", &q.limit).unwrap_or(50);
+    let mut instant = |field: &str, v: &Option<String>, end: bool| {
+        let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        parse_instant(v, end).or_else(|| {
+            errors.push(FieldError::new(field, "invalid"));
+            None
+        })
+    };
+    let from = instant("from", &q.from, false);
+    let before = instant("to", &q.to, true);
+    let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => decode_cursor(c).or_else(|| {
+            errors.push(FieldError::new("cursor", "invalid"));
+            None
+        }),
+    };
+    if !(1..=max).contains(&limit) {
+        errors.push(FieldError::new("limit", "invalid"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation { errors });
+    }
+    let entity_id = q
+        .entity_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            // Tickets are named TKT-000042 in the product; the log stores the number.
+            crate::domain::TicketNumber::parse(v)
+                .filter(|_| entity.as_deref() == Some("ticket"))
+                .map(|n| n.0.to_string())
+                .unwrap_or_else(|| v.to_owned())
+        });
+    Ok(AuditFilter {
+        entity,
+        entity_id,
+        actor_id,
+        from,
+        before,
+        after,
+        limit,
+    })
+}
+
+fn entry_of(row: db::AuditRow) -> AuditEntry {
+    let entity_id = if row.entity == "ticket" {
+        row.entity_id
+            .parse()
+            .map(|n| crate::domain::TicketNumber(n).to_string())
+            .unwrap_or(row.entity_id)
+    } else {
+        row.entity_id
+    };
+    AuditEntry {
+        at: row.created_at,
+        actor: row
+            .actor_id
+            .zip(row.actor_name)
+            .map(|(id, name)| NamedRef { id, name }),
+        entity: row.entity,
+        entity_id,
+        entity_name: row.entity_name,
+        action: row.action,
+        field: row.field,
+        before: row.old_value,
+        after: row.new_value,
+    }
+}
+
+/// One page of the log, newest first.
+pub async fn list(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<AuditPage, AppError> {
+    require_reader(user)?;
+    let mut filter = filter_of(q, 200)?;
+    let limit = filter.limit;
+    filter.limit = limit + 1;
+    let mut c = db_.acquire().await?;
+    let rows = db::audit(c.conn(), &filter).await?;
+    let (rows, next_cursor) = split_page(rows, limit, encode_cursor);
+    Ok(AuditPage {
+        items: rows.into_iter().map(entry_of).collect(),
+        next_cursor,
+    })
+}
+
+/// The most rows one CSV export holds (narrow the dates for more).
+pub const CSV_MAX_ROWS: i64 = 100_000;
+
+/// The log as CSV (same filters, no paging), newest first.
+pub async fn csv(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<String, AppError> {
+    require_reader(user)?;
+    let mut filter = filter_of(q, CSV_MAX_ROWS)?;
+    filter.limit = CSV_MAX_ROWS;
+    filter.after = None;
+    let mut c = db_.acquire().await?;
+    let rows = db::audit(c.conn(), &filter).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "at",
+        "actor_id",
+        "actor",
+        "entity",
+        "entity_id",
+        "entity_name",
+        "action",
+        "field",
+        "before",
+        "after",
+    ];
+    let bad = |e: csv::Error| AppError::from(anyhow::anyhow!("csv: {e}"));
+    out.write_record(header).map_err(bad)?;
+    for e in rows.into_iter().map(entry_of) {
+        let (actor_id, actor) = e
+            .actor
+            .map(|a| (a.id.to_string(), a.name))
+            .unwrap_or_default();
+        out.write_record([
+            e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            actor_id,
+            actor,
+            e.entity,
+            e.entity_id,
+            e.entity_name,
+            e.action,
+            e.field.unwrap_or_default(),
+            e.before.unwrap_or_default(),
+            e.after.unwrap_or_default(),
+        ])
+        .map_err(bad)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| AppError::from(anyhow::anyhow!("csv: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| AppError::from(anyhow::anyhow!("csv: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_brasilia_days() {
+        let start = parse_instant("2026-11-21", false).unwrap();
+        assert_eq!(start.to_rfc3339(), "2026-11-21T03:00:00+00:00");
+        let end = parse_instant("2026-11-21", true).unwrap();
+        assert_eq!(end.to_rfc3339(), "2026-11-22T03:00:00+00:00");
+        assert!(parse_instant("21/11/2026", false).is_none());
+        let exact = parse_instant("2026-11-21T10:00:00Z", true).unwrap();
+        assert_eq!(exact.to_rfc3339(), "2026-11-21T10:00:00+00:00");
+    }
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let at = parse_instant("2026-11-21T10:00:00.123456789Z", false).unwrap();
+        let text = format!(
+            "{}~t~42",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+        );
+        assert_eq!(decode_cursor(&text), Some((at, "t".to_owned(), 42)));
+        assert_eq!(decode_cursor("x~t~1"), None);
+        assert_eq!(decode_cursor(&format!("{}~z~1", at.to_rfc3339())), None);
+    }
+}
