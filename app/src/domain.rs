@@ -6,6 +6,7 @@ mod article;
 mod language;
 mod nav;
 mod priority;
+mod report;
 mod role;
 mod sla;
 mod status;
@@ -28,6 +29,10 @@ pub use article::{
 pub use language::Language;
 pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use priority::Priority;
+pub use report::{
+    DeflectionSummary, RatingInput, RatingView, ReportChart, ReportDay, ReportQuery, Satisfaction,
+    SlaCompliance, TicketRating, TicketReport, TimeStats, RATING_COMMENT_MAX_CHARS,
+};
 pub use role::{Plan, Role};
 pub use sla::{
     hhmm, parse_hhmm, short_span, SlaCalendar, SlaCalendarInput, SlaPolicy, SlaPolicyInput,

@@ -59,6 +59,9 @@ impl AppError {
             AppError::Conflict { code } if code == "already_merged" => {
                 td_string!(locale, errors.already_merged)
             }
+            AppError::Conflict { code } if code == "already_rated" => {
+                td_string!(locale, errors.already_rated)
+            }
             AppError::Conflict { .. } => td_string!(locale, errors.conflict),
             AppError::RateLimited { .. } => td_string!(locale, errors.rate_limited),
             AppError::Malformed { .. } => td_string!(locale, errors.malformed),
@@ -103,6 +106,8 @@ impl FieldError {
             "before_first_response" => td_string!(locale, field_error.before_first_response),
             "in_use" => td_string!(locale, field_error.in_use),
             "inactive" => td_string!(locale, field_error.inactive),
+            "not_closed" => td_string!(locale, field_error.not_closed),
+            "before_from" => td_string!(locale, field_error.before_from),
             _ => td_string!(locale, field_error.invalid),
         }
         .to_string()
@@ -112,6 +117,33 @@ impl FieldError {
 /// The detail of a refused cross-origin write.
 pub fn cross_origin_refused(locale: Locale) -> String {
     td_string!(locale, errors.cross_origin).to_string()
+}
+
+/// The words on the report's charts.
+#[cfg(feature = "ssr")]
+pub fn chart_labels(locale: Locale) -> crate::server::services::reports::ChartLabels {
+    use crate::domain::Priority;
+    fn priority_pt(p: Priority) -> String {
+        priority_texts(Locale::pt_BR, p).0
+    }
+    fn priority_en(p: Priority) -> String {
+        priority_texts(Locale::en, p).0
+    }
+    crate::server::services::reports::ChartLabels {
+        daily: td_string!(locale, report.chart_daily).to_string(),
+        opened: td_string!(locale, report.opened).to_string(),
+        closed: td_string!(locale, report.closed).to_string(),
+        backlog: td_string!(locale, report.backlog).to_string(),
+        sla: td_string!(locale, report.chart_sla).to_string(),
+        compliance: td_string!(locale, report.compliance).to_string(),
+        satisfaction: td_string!(locale, report.chart_satisfaction).to_string(),
+        ratings: td_string!(locale, report.ratings).to_string(),
+        priority: if locale == Locale::en {
+            priority_en
+        } else {
+            priority_pt
+        },
+    }
 }
 
 /// A priority's built-in label and guidance (seeds 002 and 004) in a language.

@@ -18,7 +18,9 @@ mod ticket_page;
 mod ticket_support;
 mod tickets_page;
 
-pub use admin_pages::{AuditLogPage, DepartmentsPage, ServiceLevelsPage, TicketTypesPage};
+pub use admin_pages::{
+    AuditLogPage, DepartmentsPage, ReportsPage, ServiceLevelsPage, TicketTypesPage,
+};
 pub use article_page::ArticlePage;
 pub use category_page::CategoryPage;
 pub use forgot_password_page::ForgotPasswordPage;

@@ -122,6 +122,9 @@ pub use problem::{Problem, RequestLanguage};
         admin::settings::patch_limits,
         admin::settings::audit,
         admin::settings::audit_csv,
+        admin::reports::tickets,
+        admin::reports::tickets_csv,
+        admin::reports::rate,
     ),
     components(schemas(
         problem::Problem,
@@ -169,6 +172,16 @@ pub use problem::{Problem, RequestLanguage};
         app::domain::AuditPage,
         app::domain::TicketSla,
         app::domain::SlaState,
+        app::domain::TicketReport,
+        app::domain::ReportDay,
+        app::domain::TimeStats,
+        app::domain::SlaCompliance,
+        app::domain::Satisfaction,
+        app::domain::RatingView,
+        app::domain::DeflectionSummary,
+        app::domain::RatingInput,
+        app::domain::TicketRating,
+        app::domain::FieldValue,
         app::domain::PresenceUpdate,
         app::domain::PresenceEntry,
         app::domain::PresenceState,
@@ -319,6 +332,12 @@ pub fn v1_router() -> Router<AppState> {
         )
         .route("/admin/audit", get(admin::settings::audit))
         .route("/admin/audit.csv", get(admin::settings::audit_csv))
+        .route("/admin/reports/tickets", get(admin::reports::tickets))
+        .route(
+            "/admin/reports/tickets.csv",
+            get(admin::reports::tickets_csv),
+        )
+        .route("/tickets/{id}/rating", post(admin::reports::rate))
         .route("/articles", get(articles::list))
         .route("/articles/search", get(articles::search))
         .route("/articles/{slug}", get(articles::get))

@@ -222,3 +222,32 @@ pub async fn get_audit(#[server(default)] query: AuditQuery) -> Result<AuditPage
     let user = crate::server::auth::require_user().await?;
     crate::server::services::audit::list(&state.db, &user, &query).await
 }
+
+/// The support report with its charts, in the reader's language.
+#[server(prefix = "/api/fn", endpoint = "reports/tickets", input = GetUrl)]
+pub async fn get_ticket_report(
+    #[server(default)] query: crate::domain::ReportQuery,
+) -> Result<crate::domain::TicketReport, AppError> {
+    use crate::server::services::reports;
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    let mut report = reports::ticket_report(&state.db, &user, &query, chrono::Utc::now()).await?;
+    let labels = crate::i18n::chart_labels(crate::i18n::Locale::from(user.language));
+    report.charts = reports::charts(&report, &labels);
+    Ok(report)
+}
+
+/// The requester rates their closed ticket (a form: `id`, `score`, `comment`).
+#[server(prefix = "/api/fn", endpoint = "tickets/rate")]
+pub async fn rate_ticket(
+    id: String,
+    score: i64,
+    #[server(default)] comment: String,
+) -> Result<crate::domain::TicketRating, AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
+    let user = crate::server::auth::require_user().await?;
+    let input = crate::domain::RatingInput { score, comment };
+    crate::server::services::reports::rate(&state.db, &user, &id, input, chrono::Utc::now()).await
+}

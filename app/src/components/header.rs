@@ -29,7 +29,7 @@ pub fn Header() -> impl IntoView {
                                 if user.as_ref().is_some_and(|u| u.may_read_article_drafts()) {
                                     items.push(crate::domain::NavItem { target: NavTarget::Articles });
                                 }
-                                items.into_iter().filter(|item| item.target.available()).map(|item| view! { <NavLink target=item.target /> }).collect_view()
+                                items.into_iter().map(|item| view! { <NavLink target=item.target /> }).collect_view()
                             }}
                         </ul>
                     </Transition>

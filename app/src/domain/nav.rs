@@ -15,19 +15,6 @@ pub enum NavTarget {
 }
 
 impl NavTarget {
-    /// Whether this build has the page yet (the ticket and admin pages arrive with their
-    /// issues); navigation shows only pages that exist.
-    pub fn available(self) -> bool {
-        matches!(
-            self,
-            NavTarget::HelpCenter
-                | NavTarget::Organization
-                | NavTarget::MyTickets
-                | NavTarget::NewTicket
-                | NavTarget::Articles
-        )
-    }
-
     pub fn path(self) -> &'static str {
         match self {
             NavTarget::HelpCenter => "/",
@@ -96,10 +83,20 @@ mod tests {
     }
 
     #[test]
-    fn only_admins_see_administration() {
+    fn admins_and_leads_see_administration_and_staff_the_dashboard() {
         for role in Role::ALL {
-            let has_admin = targets(Some(*role), true).contains(&NavTarget::Admin);
-            assert_eq!(has_admin, *role == Role::Admin, "{role}");
+            let items = targets(Some(*role), true);
+            let has_admin = items.contains(&NavTarget::Admin);
+            assert_eq!(
+                has_admin,
+                matches!(role, Role::Admin | Role::Lead),
+                "{role}"
+            );
+            assert_eq!(
+                items.contains(&NavTarget::Dashboard),
+                role.is_staff(),
+                "{role}"
+            );
         }
     }
 }

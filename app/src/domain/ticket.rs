@@ -479,6 +479,9 @@ pub struct TicketDetail {
     /// (a field since removed from the type keeps its value and label).
     #[serde(default)]
     pub fields: Vec<FieldValue>,
+    /// The requester's satisfaction rating (shown to them and to support).
+    #[serde(default)]
+    pub rating: Option<super::TicketRating>,
 }
 
 /// One custom field's value on a ticket, as text.

@@ -168,6 +168,8 @@ fn TicketView(
     let tags = detail.tags.clone();
     let history = detail.history.clone();
     let merged_into = detail.merged_into.clone();
+    let rating = detail.rating.clone();
+    let field_values = detail.fields.clone();
     let i18n = use_i18n();
     let ticket = detail.ticket;
     let id = ticket.id.clone();
@@ -210,6 +212,11 @@ fn TicketView(
                 {tags.iter().map(|t| view! { <li><span class="tag">{t.clone()}</span></li> }).collect_view()}
             </ul>
             {staff.then(|| sla_due_line(i18n, &ticket.sla))}
+            {(!field_values.is_empty()).then(|| view! {
+                <dl class="ticket__fields" data-testid="ticket-fields">
+                    {field_values.into_iter().map(|f| view! { <dt>{f.label}</dt> <dd>{f.value}</dd> }).collect_view()}
+                </dl>
+            })}
             {merged_into.map(|target| view! {
                 <p class="notice" data-testid="merged-into">{t!(i18n, support.merged_banner)} " " <a href=format!("/chamados/{target}")>{target.clone()}</a></p>
             })}
@@ -260,6 +267,9 @@ fn TicketView(
                 }).collect_view()}
             </ol>
             <FormError error />
+            {(status == TicketStatus::Closed || rating.is_some()).then(|| view! {
+                <RatingCard id=ticket.id.clone() rating=rating.clone() requester=ticket.requester.id == me />
+            })}
             {if status == TicketStatus::Closed {
                 let id = id.clone();
                 view! {
@@ -485,4 +495,76 @@ fn sla_due_line(
             </p>
         }
     })
+}
+
+/// Satisfaction: the requester rates a closed ticket once (1–5, optional comment); afterwards
+/// they and support see the rating.
+#[component]
+fn RatingCard(
+    id: String,
+    rating: Option<crate::domain::TicketRating>,
+    requester: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let rate = ServerAction::<crate::api::RateTicket>::new();
+    let id = StoredValue::new(id);
+    let error = Signal::derive(move || rate.value().get().and_then(Result::err));
+    let done = move || rate.value().get().and_then(Result::ok);
+    let status = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if done().is_some() {
+            if let Some(el) = status.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    let given = move |r: &crate::domain::TicketRating| {
+        let score = r.score;
+        let comment = r.comment.clone();
+        view! {
+            <p data-testid="rating">{t!(i18n, rating.given, score)}</p>
+            {(!comment.is_empty()).then(|| view! { <blockquote class="rating__comment">{comment}</blockquote> })}
+        }
+    };
+    match rating {
+        Some(r) => view! { <section class="card rating" aria-label=move || t_string!(i18n, rating.title).to_string()>{given(&r)}</section> }.into_any(),
+        None if requester => view! {
+            <section class="card rating" aria-labelledby="rating-heading">
+                <h2 id="rating-heading">{t!(i18n, rating.title)}</h2>
+                <Show when=move || done().is_none() fallback=move || view! {
+                    <p tabindex="-1" node_ref=status role="status" data-testid="rating-thanks">{t!(i18n, rating.thanks)}</p>
+                    {done().map(|r| given(&r))}
+                }>
+                    <ActionForm action=rate attr:class="form">
+                        <input type="hidden" name="id" value=id.get_value() />
+                        <fieldset class="field rating__scores" aria-describedby="rating-hint rating-score-msg">
+                            <legend>{t!(i18n, rating.score)}</legend>
+                            <p class="hint" id="rating-hint">{t!(i18n, rating.score_hint)}</p>
+                            <div class="rating__options">
+                                {(1..=5).map(|n| {
+                                    let input_id = format!("rating-{n}");
+                                    let for_id = input_id.clone();
+                                    view! {
+                                        <label class="check" for=for_id>
+                                            <input type="radio" id=input_id name="score" value=n.to_string() required />
+                                            " " {n}
+                                        </label>
+                                    }
+                                }).collect_view()}
+                            </div>
+                            <FieldMessage error field="score" id="rating-score-msg" />
+                        </fieldset>
+                        <div class="field">
+                            <label for="rating-comment">{t!(i18n, rating.comment)}</label>
+                            <textarea id="rating-comment" name="comment" rows="3" maxlength="1000" aria-describedby="rating-comment-msg"></textarea>
+                            <FieldMessage error field="comment" id="rating-comment-msg" />
+                        </div>
+                        <FormError error=crate::components::non_field_error(error) />
+                        <button type="submit" class="button button--primary" disabled=move || rate.pending().get()>{t!(i18n, rating.submit)}</button>
+                    </ActionForm>
+                </Show>
+            </section>
+        }.into_any(),
+        None => ().into_any(),
+    }
 }

@@ -11,6 +11,7 @@ pub mod articles;
 pub mod deflection;
 pub mod departments;
 pub mod organizations;
+pub mod reports;
 pub mod settings;
 pub mod sla;
 pub mod ticket_types;

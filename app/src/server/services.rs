@@ -8,6 +8,7 @@ pub mod auth;
 pub mod defaults;
 pub mod help_center;
 pub mod organization;
+pub mod reports;
 pub mod sla;
 pub mod tickets;
 pub mod workspace;

@@ -445,3 +445,68 @@ pub fn csv_response(text: String, file_name: &str) -> Response {
     )
         .into_response()
 }
+
+pub mod reports {
+    use super::*;
+    use app::domain::{RatingInput, ReportQuery, TicketRating, TicketReport};
+    use app::server::services::reports;
+
+    /// The support report: tickets opened and closed per day with the backlog, first-response
+    /// and resolution times (median, p90), SLA compliance by plan and priority, satisfaction,
+    /// and the help center's deflection (admins and leads).
+    #[utoipa::path(get, path = "/api/v1/admin/reports/tickets", tag = "administration",
+        params(ReportQuery),
+        responses((status = 200, description = "The report", body = TicketReport),
+            (status = 422, description = "Invalid range or department", body = Problem)))]
+    pub async fn tickets(
+        State(state): State<AppState>,
+        caller: Caller,
+        Query(query): Query<ReportQuery>,
+    ) -> Result<ApiJson<TicketReport>, Problem> {
+        reports::ticket_report(&state.db, &caller.user, &query, Utc::now())
+            .await
+            .map(ApiJson)
+            .map_err(|e| caller.problem(&e))
+    }
+
+    /// One part of the report as CSV: `part` is `days`, `times`, `sla`, `satisfaction` or
+    /// `deflection`.
+    #[utoipa::path(get, path = "/api/v1/admin/reports/tickets.csv", tag = "administration",
+        params(ReportQuery),
+        responses((status = 200, description = "text/csv", content_type = "text/csv", body = String),
+            (status = 422, description = "Invalid part, range or department", body = Problem)))]
+    pub async fn tickets_csv(
+        State(state): State<AppState>,
+        caller: Caller,
+        Query(query): Query<ReportQuery>,
+    ) -> Result<Response, Problem> {
+        let part = query.part.clone().unwrap_or_else(|| "days".to_owned());
+        let report = reports::ticket_report(&state.db, &caller.user, &query, Utc::now())
+            .await
+            .map_err(|e| caller.problem(&e))?;
+        let text = reports::csv(&report, &part).map_err(|e| caller.problem(&e))?;
+        Ok(csv_response(
+            text,
+            &format!("relatorio-{part}-{}-{}.csv", report.from, report.to),
+        ))
+    }
+
+    /// Rate a closed ticket (its requester, once): `{score: 1..5, comment?}`.
+    #[utoipa::path(post, path = "/api/v1/tickets/{id}/rating", tag = "tickets", request_body = RatingInput,
+        params(("id" = String, Path, description = "TKT-000042 or 42")),
+        responses((status = 201, description = "Rated", body = TicketRating),
+            (status = 403, description = "Not the requester", body = Problem),
+            (status = 409, description = "Already rated", body = Problem),
+            (status = 422, description = "Score out of range, or the ticket is not closed", body = Problem)))]
+    pub async fn rate(
+        State(state): State<AppState>,
+        caller: Caller,
+        Path(id): Path<String>,
+        ApiJson(body): ApiJson<RatingInput>,
+    ) -> Result<(StatusCode, ApiJson<TicketRating>), Problem> {
+        reports::rate(&state.db, &caller.user, &id, body, Utc::now())
+            .await
+            .map(|r| (StatusCode::CREATED, ApiJson(r)))
+            .map_err(|e| caller.problem(&e))
+    }
+}

@@ -15,6 +15,7 @@ mod matrix;
 mod members;
 mod ops;
 mod pages;
+mod reports;
 mod sla;
 mod tickets;
 mod workspace;

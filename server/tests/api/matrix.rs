@@ -367,6 +367,17 @@ fn admin_refused(status: u16) -> fn(Actor) -> u16 {
     }
 }
 
+/// Rating Carla's open Acme ticket: only she, the requester, gets past permission, and the
+/// ticket is not closed yet (422); others who see it 403; other organizations 404.
+fn rates_open_acme_ticket(a: Actor) -> u16 {
+    match a {
+        Visitor => 401,
+        OrgAdmin => 422,
+        OtherOrgAdmin | TrialCustomer => 404,
+        _ => 403,
+    }
+}
+
 fn rows() -> Vec<Row> {
     use Call::{Fn, Rest};
     vec![
@@ -1036,6 +1047,28 @@ fn rows() -> Vec<Row> {
         ),
         fn_json_row("admin/priorities", r#"{"input":[]}"#, admins_only),
         fn_get_row("admin/audit", reads_reports),
+        rest_row("GET", "/api/v1/admin/reports/tickets", None, reads_reports),
+        rest_row(
+            "GET",
+            "/api/v1/admin/reports/tickets.csv?part=sla",
+            None,
+            reads_reports,
+        ),
+        fn_get_row("reports/tickets", reads_reports),
+        rest_row(
+            "POST",
+            "/api/v1/tickets/{acme_ticket}/rating",
+            Some(r#"{"score":5}"#),
+            rates_open_acme_ticket,
+        ),
+        Row {
+            call: Fn {
+                endpoint: "tickets/rate",
+                get: false,
+                form: &[("id", "{acme_ticket}"), ("score", "5")],
+            },
+            expect: rates_open_acme_ticket,
+        },
         Row {
             call: Fn {
                 endpoint: "workspace/queues",
@@ -1493,6 +1526,7 @@ async fn snapshot(app: &TestApp) -> String {
         UNION ALL SELECT 'sc' || id || ':' || name || ':' || CAST(active AS TEXT) || ':' || CAST(updated_at AS TEXT) FROM sla_calendars
         UNION ALL SELECT 'sp' || id || ':' || CAST(first_response_minutes AS TEXT) || ':' || CAST(active AS TEXT) FROM sla_policies
         UNION ALL SELECT 'al' || id FROM audit_log
+        UNION ALL SELECT 'rt' || ticket_id || ':' || CAST(score AS TEXT) FROM ticket_ratings
         UNION ALL SELECT 'm' || id FROM ticket_messages
         UNION ALL SELECT 'a' || id || ':' || status || ':' || slug || ':' || title FROM articles
         UNION ALL SELECT 's' || key || ':' || CAST(updated_at AS TEXT) FROM settings

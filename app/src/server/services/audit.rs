@@ -186,6 +186,50 @@ fn filter_of(q: &AuditQuery, max: i64) -> Result<AuditFilter, AppError> {
     })
 }
 
+/// Ticket history stores assignees and departments by id: shown by name (as the ticket's own
+/// timeline does).
+async fn with_names(
+    c: Conn<'_>,
+    mut rows: Vec<db::AuditRow>,
+) -> Result<Vec<db::AuditRow>, AppError> {
+    use crate::server::db::{departments, workspace};
+    let mut c = c;
+    let ticket_field = |r: &db::AuditRow, f: &str| r.source == "t" && r.field.as_deref() == Some(f);
+    let ids: Vec<i64> = rows
+        .iter()
+        .filter(|r| ticket_field(r, "assignee"))
+        .flat_map(|r| [r.old_value.as_deref(), r.new_value.as_deref()])
+        .flatten()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let people = workspace::user_names(c.reborrow(), &ids).await?;
+    let depts = if rows.iter().any(|r| ticket_field(r, "department")) {
+        departments::list(c).await?
+    } else {
+        Vec::new()
+    };
+    for r in &mut rows {
+        let names: &[(i64, String)] = if ticket_field(r, "assignee") {
+            &people
+        } else if ticket_field(r, "department") {
+            &depts
+        } else {
+            continue;
+        };
+        for value in [&mut r.old_value, &mut r.new_value] {
+            if let Some(name) = value
+                .as_deref()
+                .and_then(|v| v.parse::<i64>().ok())
+                .and_then(|id| names.iter().find(|(i, _)| *i == id))
+                .map(|(_, n)| n.clone())
+            {
+                *value = Some(name);
+            }
+        }
+    }
+    Ok(rows)
+}
+
 fn entry_of(row: db::AuditRow) -> AuditEntry {
     let entity_id = if row.entity == "ticket" {
         row.entity_id
@@ -220,6 +264,7 @@ pub async fn list(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<AuditP
     let mut c = db_.acquire().await?;
     let rows = db::audit(c.conn(), &filter).await?;
     let (rows, next_cursor) = split_page(rows, limit, encode_cursor);
+    let rows = with_names(c.conn(), rows).await?;
     Ok(AuditPage {
         items: rows.into_iter().map(entry_of).collect(),
         next_cursor,
@@ -237,6 +282,7 @@ pub async fn csv(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<String,
     filter.after = None;
     let mut c = db_.acquire().await?;
     let rows = db::audit(c.conn(), &filter).await?;
+    let rows = with_names(c.conn(), rows).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
         "at",

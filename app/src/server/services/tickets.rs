@@ -640,6 +640,11 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
     }
     let tags = workspace::tags_of(c.conn(), number.0).await?;
     let fields = field_values(c.conn(), number.0).await?;
+    let rating = if user.role.is_staff() || ticket.requester.id == user.id {
+        crate::server::services::reports::rating_of(c.conn(), number.0).await?
+    } else {
+        None
+    };
     let merged_into = workspace::merged_into(c.conn(), number.0)
         .await?
         .map(|n| TicketNumber(n).to_string());
@@ -706,6 +711,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
         history,
         presence,
         fields,
+        rating,
     })
 }
 

@@ -1,0 +1,506 @@
+//! The support report (admins and leads) and customer satisfaction ratings. Days are São Paulo
+//! dates; times are wall-clock minutes. Charts are SVG drawn on the server by `charts-rs`
+//! (no script, text escaped), so the page needs no charting JavaScript.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::America::Sao_Paulo;
+
+use crate::domain::{
+    CurrentUser, DeflectionSummary, NamedRef, Plan, Priority, RatingInput, RatingView, ReportChart,
+    ReportDay, ReportQuery, Satisfaction, SlaCompliance, TicketNumber, TicketRating, TicketReport,
+    TicketScope, TimeStats, RATING_COMMENT_MAX_CHARS,
+};
+use crate::error::{AppError, Entity, FieldError};
+use crate::server::db::reports as db;
+use crate::server::services::text_within;
+use crate::server::Db;
+
+/// The longest range a report covers.
+pub const MAX_DAYS: i64 = 366;
+
+/// The start of a São Paulo date, as an instant.
+fn start_of(date: NaiveDate) -> DateTime<Utc> {
+    Sao_Paulo
+        .from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| date.and_time(NaiveTime::MIN).and_utc())
+}
+
+fn local_date(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&Sao_Paulo).date_naive()
+}
+
+/// The validated range and department.
+pub fn parse_query(
+    q: &ReportQuery,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate, Option<i64>), AppError> {
+    let mut errors = Vec::new();
+    let date = |field: &str, v: &Option<String>, errors: &mut Vec<FieldError>| {
+        let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) if (2000..=2999).contains(&chrono::Datelike::year(&d)) => Some(d),
+            _ => {
+                errors.push(FieldError::new(field, "invalid"));
+                None
+            }
+        }
+    };
+    let to = date("to", &q.to, &mut errors).unwrap_or(today);
+    let from = date("from", &q.from, &mut errors).unwrap_or(to - Days::new(29));
+    let department = match q
+        .department_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => None,
+        Some(v) => match v.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.push(FieldError::new("department_id", "invalid"));
+                None
+            }
+        },
+    };
+    if errors.is_empty() && to < from {
+        errors.push(FieldError::new("to", "before_from"));
+    }
+    if errors.is_empty() && (to - from).num_days() >= MAX_DAYS {
+        errors.push(FieldError::new("from", "out_of_range"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation { errors });
+    }
+    Ok((from, to, department))
+}
+
+/// The report (without charts).
+pub async fn ticket_report(
+    db_: &Db,
+    user: &CurrentUser,
+    q: &ReportQuery,
+    now: DateTime<Utc>,
+) -> Result<TicketReport, AppError> {
+    if !user.may_read_reports() {
+        return Err(AppError::Forbidden);
+    }
+    let (from, to, department_id) = parse_query(q, local_date(now))?;
+    let department = match department_id {
+        None => None,
+        Some(id) => {
+            let mut c = db_.acquire().await?;
+            let all = crate::server::db::departments::list(c.conn()).await?;
+            let found = all.into_iter().find(|(d, _)| *d == id);
+            match found {
+                Some((id, name)) => Some(NamedRef { id, name }),
+                None => return Err(AppError::validation("department_id", "not_found")),
+            }
+        }
+    };
+    let start = start_of(from);
+    let end = start_of(to + Days::new(1));
+    let mut c = db_.acquire().await?;
+    let rows = db::tickets_between(c.conn(), start, end, department_id).await?;
+    let (created_before, closed_before) = db::counts_before(c.conn(), start, department_id).await?;
+    let ratings = db::ratings_between(c.conn(), start, end, department_id).await?;
+    drop(c);
+
+    // Per day: opened, closed, and the backlog at the end of the day.
+    let mut opened: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    let mut closed: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    let in_range = |t: DateTime<Utc>| t >= start && t < end;
+    for r in &rows {
+        if in_range(r.created_at) {
+            *opened.entry(local_date(r.created_at)).or_default() += 1;
+        }
+        if let Some(at) = r.closed_at.filter(|t| in_range(*t)) {
+            *closed.entry(local_date(at)).or_default() += 1;
+        }
+    }
+    let mut backlog = created_before - closed_before;
+    let mut days = Vec::new();
+    let mut day = from;
+    while day <= to {
+        let o = opened.get(&day).copied().unwrap_or(0);
+        let c = closed.get(&day).copied().unwrap_or(0);
+        backlog += o - c;
+        days.push(ReportDay {
+            date: day,
+            opened: o,
+            closed: c,
+            backlog: backlog.max(0),
+        });
+        day = day + Days::new(1);
+    }
+
+    let minutes = |a: DateTime<Utc>, b: DateTime<Utc>| (b - a).num_seconds() as f64 / 60.0;
+    let first_response = TimeStats::of(
+        rows.iter()
+            .filter_map(|r| {
+                r.first_response_at
+                    .filter(|t| in_range(*t))
+                    .map(|t| minutes(r.created_at, t))
+            })
+            .collect(),
+    );
+    let resolution = TimeStats::of(
+        rows.iter()
+            .filter_map(|r| {
+                r.closed_at
+                    .filter(|t| in_range(*t))
+                    .map(|t| minutes(r.created_at, t))
+            })
+            .collect(),
+    );
+
+    let mut sla: BTreeMap<(Plan, std::cmp::Reverse<Priority>), (i64, i64)> = BTreeMap::new();
+    for r in rows
+        .iter()
+        .filter(|r| in_range(r.created_at) && r.sla_policy_id.is_some())
+    {
+        let (Ok(plan), Ok(priority)) = (r.plan.parse::<Plan>(), r.priority.parse::<Priority>())
+        else {
+            continue;
+        };
+        let entry = sla.entry((plan, std::cmp::Reverse(priority))).or_default();
+        entry.0 += 1;
+        if r.sla_breached_at.is_none() {
+            entry.1 += 1;
+        }
+    }
+    let sla = sla
+        .into_iter()
+        .map(
+            |((plan, std::cmp::Reverse(priority)), (tickets, met))| SlaCompliance {
+                plan,
+                priority,
+                tickets,
+                met,
+                rate: met as f64 / tickets.max(1) as f64,
+            },
+        )
+        .collect();
+
+    let mut distribution = vec![0; 5];
+    for r in &ratings {
+        if let Some(slot) = usize::try_from(r.score - 1)
+            .ok()
+            .and_then(|i| distribution.get_mut(i))
+        {
+            *slot += 1;
+        }
+    }
+    let count = ratings.len() as i64;
+    let satisfaction = Satisfaction {
+        ratings: count,
+        average: (count > 0)
+            .then(|| ratings.iter().map(|r| r.score as f64).sum::<f64>() / count as f64),
+        satisfied_rate: (count > 0)
+            .then(|| ratings.iter().filter(|r| r.score >= 4).count() as f64 / count as f64),
+        distribution,
+        comments: ratings
+            .iter()
+            .filter(|r| !r.comment.is_empty())
+            .take(10)
+            .map(|r| RatingView {
+                ticket: TicketNumber(r.ticket_id).to_string(),
+                score: r.score,
+                comment: r.comment.clone(),
+                at: r.created_at,
+            })
+            .collect(),
+    };
+
+    let from_text = from.to_string();
+    let to_text = to.to_string();
+    let deflection = crate::server::services::help_center::deflection_report(
+        db_,
+        user,
+        Some(&from_text),
+        Some(&to_text),
+        now,
+    )
+    .await
+    .map(|r| DeflectionSummary {
+        suggestions_shown: r.total.suggestions_shown,
+        deflected: r.total.deflected,
+        submitted_anyway: r.total.submitted_anyway,
+        rate: r.total.deflection_rate,
+    })?;
+
+    Ok(TicketReport {
+        from,
+        to,
+        department,
+        opened: days.iter().map(|d| d.opened).sum(),
+        closed: days.iter().map(|d| d.closed).sum(),
+        days,
+        first_response,
+        resolution,
+        sla,
+        satisfaction,
+        deflection,
+        charts: Vec::new(),
+    })
+}
+
+/// The words on the charts, in the reader's language.
+pub struct ChartLabels {
+    pub daily: String,
+    pub opened: String,
+    pub closed: String,
+    pub backlog: String,
+    pub sla: String,
+    pub compliance: String,
+    pub satisfaction: String,
+    pub ratings: String,
+    pub priority: fn(Priority) -> String,
+}
+
+/// A chart from a `charts-rs` JSON option; `None` if the library refuses it.
+fn chart(kind: &str, key: &str, title: &str, option: serde_json::Value) -> Option<ReportChart> {
+    let json = option.to_string();
+    let svg = match kind {
+        "line" => charts_rs::LineChart::from_json(&json).ok()?.svg().ok()?,
+        _ => charts_rs::BarChart::from_json(&json).ok()?.svg().ok()?,
+    };
+    Some(ReportChart {
+        key: key.to_owned(),
+        title: title.to_owned(),
+        svg,
+    })
+}
+
+/// The report's charts: tickets per day with the backlog, SLA compliance, satisfaction.
+pub fn charts(report: &TicketReport, labels: &ChartLabels) -> Vec<ReportChart> {
+    use serde_json::json;
+    let dates: Vec<String> = report
+        .days
+        .iter()
+        .map(|d| d.date.format("%d/%m").to_string())
+        .collect();
+    let mut out = Vec::new();
+    out.extend(chart(
+        "bar",
+        "daily",
+        &labels.daily,
+        json!({
+            "width": 760, "height": 320, "title_text": labels.daily,
+            "x_axis_data": dates,
+            "series_list": [
+                {"name": labels.opened, "data": report.days.iter().map(|d| d.opened).collect::<Vec<_>>()},
+                {"name": labels.closed, "data": report.days.iter().map(|d| d.closed).collect::<Vec<_>>()},
+                {"name": labels.backlog, "data": report.days.iter().map(|d| d.backlog).collect::<Vec<_>>(),
+                 "category": "line", "y_axis_index": 1}
+            ]
+        }),
+    ));
+    if !report.sla.is_empty() {
+        let names: Vec<String> = report
+            .sla
+            .iter()
+            .map(|s| format!("{} {}", s.plan.label(), (labels.priority)(s.priority)))
+            .collect();
+        out.extend(chart(
+            "bar",
+            "sla",
+            &labels.sla,
+            json!({
+                "width": 760, "height": 320, "title_text": labels.sla,
+                "x_axis_data": names,
+                "series_list": [{"name": labels.compliance, "label_show": true,
+                    "data": report.sla.iter().map(|s| (s.rate * 1000.0).round() / 10.0).collect::<Vec<_>>()}]
+            }),
+        ));
+    }
+    out.extend(chart(
+        "bar",
+        "satisfaction",
+        &labels.satisfaction,
+        json!({
+            "width": 760, "height": 280, "title_text": labels.satisfaction,
+            "x_axis_data": ["1", "2", "3", "4", "5"],
+            "series_list": [{"name": labels.ratings, "label_show": true, "data": report.satisfaction.distribution}]
+        }),
+    ));
+    out
+}
+
+/// One part of the report as CSV.
+pub fn csv(report: &TicketReport, part: &str) -> Result<String, AppError> {
+    let bad = |e: csv::Error| AppError::from(anyhow::anyhow!("csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let opt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_default();
+    match part {
+        "days" => {
+            w.write_record(["date", "opened", "closed", "backlog"])
+                .map_err(bad)?;
+            for d in &report.days {
+                w.write_record([
+                    d.date.to_string(),
+                    d.opened.to_string(),
+                    d.closed.to_string(),
+                    d.backlog.to_string(),
+                ])
+                .map_err(bad)?;
+            }
+        }
+        "times" => {
+            w.write_record(["measure", "tickets", "median_minutes", "p90_minutes"])
+                .map_err(bad)?;
+            for (name, s) in [
+                ("first_response", &report.first_response),
+                ("resolution", &report.resolution),
+            ] {
+                w.write_record([
+                    name.to_owned(),
+                    s.count.to_string(),
+                    opt(s.median_minutes),
+                    opt(s.p90_minutes),
+                ])
+                .map_err(bad)?;
+            }
+        }
+        "sla" => {
+            w.write_record(["plan", "priority", "tickets", "met", "rate"])
+                .map_err(bad)?;
+            for s in &report.sla {
+                w.write_record([
+                    s.plan.as_str().to_owned(),
+                    s.priority.as_str().to_owned(),
+                    s.tickets.to_string(),
+                    s.met.to_string(),
+                    format!("{:.3}", s.rate),
+                ])
+                .map_err(bad)?;
+            }
+        }
+        "satisfaction" => {
+            w.write_record(["score", "ratings"]).map_err(bad)?;
+            for (i, n) in report.satisfaction.distribution.iter().enumerate() {
+                w.write_record([(i + 1).to_string(), n.to_string()])
+                    .map_err(bad)?;
+            }
+        }
+        "deflection" => {
+            let d = &report.deflection;
+            w.write_record(["suggestions_shown", "deflected", "submitted_anyway", "rate"])
+                .map_err(bad)?;
+            w.write_record([
+                d.suggestions_shown.to_string(),
+                d.deflected.to_string(),
+                d.submitted_anyway.to_string(),
+                format!("{:.3}", d.rate),
+            ])
+            .map_err(bad)?;
+        }
+        _ => return Err(AppError::validation("part", "invalid")),
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| AppError::from(anyhow::anyhow!("csv: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| AppError::from(anyhow::anyhow!("csv: {e}")))
+}
+
+/// The requester rates their closed ticket once, 1 to 5, with an optional comment.
+pub async fn rate(
+    db_: &Db,
+    user: &CurrentUser,
+    id: &str,
+    input: RatingInput,
+    now: DateTime<Utc>,
+) -> Result<TicketRating, AppError> {
+    let number = TicketNumber::parse(id).ok_or(AppError::not_found(Entity::Ticket))?;
+    let mut tx = db_.begin().await?;
+    let ticket =
+        crate::server::db::tickets::find_summary(tx.conn(), &TicketScope::of(user), number.0)
+            .await?
+            .ok_or(AppError::not_found(Entity::Ticket))?;
+    if ticket.requester_id != user.id {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    if !(1..=5).contains(&input.score) {
+        errors.push(FieldError::new("score", "out_of_range"));
+    }
+    let comment = input.comment.trim().to_owned();
+    if !comment.is_empty() {
+        if let Err(code) = text_within(&comment, RATING_COMMENT_MAX_CHARS) {
+            errors.push(FieldError::new("comment", code));
+        }
+    }
+    if ticket.status != "closed" {
+        errors.push(FieldError::new("status", "not_closed"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation { errors });
+    }
+    if !db::insert_rating(tx.conn(), number.0, user.id, input.score, &comment, now).await? {
+        return Err(AppError::Conflict {
+            code: "already_rated".to_owned(),
+        });
+    }
+    crate::server::db::tickets::insert_history(
+        tx.conn(),
+        number.0,
+        Some(user.id),
+        "rating",
+        None,
+        Some(&input.score.to_string()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(TicketRating {
+        score: input.score,
+        comment,
+        created_at: now,
+    })
+}
+
+/// A ticket's rating, if it has one.
+pub async fn rating_of(
+    c: crate::server::db::Conn<'_>,
+    ticket_id: i64,
+) -> Result<Option<TicketRating>, AppError> {
+    Ok(db::rating(c, ticket_id).await?.map(|r| TicketRating {
+        score: r.score,
+        comment: r.comment,
+        created_at: r.created_at,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_default_to_thirty_days_and_refuse_nonsense() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let (from, to, dept) = parse_query(&ReportQuery::default(), today).unwrap();
+        assert_eq!(
+            (from.to_string(), to.to_string(), dept),
+            ("2026-10-23".into(), "2026-11-21".into(), None)
+        );
+        let q = |from: &str, to: &str| ReportQuery {
+            from: Some(from.into()),
+            to: Some(to.into()),
+            ..ReportQuery::default()
+        };
+        assert!(parse_query(&q("2026-11-21", "2026-11-01"), today).is_err());
+        assert!(parse_query(&q("2020-01-01", "2026-11-01"), today).is_err());
+        assert!(parse_query(&q("ontem", "2026-11-01"), today).is_err());
+        assert!(parse_query(&q("2026-11-01", "2026-11-01"), today).is_ok());
+    }
+
+    #[test]
+    fn sao_paulo_days_start_at_three_utc() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        assert_eq!(start_of(d).to_rfc3339(), "2026-11-21T03:00:00+00:00");
+        assert_eq!(local_date(start_of(d)), d);
+    }
+}

@@ -1,0 +1,274 @@
+//! Reports and satisfaction (issue 7): customers rate closed tickets once; the report counts
+//! tickets per day, response and resolution times, SLA compliance, ratings and deflection, and
+//! exports each part as CSV.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{demo_app, Browser};
+
+async fn call(browser: &Browser, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let response = browser.send(method, path, body).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn open_ticket(browser: &Browser, subject: &str) -> String {
+    let department = browser.department("Técnico").await;
+    let (status, ticket) = call(
+        browser,
+        Method::POST,
+        "/api/v1/tickets",
+        Some(
+            json!({"type": "duvida", "department_id": department, "priority": "critical",
+                    "subject": subject, "message": "Ajuda?", "fields": {}}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{ticket}");
+    ticket["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_requester_rates_a_closed_ticket_once() {
+    let app = demo_app().await;
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let ana = app.signed_in("ana@chamado.local").await;
+    let id = open_ticket(&carla, "Avaliar depois").await;
+    let rating = |score: i64| Some(json!({"score": score, "comment": "Resolveu rápido."}));
+
+    let (status, problem) = call(
+        &carla,
+        Method::POST,
+        &format!("/api/v1/tickets/{id}/rating"),
+        rating(5),
+    )
+    .await;
+    assert_eq!(status, 422, "open tickets are not rated yet: {problem}");
+    assert_eq!(problem["errors"][0]["field"], "status");
+    let (status, _) = call(
+        &carla,
+        Method::PATCH,
+        &format!("/api/v1/tickets/{id}"),
+        Some(json!({"status": "closed"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let (status, problem) = call(
+        &carla,
+        Method::POST,
+        &format!("/api/v1/tickets/{id}/rating"),
+        rating(7),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["code"], "out_of_range");
+    let (status, _) = call(
+        &diego,
+        Method::POST,
+        &format!("/api/v1/tickets/{id}/rating"),
+        rating(1),
+    )
+    .await;
+    assert_eq!(status, 403, "only the requester rates");
+    let (status, _) = call(
+        &ana,
+        Method::POST,
+        &format!("/api/v1/tickets/{id}/rating"),
+        rating(5),
+    )
+    .await;
+    assert_eq!(status, 403, "support does not rate itself");
+
+    let (status, given) = call(
+        &carla,
+        Method::POST,
+        &format!("/api/v1/tickets/{id}/rating"),
+        rating(4),
+    )
+    .await;
+    assert_eq!(status, 201, "{given}");
+    assert_eq!(given["score"], 4);
+    let (status, problem) = call(
+        &carla,
+        Method::POST,
+        &format!("/api/v1/tickets/{id}/rating"),
+        rating(5),
+    )
+    .await;
+    assert_eq!(status, 409, "{problem}");
+
+    let (_, seen) = call(&ana, Method::GET, &format!("/api/v1/tickets/{id}"), None).await;
+    assert_eq!(seen["rating"]["score"], 4);
+    assert_eq!(seen["rating"]["comment"], "Resolveu rápido.");
+    let (_, other) = call(&diego, Method::GET, &format!("/api/v1/tickets/{id}"), None).await;
+    assert_eq!(
+        other["rating"],
+        Value::Null,
+        "another member of the organization does not see it"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_counts_todays_tickets_times_sla_and_ratings() {
+    let app = demo_app().await;
+    let admin = app.signed_in("admin@chamado.local").await;
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let ana = app.signed_in("ana@chamado.local").await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::west_opt(3 * 3600).unwrap())
+        .date_naive()
+        .to_string();
+    let range = format!("from={today}&to={today}");
+    let (status, before) = call(
+        &admin,
+        Method::GET,
+        &format!("/api/v1/admin/reports/tickets?{range}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{before}");
+
+    let answered = open_ticket(&carla, "Responder e fechar").await;
+    open_ticket(&carla, "Continua aberto").await;
+    let (status, _) = call(
+        &ana,
+        Method::POST,
+        &format!("/api/v1/tickets/{answered}/messages"),
+        Some(json!({"body": "Feito."})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, _) = call(
+        &carla,
+        Method::PATCH,
+        &format!("/api/v1/tickets/{answered}"),
+        Some(json!({"status": "closed"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        &carla,
+        Method::POST,
+        &format!("/api/v1/tickets/{answered}/rating"),
+        Some(json!({"score": 5})),
+    )
+    .await;
+    assert_eq!(status, 201);
+
+    let (status, after) = call(
+        &admin,
+        Method::GET,
+        &format!("/api/v1/admin/reports/tickets?{range}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{after}");
+    let n = |v: &Value, k: &str| v[k].as_i64().unwrap();
+    assert_eq!(n(&after, "opened"), n(&before, "opened") + 2);
+    assert_eq!(n(&after, "closed"), n(&before, "closed") + 1);
+    assert_eq!(after["days"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        after["days"][0]["backlog"].as_i64().unwrap(),
+        before["days"][0]["backlog"].as_i64().unwrap() + 1
+    );
+    assert_eq!(
+        after["first_response"]["count"].as_i64().unwrap(),
+        before["first_response"]["count"].as_i64().unwrap() + 1
+    );
+    assert!(after["first_response"]["median_minutes"].as_f64().is_some());
+    let enterprise_critical = after["sla"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["plan"] == "enterprise" && s["priority"] == "critical")
+        .cloned()
+        .unwrap();
+    assert!(enterprise_critical["tickets"].as_i64().unwrap() >= 2);
+    assert_eq!(
+        enterprise_critical["met"], enterprise_critical["tickets"],
+        "nothing missed yet"
+    );
+    assert_eq!(
+        after["satisfaction"]["ratings"],
+        n(&before["satisfaction"], "ratings") + 1
+    );
+    assert_eq!(
+        after["satisfaction"]["distribution"][4],
+        before["satisfaction"]["distribution"][4].as_i64().unwrap() + 1
+    );
+    assert!(
+        after.get("charts").is_none(),
+        "the API answers data, not pictures"
+    );
+
+    // One department: Geral has none of today's tickets.
+    let geral = admin.department("Geral").await;
+    let (_, only) = call(
+        &admin,
+        Method::GET,
+        &format!("/api/v1/admin/reports/tickets?{range}&department_id={geral}"),
+        None,
+    )
+    .await;
+    assert_eq!(only["department"]["name"], "Geral");
+    assert_eq!(only["opened"], 0);
+
+    let csv = admin
+        .get(&format!(
+            "/api/v1/admin/reports/tickets.csv?{range}&part=days"
+        ))
+        .await;
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "date,opened,closed,backlog");
+    assert!(lines[1].starts_with(&today), "{text}");
+    let sla_csv = admin
+        .get(&format!(
+            "/api/v1/admin/reports/tickets.csv?{range}&part=sla"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        sla_csv
+            .lines()
+            .any(|l| l.starts_with("enterprise,critical,")),
+        "{sla_csv}"
+    );
+
+    let (status, problem) = call(
+        &admin,
+        Method::GET,
+        "/api/v1/admin/reports/tickets?from=2026-11-21&to=2026-11-01",
+        None,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["code"], "before_from");
+    assert_eq!(
+        admin
+            .get("/api/v1/admin/reports/tickets.csv?part=pizza")
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(ana.get("/api/v1/admin/reports/tickets").await.status(), 403);
+
+    // The page's server function draws the charts.
+    let page = admin
+        .get(&format!(
+            "/api/fn/reports/tickets?query[from]={today}&query[to]={today}"
+        ))
+        .await;
+    assert_eq!(page.status(), 200);
+    let body: Value = page.json().await.unwrap();
+    let charts = body["charts"].as_array().unwrap();
+    let daily = charts.iter().find(|c| c["key"] == "daily").unwrap();
+    assert!(daily["svg"].as_str().unwrap().starts_with("<svg"));
+    assert!(!daily["svg"].as_str().unwrap().contains("<script"));
+}
