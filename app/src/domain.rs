@@ -18,7 +18,7 @@ pub use admin::{
     AuditEntry, AuditPage, AuditQuery, DepartmentAdmin, DepartmentInput, FieldAdmin, Limits,
     LimitsInput, OrganizationAdmin, OrganizationInput, PriorityText, TicketTypeAdmin,
     TicketTypeInput, UserAdmin, UserInput, UserLink, UserPage, UserQuery, AUDIT_ENTITIES,
-    FIELD_KINDS, LIMIT_BOUNDS,
+    FIELD_KINDS, LIMIT_BOUNDS, MAX_ATTACHMENTS_BOUND, MAX_ATTACHMENT_BYTES_BOUND,
 };
 pub use article::{
     ArticleDraft, ArticleFeedback, ArticleHit, ArticleHits, ArticleLink, ArticlePage, ArticlePatch,

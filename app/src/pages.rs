@@ -19,7 +19,8 @@ mod ticket_support;
 mod tickets_page;
 
 pub use admin_pages::{
-    AuditLogPage, DepartmentsPage, ReportsPage, ServiceLevelsPage, TicketTypesPage,
+    AuditLogPage, DepartmentsPage, OrganizationsPage, PeoplePage, ReportsPage, ServiceLevelsPage,
+    SettingsPage, TicketTypesPage,
 };
 pub use article_page::ArticlePage;
 pub use category_page::CategoryPage;

@@ -7,8 +7,9 @@ use leptos_router::{path, SsrMode};
 use crate::pages::{
     ArticleEditorPage, ArticlePage, ArticlesAdminPage, AuditLogPage, CategoryPage,
     DeflectionReportPage, DepartmentsPage, ForgotPasswordPage, HomePage, MembersPage,
-    NewTicketPage, NotFoundPage, PreferencesPage, ReportsPage, SearchPage, ServiceLevelsPage,
-    SetPasswordPage, SignInPage, SynonymsPage, TicketPage, TicketTypesPage, TicketsPage,
+    NewTicketPage, NotFoundPage, OrganizationsPage, PeoplePage, PreferencesPage, ReportsPage,
+    SearchPage, ServiceLevelsPage, SetPasswordPage, SettingsPage, SignInPage, SynonymsPage,
+    TicketPage, TicketTypesPage, TicketsPage,
 };
 
 /// Pages render with `SsrMode::Async`: the server waits for their data, so the HTML is complete
@@ -31,6 +32,9 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin/sla") ssr=SsrMode::Async view=ServiceLevelsPage />
             <Route path=path!("/admin/auditoria") ssr=SsrMode::Async view=AuditLogPage />
             <Route path=path!("/admin/relatorios") ssr=SsrMode::Async view=ReportsPage />
+            <Route path=path!("/admin/pessoas") ssr=SsrMode::Async view=PeoplePage />
+            <Route path=path!("/admin/organizacoes") ssr=SsrMode::Async view=OrganizationsPage />
+            <Route path=path!("/admin/configuracoes") ssr=SsrMode::Async view=SettingsPage />
             <Route path=path!("/entrar") ssr=SsrMode::Async view=SignInPage />
             <Route path=path!("/esqueci-senha") ssr=SsrMode::Async view=ForgotPasswordPage />
             <Route path=path!("/convite/:token") ssr=SsrMode::Async view=|| view! { <SetPasswordPage purpose="invitation" /> } />

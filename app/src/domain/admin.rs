@@ -256,11 +256,20 @@ pub struct LimitsInput {
     pub reopen_window_days: Option<i64>,
 }
 
+/// The most attachments a message may ever carry (admins choose up to this).
+pub const MAX_ATTACHMENTS_BOUND: usize = 10;
+/// The largest attachment ever accepted (admins choose up to this): 25 MiB.
+pub const MAX_ATTACHMENT_BYTES_BOUND: u64 = 26_214_400;
+
 /// Bounds admins may set limits within.
 pub const LIMIT_BOUNDS: &[(&str, i64, i64)] = &[
     ("message_max_chars", 100, 100_000),
-    ("max_attachments", 0, 20),
-    ("max_attachment_bytes", 1024, 104_857_600),
+    ("max_attachments", 0, MAX_ATTACHMENTS_BOUND as i64),
+    (
+        "max_attachment_bytes",
+        1024,
+        MAX_ATTACHMENT_BYTES_BOUND as i64,
+    ),
     ("auto_close_days", 1, 365),
     ("reopen_window_days", 0, 365),
 ];

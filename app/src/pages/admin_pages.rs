@@ -35,8 +35,11 @@ pub fn AdminTabs(current: &'static str) -> impl IntoView {
         <nav class="tabs" aria-label=move || t_string!(i18n, admin.title).to_string()>
             <ul>
                 {move || tab("/admin/departamentos", t_string!(i18n, admin.departments).to_string())}
+                {move || tab("/admin/pessoas", t_string!(i18n, admin.people).to_string())}
+                {move || tab("/admin/organizacoes", t_string!(i18n, admin.organizations).to_string())}
                 {move || tab("/admin/tipos", t_string!(i18n, admin.ticket_types).to_string())}
                 {move || tab("/admin/sla", t_string!(i18n, admin.service_levels).to_string())}
+                {move || tab("/admin/configuracoes", t_string!(i18n, admin.settings).to_string())}
                 {move || tab("/admin/auditoria", t_string!(i18n, admin.audit).to_string())}
                 {move || tab("/admin/relatorios", t_string!(i18n, admin.reports).to_string())}
             </ul>
@@ -1183,8 +1186,14 @@ fn AuditLog() -> impl IntoView {
                                             } else {
                                                 view! { {entity_label(i18n, &e.entity)} ": " {e.entity_name.clone()} }.into_any()
                                             };
+                                            let value = |v: Option<String>| match v.as_deref() {
+                                                None => "—".to_owned(),
+                                                Some("true") => yes_no(i18n, true),
+                                                Some("false") => yes_no(i18n, false),
+                                                Some(other) => other.to_owned(),
+                                            };
                                             let change = match e.field {
-                                                Some(field) => format!("{field}: {} → {}", e.before.unwrap_or_else(|| "—".into()), e.after.unwrap_or_else(|| "—".into())),
+                                                Some(field) => format!("{field}: {} → {}", value(e.before), value(e.after)),
                                                 None => action_label(i18n, &e.action),
                                             };
                                             view! {
@@ -1211,6 +1220,665 @@ fn AuditLog() -> impl IntoView {
                                     };
                                     view! { <p><a href=href>{t!(i18n, admin.older)}</a></p> }
                                 })}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+// ================================================================ people
+
+/// `/admin/pessoas`: people with search and filters; invite, change role, departments and
+/// rights, deactivate, new password links.
+#[component]
+pub fn PeoplePage() -> impl IntoView {
+    let i18n = use_i18n();
+    admin_page(
+        Signal::derive(move || t_string!(i18n, admin.people).to_string()),
+        |user| view! { <People user /> },
+    )
+}
+
+#[component]
+fn People(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let writes = user.role == Role::Admin;
+    let query = use_query_map();
+    let current = move |key: &str| query.with(|q| q.get(key)).unwrap_or_default();
+    let invite = ServerAction::<crate::api::InviteUser>::new();
+    let update = ServerAction::<crate::api::UpdateUser>::new();
+    let link = ServerAction::<crate::api::UserPasswordLink>::new();
+    let user_query = move || {
+        query.with(|q| crate::domain::UserQuery {
+            q: q.get("q"),
+            role: q.get("perfil"),
+            organization_id: q.get("organizacao"),
+            active: q.get("situacao"),
+            limit: None,
+            cursor: q.get("cursor"),
+        })
+    };
+    let page = Resource::new(
+        move || (user_query(), invite.version().get(), update.version().get()),
+        |(q, ..)| crate::api::get_admin_users(q),
+    );
+    // Two resources: on the server a server function called after another's await would run
+    // without the request's context.
+    let organizations = Resource::new(|| (), |_| crate::api::get_admin_organizations());
+    let department_list = Resource::new(|| (), |_| get_admin_departments());
+    let editing = RwSignal::new(None::<i64>);
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Agent);
+    let organization = RwSignal::new(0_i64);
+    let departments = RwSignal::new(BTreeSet::<i64>::new());
+    let can_open = RwSignal::new(false);
+    let active = RwSignal::new(true);
+    let name_input = NodeRef::<leptos::html::Input>::new();
+    let error = Signal::derive(move || {
+        invite
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| update.value().get().and_then(Result::err))
+            .or_else(|| link.value().get().and_then(Result::err))
+    });
+    let open = move |u: Option<crate::domain::UserAdmin>| {
+        invite.value().set(None);
+        update.value().set(None);
+        link.value().set(None);
+        editing.set(u.as_ref().map(|u| u.id));
+        email.set(u.as_ref().map(|u| u.email.clone()).unwrap_or_default());
+        name.set(u.as_ref().map(|u| u.name.clone()).unwrap_or_default());
+        role.set(u.as_ref().map(|u| u.role).unwrap_or(Role::Agent));
+        organization.set(
+            u.as_ref()
+                .and_then(|u| u.organization.as_ref().map(|o| o.id))
+                .unwrap_or(0),
+        );
+        departments.set(
+            u.as_ref()
+                .map(|u| u.departments.iter().map(|d| d.id).collect())
+                .unwrap_or_default(),
+        );
+        can_open.set(u.as_ref().is_some_and(|u| u.can_open_tickets));
+        active.set(u.as_ref().is_none_or(|u| u.active));
+        if let Some(el) = name_input.get() {
+            let _ = el.focus();
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let r = role.get_untracked();
+        let input = crate::domain::UserInput {
+            name: Some(name.get_untracked()),
+            email: editing
+                .get_untracked()
+                .is_none()
+                .then(|| email.get_untracked()),
+            role: Some(r),
+            organization_id: Some(if r.belongs_to_organization() {
+                organization.get_untracked()
+            } else {
+                0
+            }),
+            can_open_tickets: (r == Role::Customer).then(|| can_open.get_untracked()),
+            active: editing.get_untracked().map(|_| active.get_untracked()),
+            department_ids: Some(if r.is_staff() {
+                departments.get_untracked().into_iter().collect()
+            } else {
+                Vec::new()
+            }),
+        };
+        match editing.get_untracked() {
+            None => {
+                invite.dispatch(crate::api::InviteUser { input });
+            }
+            Some(id) => {
+                update.dispatch(crate::api::UpdateUser { id, input });
+            }
+        }
+    };
+    let origin = move || {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()
+                .and_then(|w| w.location().origin().ok())
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            String::new()
+        }
+    };
+    let new_link = move || {
+        invite
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|l| l.link)
+            .or_else(|| link.value().get().and_then(Result::ok).map(|l| l.link))
+    };
+    let roles = [
+        Role::Customer,
+        Role::OrgAdmin,
+        Role::Agent,
+        Role::Lead,
+        Role::Admin,
+    ];
+    view! {
+        <section class="page admin" aria-labelledby="admin-heading">
+            <h1 id="admin-heading">{t!(i18n, admin.people)}</h1>
+            <AdminTabs current="/admin/pessoas" />
+            <form method="get" action="/admin/pessoas" class="toolbar__filters">
+                <div class="field">
+                    <label for="people-q">{t!(i18n, admin.search)}</label>
+                    <input id="people-q" name="q" type="search" prop:value=move || current("q") />
+                </div>
+                <div class="field">
+                    <label for="people-role">{t!(i18n, admin.role)}</label>
+                    <select id="people-role" name="perfil">
+                        <option value="">{t!(i18n, admin.all)}</option>
+                        {roles.into_iter().map(|r| view! {
+                            <option value=r.as_str() selected=move || current("perfil") == r.as_str()>{move || crate::components::role_label(i18n, r)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="people-org">{t!(i18n, admin.organization)}</label>
+                    <select id="people-org" name="organizacao">
+                        <option value="">{t!(i18n, admin.all)}</option>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                organizations.await.map(|orgs| orgs.into_iter().map(|o| {
+                                    let id = o.id.to_string();
+                                    let selected = current("organizacao") == id;
+                                    view! { <option value=id selected=selected>{o.name}</option> }
+                                }).collect_view()).ok()
+                            })}
+                        </Transition>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="people-active">{t!(i18n, admin.status)}</label>
+                    <select id="people-active" name="situacao">
+                        <option value="">{t!(i18n, admin.all)}</option>
+                        <option value="true" selected=move || current("situacao") == "true">{t!(i18n, admin.active)}</option>
+                        <option value="false" selected=move || current("situacao") == "false">{t!(i18n, admin.inactive)}</option>
+                    </select>
+                </div>
+                <button type="submit" class="button">{t!(i18n, admin.filter)}</button>
+            </form>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Ok(page) => {
+                            let next = page.next_cursor.clone();
+                            view! {
+                                <table class="table" data-testid="people">
+                                    <thead><tr>
+                                        <th scope="col">{t!(i18n, admin.name)}</th>
+                                        <th scope="col">{t!(i18n, admin.email)}</th>
+                                        <th scope="col">{t!(i18n, admin.role)}</th>
+                                        <th scope="col">{t!(i18n, admin.organization)}</th>
+                                        <th scope="col">{t!(i18n, admin.departments)}</th>
+                                        <th scope="col">{t!(i18n, admin.status)}</th>
+                                        {writes.then(|| view! { <th scope="col"><span class="visually-hidden">{t!(i18n, admin.edit)}</span></th> })}
+                                    </tr></thead>
+                                    <tbody>
+                                        {page.items.into_iter().map(|u| {
+                                            let r = u.role;
+                                            let status = if !u.active { t_string!(i18n, admin.inactive).to_string() } else if u.pending_invitation { t_string!(i18n, admin.pending).to_string() } else { t_string!(i18n, admin.active).to_string() };
+                                            let label = format!("{} {}", t_string!(i18n, admin.edit), u.name);
+                                            let row = u.clone();
+                                            view! {
+                                                <tr class:muted=!u.active>
+                                                    <th scope="row">{u.name.clone()}</th>
+                                                    <td>{u.email.clone()}</td>
+                                                    <td>{move || crate::components::role_label(i18n, r)}</td>
+                                                    <td>{u.organization.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| "—".into())}</td>
+                                                    <td>{u.departments.iter().map(|d| d.name.clone()).collect::<Vec<_>>().join(", ")}</td>
+                                                    <td>{status}</td>
+                                                    {writes.then(|| view! {
+                                                        <td><button type="button" class="button" aria-label=label on:click=move |_| open(Some(row.clone()))>{t!(i18n, admin.edit)}</button></td>
+                                                    })}
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                {next.map(|cursor| {
+                                    let q = user_query();
+                                    let mut parts = vec![format!("cursor={}", urlencoding(&cursor))];
+                                    for (key, value) in [("q", q.q), ("perfil", q.role), ("organizacao", q.organization_id), ("situacao", q.active)] {
+                                        if let Some(v) = value.filter(|v| !v.is_empty()) {
+                                            parts.push(format!("{key}={}", urlencoding(&v)));
+                                        }
+                                    }
+                                    view! { <p><a href=format!("/admin/pessoas?{}", parts.join("&"))>{t!(i18n, admin.more)}</a></p> }
+                                })}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            {writes.then(|| view! {
+                <form class="form card" on:submit=submit aria-labelledby="person-form-heading">
+                    <h2 id="person-form-heading">
+                        {move || if editing.get().is_some() { t_string!(i18n, admin.edit_person).to_string() } else { t_string!(i18n, admin.invite_person).to_string() }}
+                    </h2>
+                    <div class="form__row">
+                        <div class="field">
+                            <label for="person-name">{t!(i18n, admin.name)}</label>
+                            <input id="person-name" node_ref=name_input type="text" required maxlength="120" prop:value=name
+                                on:input=move |ev| name.set(event_target_value(&ev)) aria-describedby="person-name-msg" />
+                            <FieldMessage error field="name" id="person-name-msg" />
+                        </div>
+                        <div class="field">
+                            <label for="person-email">{t!(i18n, admin.email)}</label>
+                            <input id="person-email" type="email" required prop:value=email readonly=move || editing.get().is_some()
+                                on:input=move |ev| email.set(event_target_value(&ev)) aria-describedby="person-email-msg" />
+                            <FieldMessage error field="email" id="person-email-msg" />
+                        </div>
+                    </div>
+                    <div class="form__row">
+                        <div class="field">
+                            <label for="person-role">{t!(i18n, admin.role)}</label>
+                            <select id="person-role" on:change=move |ev| { if let Ok(r) = event_target_value(&ev).parse() { role.set(r); } }
+                                aria-describedby="person-role-msg">
+                                {roles.into_iter().map(|r| view! {
+                                    <option value=r.as_str() selected=move || role.get() == r>{move || crate::components::role_label(i18n, r)}</option>
+                                }).collect_view()}
+                            </select>
+                            <FieldMessage error field="role" id="person-role-msg" />
+                        </div>
+                        <Show when=move || role.get().belongs_to_organization()>
+                            <div class="field">
+                                <label for="person-org">{t!(i18n, admin.organization)}</label>
+                                <select id="person-org" on:change=move |ev| organization.set(event_target_value(&ev).parse().unwrap_or(0))
+                                    aria-describedby="person-org-msg">
+                                    <option value="0">"—"</option>
+                                    <Transition fallback=|| ()>
+                                        {move || Suspend::new(async move {
+                                            organizations.await.map(|orgs| orgs.into_iter().filter(|o| o.active).map(|o| {
+                                                let id = o.id;
+                                                view! { <option value=id.to_string() selected=move || organization.get() == id>{o.name}</option> }
+                                            }).collect_view()).ok()
+                                        })}
+                                    </Transition>
+                                </select>
+                                <FieldMessage error field="organization_id" id="person-org-msg" />
+                            </div>
+                        </Show>
+                    </div>
+                    <Show when=move || role.get().is_staff()>
+                        <fieldset class="field" aria-describedby="person-departments-msg">
+                            <legend>{t!(i18n, admin.departments)}</legend>
+                            <Transition fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    department_list.await.map(|(list, _)| list.into_iter().filter(|d| d.active).map(|d| {
+                                        let id = d.id;
+                                        let input_id = format!("person-department-{id}");
+                                        let for_id = input_id.clone();
+                                        view! {
+                                            <label class="check" for=for_id>
+                                                <input type="checkbox" id=input_id prop:checked=move || departments.with(|s| s.contains(&id))
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        departments.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
+                                                    } />
+                                                " " {d.name}
+                                            </label>
+                                        }
+                                    }).collect_view()).ok()
+                                })}
+                            </Transition>
+                            <FieldMessage error field="department_ids" id="person-departments-msg" />
+                        </fieldset>
+                    </Show>
+                    <Show when=move || role.get() == Role::Customer>
+                        <label class="check"><input type="checkbox" prop:checked=can_open on:change=move |ev| can_open.set(event_target_checked(&ev)) />
+                            " " {t!(i18n, admin.can_open_tickets)}</label>
+                    </Show>
+                    <Show when=move || editing.get().is_some()>
+                        <label class="check"><input type="checkbox" prop:checked=active on:change=move |ev| active.set(event_target_checked(&ev)) />
+                            " " {t!(i18n, admin.active_hint)}</label>
+                        <FieldMessage error field="active" id="person-active-msg" />
+                    </Show>
+                    <FormError error=non_field_error(error) />
+                    <div class="form__actions">
+                        <button type="submit" class="button button--primary" disabled=move || invite.pending().get() || update.pending().get()>
+                            {move || if editing.get().is_some() { t_string!(i18n, admin.save).to_string() } else { t_string!(i18n, admin.invite).to_string() }}
+                        </button>
+                        <Show when=move || editing.get().is_some()>
+                            <button type="button" class="button" on:click=move |_| {
+                                if let Some(id) = editing.get_untracked() {
+                                    link.dispatch(crate::api::UserPasswordLink { id });
+                                }
+                            }>{t!(i18n, admin.password_link)}</button>
+                        </Show>
+                        <button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.invite_person)}</button>
+                    </div>
+                    {saved_status(i18n, move || matches!(update.value().get(), Some(Ok(_))))}
+                    {move || new_link().map(|path| {
+                        let url = format!("{}{path}", origin());
+                        view! {
+                            <div class="notice" role="status" data-testid="person-link">
+                                <p>{t!(i18n, admin.link_hint)}</p>
+                                <input type="text" readonly value=url.clone() aria-label=move || t_string!(i18n, admin.link).to_string() class="link-box" />
+                            </div>
+                        }
+                    })}
+                </form>
+            })}
+        </section>
+    }
+}
+
+// ================================================================ organizations
+
+/// `/admin/organizacoes`: plan, ticket sharing, active; members through the people page.
+#[component]
+pub fn OrganizationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    admin_page(
+        Signal::derive(move || t_string!(i18n, admin.organizations).to_string()),
+        |user| view! { <Organizations user /> },
+    )
+}
+
+#[component]
+fn Organizations(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let writes = user.role == Role::Admin;
+    let save = ServerAction::<crate::api::SaveOrganization>::new();
+    let data = Resource::new(
+        move || save.version().get(),
+        |_| crate::api::get_admin_organizations(),
+    );
+    let editing = RwSignal::new(None::<i64>);
+    let name = RwSignal::new(String::new());
+    let plan = RwSignal::new(Plan::Startup);
+    let shares = RwSignal::new(false);
+    let active = RwSignal::new(true);
+    let name_input = NodeRef::<leptos::html::Input>::new();
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let open = move |o: Option<crate::domain::OrganizationAdmin>| {
+        save.value().set(None);
+        editing.set(o.as_ref().map(|o| o.id));
+        name.set(o.as_ref().map(|o| o.name.clone()).unwrap_or_default());
+        plan.set(o.as_ref().map(|o| o.plan).unwrap_or(Plan::Startup));
+        shares.set(o.as_ref().is_some_and(|o| o.shares_tickets));
+        active.set(o.as_ref().is_none_or(|o| o.active));
+        if let Some(el) = name_input.get() {
+            let _ = el.focus();
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            editing.set(Some(saved.id));
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(crate::api::SaveOrganization {
+            id: editing.get_untracked(),
+            input: crate::domain::OrganizationInput {
+                name: Some(name.get_untracked()),
+                plan: Some(plan.get_untracked()),
+                shares_tickets: Some(shares.get_untracked()),
+                active: Some(active.get_untracked()),
+            },
+        });
+    };
+    view! {
+        <section class="page admin" aria-labelledby="admin-heading">
+            <h1 id="admin-heading">{t!(i18n, admin.organizations)}</h1>
+            <AdminTabs current="/admin/organizacoes" />
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Ok(orgs) => view! {
+                            <table class="table" data-testid="organizations">
+                                <thead><tr>
+                                    <th scope="col">{t!(i18n, admin.name)}</th>
+                                    <th scope="col">{t!(i18n, admin.plan)}</th>
+                                    <th scope="col">{t!(i18n, admin.shares_tickets)}</th>
+                                    <th scope="col">{t!(i18n, admin.members)}</th>
+                                    <th scope="col">{t!(i18n, admin.active)}</th>
+                                    {writes.then(|| view! { <th scope="col"><span class="visually-hidden">{t!(i18n, admin.edit)}</span></th> })}
+                                </tr></thead>
+                                <tbody>
+                                    {orgs.into_iter().map(|o| {
+                                        let label = format!("{} {}", t_string!(i18n, admin.edit), o.name);
+                                        let row = o.clone();
+                                        view! {
+                                            <tr class:muted=!o.active>
+                                                <th scope="row">{o.name.clone()}</th>
+                                                <td>{plan_name(o.plan)}</td>
+                                                <td>{yes_no(i18n, o.shares_tickets)}</td>
+                                                <td><a href=format!("/admin/pessoas?organizacao={}", o.id)>{o.members}</a></td>
+                                                <td>{yes_no(i18n, o.active)}</td>
+                                                {writes.then(|| view! {
+                                                    <td><button type="button" class="button" aria-label=label on:click=move |_| open(Some(row.clone()))>{t!(i18n, admin.edit)}</button></td>
+                                                })}
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+            {writes.then(|| view! {
+                <form class="form card" on:submit=submit aria-labelledby="org-form-heading">
+                    <h2 id="org-form-heading">
+                        {move || if editing.get().is_some() { t_string!(i18n, admin.edit_organization).to_string() } else { t_string!(i18n, admin.new_organization).to_string() }}
+                    </h2>
+                    <div class="form__row">
+                        <div class="field">
+                            <label for="org-name">{t!(i18n, admin.name)}</label>
+                            <input id="org-name" node_ref=name_input type="text" required maxlength="120" prop:value=name
+                                on:input=move |ev| name.set(event_target_value(&ev)) aria-describedby="org-name-msg" />
+                            <FieldMessage error field="name" id="org-name-msg" />
+                        </div>
+                        <div class="field">
+                            <label for="org-plan">{t!(i18n, admin.plan)}</label>
+                            <select id="org-plan" on:change=move |ev| { if let Ok(p) = event_target_value(&ev).parse() { plan.set(p); } }
+                                aria-describedby="org-plan-hint">
+                                {Plan::ALL.iter().map(|p| {
+                                    let p = *p;
+                                    view! { <option value=p.as_str() selected=move || plan.get() == p>{plan_name(p)}</option> }
+                                }).collect_view()}
+                            </select>
+                            <span class="hint" id="org-plan-hint">{t!(i18n, admin.plan_hint)}</span>
+                        </div>
+                    </div>
+                    <label class="check"><input type="checkbox" prop:checked=shares on:change=move |ev| shares.set(event_target_checked(&ev)) />
+                        " " {t!(i18n, admin.shares_tickets_hint)}</label>
+                    <label class="check"><input type="checkbox" prop:checked=active on:change=move |ev| active.set(event_target_checked(&ev)) />
+                        " " {t!(i18n, admin.active_org_hint)}</label>
+                    <FormError error=non_field_error(error) />
+                    <div class="form__actions">
+                        <button type="submit" class="button button--primary" disabled=move || save.pending().get()>{t!(i18n, admin.save)}</button>
+                        <button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.new_organization)}</button>
+                    </div>
+                    {saved_status(i18n, move || matches!(save.value().get(), Some(Ok(_))))}
+                </form>
+            })}
+        </section>
+    }
+}
+
+// ================================================================ limits and priorities
+
+/// `/admin/configuracoes`: limits and the priorities' labels and guidance.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    admin_page(
+        Signal::derive(move || t_string!(i18n, admin.settings).to_string()),
+        |user| view! { <Settings user /> },
+    )
+}
+
+#[component]
+fn Settings(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let writes = user.role == Role::Admin;
+    let save_limits = ServerAction::<crate::api::SaveLimits>::new();
+    let save_texts = ServerAction::<crate::api::SavePriorities>::new();
+    let data = Resource::new(|| (), |_| crate::api::get_admin_settings());
+    let limits_error = Signal::derive(move || save_limits.value().get().and_then(Result::err));
+    let texts_error = Signal::derive(move || save_texts.value().get().and_then(Result::err));
+    view! {
+        <section class="page admin" aria-labelledby="admin-heading">
+            <h1 id="admin-heading">{t!(i18n, admin.settings)}</h1>
+            <AdminTabs current="/admin/configuracoes" />
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Ok((limits, texts)) => {
+                            let number = |v: i64| RwSignal::new(v.to_string());
+                            let message = number(limits.message_max_chars);
+                            let files = number(limits.max_attachments);
+                            let megabytes = RwSignal::new(format!("{:.1}", limits.max_attachment_bytes as f64 / 1_048_576.0));
+                            let auto_close = number(limits.auto_close_days);
+                            let reopen = number(limits.reopen_window_days);
+                            let types = RwSignal::new(limits.allowed_types.iter().cloned().collect::<BTreeSet<String>>());
+                            let submit_limits = move |ev: leptos::ev::SubmitEvent| {
+                                ev.prevent_default();
+                                let n = |s: RwSignal<String>| s.get_untracked().trim().parse::<i64>().ok();
+                                let bytes = megabytes.get_untracked().trim().replace(',', ".").parse::<f64>().ok()
+                                    .map(|mb| (mb * 1_048_576.0).round() as i64);
+                                save_limits.dispatch(crate::api::SaveLimits {
+                                    input: crate::domain::LimitsInput {
+                                        message_max_chars: n(message).or(Some(-1)),
+                                        max_attachments: n(files).or(Some(-1)),
+                                        max_attachment_bytes: bytes.or(Some(-1)),
+                                        allowed_types: Some(types.get_untracked().into_iter().collect()),
+                                        auto_close_days: n(auto_close).or(Some(-1)),
+                                        reopen_window_days: n(reopen).or(Some(-1)),
+                                    },
+                                });
+                            };
+                            let rows: Vec<_> = texts.into_iter().map(|t| (t.priority, RwSignal::new(t.label_pt), RwSignal::new(t.label_en), RwSignal::new(t.guidance_pt), RwSignal::new(t.guidance_en))).collect();
+                            let rows = StoredValue::new(rows);
+                            let submit_texts = move |ev: leptos::ev::SubmitEvent| {
+                                ev.prevent_default();
+                                let input = rows.with_value(|rows| rows.iter().map(|(p, a, b, c, d)| crate::domain::PriorityText {
+                                    priority: *p,
+                                    label_pt: a.get_untracked(),
+                                    label_en: b.get_untracked(),
+                                    guidance_pt: c.get_untracked(),
+                                    guidance_en: d.get_untracked(),
+                                }).collect());
+                                save_texts.dispatch(crate::api::SavePriorities { input });
+                            };
+                            let limit_field = move |id: &'static str, field: &'static str, label: String, value: RwSignal<String>, hint: Option<String>| {
+                                let msg = format!("{id}-msg");
+                                let hint_id = format!("{id}-hint");
+                                let described = format!("{hint_id} {msg}");
+                                view! {
+                                    <div class="field">
+                                        <label for=id>{label}</label>
+                                        <input id=id type="text" inputmode="decimal" prop:value=value readonly=!writes
+                                            on:input=move |ev| value.set(event_target_value(&ev)) aria-describedby=described />
+                                        {hint.map(|h| view! { <span class="hint" id=hint_id.clone()>{h}</span> })}
+                                        <FieldMessage error=limits_error field=field id=msg />
+                                    </div>
+                                }
+                            };
+                            view! {
+                                <form class="form card" on:submit=submit_limits aria-labelledby="limits-heading">
+                                    <h2 id="limits-heading">{t!(i18n, admin.limits)}</h2>
+                                    <div class="form__row">
+                                        {limit_field("limit-message", "message_max_chars", t_string!(i18n, admin.message_max_chars).to_string(), message, Some(t_string!(i18n, admin.message_max_chars_hint).to_string()))}
+                                        {limit_field("limit-files", "max_attachments", t_string!(i18n, admin.max_attachments).to_string(), files, None)}
+                                        {limit_field("limit-size", "max_attachment_bytes", t_string!(i18n, admin.max_attachment_mb).to_string(), megabytes, Some(t_string!(i18n, admin.max_attachment_mb_hint).to_string()))}
+                                    </div>
+                                    <fieldset class="field" aria-describedby="limit-types-msg">
+                                        <legend>{t!(i18n, admin.allowed_types)}</legend>
+                                        <div class="rating__options">
+                                            {crate::domain::ATTACHMENT_EXTENSIONS.iter().map(|ext| {
+                                                let ext = (*ext).to_owned();
+                                                let input_id = format!("limit-type-{ext}");
+                                                let for_id = input_id.clone();
+                                                let e1 = ext.clone();
+                                                let e2 = ext.clone();
+                                                view! {
+                                                    <label class="check" for=for_id>
+                                                        <input type="checkbox" id=input_id disabled=!writes prop:checked=move || types.with(|t| t.contains(&e1))
+                                                            on:change=move |ev| {
+                                                                let on = event_target_checked(&ev);
+                                                                let e = e2.clone();
+                                                                types.update(|t| { if on { t.insert(e); } else { t.remove(&e); } });
+                                                            } />
+                                                        " " {ext}
+                                                    </label>
+                                                }
+                                            }).collect_view()}
+                                        </div>
+                                        <FieldMessage error=limits_error field="allowed_types" id="limit-types-msg" />
+                                    </fieldset>
+                                    <div class="form__row">
+                                        {limit_field("limit-autoclose", "auto_close_days", t_string!(i18n, admin.auto_close_days).to_string(), auto_close, None)}
+                                        {limit_field("limit-reopen", "reopen_window_days", t_string!(i18n, admin.reopen_window_days).to_string(), reopen, None)}
+                                    </div>
+                                    <FormError error=non_field_error(limits_error) />
+                                    {writes.then(|| view! {
+                                        <button type="submit" class="button button--primary" disabled=move || save_limits.pending().get()>{t!(i18n, admin.save)}</button>
+                                    })}
+                                    {saved_status(i18n, move || matches!(save_limits.value().get(), Some(Ok(_))))}
+                                </form>
+                                <form class="form card" on:submit=submit_texts aria-labelledby="priorities-heading">
+                                    <h2 id="priorities-heading">{t!(i18n, admin.priorities)}</h2>
+                                    <p class="hint">{t!(i18n, admin.priorities_hint)}</p>
+                                    {rows.get_value().into_iter().enumerate().map(|(i, (p, label_pt, label_en, guidance_pt, guidance_en))| {
+                                        let field = move |suffix: &'static str, label: String, value: RwSignal<String>, long: bool| {
+                                            let id = format!("priority-{}-{suffix}", p.as_str());
+                                            let for_id = id.clone();
+                                            let msg = format!("{id}-msg");
+                                            let described = msg.clone();
+                                            view! {
+                                                <div class="field">
+                                                    <label for=for_id>{label}</label>
+                                                    {if long {
+                                                        view! { <textarea id=id rows="2" maxlength="300" readonly=!writes prop:value=value
+                                                            on:input=move |ev| value.set(event_target_value(&ev)) aria-describedby=described></textarea> }.into_any()
+                                                    } else {
+                                                        view! { <input id=id type="text" maxlength="40" readonly=!writes prop:value=value
+                                                            on:input=move |ev| value.set(event_target_value(&ev)) aria-describedby=described /> }.into_any()
+                                                    }}
+                                                    <FieldMessage error=texts_error field=format!("priorities[{i}].{suffix}") id=msg />
+                                                </div>
+                                            }
+                                        };
+                                        view! {
+                                            <fieldset class="field">
+                                                <legend>{move || priority_label(i18n, p)}</legend>
+                                                <div class="form__row">
+                                                    {field("label_pt", t_string!(i18n, admin.label_pt).to_string(), label_pt, false)}
+                                                    {field("label_en", t_string!(i18n, admin.label_en).to_string(), label_en, false)}
+                                                </div>
+                                                {field("guidance_pt", t_string!(i18n, admin.guidance_pt).to_string(), guidance_pt, true)}
+                                                {field("guidance_en", t_string!(i18n, admin.guidance_en).to_string(), guidance_en, true)}
+                                            </fieldset>
+                                        }
+                                    }).collect_view()}
+                                    <FormError error=non_field_error(texts_error) />
+                                    {writes.then(|| view! {
+                                        <button type="submit" class="button button--primary" disabled=move || save_texts.pending().get()>{t!(i18n, admin.save)}</button>
+                                    })}
+                                    {saved_status(i18n, move || matches!(save_texts.value().get(), Some(Ok(_))))}
+                                </form>
                             }.into_any()
                         }
                     }

@@ -6,7 +6,7 @@ use chrono::Utc;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use app::domain::{MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+use app::domain::{MAX_ATTACHMENTS_BOUND, MAX_ATTACHMENT_BYTES_BOUND};
 use app::server::services::tickets::Uploads;
 use app::server::storage::{StagedFile, Storage, UploadError};
 
@@ -48,7 +48,8 @@ pub async fn ticket_types(
 
 /// The largest request body the routes with attachments accept: five files of 10 MiB and the
 /// JSON part. A single file over 10 MiB is refused (413) as soon as its bytes pass the limit.
-pub const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES as usize + (1 << 20);
+pub const UPLOAD_BODY_LIMIT: usize =
+    MAX_ATTACHMENTS_BOUND * MAX_ATTACHMENT_BYTES_BOUND as usize + (1 << 20);
 
 /// `multipart/form-data` for a new ticket: `ticket` holds the JSON of the plain request.
 #[derive(utoipa::ToSchema)]
@@ -143,12 +144,12 @@ async fn read_parts(
             }
             json = Some(bytes.to_vec());
         } else if name == "attachment" {
-            if files.len() == MAX_ATTACHMENTS {
+            if files.len() == MAX_ATTACHMENTS_BOUND {
                 return Err(AppError::validation("attachments", "too_many"));
             }
             let file_name = field.file_name().unwrap_or_default().to_owned();
             let mut staged = storage
-                .stage(&file_name, MAX_ATTACHMENT_BYTES)
+                .stage(&file_name, MAX_ATTACHMENT_BYTES_BOUND)
                 .await
                 .map_err(|e| AppError::from(anyhow::anyhow!("cannot stage an upload: {e}")))?;
             while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {

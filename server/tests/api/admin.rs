@@ -195,7 +195,12 @@ async fn a_department_with_an_agent_and_its_history() {
         "Plantão PROD".into(),
         "Plantão".into()
     )));
-    assert!(described.contains(&("delete".into(), "active".into(), "sim".into(), "não".into())));
+    assert!(described.contains(&(
+        "delete".into(),
+        "active".into(),
+        "true".into(),
+        "false".into()
+    )));
     assert!(
         entries
             .iter()
@@ -642,6 +647,69 @@ async fn limits_priorities_and_the_audit_csv() {
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["auto_close_days"], 10);
     assert_eq!(saved["allowed_types"], json!(["png", "pdf"]));
+
+    // The limits take effect at once: message length, file types, the reopen window.
+    let (status, _) = call(
+        &admin,
+        Method::PATCH,
+        "/api/v1/admin/settings",
+        Some(json!({"message_max_chars": 200, "reopen_window_days": 0})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let department = carla.department("Técnico").await;
+    let ticket = |message: String| {
+        json!({"type": "duvida", "department_id": department, "priority": "low",
+               "subject": "Limites", "message": message, "fields": {}})
+    };
+    let (status, problem) = call(
+        &carla,
+        Method::POST,
+        "/api/v1/tickets",
+        Some(ticket("x".repeat(201))),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        field_codes(&problem),
+        [("message".to_owned(), "too_long".to_owned())]
+    );
+    let (status, created) = call(
+        &carla,
+        Method::POST,
+        "/api/v1/tickets",
+        Some(ticket("x".repeat(200))),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let form = reqwest::multipart::Form::new()
+        .text("message", json!({"body": "Segue o log"}).to_string())
+        .part(
+            "attachment",
+            reqwest::multipart::Part::bytes(b"linha de log\n".to_vec()).file_name("erro.log"),
+        );
+    let refused = carla
+        .post_multipart(&format!("/api/v1/tickets/{id}/messages"), form)
+        .await;
+    assert_eq!(refused.status(), 415, "logs are no longer allowed");
+    let (status, _) = call(
+        &carla,
+        Method::PATCH,
+        &format!("/api/v1/tickets/{id}"),
+        Some(json!({"status": "closed"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, problem) = call(
+        &carla,
+        Method::POST,
+        &format!("/api/v1/tickets/{id}/reopen"),
+        Some(json!({"reason": "Voltou a falhar"})),
+    )
+    .await;
+    assert_eq!(status, 409, "a zero-day window: {problem}");
 
     let mut texts: Vec<Value> = admin
         .get("/api/v1/admin/priorities")

@@ -201,7 +201,10 @@ async fn an_invitation_link_sets_the_password_once_and_expires() {
         401
     );
     // The page offers the form; the link expires after 7 days.
-    let page = app.get(&invitation.link_path).await.text().await.unwrap();
+    let page = {
+        let _pages = crate::helpers::rendering_pages().await;
+        app.get(&invitation.link_path).await.text().await.unwrap()
+    };
     assert!(page.contains("Aceitar convite"));
     assert!(auth::link_is_live(
         &app.db,

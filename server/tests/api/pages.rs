@@ -224,3 +224,45 @@ async fn signed_in_pages_render_their_data_on_the_server() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administration_pages_render_for_admins_and_leads_only() {
+    let _pages = crate::helpers::rendering_pages().await;
+    let app = spawn_app_with(SpawnOptions {
+        demo: true,
+        ..Default::default()
+    })
+    .await;
+    let admin = app.signed_in("admin@chamado.local").await;
+    let lead = app.signed_in("lider@chamado.local").await;
+    let agent = app.signed_in("ana@chamado.local").await;
+    // Each page with something only its data can show, rendered on the server.
+    for (path, expected) in [
+        ("/admin/departamentos", "Caio Ramos"),
+        ("/admin/pessoas", "carla@acme.com.br"),
+        ("/admin/organizacoes", "Padaria Pão Quente"),
+        ("/admin/tipos", "Suporte consultivo"),
+        ("/admin/sla", "Horário comercial (São Paulo)"),
+        (
+            "/admin/configuracoes",
+            "Indisponibilidade total em produção",
+        ),
+        ("/admin/auditoria", "TKT-0000"),
+        ("/admin/relatorios", "data-testid=\"chart-daily\""),
+    ] {
+        let html = admin.get(path).await.text().await.unwrap();
+        assert!(
+            !html.contains(r#"\"kind\":\"internal\""#),
+            "{path}: internal error"
+        );
+        assert!(html.contains(expected), "{path} without {expected:?}");
+        let as_lead = lead.get(path).await.text().await.unwrap();
+        assert!(as_lead.contains(expected), "{path}: leads read it");
+        let as_agent = agent.get(path).await.text().await.unwrap();
+        assert!(!as_agent.contains(expected), "{path}: agents do not");
+        assert!(
+            as_agent.contains("Você não tem permissão"),
+            "{path}: agents are told why"
+        );
+    }
+}

@@ -76,8 +76,9 @@ impl Errors {
     }
 }
 
+/// Booleans in the audit log: neutral words the pages translate.
 fn yes_no(b: bool) -> String {
-    if b { "sim" } else { "não" }.to_owned()
+    b.to_string()
 }
 
 fn names(list: &[NamedRef]) -> String {

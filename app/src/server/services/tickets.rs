@@ -7,9 +7,9 @@ use serde_json::{Map, Value};
 use sqlx::types::Json;
 
 use crate::domain::{
-    char_count, validate_field_value, CurrentUser, FieldValue, NamedRef, Priority, TicketField,
-    TicketNumber, TicketScope, TicketStats, TicketStatus, TicketSummary, TicketTypeInfo,
-    MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS,
+    char_count, validate_field_value, CurrentUser, FieldValue, Limits, NamedRef, Priority,
+    TicketField, TicketNumber, TicketScope, TicketStats, TicketStatus, TicketSummary,
+    TicketTypeInfo, SUBJECT_MAX_CHARS,
 };
 use crate::error::{AppError, Entity, FieldError};
 use crate::server::db::tickets::{self, Cursor, ListFilter, ListSort};
@@ -111,17 +111,47 @@ pub struct Uploads<'a> {
 
 /// Checks what can be checked before any write: how many files, and that each one's content
 /// is an allowed type (415 otherwise). Sizes were enforced while the bytes arrived.
-fn check_uploads(uploads: &Option<Uploads<'_>>) -> Result<(), AppError> {
+fn check_uploads(uploads: &Option<Uploads<'_>>, limits: &Limits) -> Result<(), AppError> {
     let Some(uploads) = uploads else {
         return Ok(());
     };
-    if uploads.files.len() > crate::domain::MAX_ATTACHMENTS {
+    if uploads.files.len() as i64 > limits.max_attachments {
         return Err(AppError::validation("attachments", "too_many"));
     }
-    if uploads.files.iter().any(|f| f.content_type().is_none()) {
-        return Err(AppError::UnsupportedMediaType);
+    for file in uploads.files.iter() {
+        let allowed = file
+            .content_type()
+            .is_some_and(|t| type_allowed(t, &file.name, &limits.allowed_types));
+        if !allowed {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        if file.size as i64 > limits.max_attachment_bytes {
+            return Err(AppError::PayloadTooLarge);
+        }
     }
     Ok(())
+}
+
+/// Whether a sniffed content type is among the extensions admins allow (plain text by the
+/// name's extension: `txt` and `log` are both plain text).
+pub fn type_allowed(content_type: &str, name: &str, allowed: &[String]) -> bool {
+    let has = |ext: &str| allowed.iter().any(|a| a == ext);
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match content_type {
+        "image/png" => has("png"),
+        "image/jpeg" => has("jpg") || has("jpeg"),
+        "image/gif" => has("gif"),
+        "image/webp" => has("webp"),
+        "application/pdf" => has("pdf"),
+        "application/zip" => has("zip"),
+        "application/json" => has("json"),
+        t if t.starts_with("text/csv") => has("csv"),
+        t if t.starts_with("text/plain") => has(&extension),
+        _ => false,
+    }
 }
 
 /// Moves each file to its final place (fsynced) and records it on the message, inside the
@@ -249,7 +279,8 @@ pub async fn create_ticket_with_files(
             ));
         }
     }
-    check_uploads(&uploads)?;
+    let limits = crate::server::services::admin::limits(db).await?;
+    check_uploads(&uploads, &limits)?;
     let storage = uploads.as_ref().map(|u| u.storage);
     let mut persisted = Vec::new();
     let outcome =
@@ -302,7 +333,8 @@ async fn create_ticket_in_tx(
         errors.push(FieldError::new("subject", code));
     }
     let message = input.message.trim().to_owned();
-    if let Err(code) = text_within(&message, MESSAGE_MAX_CHARS) {
+    let limits = crate::server::services::admin::limits(db).await?;
+    if let Err(code) = text_within(&message, limits.message_max_chars.max(0) as usize) {
         errors.push(FieldError::new("message", code));
     }
     let attempt = input
@@ -831,14 +863,19 @@ fn customer_may_act(user: &CurrentUser, state: &tickets::StateRow) -> bool {
     user.role.is_staff() || state.requester_id == user.id || user.can_open_tickets
 }
 
-/// A message text (reply, reopen reason, escalation reason): trimmed, not empty, at most 1000
-/// characters from customers and 10,000 from support.
-fn validate_text(user: &CurrentUser, field: &str, text: &str) -> Result<String, AppError> {
+/// A message text (reply, reopen reason, escalation reason): trimmed, not empty, at most the
+/// admin limit (1000 by default) from customers and 10,000 from support.
+fn validate_text(
+    user: &CurrentUser,
+    field: &str,
+    text: &str,
+    limits: &Limits,
+) -> Result<String, AppError> {
     let text = text.trim().to_owned();
     let max = if user.role.is_staff() {
         SUPPORT_MESSAGE_MAX_CHARS
     } else {
-        MESSAGE_MAX_CHARS
+        limits.message_max_chars.max(0) as usize
     };
     text_within(&text, max)
         .map(|()| text)
@@ -875,7 +912,8 @@ pub async fn reply_with_files(
     channel: &str,
     now: DateTime<Utc>,
 ) -> Result<MessageView, AppError> {
-    check_uploads(&uploads)?;
+    let limits = crate::server::services::admin::limits(db).await?;
+    check_uploads(&uploads, &limits)?;
     let storage = uploads.as_ref().map(|u| u.storage);
     let mut persisted = Vec::new();
     let outcome = reply_in_tx(
@@ -919,12 +957,13 @@ async fn reply_in_tx(
     if internal && !by_support {
         return Err(AppError::Forbidden);
     }
+    let limits = crate::server::services::admin::limits(db).await?;
     let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
     if !customer_may_act(user, &state) {
         return Err(AppError::Forbidden);
     }
-    let body = validate_text(user, "body", body)?;
+    let body = validate_text(user, "body", body, &limits)?;
     let current = status_of(&state)?;
     if current == TicketStatus::Closed {
         return Err(AppError::Conflict {
@@ -1180,18 +1219,19 @@ pub async fn reopen(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<TicketSummary, AppError> {
+    let limits = crate::server::services::admin::limits(db).await?;
     let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
     if !customer_may_act(user, &state) {
         return Err(AppError::Forbidden);
     }
-    let reason = validate_text(user, "reason", reason)?;
+    let reason = validate_text(user, "reason", reason, &limits)?;
     if status_of(&state)? != TicketStatus::Closed {
         return Err(AppError::Conflict {
             code: "ticket_not_closed".to_owned(),
         });
     }
-    let window = chrono::Duration::days(crate::domain::REOPEN_WINDOW_DAYS);
+    let window = chrono::Duration::days(limits.reopen_window_days);
     if !user.role.is_staff() && state.closed_at.is_some_and(|closed| now - closed > window) {
         return Err(AppError::Conflict {
             code: "reopen_window_passed".to_owned(),
@@ -1261,12 +1301,13 @@ pub async fn escalate(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Escalation, AppError> {
+    let limits = crate::server::services::admin::limits(db).await?;
     let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
     if user.role.is_staff() || !customer_may_act(user, &state) {
         return Err(AppError::Forbidden);
     }
-    let reason = validate_text(user, "reason", reason)?;
+    let reason = validate_text(user, "reason", reason, &limits)?;
     if status_of(&state)? == TicketStatus::Closed {
         return Err(AppError::Conflict {
             code: "ticket_closed".to_owned(),
@@ -1402,7 +1443,9 @@ impl crate::domain::TicketListQuery {
 /// Closes answered tickets that waited [`crate::domain::AUTO_CLOSE_DAYS`] days for the customer,
 /// each with a system message in the requester's language and a history row. Returns how many.
 pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let days = crate::domain::AUTO_CLOSE_DAYS;
+    let days = crate::server::services::admin::limits(db)
+        .await?
+        .auto_close_days;
     let mut tx = begin_write(db).await?;
     let due = tickets::answered_before(tx.conn(), now - chrono::Duration::days(days)).await?;
     for (id, language) in &due {
@@ -1432,4 +1475,29 @@ pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, A
     tx.commit().await?;
     events::wake();
     Ok(due.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_allowed;
+
+    #[test]
+    fn file_types_follow_the_admins_list() {
+        let only = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let images = only(&["png", "jpg"]);
+        assert!(type_allowed("image/png", "a.png", &images));
+        assert!(
+            type_allowed("image/jpeg", "foto.jpeg", &images),
+            "jpg and jpeg are one type"
+        );
+        assert!(!type_allowed("application/pdf", "a.pdf", &images));
+        let logs = only(&["log"]);
+        assert!(type_allowed("text/plain; charset=utf-8", "erro.log", &logs));
+        assert!(!type_allowed(
+            "text/plain; charset=utf-8",
+            "nota.txt",
+            &logs
+        ));
+        assert!(!type_allowed("text/html", "x.log", &logs));
+    }
 }

@@ -607,7 +607,7 @@ pub async fn canned_update(
         "update"
     };
     let department = |r: &workspace::CannedRow| r.department_name.clone().unwrap_or_default();
-    let active = |r: &workspace::CannedRow| if r.active { "sim" } else { "não" }.to_owned();
+    let active = |r: &workspace::CannedRow| r.active.to_string();
     crate::server::services::audit::Change::new("canned_response", id, &updated.title)
         .record_fields(
             tx.conn(),
