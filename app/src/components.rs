@@ -12,6 +12,7 @@ mod not_found_status;
 mod page_title;
 mod require_user;
 mod sla_badge;
+mod tabs;
 
 #[cfg(feature = "hydrate")]
 pub use attachments::post_multipart;
@@ -31,3 +32,4 @@ pub use not_found_status::NotFoundStatus;
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;
 pub use sla_badge::{sla_text, SlaBadge};
+pub use tabs::{NotAllowed, Tabs};

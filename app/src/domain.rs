@@ -16,9 +16,9 @@ mod workspace;
 
 pub use admin::{
     AuditEntry, AuditPage, AuditQuery, DepartmentAdmin, DepartmentInput, FieldAdmin, Limits,
-    LimitsInput, OrganizationAdmin, OrganizationInput, PriorityText, TicketTypeAdmin,
-    TicketTypeInput, UserAdmin, UserInput, UserLink, UserPage, UserQuery, AUDIT_ENTITIES,
-    FIELD_KINDS, LIMIT_BOUNDS, MAX_ATTACHMENTS_BOUND, MAX_ATTACHMENT_BYTES_BOUND,
+    LimitsInput, OrganizationAdmin, OrganizationInput, PriorityText, TicketFormData,
+    TicketTypeAdmin, TicketTypeInput, UserAdmin, UserInput, UserLink, UserPage, UserQuery,
+    AUDIT_ENTITIES, FIELD_KINDS, LIMIT_BOUNDS, MAX_ATTACHMENTS_BOUND, MAX_ATTACHMENT_BYTES_BOUND,
 };
 pub use article::{
     ArticleDraft, ArticleFeedback, ArticleHit, ArticleHits, ArticleLink, ArticlePage, ArticlePatch,
@@ -44,7 +44,7 @@ pub use ticket::{
     MessageView, NamedRef, NewTicketInput, ReadMarks, TicketDetail, TicketField, TicketListQuery,
     TicketNumber, TicketPage, TicketScope, TicketStats, TicketSummary, TicketTypeInfo,
     TicketUpdate, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS,
-    SUBJECT_MAX_CHARS,
+    SUBJECT_MAX_CHARS, SUPPORT_MESSAGE_MAX_CHARS,
 };
 pub use user::{
     may_open_tickets, validate_name, validate_password, ApiTokenSummary, CurrentUser,

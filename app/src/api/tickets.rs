@@ -2,8 +2,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 use crate::domain::{
-    NamedRef, NewTicketInput, TicketDetail, TicketListQuery, TicketPage, TicketStats,
-    TicketSummary, TicketTypeInfo,
+    NewTicketInput, TicketDetail, TicketListQuery, TicketPage, TicketStats, TicketSummary,
 };
 use crate::error::AppError;
 
@@ -38,18 +37,30 @@ pub async fn get_ticket(id: String) -> Result<TicketDetail, AppError> {
     crate::server::services::tickets::get_ticket(&state.db, &user, &id).await
 }
 
-/// What the new-ticket form offers the signed-in person: their types and the departments.
+/// What the new-ticket form offers the signed-in person: their types, the departments, the
+/// limits and the priorities' texts.
 #[server(prefix = "/api/fn", endpoint = "tickets/form", input = GetUrl)]
-pub async fn get_ticket_form() -> Result<(Vec<TicketTypeInfo>, Vec<NamedRef>), AppError> {
-    use crate::server::services::tickets;
+pub async fn get_ticket_form() -> Result<crate::domain::TicketFormData, AppError> {
+    use crate::server::services::{admin, tickets};
     // Before any await: the request context is only certain here.
     let state = crate::server::app_state()?;
     let user = crate::server::auth::require_user().await?;
     let db = state.db.clone();
-    Ok((
-        tickets::ticket_types_for(&db, &user).await?,
-        tickets::departments(&db).await?,
-    ))
+    Ok(crate::domain::TicketFormData {
+        types: tickets::ticket_types_for(&db, &user).await?,
+        departments: tickets::departments(&db).await?,
+        limits: admin::limits(&db).await?,
+        priorities: admin::priority_texts(&db).await?,
+    })
+}
+
+/// The limits in force (the reply box's counter).
+#[server(prefix = "/api/fn", endpoint = "tickets/limits", input = GetUrl)]
+pub async fn get_limits() -> Result<crate::domain::Limits, AppError> {
+    // Before any await: the request context is only certain here.
+    let state = crate::server::app_state()?;
+    crate::server::auth::require_user().await?;
+    crate::server::services::admin::limits(&state.db).await
 }
 
 /// Opens a ticket and goes to it.

@@ -244,6 +244,16 @@ impl Default for Limits {
     }
 }
 
+/// What the new-ticket form needs: the caller's ticket types, the departments, the limits in
+/// force and the priorities' texts as admins left them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TicketFormData {
+    pub types: Vec<super::TicketTypeInfo>,
+    pub departments: Vec<NamedRef>,
+    pub limits: Limits,
+    pub priorities: Vec<PriorityText>,
+}
+
 /// Change limits; absent fields stay.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

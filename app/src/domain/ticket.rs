@@ -118,6 +118,8 @@ impl TicketScope {
 /// The customer's message limit (PRODUCT.md "Limits"), in Unicode scalar values: the same
 /// count as JavaScript's `[...text].length` in the browser.
 pub const MESSAGE_MAX_CHARS: usize = 1000;
+/// The longest message support writes.
+pub const SUPPORT_MESSAGE_MAX_CHARS: usize = 10_000;
 pub const SUBJECT_MAX_CHARS: usize = 200;
 
 /// Attachments per message (PRODUCT.md "Limits").

@@ -13,7 +13,8 @@ use crate::api::{
     SaveDepartment, SaveSlaPolicy, SaveTicketType,
 };
 use crate::components::{
-    format_time, non_field_error, priority_label, FieldMessage, FormError, PageTitle, RequireUser,
+    format_time, non_field_error, priority_label, FieldMessage, FormError, NotAllowed, PageTitle,
+    RequireUser, Tabs,
 };
 use crate::domain::{
     hhmm, parse_hhmm, AuditQuery, CurrentUser, DepartmentAdmin, DepartmentInput, FieldAdmin,
@@ -27,30 +28,37 @@ use crate::i18n::*;
 #[component]
 pub fn AdminTabs(current: &'static str) -> impl IntoView {
     let i18n = use_i18n();
-    let tab = move |path: &'static str, label: String| {
-        let here = path == current;
-        view! { <li><a href=path aria-current=here.then_some("page")>{label}</a></li> }
+    let tab = |path, text: fn(leptos_i18n::I18nContext<Locale>) -> String| {
+        (path, Signal::derive(move || text(i18n)))
     };
-    view! {
-        <nav class="tabs" aria-label=move || t_string!(i18n, admin.title).to_string()>
-            <ul>
-                {move || tab("/admin/departamentos", t_string!(i18n, admin.departments).to_string())}
-                {move || tab("/admin/pessoas", t_string!(i18n, admin.people).to_string())}
-                {move || tab("/admin/organizacoes", t_string!(i18n, admin.organizations).to_string())}
-                {move || tab("/admin/tipos", t_string!(i18n, admin.ticket_types).to_string())}
-                {move || tab("/admin/sla", t_string!(i18n, admin.service_levels).to_string())}
-                {move || tab("/admin/configuracoes", t_string!(i18n, admin.settings).to_string())}
-                {move || tab("/admin/auditoria", t_string!(i18n, admin.audit).to_string())}
-                {move || tab("/admin/relatorios", t_string!(i18n, admin.reports).to_string())}
-            </ul>
-        </nav>
-    }
-}
-
-#[component]
-fn NotAllowed() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <section class="page"><p class="notice" role="alert">{t!(i18n, errors.forbidden)}</p></section> }
+    let items = vec![
+        tab("/admin/departamentos", |i18n| {
+            t_string!(i18n, admin.departments).to_string()
+        }),
+        tab("/admin/pessoas", |i18n| {
+            t_string!(i18n, admin.people).to_string()
+        }),
+        tab("/admin/organizacoes", |i18n| {
+            t_string!(i18n, admin.organizations).to_string()
+        }),
+        tab("/admin/tipos", |i18n| {
+            t_string!(i18n, admin.ticket_types).to_string()
+        }),
+        tab("/admin/sla", |i18n| {
+            t_string!(i18n, admin.service_levels).to_string()
+        }),
+        tab("/admin/configuracoes", |i18n| {
+            t_string!(i18n, admin.settings).to_string()
+        }),
+        tab("/admin/auditoria", |i18n| {
+            t_string!(i18n, admin.audit).to_string()
+        }),
+        tab("/admin/relatorios", |i18n| {
+            t_string!(i18n, admin.reports).to_string()
+        }),
+    ];
+    let label = Signal::derive(move || t_string!(i18n, admin.title).to_string());
+    view! { <Tabs label current items /> }
 }
 
 /// A page for admins and leads, with its title.

@@ -9,7 +9,8 @@ use crate::api::{
     DeleteArticle, SaveArticle, SaveSynonyms,
 };
 use crate::components::{
-    category_label, non_field_error, Debounce, FieldMessage, FormError, PageTitle, RequireUser,
+    category_label, non_field_error, Debounce, FieldMessage, FormError, NotAllowed, PageTitle,
+    RequireUser, Tabs,
 };
 use crate::domain::{ArticleDraft, CurrentUser, DeflectionWeek, Language};
 use crate::i18n::*;
@@ -18,27 +19,24 @@ use crate::i18n::*;
 #[component]
 fn HelpAdminTabs(user: CurrentUser, current: &'static str) -> impl IntoView {
     let i18n = use_i18n();
-    let tab = move |path: &'static str, label: String| {
-        let here = path == current;
-        view! {
-            <li><a href=path aria-current=here.then_some("page")>{label}</a></li>
-        }
-    };
-    view! {
-        <nav class="tabs" aria-label=move || t_string!(i18n, help_admin.title).to_string()>
-            <ul>
-                {tab("/admin/artigos", t_string!(i18n, help_admin.articles).to_string())}
-                {tab("/admin/sinonimos", t_string!(i18n, help_admin.synonyms).to_string())}
-                {user.may_read_reports().then(|| tab("/admin/relatorios/deflexao", t_string!(i18n, help_admin.deflection).to_string()))}
-            </ul>
-        </nav>
+    let mut items = vec![
+        (
+            "/admin/artigos",
+            Signal::derive(move || t_string!(i18n, help_admin.articles).to_string()),
+        ),
+        (
+            "/admin/sinonimos",
+            Signal::derive(move || t_string!(i18n, help_admin.synonyms).to_string()),
+        ),
+    ];
+    if user.may_read_reports() {
+        items.push((
+            "/admin/relatorios/deflexao",
+            Signal::derive(move || t_string!(i18n, help_admin.deflection).to_string()),
+        ));
     }
-}
-
-#[component]
-fn NotAllowed() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <section class="page"><p class="notice" role="alert">{t!(i18n, errors.forbidden)}</p></section> }
+    let label = Signal::derive(move || t_string!(i18n, help_admin.title).to_string());
+    view! { <Tabs label current items /> }
 }
 
 /// `/admin/artigos`: every article, drafts included, with "Was this helpful?" votes.

@@ -6,10 +6,7 @@ use crate::components::{
     priority_label, status_label, AttachmentList, AttachmentPicker, Debounce, FieldMessage,
     FormError, PageTitle, RequireUser,
 };
-use crate::domain::{
-    char_count, CurrentUser, Language, NamedRef, Priority, Suggestions, TicketField,
-    TicketTypeInfo, MESSAGE_MAX_CHARS,
-};
+use crate::domain::{char_count, CurrentUser, Language, Priority, Suggestions, TicketField};
 use crate::error::AppError;
 use crate::i18n::*;
 
@@ -38,7 +35,7 @@ fn NewTicket(user: CurrentUser) -> impl IntoView {
             <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match form.await {
-                        Ok((types, departments)) => view! { <TicketForm types departments /> }.into_any(),
+                        Ok(data) => view! { <TicketForm data /> }.into_any(),
                         Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
                     }
                 })}
@@ -49,8 +46,16 @@ fn NewTicket(user: CurrentUser) -> impl IntoView {
 }
 
 #[component]
-fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl IntoView {
+fn TicketForm(data: crate::domain::TicketFormData) -> impl IntoView {
     let i18n = use_i18n();
+    let crate::domain::TicketFormData {
+        types,
+        departments,
+        limits,
+        priorities,
+    } = data;
+    let max_chars = limits.message_max_chars.max(0) as usize;
+    let priorities = StoredValue::new(priorities);
     let query = use_query_map();
     // Without JavaScript the form posts to the server function (which redirects to the new
     // ticket); once hydrated it is sent as multipart to the REST API, with the attachments and
@@ -107,12 +112,15 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
             return;
         }
         debounce.call(move |latest| {
-            let key = attempt.get_value();
+            // The form may be gone by now (sent, or left): then there is nothing to suggest.
+            let Some(key) = attempt.try_get_value() else {
+                return;
+            };
             leptos::task::spawn_local(async move {
                 let key = (!key.is_empty()).then_some(key);
                 if let Ok(found) = get_suggestions(q, lang, key).await {
                     if latest.is_current() {
-                        suggestions.set(Some(found));
+                        suggestions.try_set(Some(found));
                     }
                 }
             });
@@ -179,16 +187,21 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
                     let p = *p;
                     let id = format!("priority-{}", p.as_str());
                     let label_for = id.clone();
-                    let guidance = move || match p {
-                        Priority::Low => t_string!(i18n, tickets.guidance_low),
-                        Priority::Medium => t_string!(i18n, tickets.guidance_medium),
-                        Priority::High => t_string!(i18n, tickets.guidance_high),
-                        Priority::Critical => t_string!(i18n, tickets.guidance_critical),
+                    // The texts as admins left them, in the page's language.
+                    let text = move |guidance: bool| {
+                        let language = Language::from(i18n.get_locale());
+                        priorities.with_value(|all| {
+                            all.iter().find(|t| t.priority == p).map(|t| {
+                                if guidance { t.guidance(language) } else { t.label(language) }.to_owned()
+                            })
+                        })
                     };
+                    let guidance = move || text(true).unwrap_or_default();
+                    let label = move || text(false).unwrap_or_else(|| priority_label(i18n, p));
                     view! {
                         <label class="priority-option" for=label_for>
                             <input type="radio" id=id name="input[priority]" value=p.as_str() checked=p == Priority::Low />
-                            <span class=format!("badge badge--{}", p.as_str())>{move || priority_label(i18n, p)}</span>
+                            <span class=format!("badge badge--{}", p.as_str())>{label}</span>
                             <span class="hint">{guidance}</span>
                         </label>
                     }
@@ -205,8 +218,8 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
                 <textarea id="ticket-message" name="input[message]" rows="7" required aria-describedby="ticket-message-count ticket-message-msg"
                     on:input=move |ev| { message.set(event_target_value(&ev)); suggest(); }></textarea>
                 <span id="ticket-message-count" aria-live="polite" data-testid="message-count"
-                    class=move || counter_class(char_count(&message.get()) > MESSAGE_MAX_CHARS)>
-                    {move || { let count = char_count(&message.get()); t_string!(i18n, tickets.characters, count).to_string() }}
+                    class=move || counter_class(char_count(&message.get()) > max_chars)>
+                    {move || { let count = char_count(&message.get()); let max = max_chars; t_string!(i18n, tickets.characters, count, max).to_string() }}
                 </span>
                 <FieldMessage error field="message" id="ticket-message-msg" />
             </div>
@@ -246,7 +259,7 @@ fn TicketForm(types: Vec<TicketTypeInfo>, departments: Vec<NamedRef>) -> impl In
 #[cfg(feature = "hydrate")]
 fn submit(
     form: web_sys::HtmlFormElement,
-    kind: TicketTypeInfo,
+    kind: crate::domain::TicketTypeInfo,
     files: AttachmentList,
     pending: RwSignal<bool>,
     upload_error: RwSignal<Option<AppError>>,

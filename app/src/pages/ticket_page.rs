@@ -11,6 +11,7 @@ use crate::components::{
 };
 use crate::domain::{
     char_count, AttachmentRef, CurrentUser, TicketDetail, TicketStatus, MESSAGE_MAX_CHARS,
+    SUPPORT_MESSAGE_MAX_CHARS,
 };
 use crate::error::AppError;
 
@@ -98,6 +99,8 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
         },
         |(id, ..)| get_ticket(id),
     );
+    // The limits in force: the reply box counts to the admins' message length.
+    let limits = Resource::new(|| (), |_| crate::api::get_limits());
     // The support panel's choices and canned responses (support staff only).
     let tools = Resource::new(
         move || (id(), change.version().get(), staff),
@@ -123,7 +126,11 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
                 match detail.await {
                     Ok(detail) => {
                         let tools = tools.await.ok().flatten();
-                        view! { <TicketView detail staff me writes_articles reply close reopen escalate change tools error draft /> }.into_any()
+                        let max_chars = limits
+                            .await
+                            .map(|l| l.message_max_chars.max(0) as usize)
+                            .unwrap_or(MESSAGE_MAX_CHARS);
+                        view! { <TicketView detail staff me writes_articles reply close reopen escalate change tools error draft max_chars /> }.into_any()
                     }
                     Err(e) => view! { <section class="page"><FormError error=Signal::derive(move || Some(e.clone())) /></section> }.into_any(),
                 }
@@ -146,6 +153,8 @@ fn TicketView(
     tools: Option<crate::domain::TicketTools>,
     error: Signal<Option<crate::error::AppError>>,
     draft: Draft,
+    /// The longest message a customer may write (the admins' limit).
+    max_chars: usize,
 ) -> impl IntoView {
     use super::ticket_support::{CannedPicker, MergeAndLink, PresenceBar, SupportPanel, Timeline};
     let newest = detail.messages.iter().map(|m| m.id).max().unwrap_or(0);
@@ -180,6 +189,14 @@ fn TicketView(
         detail.read.by_requester_at
     } else {
         detail.read.by_support_at
+    };
+    // The reply box counts to the limit in force (admins may change it); support writes longer.
+    let max_chars = move || {
+        if staff {
+            SUPPORT_MESSAGE_MAX_CHARS
+        } else {
+            max_chars
+        }
     };
     let text = draft.text;
     let reply_error = Signal::derive(move || {
@@ -304,8 +321,8 @@ fn TicketView(
                                             text.set(event_target_value(&ev));
                                             draft.typed_at.set(crate::components::now_ms());
                                         }></textarea>
-                                    <span id="reply-count" class=move || { if char_count(&text.get()) > MESSAGE_MAX_CHARS && !staff { "hint hint--over" } else { "hint" } } aria-live="polite">
-                                        {move || { let count = char_count(&text.get()); t_string!(i18n, tickets.characters, count).to_string() }}
+                                    <span id="reply-count" class=move || { if char_count(&text.get()) > max_chars() { "hint hint--over" } else { "hint" } } aria-live="polite">
+                                        {move || { let count = char_count(&text.get()); let max = max_chars(); t_string!(i18n, tickets.characters, count, max).to_string() }}
                                     </span>
                                     <FieldMessage error=reply_error field="body" id="reply-body-msg" />
                                 </div>

@@ -89,7 +89,7 @@ fn Tickets(user: CurrentUser) -> impl IntoView {
                         <option value="">{t!(i18n, tickets.any_department)}</option>
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
-                                form.await.map(|(_, departments)| departments).unwrap_or_default().into_iter().map(|d| {
+                                form.await.map(|f| f.departments).unwrap_or_default().into_iter().map(|d| {
                                     let id = d.id.to_string();
                                     let selected = current("department_id") == id;
                                     view! { <option value=id selected=selected>{d.name}</option> }

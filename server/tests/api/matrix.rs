@@ -994,6 +994,7 @@ fn rows() -> Vec<Row> {
         ),
         rest_row("GET", "/api/v1/admin/audit", None, reads_reports),
         rest_row("GET", "/api/v1/admin/audit.csv", None, reads_reports),
+        fn_get_row("tickets/limits", signed_in(200)),
         fn_get_row("admin/departments", reads_reports),
         fn_json_row(
             "admin/department",

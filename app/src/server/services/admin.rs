@@ -88,6 +88,190 @@ fn names(list: &[NamedRef]) -> String {
         .join(", ")
 }
 
+/// What the audit log shows of an admin-edited thing: its fields as text, and whether it is
+/// active (deactivating counts as deleting).
+trait Audited {
+    fn audit_fields(&self) -> Vec<(&'static str, String)>;
+    fn is_active(&self) -> bool;
+}
+
+/// Records a save in the audit log, in the caller's transaction: a creation names the thing and
+/// lists what it was created with; a change lists the fields that changed (before → after).
+async fn audit_save<T: Audited>(
+    c: Conn<'_>,
+    actor: &CurrentUser,
+    change: &Change<'_>,
+    before: Option<&T>,
+    after: &T,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut c = c;
+    let fields = after.audit_fields();
+    let diffs: Vec<(&str, String, String)> = match before {
+        Some(b) => b
+            .audit_fields()
+            .into_iter()
+            .zip(fields)
+            .map(|((field, old), (_, new))| (field, old, new))
+            .collect(),
+        None => {
+            change.record(c.reborrow(), actor, "create", now).await?;
+            fields
+                .into_iter()
+                .map(|(field, new)| (field, String::new(), new))
+                .collect()
+        }
+    };
+    let action = if before.is_some_and(|b| b.is_active() && !after.is_active()) {
+        "delete"
+    } else {
+        "update"
+    };
+    change.record_fields(c, actor, action, &diffs, now).await
+}
+
+impl Audited for DepartmentAdmin {
+    fn audit_fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("name", self.name.clone()),
+            ("active", yes_no(self.active)),
+            ("round_robin", yes_no(self.round_robin)),
+            ("agents", names(&self.agents)),
+        ]
+    }
+    fn is_active(&self) -> bool {
+        self.active
+    }
+}
+
+impl Audited for UserAdmin {
+    fn audit_fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("name", self.name.clone()),
+            ("role", self.role.as_str().to_owned()),
+            (
+                "organization",
+                self.organization
+                    .as_ref()
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default(),
+            ),
+            ("can_open_tickets", yes_no(self.can_open_tickets)),
+            ("departments", names(&self.departments)),
+            ("active", yes_no(self.active)),
+        ]
+    }
+    fn is_active(&self) -> bool {
+        self.active
+    }
+}
+
+impl Audited for OrganizationAdmin {
+    fn audit_fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("name", self.name.clone()),
+            ("plan", self.plan.as_str().to_owned()),
+            ("shares_tickets", yes_no(self.shares_tickets)),
+            ("active", yes_no(self.active)),
+        ]
+    }
+    fn is_active(&self) -> bool {
+        self.active
+    }
+}
+
+impl Audited for TicketTypeAdmin {
+    fn audit_fields(&self) -> Vec<(&'static str, String)> {
+        let fields = self
+            .fields
+            .iter()
+            .filter(|f| f.active)
+            .map(|f| {
+                let required = if f.required { "*" } else { "" };
+                if f.options.is_empty() {
+                    format!("{}{required} ({})", f.key, f.kind)
+                } else {
+                    format!("{}{required} ({}: {})", f.key, f.kind, f.options.join("/"))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        vec![
+            ("key", self.key.clone()),
+            ("name", self.name.clone()),
+            ("description", self.description.clone()),
+            ("active", yes_no(self.active)),
+            ("position", self.position.to_string()),
+            (
+                "default_department",
+                self.default_department
+                    .as_ref()
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default(),
+            ),
+            (
+                "default_priority",
+                self.default_priority
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default(),
+            ),
+            (
+                "plans",
+                self.plans
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ("fields", fields),
+        ]
+    }
+    fn is_active(&self) -> bool {
+        self.active
+    }
+}
+
+impl Audited for SlaCalendar {
+    fn audit_fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("name", self.name.clone()),
+            ("time_zone", self.time_zone.clone()),
+            ("week", week_text(&self.week)),
+            (
+                "holidays",
+                self.holidays
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ("active", yes_no(self.active)),
+        ]
+    }
+    fn is_active(&self) -> bool {
+        self.active
+    }
+}
+
+impl Audited for SlaPolicy {
+    fn audit_fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("plan", self.plan.as_str().to_owned()),
+            ("priority", self.priority.as_str().to_owned()),
+            (
+                "first_response_minutes",
+                self.first_response_minutes.to_string(),
+            ),
+            ("resolution_minutes", self.resolution_minutes.to_string()),
+            ("calendar", self.calendar.name.clone()),
+            ("active", yes_no(self.active)),
+        ]
+    }
+    fn is_active(&self) -> bool {
+        self.active
+    }
+}
+
 // ================================================================ departments
 
 async fn department_views(
@@ -215,45 +399,7 @@ pub async fn save_department(
         .pop()
         .ok_or(AppError::Internal)?;
     let change = Change::new("department", id, &after.name);
-    match &before {
-        None => change.record(tx.conn(), user, "create", now).await?,
-        Some(b) => {
-            let action = if b.active && !after.active {
-                "delete"
-            } else {
-                "update"
-            };
-            change
-                .record_fields(
-                    tx.conn(),
-                    user,
-                    action,
-                    &[
-                        ("name", b.name.clone(), after.name.clone()),
-                        ("active", yes_no(b.active), yes_no(after.active)),
-                        (
-                            "round_robin",
-                            yes_no(b.round_robin),
-                            yes_no(after.round_robin),
-                        ),
-                        ("agents", names(&b.agents), names(&after.agents)),
-                    ],
-                    now,
-                )
-                .await?
-        }
-    }
-    if before.is_none() && !after.agents.is_empty() {
-        change
-            .record_fields(
-                tx.conn(),
-                user,
-                "update",
-                &[("agents", String::new(), names(&after.agents))],
-                now,
-            )
-            .await?;
-    }
+    audit_save(tx.conn(), user, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
     crate::server::cache::identities_changed();
     Ok(after)
@@ -468,9 +614,8 @@ pub async fn invite_user(
     db::set_user_departments(tx.conn(), id, &department_ids).await?;
     let secret = create_link(tx.conn(), id, PURPOSE_INVITATION, Some(actor.id), now).await?;
     let view = load_user(tx.conn(), id).await?;
-    Change::new("user", id, format!("{} <{}>", view.name, view.email))
-        .record(tx.conn(), actor, "create", now)
-        .await?;
+    let change = Change::new("user", id, format!("{} <{}>", view.name, view.email));
+    audit_save(tx.conn(), actor, &change, None, &view, now).await?;
     tx.commit().await?;
     crate::server::cache::identities_changed();
     Ok(UserLink {
@@ -591,45 +736,8 @@ pub async fn update_user(
         }
     }
     let after = load_user(tx.conn(), id).await?;
-    let org = |u: &UserAdmin| {
-        u.organization
-            .as_ref()
-            .map(|o| o.name.clone())
-            .unwrap_or_default()
-    };
-    let action = if before.active && !after.active {
-        "delete"
-    } else {
-        "update"
-    };
-    Change::new("user", id, format!("{} <{}>", after.name, after.email))
-        .record_fields(
-            tx.conn(),
-            actor,
-            action,
-            &[
-                ("name", before.name.clone(), after.name.clone()),
-                (
-                    "role",
-                    before.role.as_str().to_owned(),
-                    after.role.as_str().to_owned(),
-                ),
-                ("organization", org(&before), org(&after)),
-                (
-                    "can_open_tickets",
-                    yes_no(before.can_open_tickets),
-                    yes_no(after.can_open_tickets),
-                ),
-                (
-                    "departments",
-                    names(&before.departments),
-                    names(&after.departments),
-                ),
-                ("active", yes_no(before.active), yes_no(after.active)),
-            ],
-            now,
-        )
-        .await?;
+    let change = Change::new("user", id, format!("{} <{}>", after.name, after.email));
+    audit_save(tx.conn(), actor, &change, Some(&before), &after, now).await?;
     tx.commit().await?;
     crate::server::cache::identities_changed();
     Ok(after)
@@ -792,38 +900,7 @@ pub async fn save_organization(
         .ok_or(AppError::Internal)
         .and_then(organization_view)?;
     let change = Change::new("organization", id, &after.name);
-    match &before {
-        None => change.record(tx.conn(), actor, "create", now).await?,
-        Some(b) => {
-            let action = if b.active && !after.active {
-                "delete"
-            } else {
-                "update"
-            };
-            change
-                .record_fields(
-                    tx.conn(),
-                    actor,
-                    action,
-                    &[
-                        ("name", b.name.clone(), after.name.clone()),
-                        (
-                            "plan",
-                            b.plan.as_str().to_owned(),
-                            after.plan.as_str().to_owned(),
-                        ),
-                        (
-                            "shares_tickets",
-                            yes_no(b.shares_tickets),
-                            yes_no(after.shares_tickets),
-                        ),
-                        ("active", yes_no(b.active), yes_no(after.active)),
-                    ],
-                    now,
-                )
-                .await?
-        }
-    }
+    audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
     crate::server::cache::identities_changed();
     crate::server::events::wake();
@@ -1185,76 +1262,7 @@ pub async fn save_ticket_type(
         .pop()
         .ok_or(AppError::Internal)?;
     let change = Change::new("ticket_type", id, &after.name);
-    let plans_text = |t: &TicketTypeAdmin| {
-        t.plans
-            .iter()
-            .map(|p| p.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let fields_text = |t: &TicketTypeAdmin| {
-        t.fields
-            .iter()
-            .filter(|f| f.active)
-            .map(|f| {
-                let required = if f.required { "*" } else { "" };
-                if f.options.is_empty() {
-                    format!("{}{required} ({})", f.key, f.kind)
-                } else {
-                    format!("{}{required} ({}: {})", f.key, f.kind, f.options.join("/"))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let summary = |t: &TicketTypeAdmin| {
-        [
-            ("key", t.key.clone()),
-            ("name", t.name.clone()),
-            ("description", t.description.clone()),
-            ("active", yes_no(t.active)),
-            ("position", t.position.to_string()),
-            (
-                "default_department",
-                t.default_department
-                    .as_ref()
-                    .map(|d| d.name.clone())
-                    .unwrap_or_default(),
-            ),
-            (
-                "default_priority",
-                t.default_priority
-                    .map(|p| p.as_str().to_owned())
-                    .unwrap_or_default(),
-            ),
-            ("plans", plans_text(t)),
-            ("fields", fields_text(t)),
-        ]
-    };
-    let now_fields = summary(&after);
-    let was: Vec<(&str, String)> = match &before {
-        Some(b) => summary(b).to_vec(),
-        None => now_fields
-            .iter()
-            .map(|(f, _)| (*f, String::new()))
-            .collect(),
-    };
-    if before.is_none() {
-        change.record(tx.conn(), actor, "create", now).await?;
-    }
-    let action = match &before {
-        Some(b) if b.active && !after.active => "delete",
-        _ => "update",
-    };
-    let diffs: Vec<(&str, String, String)> = was
-        .into_iter()
-        .zip(now_fields)
-        .filter(|((field, _), _)| before.is_some() || *field != "key")
-        .map(|((field, old), (_, new))| (field, old, new))
-        .collect();
-    change
-        .record_fields(tx.conn(), actor, action, &diffs, now)
-        .await?;
+    audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -1419,42 +1427,8 @@ pub async fn save_calendar(
         .await?
         .map(calendar_view)
         .ok_or(AppError::Internal)?;
-    let summary = |c: &SlaCalendar| {
-        [
-            ("name", c.name.clone()),
-            ("time_zone", c.time_zone.clone()),
-            ("week", week_text(&c.week)),
-            (
-                "holidays",
-                c.holidays
-                    .iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-            ("active", yes_no(c.active)),
-        ]
-    };
     let change = Change::new("calendar", id, &after.name);
-    if before.is_none() {
-        change.record(tx.conn(), actor, "create", now).await?;
-    }
-    let old = before.as_ref().map(|b| summary(b).to_vec());
-    let diffs: Vec<(&str, String, String)> = summary(&after)
-        .into_iter()
-        .enumerate()
-        .map(|(i, (field, new))| {
-            let was = old.as_ref().map(|o| o[i].1.clone()).unwrap_or_default();
-            (field, was, new)
-        })
-        .collect();
-    let action = match &before {
-        Some(b) if b.active && !after.active => "delete",
-        _ => "update",
-    };
-    change
-        .record_fields(tx.conn(), actor, action, &diffs, now)
-        .await?;
+    audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
     crate::server::events::wake();
     Ok(after)
@@ -1617,43 +1591,9 @@ pub async fn save_policy(
         .await?
         .ok_or(AppError::Internal)
         .and_then(policy_view)?;
-    let name = |p: &SlaPolicy| format!("{} · {}", p.plan.as_str(), p.priority.as_str());
-    let summary = |p: &SlaPolicy| {
-        [
-            ("plan", p.plan.as_str().to_owned()),
-            ("priority", p.priority.as_str().to_owned()),
-            (
-                "first_response_minutes",
-                p.first_response_minutes.to_string(),
-            ),
-            ("resolution_minutes", p.resolution_minutes.to_string()),
-            ("calendar", p.calendar.name.clone()),
-            ("active", yes_no(p.active)),
-        ]
-    };
-    let change = Change::new("sla_policy", id, name(&after));
-    if before.is_none() {
-        change.record(tx.conn(), actor, "create", now).await?;
-    }
-    let old = before.as_ref().map(|b| summary(b).to_vec());
-    let diffs: Vec<(&str, String, String)> = summary(&after)
-        .into_iter()
-        .enumerate()
-        .map(|(i, (field, new))| {
-            (
-                field,
-                old.as_ref().map(|o| o[i].1.clone()).unwrap_or_default(),
-                new,
-            )
-        })
-        .collect();
-    let action = match &before {
-        Some(b) if b.active && !after.active => "delete",
-        _ => "update",
-    };
-    change
-        .record_fields(tx.conn(), actor, action, &diffs, now)
-        .await?;
+    let name = format!("{} · {}", after.plan.as_str(), after.priority.as_str());
+    let change = Change::new("sla_policy", id, name);
+    audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
     crate::server::events::wake();
     Ok(after)

@@ -827,7 +827,7 @@ pub async fn stats(db: &Db, user: &CurrentUser) -> Result<TicketStats, AppError>
 }
 
 /// Support messages may be longer than the customer's 1000 characters.
-pub const SUPPORT_MESSAGE_MAX_CHARS: usize = 10_000;
+pub use crate::domain::SUPPORT_MESSAGE_MAX_CHARS;
 
 /// The ticket's lifecycle row, if the caller may see the ticket (else 404).
 pub(crate) async fn state_in_scope(
