@@ -366,10 +366,13 @@ impl Browser {
     }
 }
 
-/// Serialises the tests that render pages on the server. Several applications rendering pages
-/// at once in one test process (each test has its own tokio runtime) now and then leave one
-/// request unanswered; one at a time they never did (0 hangs in 14 runs, against about one
-/// run in eight in parallel). Production runs one runtime per process.
+/// Serialises the tests that render pages on the server (and the matrix, which calls every
+/// server function as every role). Several applications rendering pages at once in one test
+/// process (each test has its own tokio runtime) now and then leave one request unanswered;
+/// one at a time they never did (0 hangs in 14 runs, against about one run in eight in
+/// parallel). Production runs one runtime per process. Seen again in session 6 with the matrix
+/// calling server functions while a page test rendered (3 hangs in ~6 full runs), hence the
+/// matrix takes the lock too.
 pub async fn rendering_pages() -> tokio::sync::MutexGuard<'static, ()> {
     static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     LOCK.lock().await
