@@ -91,7 +91,8 @@ impl Calendar {
         if to <= from {
             return 0;
         }
-        let mut total = 0;
+        // Summed as durations and truncated once: instants carry fractions of a second.
+        let mut total = Duration::zero();
         // A day before and after: an interval of a local date may straddle UTC midnight.
         let mut date = self.local_date(from) - Duration::days(1);
         let last = self.local_date(to) + Duration::days(1);
@@ -100,12 +101,12 @@ impl Calendar {
                 let a = start.max(from);
                 let b = end.min(to);
                 if a < b {
-                    total += (b - a).num_seconds();
+                    total += b - a;
                 }
             }
             date += Duration::days(1);
         }
-        total
+        total.num_seconds()
     }
 
     /// The instant at which `seconds` working seconds have passed since `from` (`from` itself
@@ -118,7 +119,9 @@ impl Calendar {
         if seconds <= 0 {
             return Some(from);
         }
-        let mut left = seconds;
+        // Durations, not whole seconds: a start with a fraction of a second must not gain it
+        // again at every interval boundary.
+        let mut left = Duration::seconds(seconds);
         let mut date = self.local_date(from) - Duration::days(1);
         let last = date + Duration::days(HORIZON_DAYS);
         while date <= last {
@@ -127,9 +130,9 @@ impl Calendar {
                 if a >= end {
                     continue;
                 }
-                let available = (end - a).num_seconds();
+                let available = end - a;
                 if left <= available {
-                    return Some(a + Duration::seconds(left));
+                    return Some(a + left);
                 }
                 left -= available;
             }
@@ -529,5 +532,20 @@ mod tests {
             ]
         );
         assert!(pauses_from_statuses([(t(9), "open")]).is_empty());
+    }
+
+    #[test]
+    fn fractions_of_a_second_survive_day_boundaries() {
+        // 22:30:00.6 in São Paulo + 4 h around the clock crosses local midnight: exactly 4 h.
+        let c = Calendar::always(Sao_Paulo);
+        let start = sp(2026, 11, 21, 22, 30) + Duration::milliseconds(600);
+        assert_eq!(due(&c, start, 240), start + Duration::hours(4));
+        // Business hours from a fraction past 17:30 on Monday: 30 min, then 30 on Tuesday.
+        let b = business();
+        let start = sp(2026, 11, 30, 17, 30) + Duration::milliseconds(250);
+        assert_eq!(
+            due(&b, start, 60),
+            sp(2026, 12, 1, 9, 30) + Duration::milliseconds(250)
+        );
     }
 }
