@@ -13,8 +13,8 @@ use crate::api::{
     SaveDepartment, SaveSlaPolicy, SaveTicketType,
 };
 use crate::components::{
-    format_time, non_field_error, priority_label, FieldMessage, FormError, NotAllowed, PageTitle,
-    RequireUser, Tabs,
+    format_time, non_field_error, priority_label, query_string, FieldMessage, FormError,
+    NotAllowed, PageTitle, RequireUser, Tabs,
 };
 use crate::domain::{
     hhmm, parse_hhmm, AuditQuery, CurrentUser, DepartmentAdmin, DepartmentInput, FieldAdmin,
@@ -1128,18 +1128,13 @@ fn AuditLog() -> impl IntoView {
     let page = Resource::new(audit_query, get_audit);
     let csv_href = move || {
         let q = audit_query();
-        let mut parts = Vec::new();
-        for (key, value) in [
+        let pairs = [
             ("entity", q.entity),
             ("entity_id", q.entity_id),
             ("from", q.from),
             ("to", q.to),
-        ] {
-            if let Some(v) = value.filter(|v| !v.is_empty()) {
-                parts.push(format!("{key}={}", urlencoding(&v)));
-            }
-        }
-        format!("/api/v1/admin/audit.csv?{}", parts.join("&"))
+        ];
+        format!("/api/v1/admin/audit.csv?{}", query_string(pairs))
     };
     view! {
         <section class="page admin" aria-labelledby="admin-heading">
@@ -1216,16 +1211,9 @@ fn AuditLog() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 {next.map(|cursor| {
-                                    let href = {
-                                        let q = audit_query();
-                                        let mut parts = vec![format!("cursor={}", urlencoding(&cursor))];
-                                        for (key, value) in [("entity", q.entity), ("id", q.entity_id), ("de", q.from), ("ate", q.to)] {
-                                            if let Some(v) = value.filter(|v| !v.is_empty()) {
-                                                parts.push(format!("{key}={}", urlencoding(&v)));
-                                            }
-                                        }
-                                        format!("/admin/auditoria?{}", parts.join("&"))
-                                    };
+                                    let q = audit_query();
+                                    let pairs = [("cursor", Some(cursor)), ("entity", q.entity), ("id", q.entity_id), ("de", q.from), ("ate", q.to)];
+                                    let href = format!("/admin/auditoria?{}", query_string(pairs));
                                     view! { <p><a href=href>{t!(i18n, admin.older)}</a></p> }
                                 })}
                             }.into_any()
@@ -1461,13 +1449,8 @@ fn People(user: CurrentUser) -> impl IntoView {
                                 </table>
                                 {next.map(|cursor| {
                                     let q = user_query();
-                                    let mut parts = vec![format!("cursor={}", urlencoding(&cursor))];
-                                    for (key, value) in [("q", q.q), ("perfil", q.role), ("organizacao", q.organization_id), ("situacao", q.active)] {
-                                        if let Some(v) = value.filter(|v| !v.is_empty()) {
-                                            parts.push(format!("{key}={}", urlencoding(&v)));
-                                        }
-                                    }
-                                    view! { <p><a href=format!("/admin/pessoas?{}", parts.join("&"))>{t!(i18n, admin.more)}</a></p> }
+                                    let pairs = [("cursor", Some(cursor)), ("q", q.q), ("perfil", q.role), ("organizacao", q.organization_id), ("situacao", q.active)];
+                                    view! { <p><a href=format!("/admin/pessoas?{}", query_string(pairs))>{t!(i18n, admin.more)}</a></p> }
                                 })}
                             }.into_any()
                         }
@@ -1946,17 +1929,13 @@ fn Reports() -> impl IntoView {
     let departments = Resource::new(|| (), |_| get_admin_departments());
     let csv_href = move |part: &str| {
         let q = report_query();
-        let mut parts = vec![format!("part={part}")];
-        for (key, value) in [
+        let pairs = [
+            ("part", Some(part.to_owned())),
             ("from", q.from),
             ("to", q.to),
             ("department_id", q.department_id),
-        ] {
-            if let Some(v) = value.filter(|v| !v.is_empty()) {
-                parts.push(format!("{key}={}", urlencoding(&v)));
-            }
-        }
-        format!("/api/v1/admin/reports/tickets.csv?{}", parts.join("&"))
+        ];
+        format!("/api/v1/admin/reports/tickets.csv?{}", query_string(pairs))
     };
     view! {
         <section class="page admin reports" aria-labelledby="admin-heading">
@@ -2082,19 +2061,6 @@ fn Reports() -> impl IntoView {
     }
 }
 
-/// Percent-encodes a query value.
-fn urlencoding(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2121,11 +2087,5 @@ mod tests {
         assert_eq!(lines[1], "");
         assert_eq!(lines[6], "00:00-24:00");
         assert_eq!(parse_day(&lines[6]), Some(vec![[0, 1440]]));
-    }
-
-    #[test]
-    fn query_values_are_percent_encoded() {
-        assert_eq!(urlencoding("a b/ç"), "a%20b%2F%C3%A7");
-        assert_eq!(urlencoding("2026-11-21"), "2026-11-21");
     }
 }

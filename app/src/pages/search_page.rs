@@ -74,7 +74,7 @@ pub fn SearchForm(
         if follow_url {
             let navigate = navigate.clone();
             debounce.call(move |_| {
-                let url = format!("/ajuda/busca?q={}", urlencoding_component(&q));
+                let url = format!("/ajuda/busca?q={}", crate::components::query_value(&q));
                 navigate(
                     &url,
                     leptos_router::NavigateOptions {
@@ -142,19 +142,4 @@ pub fn SearchForm(
             })}
         </div>
     }
-}
-
-/// Percent-encodes a query-string value.
-fn urlencoding_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }

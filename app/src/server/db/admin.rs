@@ -192,9 +192,24 @@ pub async fn user(c: Conn<'_>, id: i64) -> Result<Option<UserRow>, sqlx::Error> 
     on_conn!(c, conn => sqlx::query_as(&sql).bind(id).fetch_optional(&mut *conn).await)
 }
 
-/// `(department id, name)` of one person's departments.
-pub async fn departments_of(c: Conn<'_>, user_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    super::users::departments_of(c, user_id).await
+/// `(user id, department id, department name)` of the given people's departments, by name.
+pub async fn departments_of_users(
+    c: Conn<'_>,
+    user_ids: &[i64],
+) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = user_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "SELECT m.user_id, d.id, d.name FROM department_members m \
+         JOIN departments d ON d.id = m.department_id WHERE m.user_id IN ({ids}) ORDER BY d.name"
+    );
+    on_conn!(c, conn => sqlx::query_as(&sql).fetch_all(&mut *conn).await)
 }
 
 pub async fn update_user(c: Conn<'_>, u: &UserRow, now: DateTime<Utc>) -> Result<(), sqlx::Error> {

@@ -64,6 +64,22 @@ impl Errors {
         }
     }
 
+    /// The name given, checked, or else the one it had (a change that leaves it out); a
+    /// creation without one is an error.
+    fn name_or(
+        &mut self,
+        field: &str,
+        given: Option<&str>,
+        old: Option<&str>,
+        max: usize,
+    ) -> String {
+        match (given, old) {
+            (Some(n), _) => self.name(field, n, max),
+            (None, Some(old)) => old.to_owned(),
+            (None, None) => self.name(field, "", max),
+        }
+    }
+
     /// A required short name: trimmed, 1 to `max` characters.
     fn name(&mut self, field: &str, value: &str, max: usize) -> String {
         let value = value.trim().to_owned();
@@ -363,11 +379,12 @@ pub async fn save_department(
         None => None,
     };
     let mut errors = Errors::default();
-    let name = match (&input.name, &before) {
-        (Some(n), _) => errors.name("name", n, 80),
-        (None, Some(b)) => b.name.clone(),
-        (None, None) => errors.name("name", "", 80),
-    };
+    let name = errors.name_or(
+        "name",
+        input.name.as_deref(),
+        before.as_ref().map(|b| b.name.as_str()),
+        80,
+    );
     if !name.is_empty() && db::name_taken(tx.conn(), "departments", &name, id.unwrap_or(0)).await? {
         errors.add("name", "taken");
     }
@@ -436,7 +453,7 @@ async fn load_user(c: Conn<'_>, id: i64) -> Result<UserAdmin, AppError> {
     let row = db::user(c.reborrow(), id)
         .await?
         .ok_or(AppError::not_found(Entity::User))?;
-    let departments = db::departments_of(c, id).await?;
+    let departments = users::departments_of(c, id).await?;
     user_view(row, departments)
 }
 
@@ -506,11 +523,22 @@ pub async fn users(db_: &Db, user: &CurrentUser, q: &UserQuery) -> Result<UserPa
     let mut c = db_.acquire().await?;
     let rows = db::users(c.conn(), &filter).await?;
     let (rows, next_cursor) = split_page(rows, limit, |r| encode_name_cursor(&r.name, r.id));
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        let departments = db::departments_of(c.conn(), row.id).await?;
-        items.push(user_view(row, departments)?);
+    // The page's departments in one query, not one per person.
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut memberships: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    for (user_id, department_id, name) in db::departments_of_users(c.conn(), &ids).await? {
+        memberships
+            .entry(user_id)
+            .or_default()
+            .push((department_id, name));
     }
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let departments = memberships.remove(&row.id).unwrap_or_default();
+            user_view(row, departments)
+        })
+        .collect::<Result<_, _>>()?;
     Ok(UserPage { items, next_cursor })
 }
 
@@ -841,11 +869,12 @@ pub async fn save_organization(
         None => None,
     };
     let mut errors = Errors::default();
-    let name = match (&input.name, &before) {
-        (Some(n), _) => errors.name("name", n, 120),
-        (None, Some(b)) => b.name.clone(),
-        (None, None) => errors.name("name", "", 120),
-    };
+    let name = errors.name_or(
+        "name",
+        input.name.as_deref(),
+        before.as_ref().map(|b| b.name.as_str()),
+        120,
+    );
     if !name.is_empty()
         && db::name_taken(tx.conn(), "organizations", &name, id.unwrap_or(0)).await?
     {
@@ -1152,11 +1181,12 @@ pub async fn save_ticket_type(
             String::new()
         }
     };
-    let name = match (&input.name, &before) {
-        (Some(n), _) => errors.name("name", n, 80),
-        (None, Some(b)) => b.name.clone(),
-        (None, None) => errors.name("name", "", 80),
-    };
+    let name = errors.name_or(
+        "name",
+        input.name.as_deref(),
+        before.as_ref().map(|b| b.name.as_str()),
+        80,
+    );
     let description = input
         .description
         .as_deref()
@@ -1342,11 +1372,12 @@ pub async fn save_calendar(
         None => None,
     };
     let mut errors = Errors::default();
-    let name = match (&input.name, &before) {
-        (Some(n), _) => errors.name("name", n, 80),
-        (None, Some(b)) => b.name.clone(),
-        (None, None) => errors.name("name", "", 80),
-    };
+    let name = errors.name_or(
+        "name",
+        input.name.as_deref(),
+        before.as_ref().map(|b| b.name.as_str()),
+        80,
+    );
     if !name.is_empty()
         && sla_db::calendar_named(tx.conn(), &name)
             .await?

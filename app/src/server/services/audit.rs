@@ -93,11 +93,7 @@ fn parse_instant(text: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
     }
     let date: NaiveDate = text.parse().ok()?;
     let date = if end_of_day { date.succ_opt()? } else { date };
-    let brasilia = chrono::FixedOffset::west_opt(3 * 3600)?;
-    date.and_hms_opt(0, 0, 0)?
-        .and_local_timezone(brasilia)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
+    Some(crate::server::services::reports::start_of(date))
 }
 
 fn encode_cursor(row: &db::AuditRow) -> String {

@@ -20,8 +20,8 @@ use crate::server::Db;
 /// The longest range a report covers.
 pub const MAX_DAYS: i64 = 366;
 
-/// The start of a São Paulo date, as an instant.
-fn start_of(date: NaiveDate) -> DateTime<Utc> {
+/// The start of a São Paulo date, as an instant (reports and the audit log's date filters).
+pub(crate) fn start_of(date: NaiveDate) -> DateTime<Utc> {
     Sao_Paulo
         .from_local_datetime(&date.and_time(NaiveTime::MIN))
         .earliest()

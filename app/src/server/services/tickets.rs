@@ -283,8 +283,18 @@ pub async fn create_ticket_with_files(
     check_uploads(&uploads, &limits)?;
     let storage = uploads.as_ref().map(|u| u.storage);
     let mut persisted = Vec::new();
-    let outcome =
-        create_ticket_in_tx(db, user, input, uploads, channel, key, now, &mut persisted).await;
+    let outcome = create_ticket_in_tx(
+        db,
+        user,
+        input,
+        uploads,
+        channel,
+        key,
+        &limits,
+        now,
+        &mut persisted,
+    )
+    .await;
     if outcome.is_err() {
         if let Some(storage) = storage {
             storage.remove(&persisted).await;
@@ -320,6 +330,7 @@ async fn create_ticket_in_tx(
     uploads: Option<Uploads<'_>>,
     channel: &str,
     idempotency_key: Option<&str>,
+    limits: &Limits,
     now: DateTime<Utc>,
     persisted: &mut Vec<String>,
 ) -> Result<TicketSummary, AppError> {
@@ -333,7 +344,6 @@ async fn create_ticket_in_tx(
         errors.push(FieldError::new("subject", code));
     }
     let message = input.message.trim().to_owned();
-    let limits = crate::server::services::admin::limits(db).await?;
     if let Err(code) = text_within(&message, limits.message_max_chars.max(0) as usize) {
         errors.push(FieldError::new("message", code));
     }
@@ -925,6 +935,7 @@ pub async fn reply_with_files(
         seen_message_id,
         uploads,
         channel,
+        &limits,
         now,
         &mut persisted,
     )
@@ -950,6 +961,7 @@ async fn reply_in_tx(
     seen_message_id: Option<i64>,
     uploads: Option<Uploads<'_>>,
     channel: &str,
+    limits: &Limits,
     now: DateTime<Utc>,
     persisted: &mut Vec<String>,
 ) -> Result<MessageView, AppError> {
@@ -957,13 +969,12 @@ async fn reply_in_tx(
     if internal && !by_support {
         return Err(AppError::Forbidden);
     }
-    let limits = crate::server::services::admin::limits(db).await?;
     let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
     if !customer_may_act(user, &state) {
         return Err(AppError::Forbidden);
     }
-    let body = validate_text(user, "body", body, &limits)?;
+    let body = validate_text(user, "body", body, limits)?;
     let current = status_of(&state)?;
     if current == TicketStatus::Closed {
         return Err(AppError::Conflict {
