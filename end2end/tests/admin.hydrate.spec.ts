@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, Page, test } from "@playwright/test";
 
 import { signIn } from "./session";
 
@@ -104,11 +104,64 @@ test("an admin sets up a department, an Enterprise ticket type and an SLA; the t
   await admin.getByRole("link", { name: "Auditoria" }).click();
   const audit = admin.getByTestId("audit");
   await expect(audit.locator('tr[data-entity="department"]').filter({ hasText: department }).first()).toBeVisible();
-  await expect(audit.locator('tr[data-entity="department"]').filter({ hasText: department }).filter({ hasText: "agents: — → Caio Ramos" })).toBeVisible();
-  await expect(audit.locator('tr[data-entity="ticket_type"]').filter({ hasText: typeName }).filter({ hasText: "fields: — → ambiente* (select: PROD/TEST)" })).toBeVisible();
-  await expect(audit.locator('tr[data-entity="sla_policy"]').filter({ hasText: "calendar: 24x7 → Horário comercial (São Paulo)" }).first()).toBeVisible();
+  await expect(audit.locator('tr[data-entity="department"]').filter({ hasText: department }).filter({ hasText: "Agentes: — → Caio Ramos" })).toBeVisible();
+  await expect(audit.locator('tr[data-entity="ticket_type"]').filter({ hasText: typeName }).filter({ hasText: "Campos: — → ambiente* (select: PROD/TEST)" })).toBeVisible();
+  await expect(audit.locator('tr[data-entity="sla_policy"]').filter({ hasText: "Calendário: 24x7 → Horário comercial (São Paulo)" }).first()).toBeVisible();
   await expect(audit.locator('tr[data-entity="ticket"]').filter({ hasText: id }).first()).toBeVisible();
   const csv = await admin.request.get("/api/v1/admin/audit.csv?entity=sla_policy");
   expect(csv.status()).toBe(200);
   expect(await csv.text()).toMatch(/,sla_policy,\d+,enterprise · critical,update,calendar,24x7,Horário comercial \(São Paulo\)/);
+});
+
+/** Drops a file of `bytes` bytes on the attachments zone, the way a desktop drag does. */
+async function dropFile(page: Page, name: string, mimeType: string, bytes: number) {
+  const transfer = await page.evaluateHandle(
+    ([name, mimeType, bytes]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes as number)], name as string, { type: mimeType as string }));
+      return dt;
+    },
+    [name, mimeType, bytes],
+  );
+  await page.locator(".dropzone").dispatchEvent("drop", { dataTransfer: transfer });
+}
+
+test("the attachment limits an admin sets are the ones the customer's form checks", async ({ browser, baseURL }) => {
+  const admin = await browser.newPage();
+  await signIn(admin, "admin@chamado.local");
+  const defaults = await (await admin.request.get("/api/v1/admin/settings")).json();
+  try {
+    await admin.goto("/admin/configuracoes");
+    await expect(admin.locator("html")).toHaveAttribute("data-hydrated", "true");
+    const limits = admin.getByRole("form", { name: "Limites" });
+    await limits.getByLabel("Anexos por mensagem (até 10)").fill("1");
+    await limits.getByLabel("Tamanho máximo por anexo (MB)").fill("1");
+    for (const ext of ["png", "jpg", "jpeg", "gif", "webp", "txt", "log", "csv", "json", "zip"]) {
+      await limits.getByLabel(ext, { exact: true }).uncheck();
+    }
+    await limits.getByRole("button", { name: "Salvar" }).click();
+    await expect(limits.getByRole("status")).toHaveText("Salvo.");
+
+    const customer = await browser.newPage();
+    await signIn(customer, "carla@acme.com.br");
+    await customer.goto("/chamados/novo");
+    await expect(customer.locator("html")).toHaveAttribute("data-hydrated", "true");
+    const picker = customer.getByTestId("attachments");
+    await expect(picker).toContainText("Até 1 por mensagem, de até 1.0 MB cada. Tipos aceitos: pdf.");
+    await dropFile(customer, "tela.png", "image/png", 100);
+    await expect(picker.getByRole("alert")).toHaveText("tela.png: tipo de arquivo não permitido.");
+    await dropFile(customer, "grande.pdf", "application/pdf", 2 * 1024 * 1024);
+    await expect(picker.getByRole("alert")).toHaveText("grande.pdf tem mais de 1.0 MB.");
+    await dropFile(customer, "nota.pdf", "application/pdf", 1000);
+    await expect(customer.getByTestId("picked-file")).toHaveText([/nota\.pdf/]);
+    await dropFile(customer, "outra.pdf", "application/pdf", 1000);
+    await expect(picker.getByRole("alert")).toHaveText("Limite de arquivos por mensagem: 1.");
+    await expect(customer.getByTestId("picked-file")).toHaveCount(1);
+  } finally {
+    const restored = await admin.request.patch("/api/v1/admin/settings", {
+      headers: { origin: baseURL! },
+      data: defaults,
+    });
+    expect(restored.status()).toBe(200);
+  }
 });

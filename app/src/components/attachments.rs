@@ -1,13 +1,14 @@
 //! Attachments on a message: choose files or drop them on the zone, see each with its size, a
 //! progress bar while the form uploads and a remove button. The browser refuses early what the
-//! server would refuse (a sixth file, more than 10 MiB, an extension that is not allowed); the
-//! server still decides by content. The picker appears once the page is hydrated: without
-//! JavaScript the form sends its text only.
+//! server would refuse under the admins' limits (one file too many, too large, an extension that
+//! is not allowed); the server still decides by content. The picker appears once the page is
+//! hydrated: without JavaScript the form sends its text only. With attachments turned off
+//! (a limit of 0 files) there is no picker.
 
 use leptos::prelude::*;
 
 use crate::components::FieldMessage;
-use crate::domain::{ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+use crate::domain::{Limits, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
 use crate::error::AppError;
 use crate::i18n::*;
 
@@ -28,11 +29,85 @@ pub enum Refusal {
     TypeNotAllowed(String),
 }
 
+/// What the browser checks before sending: the admins' limits in force.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttachmentRules {
+    pub max_files: usize,
+    pub max_bytes: u64,
+    /// Lower-case extensions without the dot.
+    pub extensions: Vec<String>,
+}
+
+impl Default for AttachmentRules {
+    fn default() -> Self {
+        Self {
+            max_files: MAX_ATTACHMENTS,
+            max_bytes: MAX_ATTACHMENT_BYTES,
+            extensions: ATTACHMENT_EXTENSIONS
+                .iter()
+                .map(|e| (*e).to_owned())
+                .collect(),
+        }
+    }
+}
+
+impl From<&Limits> for AttachmentRules {
+    fn from(limits: &Limits) -> Self {
+        Self {
+            max_files: usize::try_from(limits.max_attachments).unwrap_or(0),
+            max_bytes: u64::try_from(limits.max_attachment_bytes).unwrap_or(0),
+            extensions: limits
+                .allowed_types
+                .iter()
+                .map(|e| e.to_ascii_lowercase())
+                .collect(),
+        }
+    }
+}
+
+impl AttachmentRules {
+    /// Whether a file of this name may be sent: its extension is allowed (jpg and jpeg are one
+    /// type, as on the server).
+    fn allows(&self, name: &str) -> bool {
+        let extension = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        let has = |e: &str| self.extensions.iter().any(|a| a == e);
+        match extension.as_str() {
+            "jpg" | "jpeg" => has("jpg") || has("jpeg"),
+            "" => false,
+            e => has(e),
+        }
+    }
+
+    /// The `accept` attribute of the file input (jpg and jpeg go together).
+    fn accept(&self) -> String {
+        let mut out: Vec<String> = Vec::new();
+        for e in &self.extensions {
+            let with: Vec<&str> = match e.as_str() {
+                "jpg" => vec!["jpg", "jpeg"],
+                "jpeg" => vec!["jpeg", "jpg"],
+                e => vec![e],
+            };
+            for e in with {
+                let dotted = format!(".{e}");
+                if !out.contains(&dotted) {
+                    out.push(dotted);
+                }
+            }
+        }
+        out.join(",")
+    }
+}
+
 /// The files picked for one message (the browser's `File`s live beside, in the hydrated app).
 #[derive(Clone, Copy)]
 pub struct AttachmentList {
     pub files: RwSignal<Vec<PickedFile>>,
     pub refusal: RwSignal<Option<Refusal>>,
+    /// Set by the page from the limits it read, before the picker is drawn.
+    rules: StoredValue<AttachmentRules>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     next_key: StoredValue<u32>,
     #[cfg(feature = "hydrate")]
@@ -50,25 +125,36 @@ impl AttachmentList {
         Self {
             files: RwSignal::new(Vec::new()),
             refusal: RwSignal::new(None),
+            rules: StoredValue::new(AttachmentRules::default()),
             next_key: StoredValue::new(0),
             #[cfg(feature = "hydrate")]
             blobs: StoredValue::new_local(Vec::new()),
         }
     }
 
+    /// The limits to check against (the admins', read by the page).
+    pub fn set_rules(&self, rules: AttachmentRules) {
+        self.rules.set_value(rules);
+    }
+
+    pub fn rules(&self) -> AttachmentRules {
+        self.rules.get_value()
+    }
+
     /// Whether the browser would take a file of this name and size, given how many are picked.
-    pub fn check(count: usize, name: &str, size: u64) -> Result<(), Refusal> {
-        if count >= MAX_ATTACHMENTS {
+    pub fn check(
+        rules: &AttachmentRules,
+        count: usize,
+        name: &str,
+        size: u64,
+    ) -> Result<(), Refusal> {
+        if count >= rules.max_files {
             return Err(Refusal::TooMany);
         }
-        if size > MAX_ATTACHMENT_BYTES {
+        if size > rules.max_bytes {
             return Err(Refusal::TooLarge(name.to_owned()));
         }
-        let extension = name
-            .rsplit_once('.')
-            .map(|(_, e)| e.to_ascii_lowercase())
-            .unwrap_or_default();
-        if !ATTACHMENT_EXTENSIONS.contains(&extension.as_str()) {
+        if !rules.allows(name) {
             return Err(Refusal::TypeNotAllowed(name.to_owned()));
         }
         Ok(())
@@ -79,7 +165,10 @@ impl AttachmentList {
         let name = file.name();
         let size = file.size() as u64;
         let count = self.files.with_untracked(Vec::len);
-        if let Err(refusal) = Self::check(count, &name, size) {
+        let checked = self
+            .rules
+            .with_value(|rules| Self::check(rules, count, &name, size));
+        if let Err(refusal) = checked {
             self.refusal.set(Some(refusal));
             return;
         }
@@ -142,7 +231,7 @@ impl AttachmentList {
     }
 }
 
-fn human_size(bytes: u64) -> String {
+pub fn human_size(bytes: u64) -> String {
     if bytes >= 1 << 20 {
         format!("{:.1} MB", bytes as f64 / (1 << 20) as f64)
     } else if bytes >= 1 << 10 {
@@ -168,11 +257,22 @@ pub fn AttachmentPicker(
     let input_id = format!("{id}-input");
     let hint_id = format!("{id}-hint");
     let msg_id = format!("{id}-msg");
-    let accept = ATTACHMENT_EXTENSIONS
-        .iter()
-        .map(|e| format!(".{e}"))
-        .collect::<Vec<_>>()
-        .join(",");
+    let rules = list.rules();
+    let accept = rules.accept();
+    let allowed = rules.max_files > 0;
+    let max_files = rules.max_files;
+    let max_size = StoredValue::new(human_size(rules.max_bytes));
+    let types = StoredValue::new(rules.extensions.join(", "));
+    let hint = move || {
+        t_string!(
+            i18n,
+            tickets.attachments_hint,
+            count = max_files,
+            size = max_size.get_value(),
+            types = types.get_value()
+        )
+        .to_string()
+    };
     let server_refusal = Signal::derive(move || {
         error.get().filter(|e| {
             matches!(
@@ -183,7 +283,7 @@ pub fn AttachmentPicker(
     });
     let described_by = format!("{hint_id} {msg_id}");
     view! {
-        <Show when=move || hydrated.get()>
+        <Show when=move || allowed && hydrated.get()>
             <div class="field attachments" data-testid="attachments">
                 <label for=input_id.clone()>{t!(i18n, tickets.attachments)}</label>
                 <div
@@ -238,7 +338,7 @@ pub fn AttachmentPicker(
                         }
                     />
                 </div>
-                <span class="hint" id=hint_id.clone()>{t!(i18n, tickets.attachments_hint)}</span>
+                <span class="hint" id=hint_id.clone()>{hint}</span>
                 <ul class="attachment-list" aria-live="polite">
                     <For each=move || list.files.get() key=|f| (f.key, (f.progress * 100.0) as u32) let:file>
                         {
@@ -264,8 +364,8 @@ pub fn AttachmentPicker(
                 </ul>
                 <p class="field-message" id=msg_id.clone() role="alert">
                     {move || list.refusal.get().map(|r| match r {
-                        Refusal::TooMany => t_string!(i18n, tickets.too_many_files).to_string(),
-                        Refusal::TooLarge(name) => t_string!(i18n, tickets.file_too_large, name).to_string(),
+                        Refusal::TooMany => t_string!(i18n, tickets.too_many_files, count = max_files).to_string(),
+                        Refusal::TooLarge(name) => t_string!(i18n, tickets.file_too_large, name, size = max_size.get_value()).to_string(),
                         Refusal::TypeNotAllowed(name) => t_string!(i18n, tickets.file_type_not_allowed, name).to_string(),
                     })}
                     {move || server_refusal.get().map(|e| e.title(i18n.get_locale()))}
@@ -332,22 +432,67 @@ mod tests {
 
     #[test]
     fn the_browser_refuses_what_the_server_would() {
-        assert_eq!(AttachmentList::check(0, "print.PNG", 10), Ok(()));
+        let rules = AttachmentRules::default();
+        assert_eq!(AttachmentList::check(&rules, 0, "print.PNG", 10), Ok(()));
         assert_eq!(
-            AttachmentList::check(4, "log.txt", MAX_ATTACHMENT_BYTES),
+            AttachmentList::check(&rules, 4, "log.txt", MAX_ATTACHMENT_BYTES),
             Ok(())
         );
         assert_eq!(
-            AttachmentList::check(5, "log.txt", 1),
+            AttachmentList::check(&rules, 5, "log.txt", 1),
             Err(Refusal::TooMany)
         );
         assert_eq!(
-            AttachmentList::check(0, "big.zip", MAX_ATTACHMENT_BYTES + 1),
+            AttachmentList::check(&rules, 0, "big.zip", MAX_ATTACHMENT_BYTES + 1),
             Err(Refusal::TooLarge("big.zip".to_owned()))
         );
         assert_eq!(
-            AttachmentList::check(0, "logo.svg", 10),
+            AttachmentList::check(&rules, 0, "logo.svg", 10),
             Err(Refusal::TypeNotAllowed("logo.svg".to_owned()))
+        );
+        assert_eq!(
+            AttachmentList::check(&rules, 0, "README", 10),
+            Err(Refusal::TypeNotAllowed("README".to_owned()))
+        );
+    }
+
+    #[test]
+    fn the_browser_follows_the_admins_limits() {
+        let limits = Limits {
+            max_attachments: 2,
+            max_attachment_bytes: 1_048_576,
+            allowed_types: vec!["pdf".to_owned(), "JPEG".to_owned()],
+            ..Limits::default()
+        };
+        let rules = AttachmentRules::from(&limits);
+        assert_eq!(
+            AttachmentList::check(&rules, 1, "nota.pdf", 1_048_576),
+            Ok(())
+        );
+        assert_eq!(
+            AttachmentList::check(&rules, 2, "nota.pdf", 1),
+            Err(Refusal::TooMany)
+        );
+        assert_eq!(
+            AttachmentList::check(&rules, 0, "nota.pdf", 1_048_577),
+            Err(Refusal::TooLarge("nota.pdf".to_owned()))
+        );
+        // Allowed by default, not by these admins.
+        assert_eq!(
+            AttachmentList::check(&rules, 0, "log.txt", 10),
+            Err(Refusal::TypeNotAllowed("log.txt".to_owned()))
+        );
+        // jpg and jpeg are one type.
+        assert_eq!(AttachmentList::check(&rules, 0, "foto.jpg", 10), Ok(()));
+        assert_eq!(rules.accept(), ".pdf,.jpeg,.jpg");
+        // No attachments at all.
+        let none = AttachmentRules::from(&Limits {
+            max_attachments: 0,
+            ..Limits::default()
+        });
+        assert_eq!(
+            AttachmentList::check(&none, 0, "nota.pdf", 1),
+            Err(Refusal::TooMany)
         );
     }
 

@@ -1109,6 +1109,80 @@ fn action_label(i18n: leptos_i18n::I18nContext<Locale>, action: &str) -> String 
     .to_string()
 }
 
+/// The name of a field an admin change records, in the reader's language.
+fn audit_field_label(i18n: leptos_i18n::I18nContext<Locale>, field: &str) -> String {
+    // Priority texts: `high.label_pt`.
+    if let Some((priority, part)) = field.split_once('.') {
+        let priority = priority
+            .parse::<Priority>()
+            .map_or_else(|_| priority.to_owned(), |p| priority_label(i18n, p));
+        return format!("{priority} · {}", audit_field_label(i18n, part));
+    }
+    match field {
+        "name" => t_string!(i18n, admin.name),
+        "active" => t_string!(i18n, admin.active),
+        "round_robin" => t_string!(i18n, admin.round_robin),
+        "agents" => t_string!(i18n, admin.agents),
+        "role" => t_string!(i18n, admin.role),
+        "organization" => t_string!(i18n, admin.organization),
+        "can_open_tickets" => t_string!(i18n, admin.can_open_tickets),
+        "departments" => t_string!(i18n, admin.departments),
+        "department" => t_string!(i18n, tickets.department),
+        "plan" => t_string!(i18n, admin.plan),
+        "shares_tickets" => t_string!(i18n, admin.shares_tickets),
+        "key" => t_string!(i18n, admin.key),
+        "description" => t_string!(i18n, admin.description),
+        "position" => t_string!(i18n, admin.position),
+        "default_department" => t_string!(i18n, admin.default_department),
+        "default_priority" => t_string!(i18n, admin.default_priority),
+        "plans" => t_string!(i18n, admin.plans),
+        "fields" => t_string!(i18n, admin.fields),
+        "time_zone" => t_string!(i18n, admin.time_zone),
+        "week" => t_string!(i18n, admin.hours),
+        "holidays" => t_string!(i18n, admin.holidays),
+        "priority" => t_string!(i18n, tickets.priority),
+        "first_response_minutes" => t_string!(i18n, admin.first_response_minutes),
+        "resolution_minutes" => t_string!(i18n, admin.resolution_minutes),
+        "calendar" => t_string!(i18n, admin.calendar),
+        "message_max_chars" => t_string!(i18n, admin.message_max_chars),
+        "max_attachments" => t_string!(i18n, admin.max_attachments),
+        "max_attachment_bytes" => t_string!(i18n, admin.max_attachment_bytes),
+        "allowed_types" => t_string!(i18n, admin.allowed_types),
+        "auto_close_days" => t_string!(i18n, admin.auto_close_days),
+        "reopen_window_days" => t_string!(i18n, admin.reopen_window_days),
+        "label_pt" => t_string!(i18n, admin.label_pt),
+        "label_en" => t_string!(i18n, admin.label_en),
+        "guidance_pt" => t_string!(i18n, admin.guidance_pt),
+        "guidance_en" => t_string!(i18n, admin.guidance_en),
+        "password_link" => t_string!(i18n, admin.password_link),
+        "title" => t_string!(i18n, admin.canned_title),
+        "body" => t_string!(i18n, admin.canned_body),
+        other => return other.to_owned(),
+    }
+    .to_string()
+}
+
+/// A recorded value in the reader's language: yes/no, roles, priorities; the rest as written.
+fn audit_value(i18n: leptos_i18n::I18nContext<Locale>, field: &str, value: Option<&str>) -> String {
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return "—".to_owned();
+    };
+    match (field, value) {
+        (_, "true") => yes_no(i18n, true),
+        (_, "false") => yes_no(i18n, false),
+        ("role", v) => v
+            .parse::<Role>()
+            .map_or_else(|_| v.to_owned(), |r| crate::components::role_label(i18n, r)),
+        ("priority" | "default_priority", v) => v
+            .parse::<Priority>()
+            .map_or_else(|_| v.to_owned(), |p| priority_label(i18n, p)),
+        ("plan", v) => v
+            .parse::<Plan>()
+            .map_or_else(|_| v.to_owned(), |p| plan_name(p).to_owned()),
+        (_, v) => v.to_owned(),
+    }
+}
+
 #[component]
 fn AuditLog() -> impl IntoView {
     let i18n = use_i18n();
@@ -1183,20 +1257,26 @@ fn AuditLog() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>
                                         {page.items.into_iter().map(|e| {
-                                            let who = e.actor.map(|a| a.name).unwrap_or_else(|| t_string!(i18n, admin.system).to_string());
+                                            let who = e.actor.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| t_string!(i18n, admin.system).to_string());
                                             let what = if e.entity == "ticket" {
                                                 view! { <a href=format!("/chamados/{}", e.entity_id)>{e.entity_id.clone()}</a> " " {e.entity_name.clone()} }.into_any()
                                             } else {
                                                 view! { {entity_label(i18n, &e.entity)} ": " {e.entity_name.clone()} }.into_any()
                                             };
-                                            let value = |v: Option<String>| match v.as_deref() {
-                                                None => "—".to_owned(),
-                                                Some("true") => yes_no(i18n, true),
-                                                Some("false") => yes_no(i18n, false),
-                                                Some(other) => other.to_owned(),
-                                            };
-                                            let change = match e.field {
-                                                Some(field) => format!("{field}: {} → {}", value(e.before), value(e.after)),
+                                            let change = match e.field.as_deref() {
+                                                Some(field) if e.entity == "ticket" => super::ticket_support::history_change(
+                                                    i18n,
+                                                    e.actor_name(),
+                                                    field,
+                                                    e.before.as_deref(),
+                                                    e.after.as_deref(),
+                                                ),
+                                                Some(field) => format!(
+                                                    "{}: {} → {}",
+                                                    audit_field_label(i18n, field),
+                                                    audit_value(i18n, field, e.before.as_deref()),
+                                                    audit_value(i18n, field, e.after.as_deref())
+                                                ),
                                                 None => action_label(i18n, &e.action),
                                             };
                                             view! {

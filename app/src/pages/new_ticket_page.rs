@@ -142,6 +142,7 @@ fn TicketForm(data: crate::domain::TicketFormData) -> impl IntoView {
     let types = StoredValue::new(types);
     let departments = StoredValue::new(departments);
     let files = AttachmentList::new();
+    files.set_rules((&limits).into());
     let current =
         move || types.with_value(|ts| ts.iter().find(|t| t.key == selected.get()).cloned());
     let form_ref = NodeRef::<leptos::html::Form>::new();

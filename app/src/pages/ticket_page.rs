@@ -99,7 +99,8 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
         },
         |(id, ..)| get_ticket(id),
     );
-    // The limits in force: the reply box counts to the admins' message length.
+    // The limits in force: the reply box counts to the admins' message length and the picker
+    // checks files against their attachment limits.
     let limits = Resource::new(|| (), |_| crate::api::get_limits());
     // The support panel's choices and canned responses (support staff only).
     let tools = Resource::new(
@@ -126,10 +127,14 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
                 match detail.await {
                     Ok(detail) => {
                         let tools = tools.await.ok().flatten();
+                        let limits = limits.await.ok();
                         let max_chars = limits
-                            .await
+                            .as_ref()
                             .map(|l| l.message_max_chars.max(0) as usize)
                             .unwrap_or(MESSAGE_MAX_CHARS);
+                        if let Some(limits) = &limits {
+                            draft.files.set_rules(limits.into());
+                        }
                         view! { <TicketView detail staff me writes_articles reply close reopen escalate change tools error draft max_chars /> }.into_any()
                     }
                     Err(e) => view! { <section class="page"><FormError error=Signal::derive(move || Some(e.clone())) /></section> }.into_any(),

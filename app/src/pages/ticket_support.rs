@@ -231,7 +231,13 @@ pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
     }
 }
 
-fn value_label(i18n: leptos_i18n::I18nContext<Locale>, field: &str, value: Option<&str>) -> String {
+/// A recorded value of a ticket field in the reader's language (statuses and priorities are
+/// kept by their wire names).
+pub(crate) fn value_label(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    field: &str,
+    value: Option<&str>,
+) -> String {
     let Some(value) = value.filter(|v| !v.is_empty()) else {
         return "—".to_owned();
     };
@@ -265,6 +271,14 @@ fn describe(
         }
         "merged" => return t_string!(i18n, support.h_merged, who, ticket = to).to_string(),
         "related" => return t_string!(i18n, support.h_related, who, ticket = to).to_string(),
+        other => history_field_label(i18n, other),
+    };
+    t_string!(i18n, support.h_changed, who, what, from, to).to_string()
+}
+
+/// The name of a ticket field the history records.
+pub(crate) fn history_field_label(i18n: leptos_i18n::I18nContext<Locale>, field: &str) -> String {
+    match field {
         "status" => t_string!(i18n, tickets.status).to_string(),
         "priority" => t_string!(i18n, tickets.priority).to_string(),
         "type" => t_string!(i18n, dashboard.type_label).to_string(),
@@ -272,8 +286,27 @@ fn describe(
         "assignee" => t_string!(i18n, dashboard.assignee).to_string(),
         "tags" => t_string!(i18n, support.tags).to_string(),
         other => other.to_owned(),
-    };
-    t_string!(i18n, support.h_changed, who, what, from, to).to_string()
+    }
+}
+
+/// One history row as the audit log shows it beside its author: "Status: Open → Answered",
+/// or the timeline's sentence for creations, merges and links.
+pub(crate) fn history_change(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    who: Option<&str>,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> String {
+    match field {
+        "created" | "merged_into" | "merged" | "related" => describe(i18n, who, field, old, new),
+        _ => format!(
+            "{}: {} → {}",
+            history_field_label(i18n, field),
+            value_label(i18n, field, old),
+            value_label(i18n, field, new)
+        ),
+    }
 }
 
 /// Tells the server what this agent is doing on the ticket: `viewing` now and every

@@ -3,7 +3,11 @@
 //! share the tickets with Acme (one ticket in ten is Acme's, so Acme's people see a list of
 //! 100,000 at a million); statuses, priorities, departments and dates are spread by integer
 //! hashes of the row number, so two runs produce the same data. Every ticket gets its first
-//! message. The counter triggers run for every row, as in production.
+//! message and its history (created; answered and closed with their times), its plan's service
+//! level (one in eight missed), and one closed ticket in four a rating; 5,000 admin changes
+//! spread over the year fill the audit log. The counter triggers run for every row, as in
+//! production. SLA clocks are left stopped (no due times), so the server's watcher has nothing
+//! to announce while a benchmark runs.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -13,6 +17,8 @@ use crate::server::Db;
 pub const EXTRA_ORGANIZATIONS: i64 = 200;
 pub const CUSTOMERS_PER_ORGANIZATION: i64 = 5;
 const BATCH: i64 = 50_000;
+/// Admin changes in the audit log (generated once).
+pub const AUDIT_ROWS: i64 = 5_000;
 
 /// What was generated.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +45,10 @@ pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<Bench
     let acme = acme.ok_or_else(|| AppError::Malformed {
         code: "bench_data_needs_demo".to_owned(),
     })?;
+    let acme_plan: String = sqlx::query_scalar("SELECT plan FROM organizations WHERE id = $1")
+        .bind(acme)
+        .fetch_one(&mut *tx)
+        .await?;
     let acme_people: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM users WHERE organization_id = $1 AND can_open_tickets = 1 ORDER BY id",
     )
@@ -77,9 +87,28 @@ pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<Bench
             }
         }
     }
+    if existing == 0 {
+        // A year of admin changes (one every ~105 minutes), by the demo's admin.
+        sqlx::query(
+            r#"
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+            INSERT INTO audit_log (actor_id, entity, entity_id, entity_name, action, field,
+                                   old_value, new_value, created_at)
+            SELECT (SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1),
+                   CASE i % 3 WHEN 0 THEN 'department' WHEN 1 THEN 'user' ELSE 'organization' END,
+                   CAST(i % 50 + 1 AS TEXT), 'Registro ' || (i % 50 + 1), 'update', 'name',
+                   'Nome ' || i, 'Nome ' || (i + 1),
+                   strftime('%Y-%m-%dT%H:%M:%f+00:00', $1, '-' || (i * 6307) || ' seconds')
+            FROM n"#,
+        )
+        .bind(&now_text)
+        .bind(AUDIT_ROWS)
+        .execute(&mut *tx)
+        .await?;
+    }
     // The generated customers, in id order with their organization.
-    let customers: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT u.id, u.organization_id FROM users u JOIN organizations o ON o.id = u.organization_id \
+    let customers: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT u.id, u.organization_id, o.plan FROM users u JOIN organizations o ON o.id = u.organization_id \
          WHERE o.name LIKE 'Carga %' ORDER BY u.id",
     )
     .fetch_all(&mut *tx)
@@ -94,35 +123,45 @@ pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<Bench
     )
     .fetch_all(pool)
     .await?;
-    if customers.is_empty() || departments.is_empty() || types.is_empty() || acme_people.is_empty()
+    let agents: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE role IN ('agent', 'lead') AND active = 1 ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    if customers.is_empty()
+        || departments.is_empty()
+        || types.is_empty()
+        || acme_people.is_empty()
+        || agents.is_empty()
     {
         return Err(AppError::Malformed {
             code: "bench_data_needs_demo".to_owned(),
         });
     }
     // A lookup table from a row number to its requester: the SQL picks by modulo.
-    sqlx::query("CREATE TABLE IF NOT EXISTS bench_people (slot INTEGER PRIMARY KEY, user_id INTEGER, organization_id INTEGER)")
+    sqlx::query("CREATE TABLE IF NOT EXISTS bench_people (slot INTEGER PRIMARY KEY, user_id INTEGER, organization_id INTEGER, plan TEXT)")
         .execute(pool)
         .await?;
     let mut tx = pool.begin().await?;
     sqlx::query("DELETE FROM bench_people")
         .execute(&mut *tx)
         .await?;
-    let mut slots: Vec<(i64, i64)> = Vec::new();
-    for (i, (user, org)) in customers.iter().enumerate() {
+    let mut slots: Vec<(i64, i64, &str)> = Vec::new();
+    for (i, (user, org, plan)) in customers.iter().enumerate() {
         // One slot in ten is Acme's.
         if i % 9 == 0 {
-            slots.push((acme_people[(i / 9) % acme_people.len()], acme));
+            slots.push((acme_people[(i / 9) % acme_people.len()], acme, &acme_plan));
         }
-        slots.push((*user, *org));
+        slots.push((*user, *org, plan));
     }
-    for (slot, (user, org)) in slots.iter().enumerate() {
+    for (slot, (user, org, plan)) in slots.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO bench_people (slot, user_id, organization_id) VALUES ($1, $2, $3)",
+            "INSERT INTO bench_people (slot, user_id, organization_id, plan) VALUES ($1, $2, $3, $4)",
         )
         .bind(slot as i64)
         .bind(user)
         .bind(org)
+        .bind(plan)
         .execute(&mut *tx)
         .await?;
     }
@@ -133,35 +172,72 @@ pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<Bench
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",");
+    let agent_list = agents
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
     let type_list = types
         .iter()
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    // json_extract over a literal array picks the n-th department / type.
+    // json_extract over a literal array picks the n-th department / type. A ticket is created
+    // up to a year ago (`age` seconds), closed or answered half-way to now, first answered
+    // after between 1/40 and 1/4 of that.
+    let priority = "CASE (i * 7) % 4 WHEN 0 THEN 'low' WHEN 1 THEN 'medium' WHEN 2 THEN 'high' ELSE 'critical' END";
+    let status =
+        "CASE (i * 13) % 10 WHEN 0 THEN 'answered' WHEN 1 THEN 'answered' WHEN 2 THEN 'answered' \
+                  WHEN 3 THEN 'closed' WHEN 4 THEN 'closed' WHEN 5 THEN 'closed' ELSE 'open' END";
+    let age = "((i * 7919) % 31536000)";
+    let at = |offset: &str| {
+        format!("strftime('%Y-%m-%dT%H:%M:%f+00:00', $3, '-' || ({offset}) || ' seconds')")
+    };
     let sql = format!(
         r#"
         WITH RECURSIVE n(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
         INSERT INTO tickets (subject, ticket_type_id, department_id, priority, priority_rank, status,
                              requester_id, organization_id, fields, created_at, updated_at,
-                             last_reply_at, closed_at)
+                             last_reply_at, closed_at, first_response_at, sla_policy_id,
+                             sla_breached_at)
         SELECT 'Chamado de carga ' || i,
                json_extract('[{type_list}]', '$[' || ((i * 31) % {types}) || ']'),
                json_extract('[{department_list}]', '$[' || ((i * 17) % {departments}) || ']'),
-               CASE (i * 7) % 4 WHEN 0 THEN 'low' WHEN 1 THEN 'medium' WHEN 2 THEN 'high' ELSE 'critical' END,
+               {priority},
                (i * 7) % 4 + 1,
-               CASE (i * 13) % 10 WHEN 0 THEN 'answered' WHEN 1 THEN 'answered' WHEN 2 THEN 'answered'
-                    WHEN 3 THEN 'closed' WHEN 4 THEN 'closed' WHEN 5 THEN 'closed' ELSE 'open' END,
+               {status},
                p.user_id, p.organization_id, '{{}}',
-               strftime('%Y-%m-%dT%H:%M:%f+00:00', $3, '-' || ((i * 7919) % 31536000) || ' seconds'),
-               strftime('%Y-%m-%dT%H:%M:%f+00:00', $3, '-' || ((i * 7919) % 31536000 / 2) || ' seconds'),
-               strftime('%Y-%m-%dT%H:%M:%f+00:00', $3, '-' || ((i * 7919) % 31536000 / 2) || ' seconds'),
-               CASE WHEN (i * 13) % 10 IN (3, 4, 5)
-                    THEN strftime('%Y-%m-%dT%H:%M:%f+00:00', $3, '-' || ((i * 7919) % 31536000 / 2) || ' seconds') END
+               {created},
+               {half},
+               {half},
+               CASE WHEN (i * 13) % 10 IN (3, 4, 5) THEN {half} END,
+               CASE WHEN (i * 13) % 10 BETWEEN 0 AND 5 THEN {first} END,
+               sp.id,
+               CASE WHEN sp.id IS NOT NULL AND i % 8 = 0 THEN {created_plus_two_hours} END
         FROM n JOIN bench_people p ON p.slot = i % {slots}
+        LEFT JOIN sla_policies sp ON sp.plan = p.plan AND sp.priority = {priority} AND sp.active = 1
         "#,
         types = types.len(),
         departments = departments.len(),
+        created = at(age),
+        half = at(&format!("{age} / 2")),
+        first = at(&format!("{age} - {age} / 2 * (i % 10 + 1) / 40")),
+        created_plus_two_hours = at(&format!("MAX({age} - 7200, 0)")),
+    );
+    // Each new ticket's history: created by its requester; answered by an agent at the first
+    // response; closed by the requester.
+    let history = format!(
+        r#"
+        INSERT INTO ticket_history (ticket_id, actor_id, field, old_value, new_value, created_at)
+        SELECT id, requester_id, 'created', NULL, 'open', created_at FROM tickets WHERE id > $1
+        UNION ALL
+        SELECT id, json_extract('[{agent_list}]', '$[' || (id % {agents}) || ']'), 'status', 'open',
+               'answered', first_response_at
+        FROM tickets WHERE id > $1 AND first_response_at IS NOT NULL
+        UNION ALL
+        SELECT id, requester_id, 'status', 'answered', 'closed', closed_at
+        FROM tickets WHERE id > $1 AND closed_at IS NOT NULL"#,
+        agents = agents.len(),
     );
     let mut done = 0;
     while done < tickets {
@@ -181,6 +257,17 @@ pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<Bench
             "INSERT INTO ticket_messages (ticket_id, author_id, body, internal, channel, created_at) \
              SELECT id, requester_id, 'Mensagem de carga do chamado ' || id || '.', 0, 'portal', created_at \
              FROM tickets WHERE id > $1",
+        )
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(&history).bind(before).execute(&mut *tx).await?;
+        // One closed ticket in four rated, when it closed.
+        sqlx::query(
+            "INSERT INTO ticket_ratings (ticket_id, user_id, score, comment, created_at) \
+             SELECT id, requester_id, 1 + (id * 7) % 5, \
+                    CASE WHEN id % 20 = 0 THEN 'Atendimento de carga ' || id ELSE '' END, closed_at \
+             FROM tickets WHERE id > $1 AND closed_at IS NOT NULL AND id % 4 = 0",
         )
         .bind(before)
         .execute(&mut *tx)

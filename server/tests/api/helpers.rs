@@ -133,6 +133,21 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A process restart within the test: stops the server, closes its pool and starts a new
+    /// application (fresh caches, watchers and pool) on the same database.
+    pub async fn restart(mut self) -> TestApp {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            handle.await.expect("server task").expect("server stopped");
+        }
+        self.db.close().await;
+        start_on(self._test_db, SpawnOptions::default()).await
+    }
+}
+
 #[derive(Default)]
 pub struct SpawnOptions {
     pub demo: bool,
@@ -146,7 +161,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(options: SpawnOptions) -> TestApp {
-    let test_db = fresh_database().await;
+    start_on(fresh_database().await, options).await
+}
+
+/// Starts the application on `test_db` as it is (loading the demo data first if asked).
+async fn start_on(test_db: TestDb, options: SpawnOptions) -> TestApp {
     let global = global_options(&test_db);
     let db = server::startup::open_database(&global)
         .await

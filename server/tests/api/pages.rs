@@ -265,4 +265,43 @@ async fn administration_pages_render_for_admins_and_leads_only() {
             "{path}: agents are told why"
         );
     }
+
+    // The audit log reads in the admin's language: field names, yes/no and statuses, never
+    // the identifiers the rows keep.
+    let created = admin
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/admin/departments",
+            Some(serde_json::json!({"name": "Plantão", "agent_ids": []})),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let id = created.json::<serde_json::Value>().await.unwrap()["id"].clone();
+    let changed = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/admin/departments/{id}"),
+            Some(serde_json::json!({"round_robin": true})),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    let html = admin
+        .get("/admin/auditoria?entity=department")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Rodízio: não → sim"), "{html}");
+    assert!(!html.contains("round_robin:"), "identifiers shown");
+    let html = admin
+        .get("/admin/auditoria?entity=ticket")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Status: Aberto → Respondido"), "{html}");
+    assert!(
+        !html.contains("status: open"),
+        "ticket fields by identifier"
+    );
 }

@@ -248,3 +248,66 @@ async fn the_watcher_turns_clocks_amber_then_red_and_tells_support_live() {
     assert_eq!(reply.status(), 201);
     assert_eq!(summary(&ana, &id).await["sla"]["breached"], true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn due_times_survive_a_restart_and_resume_after_it() {
+    let app = demo_app().await;
+    let ana = app.signed_in("ana@chamado.local").await;
+    // A 24x7 clock (Enterprise), a business-hours one (Startup) and a paused one.
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let fabio = app.signed_in("fabio@paoquente.com.br").await;
+    let enterprise = open(&diego, "critical").await;
+    let startup = open(&fabio, "low").await;
+    let waiting = open(&diego, "high").await;
+    let waiting_id = waiting["id"].as_str().unwrap().to_owned();
+    let reply = ana
+        .send(
+            Method::POST,
+            &format!("/api/v1/tickets/{waiting_id}/messages"),
+            Some(json!({"body": "Pode confirmar o horário?"})),
+        )
+        .await;
+    assert_eq!(reply.status(), 201);
+    let ids: Vec<String> = [&enterprise, &startup, &waiting]
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut before = Vec::new();
+    for id in &ids {
+        before.push(summary(&ana, id).await["sla"].clone());
+    }
+    assert_eq!(before[0]["state"], "on_track", "{}", before[0]);
+    assert_eq!(before[1]["state"], "on_track", "{}", before[1]);
+    assert_eq!(before[2]["state"], "paused", "{}", before[2]);
+    assert!(before[1]["resolution_due"].is_string(), "{}", before[1]);
+    let resolution_before = time(&waiting["sla"]["resolution_due"]);
+
+    let app = app.restart().await;
+    // The new process's watcher has had time to look at every clock (it runs every second).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let ana = app.signed_in("ana@chamado.local").await;
+    for (id, was) in ids.iter().zip(&before) {
+        let now = summary(&ana, id).await["sla"].clone();
+        assert_eq!(&now, was, "{id}: the clock changed across the restart");
+    }
+
+    // The paused clock resumes after the restart from the stored history: the time spent
+    // waiting (restart included) moves the resolution due time on.
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let answer = diego
+        .send(
+            Method::POST,
+            &format!("/api/v1/tickets/{waiting_id}/messages"),
+            Some(json!({"body": "Às 14h."})),
+        )
+        .await;
+    assert_eq!(answer.status(), 201);
+    let running = summary(&ana, &waiting_id).await;
+    assert_eq!(running["sla"]["state"], "on_track", "{running}");
+    assert!(
+        time(&running["sla"]["resolution_due"]) - resolution_before
+            >= chrono::Duration::milliseconds(1500),
+        "{resolution_before} → {}",
+        running["sla"]["resolution_due"]
+    );
+}
