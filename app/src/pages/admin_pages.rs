@@ -234,7 +234,7 @@ fn Departments(user: CurrentUser) -> impl IntoView {
                                         <FormError error=non_field_error(error) />
                                         <div class="form__actions">
                                             <button type="submit" class="button button--primary" disabled=move || save.pending().get()>{t!(i18n, admin.save)}</button>
-                                            <button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.new_department)}</button>
+                                            <Show when=move || editing.get().is_some()><button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.new_department)}</button></Show>
                                         </div>
                                         {saved_status(i18n, move || matches!(save.value().get(), Some(Ok(_))))}
                                     </form>
@@ -533,7 +533,7 @@ fn TicketTypes(user: CurrentUser) -> impl IntoView {
                                         <FormError error=non_field_error(error) />
                                         <div class="form__actions">
                                             <button type="submit" class="button button--primary" disabled=move || save.pending().get()>{t!(i18n, admin.save)}</button>
-                                            <button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.new_type)}</button>
+                                            <Show when=move || editing.get().is_some()><button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.new_type)}</button></Show>
                                         </div>
                                         {saved_status(i18n, move || matches!(save.value().get(), Some(Ok(_))))}
                                     </form>
@@ -1056,7 +1056,7 @@ fn ServiceLevels(user: CurrentUser) -> impl IntoView {
                                         <FormError error=non_field_error(calendar_error) />
                                         <div class="form__actions">
                                             <button type="submit" class="button button--primary" disabled=move || save_calendar.pending().get()>{t!(i18n, admin.save)}</button>
-                                            <button type="button" class="button" on:click=move |_| open_calendar(None)>{t!(i18n, admin.new_calendar)}</button>
+                                            <Show when=move || calendar_id.get().is_some()><button type="button" class="button" on:click=move |_| open_calendar(None)>{t!(i18n, admin.new_calendar)}</button></Show>
                                         </div>
                                         {saved_status(i18n, move || matches!(save_calendar.value().get(), Some(Ok(_))))}
                                     </form>
@@ -1162,6 +1162,19 @@ fn audit_field_label(i18n: leptos_i18n::I18nContext<Locale>, field: &str) -> Str
     .to_string()
 }
 
+/// The name an admin change recorded for its thing; a service level's ("enterprise ·
+/// critical") in the reader's language.
+fn audit_entity_name(i18n: leptos_i18n::I18nContext<Locale>, entity: &str, name: &str) -> String {
+    if entity == "sla_policy" {
+        if let Some((plan, priority)) = name.split_once(" · ") {
+            if let (Ok(plan), Ok(priority)) = (plan.parse::<Plan>(), priority.parse::<Priority>()) {
+                return format!("{} · {}", plan_name(plan), priority_label(i18n, priority));
+            }
+        }
+    }
+    name.to_owned()
+}
+
 /// A recorded value in the reader's language: yes/no, roles, priorities; the rest as written.
 fn audit_value(i18n: leptos_i18n::I18nContext<Locale>, field: &str, value: Option<&str>) -> String {
     let Some(value) = value.filter(|v| !v.is_empty()) else {
@@ -1261,7 +1274,7 @@ fn AuditLog() -> impl IntoView {
                                             let what = if e.entity == "ticket" {
                                                 view! { <a href=format!("/chamados/{}", e.entity_id)>{e.entity_id.clone()}</a> " " {e.entity_name.clone()} }.into_any()
                                             } else {
-                                                view! { {entity_label(i18n, &e.entity)} ": " {e.entity_name.clone()} }.into_any()
+                                                view! { {entity_label(i18n, &e.entity)} ": " {audit_entity_name(i18n, &e.entity, &e.entity_name)} }.into_any()
                                             };
                                             let change = match e.field.as_deref() {
                                                 Some(field) if e.entity == "ticket" => super::ticket_support::history_change(
@@ -1632,7 +1645,7 @@ fn People(user: CurrentUser) -> impl IntoView {
                                 }
                             }>{t!(i18n, admin.password_link)}</button>
                         </Show>
-                        <button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.invite_person)}</button>
+                        <Show when=move || editing.get().is_some()><button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.invite_person)}</button></Show>
                     </div>
                     {saved_status(i18n, move || matches!(update.value().get(), Some(Ok(_))))}
                     {move || new_link().map(|path| {
@@ -1778,7 +1791,7 @@ fn Organizations(user: CurrentUser) -> impl IntoView {
                     <FormError error=non_field_error(error) />
                     <div class="form__actions">
                         <button type="submit" class="button button--primary" disabled=move || save.pending().get()>{t!(i18n, admin.save)}</button>
-                        <button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.new_organization)}</button>
+                        <Show when=move || editing.get().is_some()><button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.new_organization)}</button></Show>
                     </div>
                     {saved_status(i18n, move || matches!(save.value().get(), Some(Ok(_))))}
                 </form>

@@ -184,6 +184,18 @@ fn TicketView(
     let merged_into = detail.merged_into.clone();
     let rating = detail.rating.clone();
     let field_values = detail.fields.clone();
+    // Support's first public answer: when the first-response target was met (or missed).
+    let first_answer = detail
+        .messages
+        .iter()
+        .find(|m| {
+            !m.internal
+                && m.author
+                    .as_ref()
+                    .and_then(|a| a.role.parse::<crate::domain::Role>().ok())
+                    .is_some_and(crate::domain::Role::is_staff)
+        })
+        .map(|m| m.created_at);
     let i18n = use_i18n();
     let ticket = detail.ticket;
     let id = ticket.id.clone();
@@ -233,7 +245,7 @@ fn TicketView(
                 {ticket.assignee.clone().map(|a| view! { <li data-testid="ticket-assignee">{t!(i18n, dashboard.assignee)} ": " {a.name}</li> })}
                 {tags.iter().map(|t| view! { <li><span class="tag">{t.clone()}</span></li> }).collect_view()}
             </ul>
-            {staff.then(|| sla_due_line(i18n, &ticket.sla))}
+            {staff.then(|| sla_due_line(i18n, &ticket.sla, first_answer))}
             {(!field_values.is_empty()).then(|| view! {
                 <dl class="ticket__fields" data-testid="ticket-fields">
                     {field_values.into_iter().map(|f| view! { <dt>{f.label}</dt> <dd>{f.value}</dd> }).collect_view()}
@@ -502,18 +514,36 @@ fn follow_live(id: String, draft: Draft, me: i64) {
     });
 }
 
-/// "Primeira resposta até … · Solução até …" for support staff.
+/// "Primeira resposta até … · Solução até …" for support staff; once support has answered,
+/// when it did and whether that was in time.
 fn sla_due_line(
     i18n: leptos_i18n::I18nContext<Locale>,
     sla: &crate::domain::TicketSla,
+    first_answer: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Option<impl IntoView> {
-    let first = sla.first_response_due.map(format_time);
+    let due = sla.first_response_due;
+    let first = match first_answer {
+        Some(at) => {
+            let time = format_time(at);
+            Some(if due.is_some_and(|due| at > due) {
+                t_string!(i18n, sla.first_response_missed, time).to_string()
+            } else {
+                t_string!(i18n, sla.first_response_met, time).to_string()
+            })
+        }
+        None => due.map(|due| {
+            let time = format_time(due);
+            t_string!(i18n, sla.first_response_due, time).to_string()
+        }),
+    };
     let resolution = sla.resolution_due.map(format_time);
     (first.is_some() || resolution.is_some()).then(|| {
+        let separator = first.is_some() && resolution.is_some();
         view! {
             <p class="muted ticket__due" data-testid="sla-due">
-                {first.map(|time| view! { <span>{t!(i18n, sla.first_response_due, time)}</span> })}
-                {resolution.map(|time| view! { " · " <span>{t!(i18n, sla.resolution_due, time)}</span> })}
+                {first.map(|text| view! { <span>{text}</span> })}
+                {separator.then_some(" · ")}
+                {resolution.map(|time| view! { <span>{t!(i18n, sla.resolution_due, time)}</span> })}
             </p>
         }
     })

@@ -285,6 +285,8 @@ pub(crate) fn history_field_label(i18n: leptos_i18n::I18nContext<Locale>, field:
         "department" => t_string!(i18n, tickets.department).to_string(),
         "assignee" => t_string!(i18n, dashboard.assignee).to_string(),
         "tags" => t_string!(i18n, support.tags).to_string(),
+        "escalated" => t_string!(i18n, support.h_field_escalated).to_string(),
+        "rating" => t_string!(i18n, support.h_field_rating).to_string(),
         other => other.to_owned(),
     }
 }

@@ -105,70 +105,91 @@ pub async fn ticket_report(
     let end = start_of(to + Days::new(1));
     let mut c = db_.acquire().await?;
     let rows = db::tickets_between(c.conn(), start, end, department_id).await?;
+    let plans: std::collections::HashMap<i64, Option<Plan>> = db::organization_plans(c.conn())
+        .await?
+        .into_iter()
+        .map(|(id, plan)| (id, plan.parse::<Plan>().ok()))
+        .collect();
     let (created_before, closed_before) = db::counts_before(c.conn(), start, department_id).await?;
     let ratings = db::ratings_between(c.conn(), start, end, department_id).await?;
     drop(c);
 
+    // Each day's start as Unix seconds: a row finds its São Paulo day by binary search, not
+    // by a time-zone conversion per row.
+    let mut dates = Vec::new();
+    let mut day = from;
+    while day <= to {
+        dates.push(day);
+        day = day + Days::new(1);
+    }
+    let starts: Vec<i64> = dates.iter().map(|d| start_of(*d).timestamp()).collect();
+    let (start_s, end_s) = (start.timestamp(), end.timestamp());
+    let in_range = |t: i64| t >= start_s && t < end_s;
+    let day_of = |t: i64| starts.partition_point(|s| *s <= t).saturating_sub(1);
+
     // Per day: opened, closed, and the backlog at the end of the day.
-    let mut opened: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-    let mut closed: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-    let in_range = |t: DateTime<Utc>| t >= start && t < end;
+    let mut opened = vec![0i64; dates.len()];
+    let mut closed = vec![0i64; dates.len()];
     for r in &rows {
-        if in_range(r.created_at) {
-            *opened.entry(local_date(r.created_at)).or_default() += 1;
+        if in_range(r.created) {
+            opened[day_of(r.created)] += 1;
         }
-        if let Some(at) = r.closed_at.filter(|t| in_range(*t)) {
-            *closed.entry(local_date(at)).or_default() += 1;
+        if let Some(at) = r.closed.filter(|t| in_range(*t)) {
+            closed[day_of(at)] += 1;
         }
     }
     let mut backlog = created_before - closed_before;
-    let mut days = Vec::new();
-    let mut day = from;
-    while day <= to {
-        let o = opened.get(&day).copied().unwrap_or(0);
-        let c = closed.get(&day).copied().unwrap_or(0);
-        backlog += o - c;
-        days.push(ReportDay {
-            date: day,
-            opened: o,
-            closed: c,
-            backlog: backlog.max(0),
-        });
-        day = day + Days::new(1);
-    }
+    let days: Vec<ReportDay> = dates
+        .iter()
+        .zip(opened.iter().zip(&closed))
+        .map(|(date, (o, c))| {
+            backlog += o - c;
+            ReportDay {
+                date: *date,
+                opened: *o,
+                closed: *c,
+                backlog: backlog.max(0),
+            }
+        })
+        .collect();
 
-    let minutes = |a: DateTime<Utc>, b: DateTime<Utc>| (b - a).num_seconds() as f64 / 60.0;
+    let minutes = |a: i64, b: i64| (b - a) as f64 / 60.0;
     let first_response = TimeStats::of(
         rows.iter()
             .filter_map(|r| {
-                r.first_response_at
+                r.first_response
                     .filter(|t| in_range(*t))
-                    .map(|t| minutes(r.created_at, t))
+                    .map(|t| minutes(r.created, t))
             })
             .collect(),
     );
     let resolution = TimeStats::of(
         rows.iter()
             .filter_map(|r| {
-                r.closed_at
+                r.closed
                     .filter(|t| in_range(*t))
-                    .map(|t| minutes(r.created_at, t))
+                    .map(|t| minutes(r.created, t))
             })
             .collect(),
     );
 
+    let priority_of = |rank: i64| {
+        Priority::ALL
+            .iter()
+            .copied()
+            .find(|p| i64::from(p.rank()) == rank)
+    };
     let mut sla: BTreeMap<(Plan, std::cmp::Reverse<Priority>), (i64, i64)> = BTreeMap::new();
-    for r in rows
-        .iter()
-        .filter(|r| in_range(r.created_at) && r.sla_policy_id.is_some())
-    {
-        let (Ok(plan), Ok(priority)) = (r.plan.parse::<Plan>(), r.priority.parse::<Priority>())
-        else {
+    for r in rows.iter().filter(|r| in_range(r.created) && r.has_policy) {
+        let (Some(Some(plan)), Some(priority)) = (
+            plans.get(&r.organization_id).copied(),
+            priority_of(r.priority_rank),
+        ) else {
             continue;
         };
         let entry = sla.entry((plan, std::cmp::Reverse(priority))).or_default();
         entry.0 += 1;
-        if r.sla_breached_at.is_none() {
+        if !r.breached {
             entry.1 += 1;
         }
     }
