@@ -41,7 +41,7 @@ pub async fn tickets_between(
         Conn::Sqlite(conn) => {
             // One JSON array of arrays, not one row at a time: sqlx hands each SQLite row from
             // its connection thread to the task separately, which cost more than the query
-            // (30 days at a million tickets: 0.70 s → see BENCHMARKS.md).
+            // (the 30-day report at a million tickets: 703 → 446 ms; BENCHMARKS.md).
             let sql = format!(
                 "SELECT json_group_array(json_array(unixepoch(t.created_at), unixepoch(t.closed_at), \
                  unixepoch(t.first_response_at), t.organization_id, t.priority_rank, \
