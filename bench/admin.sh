@@ -42,11 +42,7 @@ CHAMADO_ADDR="127.0.0.1:$port" "$bin" serve >"$dir/server.log" 2>&1 &
 pid=$!
 wait_ready "$base/readyz" 60
 
-jar="$dir/cookies"
-curl -sf -c "$jar" -H "Origin: $base" -H 'content-type: application/json' \
-  -d '{"email":"admin@chamado.local","password":"chamado-demo"}' "$base/api/v1/session" >/dev/null
-token="$(curl -sf -b "$jar" -H "Origin: $base" -H 'content-type: application/json' \
-  -d '{"name":"bench"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+token="$(token_of admin@chamado.local)"
 auth="Authorization: Bearer $token"
 json() { curl -sf -H "$auth" "$1"; }
 

@@ -33,13 +33,6 @@ CHAMADO_ADDR="127.0.0.1:$port" "$bin" serve >"$dir/server.log" 2>&1 &
 pid=$!
 wait_ready "$base/readyz" 60
 
-token_of() { # e-mail → a fresh API token
-  local jar="$dir/jar-$1"
-  curl -sf -c "$jar" -H "Origin: $base" -H 'content-type: application/json' \
-    -d "{\"email\":\"$1\",\"password\":\"chamado-demo\"}" "$base/api/v1/session" >/dev/null
-  curl -sf -b "$jar" -H "Origin: $base" -H 'content-type: application/json' \
-    -d '{"name":"bench"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
-}
 agent="$(token_of ana@chamado.local)"
 customer="$(token_of carla@acme.com.br)"
 department="$(curl -sf -H "Authorization: Bearer $agent" "$base/api/v1/departments" |

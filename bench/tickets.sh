@@ -42,18 +42,10 @@ pid=$!
 wait_ready "$base/readyz" 60
 
 # A token for Diego (Acme shares tickets: his list is the organization's 100,000 tickets).
-jar="$dir/cookies"
-curl -sf -c "$jar" -H "Origin: $base" -H 'content-type: application/json' \
-  -d '{"email":"diego@acme.com.br","password":"chamado-demo"}' "$base/api/v1/session" >/dev/null
-token="$(curl -sf -b "$jar" -H "Origin: $base" -H 'content-type: application/json' \
-  -d '{"name":"bench"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+token="$(token_of diego@acme.com.br)"
 auth="Authorization: Bearer $token"
 # And one for Ana, an agent of Técnico: her dashboard's "Não atribuídos" queue (issue 5).
-jar_agent="$dir/cookies-agent"
-curl -sf -c "$jar_agent" -H "Origin: $base" -H 'content-type: application/json' \
-  -d '{"email":"ana@chamado.local","password":"chamado-demo"}' "$base/api/v1/session" >/dev/null
-agent_token="$(curl -sf -b "$jar_agent" -H "Origin: $base" -H 'content-type: application/json' \
-  -d '{"name":"bench"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+agent_token="$(token_of ana@chamado.local)"
 agent_auth="Authorization: Bearer $agent_token"
 agent_list="$base/api/v1/tickets?assignee=none&status=open,answered&limit=50"
 list="$base/api/v1/tickets?status=open&priority=high&limit=50"

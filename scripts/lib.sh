@@ -8,6 +8,16 @@ WASM_BINDGEN_VERSION="0.2.130"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# A fresh API token for a demo account (benchmarks): signs in at $base as $1 with a cookie jar
+# in $dir, then creates a personal token. Needs `base` and `dir` set.
+token_of() {
+  local jar="$dir/jar-$1"
+  curl -sf -c "$jar" -H "Origin: $base" -H 'content-type: application/json' \
+    -d "{\"email\":\"$1\",\"password\":\"chamado-demo\"}" "$base/api/v1/session" >/dev/null
+  curl -sf -b "$jar" -H "Origin: $base" -H 'content-type: application/json' \
+    -d '{"name":"bench"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
     echo "error: need root (or sudo) to run: $*" >&2; exit 1; fi
