@@ -40,11 +40,11 @@ pub use sla::{
 };
 pub use status::{status_after_message, TicketStatus, AUTO_CLOSE_DAYS, REOPEN_WINDOW_DAYS};
 pub use ticket::{
-    char_count, validate_field_value, AttachmentRef, AuthorRef, Escalation, FieldValue,
-    MessageView, NamedRef, NewTicketInput, ReadMarks, TicketDetail, TicketField, TicketListQuery,
-    TicketNumber, TicketPage, TicketScope, TicketStats, TicketSummary, TicketTypeInfo,
-    TicketUpdate, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS,
-    SUBJECT_MAX_CHARS, SUPPORT_MESSAGE_MAX_CHARS,
+    char_count, extension_allowed, file_extension, validate_field_value, AttachmentRef, AuthorRef,
+    Escalation, FieldValue, MessageView, NamedRef, NewTicketInput, ReadMarks, TicketDetail,
+    TicketField, TicketListQuery, TicketNumber, TicketPage, TicketScope, TicketStats,
+    TicketSummary, TicketTypeInfo, TicketUpdate, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS,
+    MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS, SUPPORT_MESSAGE_MAX_CHARS,
 };
 pub use user::{
     may_open_tickets, validate_name, validate_password, ApiTokenSummary, CurrentUser,

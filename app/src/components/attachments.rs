@@ -8,7 +8,10 @@
 use leptos::prelude::*;
 
 use crate::components::FieldMessage;
-use crate::domain::{Limits, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+use crate::domain::{
+    extension_allowed, file_extension, Limits, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS,
+    MAX_ATTACHMENT_BYTES,
+};
 use crate::error::AppError;
 use crate::i18n::*;
 
@@ -66,31 +69,22 @@ impl From<&Limits> for AttachmentRules {
 }
 
 impl AttachmentRules {
-    /// Whether a file of this name may be sent: its extension is allowed (jpg and jpeg are one
-    /// type, as on the server).
+    /// Whether a file of this name may be sent: its extension is allowed.
     fn allows(&self, name: &str) -> bool {
-        let extension = name
-            .rsplit_once('.')
-            .map(|(_, e)| e.to_ascii_lowercase())
-            .unwrap_or_default();
-        let has = |e: &str| self.extensions.iter().any(|a| a == e);
-        match extension.as_str() {
-            "jpg" | "jpeg" => has("jpg") || has("jpeg"),
-            "" => false,
-            e => has(e),
-        }
+        extension_allowed(&self.extensions, &file_extension(name))
     }
 
-    /// The `accept` attribute of the file input (jpg and jpeg go together).
+    /// The `accept` attribute of the file input: the allowed extensions, each with its twin
+    /// (jpg and jpeg are one type).
     fn accept(&self) -> String {
         let mut out: Vec<String> = Vec::new();
         for e in &self.extensions {
-            let with: Vec<&str> = match e.as_str() {
-                "jpg" => vec!["jpg", "jpeg"],
-                "jpeg" => vec!["jpeg", "jpg"],
-                e => vec![e],
+            let twin = match e.as_str() {
+                "jpg" => Some("jpeg"),
+                "jpeg" => Some("jpg"),
+                _ => None,
             };
-            for e in with {
+            for e in std::iter::once(e.as_str()).chain(twin) {
                 let dotted = format!(".{e}");
                 if !out.contains(&dotted) {
                     out.push(dotted);
@@ -231,7 +225,7 @@ impl AttachmentList {
     }
 }
 
-pub fn human_size(bytes: u64) -> String {
+fn human_size(bytes: u64) -> String {
     if bytes >= 1 << 20 {
         format!("{:.1} MB", bytes as f64 / (1 << 20) as f64)
     } else if bytes >= 1 << 10 {

@@ -131,6 +131,24 @@ pub const ATTACHMENT_EXTENSIONS: &[&str] = &[
     "png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log", "csv", "json", "zip",
 ];
 
+/// A file name's extension, lower-case (empty without one).
+pub fn file_extension(name: &str) -> String {
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Whether `extension` is among the `allowed` ones; jpg and jpeg are one type (the same
+/// content), on the server and in the browser alike.
+pub fn extension_allowed(allowed: &[String], extension: &str) -> bool {
+    let has = |e: &str| allowed.iter().any(|a| a.eq_ignore_ascii_case(e));
+    match extension {
+        "jpg" | "jpeg" => has("jpg") || has("jpeg"),
+        "" => false,
+        e => has(e),
+    }
+}
+
 /// Counts a text the way both sides do: Unicode scalar values (Rust `char`s).
 pub fn char_count(text: &str) -> usize {
     text.chars().count()

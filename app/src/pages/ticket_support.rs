@@ -259,21 +259,39 @@ fn describe(
     old: Option<&str>,
     new: Option<&str>,
 ) -> String {
-    let who = who.map_or_else(
+    let who = who_or_system(i18n, who);
+    let (from, to) = (value_label(i18n, field, old), value_label(i18n, field, new));
+    if let Some(sentence) = event_sentence(i18n, &who, field, &to) {
+        return sentence;
+    }
+    let what = history_field_label(i18n, field);
+    t_string!(i18n, support.h_changed, who, what, from, to).to_string()
+}
+
+/// Who made a change: the person, or "Sistema" for the system's own (auto-close, round-robin).
+fn who_or_system(i18n: leptos_i18n::I18nContext<Locale>, who: Option<&str>) -> String {
+    who.map_or_else(
         || t_string!(i18n, support.system).to_string(),
         str::to_owned,
-    );
-    let (from, to) = (value_label(i18n, field, old), value_label(i18n, field, new));
-    let what = match field {
-        "created" => return t_string!(i18n, support.h_created, who).to_string(),
-        "merged_into" => {
-            return t_string!(i18n, support.h_merged_into, who, ticket = to).to_string()
-        }
-        "merged" => return t_string!(i18n, support.h_merged, who, ticket = to).to_string(),
-        "related" => return t_string!(i18n, support.h_related, who, ticket = to).to_string(),
-        other => history_field_label(i18n, other),
-    };
-    t_string!(i18n, support.h_changed, who, what, from, to).to_string()
+    )
+}
+
+/// The sentence of a history row that is an event rather than a field change (creation,
+/// merges, links); `None` for a field change.
+fn event_sentence(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    who: &str,
+    field: &str,
+    to: &str,
+) -> Option<String> {
+    let (who, ticket) = (who.to_owned(), to.to_owned());
+    Some(match field {
+        "created" => t_string!(i18n, support.h_created, who).to_string(),
+        "merged_into" => t_string!(i18n, support.h_merged_into, who, ticket).to_string(),
+        "merged" => t_string!(i18n, support.h_merged, who, ticket).to_string(),
+        "related" => t_string!(i18n, support.h_related, who, ticket).to_string(),
+        _ => return None,
+    })
 }
 
 /// The name of a ticket field the history records.
@@ -300,15 +318,15 @@ pub(crate) fn history_change(
     old: Option<&str>,
     new: Option<&str>,
 ) -> String {
-    match field {
-        "created" | "merged_into" | "merged" | "related" => describe(i18n, who, field, old, new),
-        _ => format!(
-            "{}: {} → {}",
+    let who = who_or_system(i18n, who);
+    let to = value_label(i18n, field, new);
+    event_sentence(i18n, &who, field, &to).unwrap_or_else(|| {
+        format!(
+            "{}: {} → {to}",
             history_field_label(i18n, field),
             value_label(i18n, field, old),
-            value_label(i18n, field, new)
-        ),
-    }
+        )
+    })
 }
 
 /// Tells the server what this agent is doing on the ticket: `viewing` now and every

@@ -217,11 +217,7 @@ pub fn sniff(name: &str, head: &[u8]) -> Option<&'static str> {
     if looks_like_markup(text) {
         return None;
     }
-    let extension = name
-        .rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase())
-        .unwrap_or_default();
-    match extension.as_str() {
+    match crate::domain::file_extension(name).as_str() {
         "txt" | "log" => Some("text/plain; charset=utf-8"),
         "csv" => Some("text/csv; charset=utf-8"),
         "json" => Some("application/json"),

@@ -8,15 +8,23 @@ use crate::on_conn;
 /// A ticket as the report counts it: instants as Unix seconds, the priority by rank, the
 /// organization by id (its plan is looked up once per report). Numbers only, so a year of a
 /// million tickets is read without parsing a million timestamps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+/// On SQLite it arrives as a JSON array in field order (booleans as 0 or 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow, serde::Deserialize)]
 pub struct ReportRow {
     pub created: i64,
     pub closed: Option<i64>,
     pub first_response: Option<i64>,
     pub organization_id: i64,
     pub priority_rank: i64,
+    #[serde(deserialize_with = "int_bool")]
     pub has_policy: bool,
+    #[serde(deserialize_with = "int_bool")]
     pub breached: bool,
+}
+
+/// SQLite's JSON writes a boolean expression as 0 or 1.
+fn int_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    <i64 as serde::Deserialize>::deserialize(d).map(|n| n != 0)
 }
 
 /// Ranges longer than this read the whole table in order instead of following the time
@@ -55,33 +63,7 @@ pub async fn tickets_between(
                 .bind(department_id.unwrap_or(0))
                 .fetch_one(&mut *conn)
                 .await?;
-            type Packed = (i64, Option<i64>, Option<i64>, i64, i64, i64, i64);
-            let packed: Vec<Packed> =
-                serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-            Ok(packed
-                .into_iter()
-                .map(
-                    |(
-                        created,
-                        closed,
-                        first_response,
-                        organization_id,
-                        priority_rank,
-                        policy,
-                        breached,
-                    )| {
-                        ReportRow {
-                            created,
-                            closed,
-                            first_response,
-                            organization_id,
-                            priority_rank,
-                            has_policy: policy != 0,
-                            breached: breached != 0,
-                        }
-                    },
-                )
-                .collect())
+            serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
         }
         Conn::Postgres(conn) => {
             // PostgreSQL's planner weighs the bitmap of the three indexes against a scan itself.

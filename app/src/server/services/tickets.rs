@@ -135,21 +135,17 @@ fn check_uploads(uploads: &Option<Uploads<'_>>, limits: &Limits) -> Result<(), A
 /// Whether a sniffed content type is among the extensions admins allow (plain text by the
 /// name's extension: `txt` and `log` are both plain text).
 pub fn type_allowed(content_type: &str, name: &str, allowed: &[String]) -> bool {
-    let has = |ext: &str| allowed.iter().any(|a| a == ext);
-    let extension = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
+    let has = |ext: &str| crate::domain::extension_allowed(allowed, ext);
     match content_type {
         "image/png" => has("png"),
-        "image/jpeg" => has("jpg") || has("jpeg"),
+        "image/jpeg" => has("jpeg"),
         "image/gif" => has("gif"),
         "image/webp" => has("webp"),
         "application/pdf" => has("pdf"),
         "application/zip" => has("zip"),
         "application/json" => has("json"),
         t if t.starts_with("text/csv") => has("csv"),
-        t if t.starts_with("text/plain") => has(&extension),
+        t if t.starts_with("text/plain") => has(&crate::domain::file_extension(name)),
         _ => false,
     }
 }
