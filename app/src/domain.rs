@@ -30,6 +30,7 @@ pub use language::Language;
 pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use priority::Priority;
 pub use report::{
+    ChartLabels,
     DeflectionSummary, RatingInput, RatingView, ReportChart, ReportDay, ReportQuery, Satisfaction,
     SlaCompliance, TicketRating, TicketReport, TimeStats, RATING_COMMENT_MAX_CHARS,
 };

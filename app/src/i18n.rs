@@ -121,7 +121,7 @@ pub fn cross_origin_refused(locale: Locale) -> String {
 
 /// The words on the report's charts.
 #[cfg(feature = "ssr")]
-pub fn chart_labels(locale: Locale) -> crate::server::services::reports::ChartLabels {
+pub fn chart_labels(locale: Locale) -> crate::domain::ChartLabels {
     use crate::domain::Priority;
     fn priority_pt(p: Priority) -> String {
         priority_texts(Locale::pt_BR, p).0
@@ -129,7 +129,7 @@ pub fn chart_labels(locale: Locale) -> crate::server::services::reports::ChartLa
     fn priority_en(p: Priority) -> String {
         priority_texts(Locale::en, p).0
     }
-    crate::server::services::reports::ChartLabels {
+    crate::domain::ChartLabels {
         daily: td_string!(locale, report.chart_daily).to_string(),
         opened: td_string!(locale, report.opened).to_string(),
         closed: td_string!(locale, report.closed).to_string(),

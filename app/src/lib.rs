@@ -13,6 +13,6 @@ pub mod pages;
 pub mod routes;
 
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod backend;
 
 pub use app::{shell, App};

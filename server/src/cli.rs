@@ -9,9 +9,9 @@ use clap::{Parser, Subcommand};
 
 use app::domain::{Language, Role};
 use app::error::AppError;
-use app::server::demo::{self, DemoOutcome};
-use app::server::services::{accounts, help_center};
-use app::server::{kb, Db};
+use app::backend::demo::{self, DemoOutcome};
+use app::backend::services::{accounts, help_center};
+use app::backend::{kb, Db};
 
 use crate::config::{GlobalOptions, ServeOptions};
 use crate::startup::{open_database, shutdown_signal, Application};
@@ -136,7 +136,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let app = Application::build(&serve, &global, db).await?;
             let addr = app.local_addr()?;
-            tracing::info!(%addr, database = %app::server::db::redact_url(&global.database_url), "Chamado is listening");
+            tracing::info!(%addr, database = %app::backend::db::redact_url(&global.database_url), "Chamado is listening");
             println!("Chamado: http://{addr}");
             app.run_until_stopped(shutdown_signal()).await
         }
@@ -154,7 +154,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::BenchData { tickets } => {
             let db = open_database(&global).await?;
             let started = std::time::Instant::now();
-            let made = app::server::bench_data::generate(&db, tickets, Utc::now())
+            let made = app::backend::bench_data::generate(&db, tickets, Utc::now())
                 .await
                 .map_err(describe)?;
             db.close().await;
@@ -199,7 +199,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(describe)?;
             if editor {
                 let mut c = db.acquire().await?;
-                app::server::db::users::set_can_edit_articles(c.conn(), id, true, Utc::now())
+                app::backend::db::users::set_can_edit_articles(c.conn(), id, true, Utc::now())
                     .await?;
             }
             db.close().await;
@@ -215,7 +215,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             min_evidence,
             all,
         }) => {
-            use app::server::{search, search_eval};
+            use app::backend::{search, search_eval};
             let dir = dir
                 .or_else(|| queries.parent().map(Path::to_path_buf))
                 .unwrap_or_default();
@@ -294,10 +294,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .unwrap_or_default();
             let text = std::fs::read_to_string(&queries)
                 .with_context(|| format!("cannot read {}", queries.display()))?;
-            let labelled = app::server::search_eval::parse_queries(&text)
+            let labelled = app::backend::search_eval::parse_queries(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", queries.display()))?;
             let base = kb::read_dir(&dir, Utc::now())?;
-            let corpus = app::server::bench_data::article_variants(&base, count);
+            let corpus = app::backend::bench_data::article_variants(&base, count);
             let scratch =
                 std::env::temp_dir().join(format!("chamado-kb-bench-{}", std::process::id()));
             let options = GlobalOptions {

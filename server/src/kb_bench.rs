@@ -11,10 +11,10 @@ use anyhow::Context;
 use chrono::Utc;
 
 use app::domain::{ArticleDraft, Language};
-use app::server::kb::KbArticle;
-use app::server::search::SearchIndex;
-use app::server::search_eval::LabelledQuery;
-use app::server::services::{auth, help_center};
+use app::backend::kb::KbArticle;
+use app::backend::search::SearchIndex;
+use app::backend::search_eval::LabelledQuery;
+use app::backend::services::{auth, help_center};
 
 use crate::config::GlobalOptions;
 use crate::startup::open_database;
@@ -46,7 +46,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     anyhow::ensure!(!queries.is_empty(), "no queries");
     let db = open_database(options).await?;
-    app::server::demo::load(&db, Utc::now())
+    app::backend::demo::load(&db, Utc::now())
         .await
         .map_err(describe)?;
     let started = Instant::now();
@@ -55,7 +55,7 @@ pub async fn run(
         .map_err(describe)?;
     let articles = {
         let mut c = db.acquire().await?;
-        app::server::db::articles::count(c.conn()).await?
+        app::backend::db::articles::count(c.conn()).await?
     };
     println!(
         "{articles} articles imported in {:.1} s",
@@ -98,7 +98,7 @@ pub async fn run(
         let db = db.clone();
         async move {
             let mut c = db.acquire().await?;
-            let id = app::server::db::users::find_by_email(c.conn(), email)
+            let id = app::backend::db::users::find_by_email(c.conn(), email)
                 .await?
                 .with_context(|| format!("no demo user {email}"))?
                 .id;

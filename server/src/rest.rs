@@ -1,5 +1,5 @@
 //! The public REST API v1 (shared/API.md) and the operations endpoints. Handlers are thin: they
-//! extract, call `app::server::services`, and map the result or the error.
+//! extract, call `app::backend::services`, and map the result or the error.
 
 mod admin;
 mod admin_articles;
@@ -19,7 +19,7 @@ use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
 use utoipa::OpenApi;
 
-use app::server::AppState;
+use app::backend::AppState;
 
 pub use auth::Caller;
 pub use ops::{healthz, readyz};
@@ -137,12 +137,12 @@ pub use problem::{Problem, RequestLanguage};
         me::TokenRequest,
         organization::InviteRequest,
         organization::MemberPatch,
-        app::server::services::tickets::NewTicketInput,
-        app::server::services::tickets::TicketPage,
-        app::server::services::tickets::TicketDetail,
-        app::server::services::tickets::TicketUpdate,
-        app::server::services::tickets::Escalation,
-        app::server::services::tickets::MessageView,
+        app::backend::services::tickets::NewTicketInput,
+        app::backend::services::tickets::TicketPage,
+        app::backend::services::tickets::TicketDetail,
+        app::backend::services::tickets::TicketUpdate,
+        app::backend::services::tickets::Escalation,
+        app::backend::services::tickets::MessageView,
         tickets::MessageRequest,
         tickets::ReasonRequest,
         tickets::NewTicketMultipart,

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use app::domain::Language;
 use app::error::AppError;
-use app::server::session::COOKIE_NAME;
+use app::backend::session::COOKIE_NAME;
 
 use crate::rest::Problem;
 

@@ -14,8 +14,8 @@ use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
 use app::domain::TicketScope;
-use app::server::events::{self, StoredEvent};
-use app::server::AppState;
+use app::backend::events::{self, StoredEvent};
+use app::backend::AppState;
 
 use crate::rest::{Caller, Problem};
 
@@ -58,7 +58,7 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
     let scope = Arc::new(TicketScope::of(&caller.user));
-    let staff = caller.user.role.is_staff();
+    let staff = caller.user.is_staff();
     // Subscribe before reading the table, so nothing falls between replay and live events.
     let mut receiver = state.events.subscribe();
     let resume_after = headers

@@ -19,11 +19,11 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use app::server::db::PoolSettings;
-use app::server::services::defaults;
-use app::server::session::{AnySessionStore, COOKIE_NAME};
-use app::server::state::RuntimeSettings;
-use app::server::{AppState, Db};
+use app::backend::db::PoolSettings;
+use app::backend::services::defaults;
+use app::backend::session::{AnySessionStore, COOKIE_NAME};
+use app::backend::state::RuntimeSettings;
+use app::backend::{AppState, Db};
 use app::{shell, App};
 
 use crate::config::{GlobalOptions, ServeOptions};
@@ -161,21 +161,21 @@ impl Application {
                 public_url,
                 trust_proxy: serve.trust_proxy,
             }),
-            events: app::server::events::EventBus::with_poll(Duration::from_millis(
+            events: app::backend::events::EventBus::with_poll(Duration::from_millis(
                 serve.event_poll_ms.max(10),
             )),
-            storage: app::server::storage::Storage::new(&global.data_dir),
-            search: app::server::search::SearchIndex::new()?,
+            storage: app::backend::storage::Storage::new(&global.data_dir),
+            search: app::backend::search::SearchIndex::new()?,
         };
         state
             .search
-            .set_synonyms(app::server::search::Synonyms::defaults());
-        let mut mark = app::server::services::help_center::SearchMark::default();
-        app::server::services::help_center::sync_search(&state.db, &state.search, &mut mark)
+            .set_synonyms(app::backend::search::Synonyms::defaults());
+        let mut mark = app::backend::services::help_center::SearchMark::default();
+        app::backend::services::help_center::sync_search(&state.db, &state.search, &mut mark)
             .await
             .map_err(|e| anyhow::anyhow!("building the search index: {e}"))?;
         spawn_search_sync(&state, mark);
-        app::server::cache::set_enabled(serve.read_cache);
+        app::backend::cache::set_enabled(serve.read_cache);
         tokio::spawn(state.events.clone().run_pump(state.db.clone()));
         spawn_housekeeping(&state);
         spawn_sla_watcher(&state, Duration::from_millis(serve.sla_watch_ms.max(100)));
@@ -229,14 +229,14 @@ impl Application {
 /// How often every instance checks the articles table for changes to index.
 pub const SEARCH_SYNC_INTERVAL: Duration = Duration::from_millis(500);
 
-fn spawn_search_sync(state: &AppState, mut mark: app::server::services::help_center::SearchMark) {
+fn spawn_search_sync(state: &AppState, mut mark: app::backend::services::help_center::SearchMark) {
     let (db, index) = (state.db.clone(), state.search.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SEARCH_SYNC_INTERVAL);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match app::server::services::help_center::sync_search(&db, &index, &mut mark).await {
+            match app::backend::services::help_center::sync_search(&db, &index, &mut mark).await {
                 Ok(0) => {}
                 Ok(n) => tracing::debug!(articles = n, "search index updated"),
                 Err(error) => tracing::warn!(%error, "search index update failed"),
@@ -255,11 +255,11 @@ fn spawn_sla_watcher(state: &AppState, period: Duration) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match app::server::services::sla::advance_clocks(&db, Utc::now()).await {
+            match app::backend::services::sla::advance_clocks(&db, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => {
                     tracing::debug!(tickets = n, "service-level clocks advanced");
-                    app::server::events::wake();
+                    app::backend::events::wake();
                 }
                 Err(error) => tracing::warn!(%error, "SLA watcher failed"),
             }
@@ -278,7 +278,7 @@ fn spawn_housekeeping(state: &AppState) {
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         loop {
             tick.tick().await;
-            match app::server::services::tickets::auto_close_answered(&tickets_db, Utc::now()).await
+            match app::backend::services::tickets::auto_close_answered(&tickets_db, Utc::now()).await
             {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(
@@ -294,10 +294,10 @@ fn spawn_housekeeping(state: &AppState) {
         loop {
             tick.tick().await;
             let before = Utc::now()
-                - chrono::Duration::from_std(app::server::events::RETENTION).unwrap_or_default();
+                - chrono::Duration::from_std(app::backend::events::RETENTION).unwrap_or_default();
             match db.acquire().await {
                 Ok(mut c) => {
-                    if let Err(error) = app::server::events::prune(c.conn(), before).await {
+                    if let Err(error) = app::backend::events::prune(c.conn(), before).await {
                         tracing::warn!(%error, "cannot prune old events");
                     }
                 }
@@ -306,11 +306,11 @@ fn spawn_housekeeping(state: &AppState) {
             if let Err(error) = store.delete_expired().await {
                 tracing::warn!(%error, "cannot delete expired sessions");
             }
-            let before = Utc::now() - app::server::services::auth::THROTTLE_WINDOW;
+            let before = Utc::now() - app::backend::services::auth::THROTTLE_WINDOW;
             match db.acquire().await {
                 Ok(mut c) => {
                     if let Err(error) =
-                        app::server::db::tokens::prune_login_failures(c.conn(), before).await
+                        app::backend::db::tokens::prune_login_failures(c.conn(), before).await
                     {
                         tracing::warn!(%error, "cannot prune sign-in failures");
                     }

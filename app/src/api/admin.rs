@@ -15,10 +15,10 @@ use crate::error::AppError;
 /// Departments, and the support staff who may be their agents.
 #[server(prefix = "/api/fn", endpoint = "admin/departments", input = GetUrl)]
 pub async fn get_admin_departments() -> Result<(Vec<DepartmentAdmin>, Vec<NamedRef>), AppError> {
-    use crate::server::services::admin;
+    use crate::backend::services::admin;
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let departments = admin::departments(&state.db, &user).await?;
     let staff = staff_choices(&state.db, &user).await?;
     Ok((departments, staff))
@@ -26,7 +26,7 @@ pub async fn get_admin_departments() -> Result<(Vec<DepartmentAdmin>, Vec<NamedR
 
 #[cfg(feature = "ssr")]
 async fn staff_choices(
-    db: &crate::server::Db,
+    db: &crate::backend::Db,
     user: &crate::domain::CurrentUser,
 ) -> Result<Vec<NamedRef>, AppError> {
     let mut staff = Vec::new();
@@ -37,7 +37,7 @@ async fn staff_choices(
             limit: Some("100".to_owned()),
             ..UserQuery::default()
         };
-        let page = crate::server::services::admin::users(db, user, &q).await?;
+        let page = crate::backend::services::admin::users(db, user, &q).await?;
         staff.extend(page.items.into_iter().map(|u| NamedRef {
             id: u.id,
             name: u.name,
@@ -53,9 +53,9 @@ pub async fn save_department(
     input: DepartmentInput,
 ) -> Result<DepartmentAdmin, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::save_department(&state.db, &user, id, input, chrono::Utc::now())
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::admin::save_department(&state.db, &user, id, input, chrono::Utc::now())
         .await
 }
 
@@ -63,42 +63,42 @@ pub async fn save_department(
 #[server(prefix = "/api/fn", endpoint = "admin/users", input = GetUrl)]
 pub async fn get_admin_users(#[server(default)] query: UserQuery) -> Result<UserPage, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::users(&state.db, &user, &query).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::admin::users(&state.db, &user, &query).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/invite", input = Json)]
 pub async fn invite_user(input: UserInput) -> Result<UserLink, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::invite_user(&state.db, &user, input, chrono::Utc::now()).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::admin::invite_user(&state.db, &user, input, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/user", input = Json)]
 pub async fn update_user(id: i64, input: UserInput) -> Result<UserAdmin, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::update_user(&state.db, &user, id, input, chrono::Utc::now())
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::admin::update_user(&state.db, &user, id, input, chrono::Utc::now())
         .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/password-link", input = Json)]
 pub async fn user_password_link(id: i64) -> Result<UserLink, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::reset_link(&state.db, &user, id, chrono::Utc::now()).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::admin::reset_link(&state.db, &user, id, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/organizations", input = GetUrl)]
 pub async fn get_admin_organizations() -> Result<Vec<OrganizationAdmin>, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::organizations(&state.db, &user).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::admin::organizations(&state.db, &user).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/organization", input = Json)]
@@ -107,9 +107,9 @@ pub async fn save_organization(
     input: OrganizationInput,
 ) -> Result<OrganizationAdmin, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::save_organization(
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::admin::save_organization(
         &state.db,
         &user,
         id,
@@ -123,10 +123,10 @@ pub async fn save_organization(
 #[server(prefix = "/api/fn", endpoint = "admin/ticket-types", input = GetUrl)]
 pub async fn get_admin_ticket_types() -> Result<(Vec<TicketTypeAdmin>, Vec<NamedRef>), AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    let types = crate::server::services::admin::ticket_types(&state.db, &user).await?;
-    let departments = crate::server::services::tickets::departments(&state.db).await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    let types = crate::backend::services::admin::ticket_types(&state.db, &user).await?;
+    let departments = crate::backend::services::tickets::departments(&state.db).await?;
     Ok((types, departments))
 }
 
@@ -136,9 +136,9 @@ pub async fn save_ticket_type(
     input: TicketTypeInput,
 ) -> Result<TicketTypeAdmin, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::save_ticket_type(
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::admin::save_ticket_type(
         &state.db,
         &user,
         id,
@@ -152,10 +152,10 @@ pub async fn save_ticket_type(
 #[server(prefix = "/api/fn", endpoint = "admin/service-levels", input = GetUrl)]
 pub async fn get_service_levels() -> Result<(Vec<SlaPolicy>, Vec<SlaCalendar>), AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    let policies = crate::server::services::admin::policies(&state.db, &user).await?;
-    let calendars = crate::server::services::admin::calendars(&state.db, &user).await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    let policies = crate::backend::services::admin::policies(&state.db, &user).await?;
+    let calendars = crate::backend::services::admin::calendars(&state.db, &user).await?;
     Ok((policies, calendars))
 }
 
@@ -165,9 +165,9 @@ pub async fn save_sla_policy(
     input: SlaPolicyInput,
 ) -> Result<SlaPolicy, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::save_policy(&state.db, &user, id, input, chrono::Utc::now())
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::admin::save_policy(&state.db, &user, id, input, chrono::Utc::now())
         .await
 }
 
@@ -177,40 +177,39 @@ pub async fn save_calendar(
     input: SlaCalendarInput,
 ) -> Result<SlaCalendar, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::save_calendar(&state.db, &user, id, input, chrono::Utc::now())
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::admin::save_calendar(&state.db, &user, id, input, chrono::Utc::now())
         .await
 }
 
 /// Limits and priority texts.
 #[server(prefix = "/api/fn", endpoint = "admin/settings", input = GetUrl)]
 pub async fn get_admin_settings() -> Result<(Limits, Vec<PriorityText>), AppError> {
-    use crate::server::services::admin;
+    
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    admin::require_reader(&user)?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     Ok((
-        admin::limits(&state.db).await?,
-        admin::priority_texts(&state.db).await?,
+        crate::backend::services::settings::admin_limits(&state.db, &user).await?,
+        crate::backend::services::settings::admin_priority_texts(&state.db, &user).await?,
     ))
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/limits", input = Json)]
 pub async fn save_limits(input: LimitsInput) -> Result<Limits, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::save_limits(&state.db, &user, input, chrono::Utc::now()).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::settings::save_limits(&state.db, &user, input, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/priorities", input = Json)]
 pub async fn save_priorities(input: Vec<PriorityText>) -> Result<Vec<PriorityText>, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::admin::save_priority_texts(&state.db, &user, input, chrono::Utc::now())
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::settings::save_priority_texts(&state.db, &user, input, chrono::Utc::now())
         .await
 }
 
@@ -218,9 +217,9 @@ pub async fn save_priorities(input: Vec<PriorityText>) -> Result<Vec<PriorityTex
 #[server(prefix = "/api/fn", endpoint = "admin/audit", input = GetUrl)]
 pub async fn get_audit(#[server(default)] query: AuditQuery) -> Result<AuditPage, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::audit::list(&state.db, &user, &query).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::audit::list(&state.db, &user, &query).await
 }
 
 /// The support report with its charts, in the reader's language.
@@ -228,10 +227,10 @@ pub async fn get_audit(#[server(default)] query: AuditQuery) -> Result<AuditPage
 pub async fn get_ticket_report(
     #[server(default)] query: crate::domain::ReportQuery,
 ) -> Result<crate::domain::TicketReport, AppError> {
-    use crate::server::services::reports;
+    use crate::backend::services::reports;
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let mut report = reports::ticket_report(&state.db, &user, &query, chrono::Utc::now()).await?;
     let labels = crate::i18n::chart_labels(crate::i18n::Locale::from(user.language));
     report.charts = reports::charts(&report, &labels);
@@ -246,8 +245,8 @@ pub async fn rate_ticket(
     #[server(default)] comment: String,
 ) -> Result<crate::domain::TicketRating, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let input = crate::domain::RatingInput { score, comment };
-    crate::server::services::reports::rate(&state.db, &user, &id, input, chrono::Utc::now()).await
+    crate::backend::services::ratings::rate(&state.db, &user, &id, input, chrono::Utc::now()).await
 }

@@ -7,7 +7,7 @@ use crate::error::AppError;
 /// The signed-in person, or `None` for a visitor.
 #[server(prefix = "/api/fn", endpoint = "auth/me", input = GetUrl)]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    crate::server::auth::current_user().await
+    crate::backend::auth::current_user().await
 }
 
 /// Signs in with e-mail and password, then goes to `next` (a local path) or the start page.
@@ -17,8 +17,8 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<CurrentUser, AppError> {
-    use crate::server::services::auth::{self, Credentials};
-    use crate::server::{app_state, auth::client_ip, auth::request_session, session};
+    use crate::backend::services::auth::{self, Credentials};
+    use crate::backend::{app_state, auth::client_ip, auth::request_session, session};
     let state = app_state()?;
     let now = chrono::Utc::now();
     let credentials = Credentials {
@@ -36,7 +36,7 @@ pub async fn sign_in(
 /// Ends the session (server-side) and goes to the start page.
 #[server(prefix = "/api/fn", endpoint = "auth/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::{auth::request_session, session};
+    use crate::backend::{auth::request_session, session};
     session::end(&request_session().await?).await?;
     leptos_axum::redirect("/");
     Ok(())
@@ -45,10 +45,10 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// Changes one's own name and language.
 #[server(prefix = "/api/fn", endpoint = "me/profile")]
 pub async fn update_profile(name: String, language: Language) -> Result<CurrentUser, AppError> {
-    use crate::server::services::auth::{update_me, MeUpdate};
+    use crate::backend::services::auth::{update_me, MeUpdate};
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let update = MeUpdate {
         name: Some(name),
         language: Some(language),
@@ -62,10 +62,10 @@ pub async fn update_profile(name: String, language: Language) -> Result<CurrentU
 /// Remembers the language chosen with the header switch (signed-in people only).
 #[server(prefix = "/api/fn", endpoint = "me/language")]
 pub async fn set_my_language(language: Language) -> Result<(), AppError> {
-    use crate::server::services::auth::{update_me, MeUpdate};
+    use crate::backend::services::auth::{update_me, MeUpdate};
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let update = MeUpdate {
         language: Some(language),
         ..MeUpdate::default()
@@ -81,11 +81,11 @@ pub async fn change_password(
     new: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    use crate::server::services::auth::{update_me, MeUpdate, PasswordChange};
-    use crate::server::{auth::request_session, session};
+    use crate::backend::services::auth::{update_me, MeUpdate, PasswordChange};
+    use crate::backend::{auth::request_session, session};
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     if new != confirm {
         return Err(AppError::validation("password.confirm", "mismatch"));
     }
@@ -101,10 +101,10 @@ pub async fn change_password(
 /// Marks oneself away (or back) from round-robin assignment (support staff).
 #[server(prefix = "/api/fn", endpoint = "me/away")]
 pub async fn set_my_away(away: bool) -> Result<CurrentUser, AppError> {
-    use crate::server::services::auth::{update_me, MeUpdate};
+    use crate::backend::services::auth::{update_me, MeUpdate};
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let update = MeUpdate {
         away: Some(away),
         ..MeUpdate::default()
@@ -116,36 +116,36 @@ pub async fn set_my_away(away: bool) -> Result<CurrentUser, AppError> {
 #[server(prefix = "/api/fn", endpoint = "me/tokens/list", input = GetUrl)]
 pub async fn list_api_tokens() -> Result<Vec<ApiTokenSummary>, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::auth::list_api_tokens(&state.db, &user).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::auth::list_api_tokens(&state.db, &user).await
 }
 
 /// Creates a personal API token; the secret is in the answer once and never again.
 #[server(prefix = "/api/fn", endpoint = "me/tokens/create")]
 pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
-    crate::server::services::auth::create_api_token(&db, &user, &name, chrono::Utc::now()).await
+    crate::backend::services::auth::create_api_token(&db, &user, &name, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "me/tokens/revoke")]
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
-    crate::server::services::auth::revoke_api_token(&db, &user, id, chrono::Utc::now()).await
+    crate::backend::services::auth::revoke_api_token(&db, &user, id, chrono::Utc::now()).await
 }
 
 /// Starts a password reset. Answers the same whether or not the account exists; the link goes
 /// to the server log until e-mail is sent.
 #[server(prefix = "/api/fn", endpoint = "auth/forgot-password")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    let state = crate::server::app_state()?;
-    let link = crate::server::services::auth::request_password_reset(
+    let state = crate::backend::app_state()?;
+    let link = crate::backend::services::auth::request_password_reset(
         &state.db,
         &email,
         chrono::Utc::now(),
@@ -160,14 +160,14 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 /// Whether an invitation (`invitation`) or reset (`password_reset`) link can still be used.
 #[server(prefix = "/api/fn", endpoint = "auth/link", input = GetUrl)]
 pub async fn check_link(purpose: String, token: String) -> Result<bool, AppError> {
-    use crate::server::services::auth::{link_is_live, PURPOSE_INVITATION, PURPOSE_PASSWORD_RESET};
+    use crate::backend::services::auth::{link_is_live, PURPOSE_INVITATION, PURPOSE_PASSWORD_RESET};
     let purpose = match purpose.as_str() {
         PURPOSE_INVITATION => PURPOSE_INVITATION,
         PURPOSE_PASSWORD_RESET => PURPOSE_PASSWORD_RESET,
         _ => return Err(AppError::validation("purpose", "invalid")),
     };
     link_is_live(
-        &crate::server::app_state()?.db,
+        &crate::backend::app_state()?.db,
         purpose,
         &token,
         chrono::Utc::now(),
@@ -183,8 +183,8 @@ pub async fn set_password_with_link(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    use crate::server::services::auth::{self, PURPOSE_INVITATION, PURPOSE_PASSWORD_RESET};
-    use crate::server::{auth::request_session, session};
+    use crate::backend::services::auth::{self, PURPOSE_INVITATION, PURPOSE_PASSWORD_RESET};
+    use crate::backend::{auth::request_session, session};
     let purpose = match purpose.as_str() {
         PURPOSE_INVITATION => PURPOSE_INVITATION,
         PURPOSE_PASSWORD_RESET => PURPOSE_PASSWORD_RESET,
@@ -193,7 +193,7 @@ pub async fn set_password_with_link(
     if password != confirm {
         return Err(AppError::validation("password.confirm", "mismatch"));
     }
-    let state = crate::server::app_state()?;
+    let state = crate::backend::app_state()?;
     let now = chrono::Utc::now();
     let user = auth::set_password_with_link(&state.db, purpose, &token, &password, now).await?;
     session::start(&request_session().await?, user.id, now).await?;

@@ -14,7 +14,7 @@ use crate::error::AppError;
 /// The public help-center home (categories and recent articles) in one language.
 #[server(prefix = "/api/fn", endpoint = "help-center/home", input = GetUrl)]
 pub async fn get_help_center_home(lang: Language) -> Result<HelpCenterHome, AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
     help_center::home(&state.db, lang).await
 }
@@ -22,7 +22,7 @@ pub async fn get_help_center_home(lang: Language) -> Result<HelpCenterHome, AppE
 /// A published article, rendered and sanitised, with its translations and related articles.
 #[server(prefix = "/api/fn", endpoint = "help-center/article", input = GetUrl)]
 pub async fn get_article(slug: String) -> Result<crate::domain::ArticleView, AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
     help_center::article(&state.db, &state.search, &slug).await
 }
@@ -33,7 +33,7 @@ pub async fn search_articles(
     q: String,
     lang: Language,
 ) -> Result<crate::domain::ArticleHits, AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
     help_center::search(&state.search, &q, lang, 10)
 }
@@ -45,7 +45,7 @@ pub async fn get_category(
     lang: Language,
     #[server(default)] cursor: Option<String>,
 ) -> Result<ArticlePage, AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
     help_center::list_articles(
         &state.db,
@@ -60,9 +60,9 @@ pub async fn get_category(
 /// "Was this helpful?" (visitors too).
 #[server(prefix = "/api/fn", endpoint = "help-center/feedback")]
 pub async fn send_article_feedback(slug: String, helpful: bool) -> Result<(), AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
-    let user = crate::server::auth::current_user().await?;
+    let user = crate::backend::auth::current_user().await?;
     help_center::record_feedback(
         &state.db,
         user.as_ref(),
@@ -80,9 +80,9 @@ pub async fn get_suggestions(
     lang: Language,
     #[server(default)] attempt: Option<String>,
 ) -> Result<Suggestions, AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let user = crate::backend::auth::require_user().await?;
     help_center::suggestions(
         &state.db,
         &state.search,
@@ -98,10 +98,10 @@ pub async fn get_suggestions(
 /// A step of the new-ticket form's deflection attempt (a suggested article opened).
 #[server(prefix = "/api/fn", endpoint = "help-center/deflection-step")]
 pub async fn record_deflection_step(attempt: String, step: DeflectionStep) -> Result<(), AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::app_state;
     let state = app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    help_center::record_deflection(&state.db, &user, &attempt, step, chrono::Utc::now()).await
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::deflection::record_deflection(&state.db, &user, &attempt, step, chrono::Utc::now()).await
 }
 
 /// The authors' list of articles (drafts too).
@@ -110,9 +110,9 @@ pub async fn list_authored(
     #[server(default)] status: Option<String>,
     #[server(default)] cursor: Option<String>,
 ) -> Result<AuthoredArticlePage, AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let user = crate::backend::auth::require_user().await?;
     help_center::authored_list(
         &state.db,
         &user,
@@ -130,9 +130,9 @@ pub async fn get_article_editor(
     #[server(default)] id: Option<i64>,
     #[server(default)] ticket: Option<String>,
 ) -> Result<(Option<AuthoredArticle>, ArticleDraft, Vec<String>), AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let user = crate::backend::auth::require_user().await?;
     if !user.may_write_articles() {
         return Err(AppError::Forbidden);
     }
@@ -173,9 +173,9 @@ pub async fn save_article(
     #[server(default)] published: Option<String>,
     #[server(default)] translation_of: Option<String>,
 ) -> Result<AuthoredArticle, AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let user = crate::backend::auth::require_user().await?;
     let draft = ArticleDraft {
         slug,
         title,
@@ -192,35 +192,35 @@ pub async fn save_article(
 /// Deletes an article.
 #[server(prefix = "/api/fn", endpoint = "help-center/delete")]
 pub async fn delete_article(id: i64) -> Result<(), AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let user = crate::backend::auth::require_user().await?;
     help_center::delete_article(&state.db, &user, id, chrono::Utc::now()).await
 }
 
 /// The editor's live preview: the Markdown as readers will see it.
 #[server(prefix = "/api/fn", endpoint = "help-center/preview")]
 pub async fn preview_article(body_markdown: String) -> Result<String, AppError> {
-    use crate::server::services::help_center;
-    let user = crate::server::auth::require_user().await?;
+    use crate::backend::services::help_center;
+    let user = crate::backend::auth::require_user().await?;
     help_center::preview(&user, &body_markdown)
 }
 
 /// The search synonyms, one group per line.
 #[server(prefix = "/api/fn", endpoint = "help-center/synonyms", input = GetUrl)]
 pub async fn get_synonyms() -> Result<SynonymGroups, AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let user = crate::backend::auth::require_user().await?;
     help_center::synonyms(&state.db, &user).await
 }
 
 /// Saves the synonyms typed one group per line, entries separated by commas.
 #[server(prefix = "/api/fn", endpoint = "help-center/synonyms/save")]
 pub async fn save_synonyms(text: String) -> Result<SynonymGroups, AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let user = crate::backend::auth::require_user().await?;
     help_center::set_synonyms(
         &state.db,
         &user,
@@ -236,10 +236,10 @@ pub async fn get_deflection_report(
     #[server(default)] from: Option<String>,
     #[server(default)] to: Option<String>,
 ) -> Result<DeflectionReport, AppError> {
-    use crate::server::{app_state, services::help_center};
+    use crate::backend::app_state;
     let state = app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    help_center::deflection_report(
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::deflection::deflection_report(
         &state.db,
         &user,
         from.as_deref(),

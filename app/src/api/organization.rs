@@ -8,9 +8,9 @@ use crate::error::AppError;
 #[server(prefix = "/api/fn", endpoint = "organization/members", input = GetUrl)]
 pub async fn list_members() -> Result<Vec<Member>, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::organization::list_members(&state.db, &user).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::organization::list_members(&state.db, &user).await
 }
 
 /// Invites a person; the single-use link goes to the server log until e-mail is sent.
@@ -21,10 +21,10 @@ pub async fn invite_member(
     can_open_tickets: Option<String>,
 ) -> Result<Member, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let may_open = can_open_tickets.is_some();
-    let invitation = crate::server::services::organization::invite_member(
+    let invitation = crate::backend::services::organization::invite_member(
         &state.db,
         &user,
         &email,
@@ -41,10 +41,10 @@ pub async fn invite_member(
 /// Grants or withdraws a customer's right to open tickets.
 #[server(prefix = "/api/fn", endpoint = "organization/members/can-open-tickets")]
 pub async fn set_member_can_open_tickets(member_id: i64, value: bool) -> Result<Member, AppError> {
-    use crate::server::services::organization::{update_member, MemberChange};
+    use crate::backend::services::organization::{update_member, MemberChange};
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
     let change = MemberChange {
         can_open_tickets: Some(value),
@@ -56,10 +56,10 @@ pub async fn set_member_can_open_tickets(member_id: i64, value: bool) -> Result<
 /// Deactivates or reactivates a member.
 #[server(prefix = "/api/fn", endpoint = "organization/members/active")]
 pub async fn set_member_active(member_id: i64, active: bool) -> Result<Member, AppError> {
-    use crate::server::services::organization::{update_member, MemberChange};
+    use crate::backend::services::organization::{update_member, MemberChange};
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
     let change = MemberChange {
         can_open_tickets: None,

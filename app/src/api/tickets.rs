@@ -11,10 +11,10 @@ use crate::error::AppError;
 pub async fn list_tickets(
     #[server(default)] query: TicketListQuery,
 ) -> Result<TicketPage, AppError> {
-    use crate::server::services::tickets;
+    use crate::backend::services::tickets;
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let (filter, sort, cursor, limit) = query.parse(&user)?;
     tickets::list_tickets(&state.db, &user, filter, sort, cursor.as_deref(), limit).await
 }
@@ -23,34 +23,34 @@ pub async fn list_tickets(
 #[server(prefix = "/api/fn", endpoint = "tickets/stats", input = GetUrl)]
 pub async fn get_ticket_stats() -> Result<TicketStats, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::tickets::stats(&state.db, &user).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::tickets::stats(&state.db, &user).await
 }
 
 /// One ticket with its conversation.
 #[server(prefix = "/api/fn", endpoint = "tickets/get", input = GetUrl)]
 pub async fn get_ticket(id: String) -> Result<TicketDetail, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::tickets::get_ticket(&state.db, &user, &id).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::tickets::get_ticket(&state.db, &user, &id).await
 }
 
 /// What the new-ticket form offers the signed-in person: their types, the departments, the
 /// limits and the priorities' texts.
 #[server(prefix = "/api/fn", endpoint = "tickets/form", input = GetUrl)]
 pub async fn get_ticket_form() -> Result<crate::domain::TicketFormData, AppError> {
-    use crate::server::services::{admin, tickets};
+    use crate::backend::services::tickets;
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
     Ok(crate::domain::TicketFormData {
         types: tickets::ticket_types_for(&db, &user).await?,
         departments: tickets::departments(&db).await?,
-        limits: admin::limits(&db).await?,
-        priorities: admin::priority_texts(&db).await?,
+        limits: crate::backend::services::settings::limits(&db).await?,
+        priorities: crate::backend::services::settings::priority_texts(&db).await?,
     })
 }
 
@@ -58,19 +58,19 @@ pub async fn get_ticket_form() -> Result<crate::domain::TicketFormData, AppError
 #[server(prefix = "/api/fn", endpoint = "tickets/limits", input = GetUrl)]
 pub async fn get_limits() -> Result<crate::domain::Limits, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    crate::server::auth::require_user().await?;
-    crate::server::services::admin::limits(&state.db).await
+    let state = crate::backend::app_state()?;
+    crate::backend::auth::require_user().await?;
+    crate::backend::services::settings::limits(&state.db).await
 }
 
 /// Opens a ticket and goes to it.
 #[server(prefix = "/api/fn", endpoint = "tickets/create")]
 pub async fn open_ticket(input: NewTicketInput) -> Result<TicketSummary, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
-    let ticket = crate::server::services::tickets::create_ticket(
+    let ticket = crate::backend::services::tickets::create_ticket(
         &db,
         &user,
         input,
@@ -90,10 +90,10 @@ pub async fn reply_to_ticket(
     #[server(default)] internal: Option<String>,
 ) -> Result<(), AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
-    crate::server::services::tickets::reply(
+    crate::backend::services::tickets::reply(
         &db,
         &user,
         &id,
@@ -111,14 +111,14 @@ pub async fn reply_to_ticket(
 pub async fn close_ticket(id: String) -> Result<(), AppError> {
     use crate::domain::{TicketStatus, TicketUpdate};
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
     let update = TicketUpdate {
         status: Some(TicketStatus::Closed),
         ..TicketUpdate::default()
     };
-    crate::server::services::tickets::update_ticket(&db, &user, &id, update, chrono::Utc::now())
+    crate::backend::services::tickets::update_ticket(&db, &user, &id, update, chrono::Utc::now())
         .await?;
     Ok(())
 }
@@ -126,20 +126,20 @@ pub async fn close_ticket(id: String) -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "tickets/reopen")]
 pub async fn reopen_ticket(id: String, reason: String) -> Result<(), AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
-    crate::server::services::tickets::reopen(&db, &user, &id, &reason, chrono::Utc::now()).await?;
+    crate::backend::services::tickets::reopen(&db, &user, &id, &reason, chrono::Utc::now()).await?;
     Ok(())
 }
 
 #[server(prefix = "/api/fn", endpoint = "tickets/escalate")]
 pub async fn escalate_ticket(id: String, reason: String) -> Result<(), AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
-    crate::server::services::tickets::escalate(&db, &user, &id, &reason, chrono::Utc::now())
+    crate::backend::services::tickets::escalate(&db, &user, &id, &reason, chrono::Utc::now())
         .await?;
     Ok(())
 }

@@ -12,18 +12,18 @@ use crate::error::AppError;
 #[server(prefix = "/api/fn", endpoint = "workspace/queues", input = GetUrl)]
 pub async fn get_queue_counts() -> Result<QueueCounts, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::workspace::queue_counts(&state.db, &user).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::workspace::queue_counts(&state.db, &user).await
 }
 
 /// The choices of the dashboard's filters.
 #[server(prefix = "/api/fn", endpoint = "workspace/filters", input = GetUrl)]
 pub async fn get_filter_choices() -> Result<FilterChoices, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::workspace::filter_choices(&state.db, &user).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::workspace::filter_choices(&state.db, &user).await
 }
 
 /// One changed ticket as the dashboard's current view shows it: `None` when it is not (or no
@@ -34,10 +34,10 @@ pub async fn get_live_row(
     id: String,
 ) -> Result<LiveRow, AppError> {
     use crate::domain::TicketNumber;
-    use crate::server::services::tickets;
+    use crate::backend::services::tickets;
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let number = TicketNumber::parse(&id).ok_or(AppError::validation("id", "invalid"))?;
     let query = TicketListQuery {
         cursor: None,
@@ -54,10 +54,10 @@ pub async fn get_live_row(
 #[server(prefix = "/api/fn", endpoint = "workspace/presence", input = GetUrl)]
 pub async fn get_rows_presence(ids: String) -> Result<Vec<(String, Vec<PresenceEntry>)>, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let ids: Vec<String> = ids.split(',').map(|s| s.trim().to_owned()).collect();
-    crate::server::services::workspace::presence_for(&state.db, &user, &ids, chrono::Utc::now())
+    crate::backend::services::presence::presence_for(&state.db, &user, &ids, chrono::Utc::now())
         .await
 }
 
@@ -65,9 +65,9 @@ pub async fn get_rows_presence(ids: String) -> Result<Vec<(String, Vec<PresenceE
 #[server(prefix = "/api/fn", endpoint = "workspace/tools", input = GetUrl)]
 pub async fn get_ticket_tools(id: String) -> Result<TicketTools, AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::workspace::tools(&state.db, &user, &id).await
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::workspace::tools(&state.db, &user, &id).await
 }
 
 /// Says the signed-in agent is `viewing` or `replying` on a ticket (empty: left); answers who
@@ -76,13 +76,13 @@ pub async fn get_ticket_tools(id: String) -> Result<TicketTools, AppError> {
 pub async fn set_presence(id: String, state: String) -> Result<Vec<PresenceEntry>, AppError> {
     use crate::domain::PresenceState;
     // Before any await: the request context is only certain here.
-    let app = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let app = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let state = match state.as_str() {
         "" => None,
         other => Some(PresenceState::parse(other).ok_or(AppError::validation("state", "invalid"))?),
     };
-    crate::server::services::workspace::set_presence(&app.db, &user, &id, state, chrono::Utc::now())
+    crate::backend::services::presence::set_presence(&app.db, &user, &id, state, chrono::Utc::now())
         .await
 }
 
@@ -92,8 +92,8 @@ pub async fn set_presence(id: String, state: String) -> Result<Vec<PresenceEntry
 pub async fn change_ticket(id: String, field: String, value: String) -> Result<(), AppError> {
     use crate::domain::TicketUpdate;
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let invalid = || AppError::validation(field.clone(), "invalid");
     let mut update = TicketUpdate::default();
     match field.as_str() {
@@ -111,7 +111,7 @@ pub async fn change_ticket(id: String, field: String, value: String) -> Result<(
         "tags" => update.tags = Some(value.split(',').map(str::to_owned).collect()),
         _ => return Err(AppError::validation("field", "invalid")),
     }
-    crate::server::services::tickets::update_ticket(
+    crate::backend::services::tickets::update_ticket(
         &state.db,
         &user,
         &id,
@@ -126,10 +126,10 @@ pub async fn change_ticket(id: String, field: String, value: String) -> Result<(
 #[server(prefix = "/api/fn", endpoint = "workspace/merge")]
 pub async fn merge_ticket(id: String, into: String) -> Result<(), AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
     let target =
-        crate::server::services::workspace::merge(&state.db, &user, &id, &into, chrono::Utc::now())
+        crate::backend::services::workspace::merge(&state.db, &user, &id, &into, chrono::Utc::now())
             .await?;
     leptos_axum::redirect(&format!("/chamados/{}", target.id));
     Ok(())
@@ -139,8 +139,8 @@ pub async fn merge_ticket(id: String, into: String) -> Result<(), AppError> {
 #[server(prefix = "/api/fn", endpoint = "workspace/link")]
 pub async fn link_ticket(id: String, ticket: String) -> Result<(), AppError> {
     // Before any await: the request context is only certain here.
-    let state = crate::server::app_state()?;
-    let user = crate::server::auth::require_user().await?;
-    crate::server::services::workspace::link(&state.db, &user, &id, &ticket, chrono::Utc::now())
+    let state = crate::backend::app_state()?;
+    let user = crate::backend::auth::require_user().await?;
+    crate::backend::services::workspace::link(&state.db, &user, &id, &ticket, chrono::Utc::now())
         .await
 }

@@ -165,6 +165,19 @@ pub struct TicketRating {
 /// The longest rating comment.
 pub const RATING_COMMENT_MAX_CHARS: usize = 1000;
 
+/// The words on the charts, in the reader's language.
+pub struct ChartLabels {
+    pub daily: String,
+    pub opened: String,
+    pub closed: String,
+    pub backlog: String,
+    pub sla: String,
+    pub compliance: String,
+    pub satisfaction: String,
+    pub ratings: String,
+    pub priority: fn(Priority) -> String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

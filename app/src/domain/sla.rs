@@ -1,5 +1,5 @@
 //! Service levels as the browser and the API see them: a ticket's clock, and the calendars and
-//! policies admins edit. The arithmetic lives on the server (`server::sla`).
+//! policies admins edit. The arithmetic lives on the server (`backend::business_time`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -148,7 +148,7 @@ pub struct CurrentUser {
 impl CurrentUser {
     /// Writes help-center articles: admins, and support staff with the editor right.
     pub fn may_write_articles(&self) -> bool {
-        self.role == Role::Admin || (self.role.is_staff() && self.can_edit_articles)
+        self.role == Role::Admin || (self.is_staff() && self.can_edit_articles)
     }
 
     /// Reads the authors' side of the help center (drafts, votes): writers and leads.
@@ -156,8 +156,18 @@ impl CurrentUser {
         self.may_write_articles() || self.role == Role::Lead
     }
 
-    /// Reads help-center reports (deflection): admins and leads.
-    pub fn may_read_reports(&self) -> bool {
+    /// Support staff (agents, leads, admins): work tickets, read and write internal notes.
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    /// Changes the installation's configuration: admins.
+    pub fn may_administer(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Reads the configuration, the reports and the audit log: admins and leads.
+    pub fn may_supervise(&self) -> bool {
         matches!(self.role, Role::Admin | Role::Lead)
     }
 }

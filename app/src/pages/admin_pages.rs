@@ -68,7 +68,7 @@ fn admin_page<V: IntoView + 'static>(
 ) -> impl IntoView {
     view! {
         <PageTitle text=title />
-        <RequireUser children=move |user| if user.may_read_reports() {
+        <RequireUser children=move |user| if user.may_supervise() {
             body.clone()(user).into_any()
         } else {
             view! { <NotAllowed /> }.into_any()

@@ -29,7 +29,7 @@ fn HelpAdminTabs(user: CurrentUser, current: &'static str) -> impl IntoView {
             Signal::derive(move || t_string!(i18n, help_admin.synonyms).to_string()),
         ),
     ];
-    if user.may_read_reports() {
+    if user.may_supervise() {
         items.push((
             "/admin/relatorios/deflexao",
             Signal::derive(move || t_string!(i18n, help_admin.deflection).to_string()),
@@ -364,7 +364,7 @@ pub fn DeflectionReportPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, help_admin.deflection).to_string()) />
-        <RequireUser children=|user| if user.may_read_reports() {
+        <RequireUser children=|user| if user.may_supervise() {
             view! { <DeflectionReportView user /> }.into_any()
         } else {
             view! { <NotAllowed /> }.into_any()

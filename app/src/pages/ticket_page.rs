@@ -56,7 +56,7 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
     let reopen = ServerAction::<ReopenTicket>::new();
     let escalate = ServerAction::<EscalateTicket>::new();
     let change = ServerAction::<ChangeTicket>::new();
-    let staff = user.role.is_staff();
+    let staff = user.is_staff();
     let me = user.id;
     let draft = Draft {
         text: RwSignal::new(String::new()),

@@ -16,7 +16,7 @@ pub fn TicketsPage() -> impl IntoView {
     view! {
         <PageTitle text=Signal::derive(move || t_string!(i18n, tickets.list_title).to_string()) />
         <RequireUser children=|user| {
-            if user.role.is_staff() {
+            if user.is_staff() {
                 view! { <super::dashboard_page::Dashboard user /> }.into_any()
             } else {
                 view! { <Tickets user /> }.into_any()

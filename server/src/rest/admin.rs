@@ -15,8 +15,8 @@ use app::domain::{
     SlaPolicyInput, TicketTypeAdmin, TicketTypeInput, UserAdmin, UserInput, UserLink, UserPage,
     UserQuery,
 };
-use app::server::services::{admin, audit};
-use app::server::AppState;
+use app::backend::services::{admin, audit};
+use app::backend::AppState;
 
 use super::auth::Caller;
 use super::json::ApiJson;
@@ -348,8 +348,7 @@ pub mod settings {
         State(state): State<AppState>,
         caller: Caller,
     ) -> Result<ApiJson<Vec<PriorityText>>, Problem> {
-        admin::require_reader(&caller.user).map_err(|e| caller.problem(&e))?;
-        admin::priority_texts(&state.db)
+        app::backend::services::settings::admin_priority_texts(&state.db, &caller.user)
             .await
             .map(ApiJson)
             .map_err(|e| caller.problem(&e))
@@ -364,7 +363,7 @@ pub mod settings {
         caller: Caller,
         ApiJson(body): ApiJson<Vec<PriorityText>>,
     ) -> Result<ApiJson<Vec<PriorityText>>, Problem> {
-        admin::save_priority_texts(&state.db, &caller.user, body, Utc::now())
+        app::backend::services::settings::save_priority_texts(&state.db, &caller.user, body, Utc::now())
             .await
             .map(ApiJson)
             .map_err(|e| caller.problem(&e))
@@ -377,8 +376,7 @@ pub mod settings {
         State(state): State<AppState>,
         caller: Caller,
     ) -> Result<ApiJson<Limits>, Problem> {
-        admin::require_reader(&caller.user).map_err(|e| caller.problem(&e))?;
-        admin::limits(&state.db)
+        app::backend::services::settings::admin_limits(&state.db, &caller.user)
             .await
             .map(ApiJson)
             .map_err(|e| caller.problem(&e))
@@ -393,7 +391,7 @@ pub mod settings {
         caller: Caller,
         ApiJson(body): ApiJson<LimitsInput>,
     ) -> Result<ApiJson<Limits>, Problem> {
-        admin::save_limits(&state.db, &caller.user, body, Utc::now())
+        app::backend::services::settings::save_limits(&state.db, &caller.user, body, Utc::now())
             .await
             .map(ApiJson)
             .map_err(|e| caller.problem(&e))
@@ -449,7 +447,7 @@ pub fn csv_response(text: String, file_name: &str) -> Response {
 pub mod reports {
     use super::*;
     use app::domain::{RatingInput, ReportQuery, TicketRating, TicketReport};
-    use app::server::services::reports;
+    use app::backend::services::reports;
 
     /// The support report: tickets opened and closed per day with the backlog, first-response
     /// and resolution times (median, p90), SLA compliance by plan and priority, satisfaction,
@@ -504,7 +502,7 @@ pub mod reports {
         Path(id): Path<String>,
         ApiJson(body): ApiJson<RatingInput>,
     ) -> Result<(StatusCode, ApiJson<TicketRating>), Problem> {
-        reports::rate(&state.db, &caller.user, &id, body, Utc::now())
+        app::backend::services::ratings::rate(&state.db, &caller.user, &id, body, Utc::now())
             .await
             .map(|r| (StatusCode::CREATED, ApiJson(r)))
             .map_err(|e| caller.problem(&e))

@@ -11,8 +11,8 @@ use app::domain::{
     SynonymGroups,
 };
 use app::error::{AppError, Entity};
-use app::server::services::help_center;
-use app::server::AppState;
+use app::backend::services::help_center;
+use app::backend::AppState;
 
 use super::auth::Caller;
 use super::json::ApiJson;
@@ -194,7 +194,7 @@ pub async fn deflection_report(
     caller: Caller,
     Query(query): Query<ReportQuery>,
 ) -> Result<ApiJson<DeflectionReport>, Problem> {
-    help_center::deflection_report(
+    app::backend::services::deflection::deflection_report(
         &state.db,
         &caller.user,
         query.from.as_deref(),

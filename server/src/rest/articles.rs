@@ -8,8 +8,8 @@ use serde::Deserialize;
 use app::domain::{
     ArticleFeedback, ArticleHits, ArticlePage, DeflectionStep, Language, Suggestions,
 };
-use app::server::services::help_center;
-use app::server::AppState;
+use app::backend::services::help_center;
+use app::backend::AppState;
 
 use super::auth::Caller;
 use super::json::ApiJson;
@@ -209,7 +209,7 @@ pub async fn deflection_step(
     axum::extract::Path(attempt): axum::extract::Path<String>,
     ApiJson(body): ApiJson<DeflectionStepRequest>,
 ) -> Result<StatusCode, Problem> {
-    help_center::record_deflection(&state.db, &caller.user, &attempt, body.step, Utc::now())
+    app::backend::services::deflection::record_deflection(&state.db, &caller.user, &attempt, body.step, Utc::now())
         .await
         .map_err(|e| caller.problem(&e))?;
     Ok(StatusCode::NO_CONTENT)

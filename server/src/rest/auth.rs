@@ -8,8 +8,8 @@ use tower_sessions::Session;
 
 use app::domain::{CurrentUser, Language};
 use app::error::AppError;
-use app::server::services::auth;
-use app::server::{session, AppState};
+use app::backend::services::auth;
+use app::backend::{session, AppState};
 
 use super::problem::{language_of, Problem};
 

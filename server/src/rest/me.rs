@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 
 use app::domain::{ApiTokenSummary, CurrentUser, Language, NewApiToken};
 use app::error::{AppError, Entity};
-use app::server::services::auth::{self, MeUpdate, PasswordChange};
-use app::server::{session, AppState};
+use app::backend::services::auth::{self, MeUpdate, PasswordChange};
+use app::backend::{session, AppState};
 
 use super::auth::Caller;
 use super::json::ApiJson;

@@ -8,8 +8,8 @@ use utoipa::ToSchema;
 
 use app::domain::Member;
 use app::error::{AppError, Entity};
-use app::server::services::organization;
-use app::server::AppState;
+use app::backend::services::organization;
+use app::backend::AppState;
 
 use super::auth::Caller;
 use super::json::ApiJson;

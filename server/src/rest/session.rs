@@ -10,9 +10,9 @@ use tower_sessions::Session;
 use utoipa::ToSchema;
 
 use app::domain::CurrentUser;
-use app::server::auth::client_ip_from;
-use app::server::services::auth::{self, Credentials};
-use app::server::{session, AppState};
+use app::backend::auth::client_ip_from;
+use app::backend::services::auth::{self, Credentials};
+use app::backend::{session, AppState};
 
 use super::json::ApiJson;
 use super::problem::{Problem, RequestLanguage};

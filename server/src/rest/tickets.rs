@@ -7,13 +7,13 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use app::domain::{MAX_ATTACHMENTS_BOUND, MAX_ATTACHMENT_BYTES_BOUND};
-use app::server::services::tickets::Uploads;
-use app::server::storage::{StagedFile, Storage, UploadError};
+use app::backend::services::tickets::Uploads;
+use app::backend::storage::{StagedFile, Storage, UploadError};
 
 use app::domain::{NamedRef, TicketStats, TicketSummary, TicketTypeInfo};
 use app::error::AppError;
-use app::server::services::tickets::{self, ListParams, NewTicketInput, TicketDetail, TicketPage};
-use app::server::AppState;
+use app::backend::services::tickets::{self, ListParams, NewTicketInput, TicketDetail, TicketPage};
+use app::backend::AppState;
 
 use super::auth::Caller;
 use super::json::ApiJson;
@@ -308,7 +308,7 @@ pub struct MessageRequest {
         (MessageMultipart = "multipart/form-data"))),
     params(("id" = String, Path, description = "TKT-000042 or 42")),
     responses(
-        (status = 201, description = "Created", body = app::server::services::tickets::MessageView),
+        (status = 201, description = "Created", body = app::backend::services::tickets::MessageView),
         (status = 409, description = "The ticket is closed (reopen it first), or new_reply_arrived", body = Problem),
         (status = 413, description = "An attachment is larger than 10 MiB", body = Problem),
         (status = 415, description = "An attachment is not an allowed type", body = Problem),

@@ -11,8 +11,8 @@ use app::domain::{
     CannedInput, CannedResponse, LinkRequest, MergeRequest, PresenceEntry, PresenceUpdate,
     QueueCounts, TicketSummary,
 };
-use app::server::services::workspace;
-use app::server::AppState;
+use app::backend::services::workspace;
+use app::backend::AppState;
 
 use super::json::ApiJson;
 use super::{Caller, Problem};
@@ -38,7 +38,7 @@ pub async fn presence(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PresenceUpdate>,
 ) -> Result<ApiJson<PresenceAnswer>, Problem> {
-    workspace::set_presence(&state.db, &caller.user, &id, body.state, Utc::now())
+    app::backend::services::presence::set_presence(&state.db, &caller.user, &id, body.state, Utc::now())
         .await
         .map(|others| ApiJson(PresenceAnswer { others }))
         .map_err(|e| caller.problem(&e))

@@ -371,7 +371,7 @@ async fn the_stored_hash_is_never_accepted_as_a_password() {
     let id = app.user_id("carla@acme.com.br").await;
     let hash = {
         let mut c = app.db.acquire().await.unwrap();
-        app::server::db::users::find_password_hash(c.conn(), id)
+        app::backend::db::users::find_password_hash(c.conn(), id)
             .await
             .unwrap()
             .unwrap()
@@ -427,7 +427,7 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
     let list = browser.get("/api/v1/me/tokens").await.text().await.unwrap();
     assert!(list.contains("\"CI\"") && !list.contains(&token));
     let stored = app.texts("SELECT token_hash FROM api_tokens", None).await;
-    assert_eq!(stored, vec![app::server::secrets::hash(&token)]);
+    assert_eq!(stored, vec![app::backend::secrets::hash(&token)]);
 
     // Someone else cannot revoke it; its owner can, and it stops working at once.
     let id = created["id"].as_i64().unwrap();

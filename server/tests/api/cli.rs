@@ -155,16 +155,16 @@ async fn user_create_reads_the_password_from_stdin() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let db = app::server::Db::connect(&db.url, Default::default())
+    let db = app::backend::Db::connect(&db.url, Default::default())
         .await
         .unwrap();
     let mut c = db.acquire().await.unwrap();
-    let id = app::server::db::users::find_by_email(c.conn(), "autora@chamado.local")
+    let id = app::backend::db::users::find_by_email(c.conn(), "autora@chamado.local")
         .await
         .unwrap()
         .unwrap()
         .id;
-    let user = app::server::services::auth::current_user(c.conn(), id)
+    let user = app::backend::services::auth::current_user(c.conn(), id)
         .await
         .unwrap()
         .unwrap();

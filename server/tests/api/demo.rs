@@ -1,5 +1,5 @@
-use app::server::db::{articles, tickets, users};
-use app::server::demo::{self, DemoOutcome, DEMO_TICKETS, DEMO_USERS};
+use app::backend::db::{articles, tickets, users};
+use app::backend::demo::{self, DemoOutcome, DEMO_TICKETS, DEMO_USERS};
 use chrono::Utc;
 
 use crate::helpers::{fresh_database, global_options};
@@ -87,10 +87,10 @@ async fn kb_import_is_idempotent_by_slug() {
         .await
         .unwrap();
     let corpus = demo::demo_articles(Utc::now()).unwrap();
-    let first = app::server::services::help_center::import_articles(&db, &corpus)
+    let first = app::backend::services::help_center::import_articles(&db, &corpus)
         .await
         .unwrap();
-    let again = app::server::services::help_center::import_articles(&db, &corpus)
+    let again = app::backend::services::help_center::import_articles(&db, &corpus)
         .await
         .unwrap();
     assert_eq!(first.translations_linked, 12);

@@ -228,7 +228,7 @@ async fn a_reconnecting_client_gets_what_it_missed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counters_equal_a_full_count_after_every_kind_of_change() {
-    use app::server::db::tickets::{stats, stats_by_count};
+    use app::backend::db::tickets::{stats, stats_by_count};
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
     let ana = app.signed_in("lider@chamado.local").await;
@@ -263,7 +263,7 @@ async fn counters_equal_a_full_count_after_every_kind_of_change() {
         )
         .await;
     assert_eq!(reopened.status(), 200);
-    app::server::services::tickets::auto_close_answered(
+    app::backend::services::tickets::auto_close_answered(
         &app.db,
         chrono::Utc::now() + chrono::Duration::days(30),
     )

@@ -68,7 +68,7 @@ async fn search_forgives_accents_typos_and_word_forms_and_admits_when_nothing_an
 async fn a_published_article_is_searchable_within_a_second_and_a_withdrawn_one_leaves() {
     let app = demo_app().await;
     let visitor = app.browser();
-    let article = app::server::kb::KbArticle {
+    let article = app::backend::kb::KbArticle {
         slug: "pix-automatico".into(),
         title: "Pagar a fatura com Pix Automático".into(),
         lang: app::domain::Language::PtBr,
@@ -82,7 +82,7 @@ async fn a_published_article_is_searchable_within_a_second_and_a_withdrawn_one_l
     let search = "/api/v1/articles/search?lang=pt-BR&q=pix+automatico";
     let before: Value = visitor.get(search).await.json().await.unwrap();
     assert!(!slugs(&before).contains(&"pix-automatico".to_owned()));
-    app::server::services::help_center::import_articles(&app.db, std::slice::from_ref(&article))
+    app::backend::services::help_center::import_articles(&app.db, std::slice::from_ref(&article))
         .await
         .unwrap();
     let published = std::time::Instant::now();
@@ -100,7 +100,7 @@ async fn a_published_article_is_searchable_within_a_second_and_a_withdrawn_one_l
 
     // Back to draft: gone from search.
     let mut c = app.db.acquire().await.unwrap();
-    let upsert = app::server::db::articles::ArticleUpsert {
+    let upsert = app::backend::db::articles::ArticleUpsert {
         slug: &article.slug,
         title: &article.title,
         lang: article.lang,
@@ -113,7 +113,7 @@ async fn a_published_article_is_searchable_within_a_second_and_a_withdrawn_one_l
         // transaction that waited for the lock) must be caught up all the same.
         changed_at: article.updated_at,
     };
-    app::server::db::articles::upsert_by_slug(c.conn(), &upsert)
+    app::backend::db::articles::upsert_by_slug(c.conn(), &upsert)
         .await
         .unwrap();
     drop(c);

@@ -3,8 +3,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use app::server::db::{Backend, PoolSettings};
-use app::server::Db;
+use app::backend::db::{Backend, PoolSettings};
+use app::backend::Db;
 use server::config::{GlobalOptions, LogFormat, ServeOptions};
 use server::startup::Application;
 use tempfile::TempDir;
@@ -171,7 +171,7 @@ async fn start_on(test_db: TestDb, options: SpawnOptions) -> TestApp {
         .await
         .expect("open database");
     if options.demo {
-        app::server::demo::load(&db, chrono::Utc::now())
+        app::backend::demo::load(&db, chrono::Utc::now())
             .await
             .expect("demo data");
     }
@@ -215,7 +215,7 @@ pub struct Browser {
     pub base: String,
 }
 
-pub const PASSWORD: &str = app::server::demo::DEMO_PASSWORD;
+pub const PASSWORD: &str = app::backend::demo::DEMO_PASSWORD;
 
 impl TestApp {
     pub fn browser(&self) -> Browser {
@@ -233,7 +233,7 @@ impl TestApp {
     /// The id of a user by e-mail.
     pub async fn user_id(&self, email: &str) -> i64 {
         let mut c = self.db.acquire().await.unwrap();
-        app::server::db::users::find_by_email(c.conn(), email)
+        app::backend::db::users::find_by_email(c.conn(), email)
             .await
             .unwrap()
             .unwrap()

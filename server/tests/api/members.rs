@@ -4,8 +4,8 @@ use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use app::server::services::auth::{self, PURPOSE_INVITATION, PURPOSE_PASSWORD_RESET};
-use app::server::services::organization;
+use app::backend::services::auth::{self, PURPOSE_INVITATION, PURPOSE_PASSWORD_RESET};
+use app::backend::services::organization;
 
 use crate::helpers::{spawn_app_with, SpawnOptions, TestApp, PASSWORD};
 

@@ -171,7 +171,7 @@ async fn the_watcher_turns_clocks_amber_then_red_and_tells_support_live() {
     let at_risk_before = sla_risk_count(&ana).await;
 
     // 50 minutes in: amber.
-    let moved = app::server::services::sla::advance_clocks(
+    let moved = app::backend::services::sla::advance_clocks(
         &app.db,
         created + chrono::Duration::minutes(50),
     )
@@ -203,7 +203,7 @@ async fn the_watcher_turns_clocks_amber_then_red_and_tells_support_live() {
         .any(|t| t["id"] == id.as_str()));
 
     // Past the hour: breached, with the breach event.
-    app::server::services::sla::advance_clocks(&app.db, created + chrono::Duration::minutes(61))
+    app::backend::services::sla::advance_clocks(&app.db, created + chrono::Duration::minutes(61))
         .await
         .unwrap();
     let seen = support
@@ -218,7 +218,7 @@ async fn the_watcher_turns_clocks_amber_then_red_and_tells_support_live() {
     assert_eq!(breached["sla"]["breached"], true);
     // A second pass finds nothing new to say.
     assert_eq!(
-        app::server::services::sla::advance_clocks(
+        app::backend::services::sla::advance_clocks(
             &app.db,
             created + chrono::Duration::minutes(62)
         )

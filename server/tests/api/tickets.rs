@@ -22,7 +22,7 @@ fn bug(department_id: i64, message: &str) -> Value {
 
 async fn ticket_count(app: &TestApp) -> i64 {
     let mut c = app.db.acquire().await.unwrap();
-    app::server::db::tickets::count(c.conn()).await.unwrap()
+    app::backend::db::tickets::count(c.conn()).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -258,9 +258,9 @@ async fn co_workers_see_each_other_only_where_the_organization_shares() {
     let app = demo_app().await;
     let now = chrono::Utc::now();
     // A second customer at Padaria, which does not share tickets.
-    app::server::services::accounts::create_user(
+    app::backend::services::accounts::create_user(
         &app.db,
-        app::server::services::accounts::CreateUser {
+        app::backend::services::accounts::CreateUser {
             email: "gil@paoquente.com.br".into(),
             name: "Gil".into(),
             role: app::domain::Role::Customer,
@@ -668,7 +668,7 @@ async fn reopening_after_thirty_days_is_refused() {
     let carla_user = {
         let id = app.user_id("carla@acme.com.br").await;
         let mut c = app.db.acquire().await.unwrap();
-        app::server::services::auth::current_user(c.conn(), id)
+        app::backend::services::auth::current_user(c.conn(), id)
             .await
             .unwrap()
             .unwrap()
@@ -693,7 +693,7 @@ async fn reopening_after_thirty_days_is_refused() {
         .await;
     assert_eq!(closed.status(), 200);
     let now = chrono::Utc::now();
-    let late = app::server::services::tickets::reopen(
+    let late = app::backend::services::tickets::reopen(
         &app.db,
         &carla_user,
         &id,
@@ -707,7 +707,7 @@ async fn reopening_after_thirty_days_is_refused() {
             code: "reopen_window_passed".into()
         })
     );
-    let in_time = app::server::services::tickets::reopen(
+    let in_time = app::backend::services::tickets::reopen(
         &app.db,
         &carla_user,
         &id,
@@ -829,7 +829,7 @@ async fn answered_tickets_close_themselves_after_seven_days_without_a_reply() {
     assert_eq!(answer.status(), 201);
     // (Demo tickets answered days ago close along the way; only ours is asserted.)
     let now = chrono::Utc::now();
-    app::server::services::tickets::auto_close_answered(&app.db, now + chrono::Duration::days(6))
+    app::backend::services::tickets::auto_close_answered(&app.db, now + chrono::Duration::days(6))
         .await
         .unwrap();
     assert_eq!(
@@ -838,7 +838,7 @@ async fn answered_tickets_close_themselves_after_seven_days_without_a_reply() {
         "six days is not enough"
     );
 
-    let closed = app::server::services::tickets::auto_close_answered(
+    let closed = app::backend::services::tickets::auto_close_answered(
         &app.db,
         now + chrono::Duration::days(8),
     )

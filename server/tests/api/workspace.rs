@@ -382,7 +382,7 @@ async fn tags_canned_responses_queues_and_assignment_rules() {
 /// an agent connected to B hears a ticket created on A at once, by LISTEN/NOTIFY.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_cross_server_processes_on_postgres() {
-    use app::server::db::Backend;
+    use app::backend::db::Backend;
     if crate::helpers::backend() != Backend::Postgres {
         eprintln!("skipped: needs TEST_DATABASE_URL on PostgreSQL");
         return;

@@ -5,10 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::{AuditEntry, AuditPage, AuditQuery, CurrentUser, NamedRef, AUDIT_ENTITIES};
 use crate::error::{AppError, FieldError};
-use crate::server::db::admin::{self as db, AuditFilter, AuditWrite};
-use crate::server::db::Conn;
-use crate::server::services::split_page;
-use crate::server::Db;
+use crate::backend::db::admin::{self as db, AuditFilter, AuditWrite};
+use crate::backend::db::Conn;
+use crate::backend::services::{require, split_page};
+
+use crate::backend::Db;
 
 /// What one admin change did to one thing.
 pub struct Change<'a> {
@@ -73,18 +74,6 @@ impl<'a> Change<'a> {
     }
 }
 
-/// Admins and leads read the log.
-fn require_reader(user: &CurrentUser) -> Result<(), AppError> {
-    if matches!(
-        user.role,
-        crate::domain::Role::Admin | crate::domain::Role::Lead
-    ) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// A date (`2026-11-01`, its start in São Paulo) or an RFC 3339 instant.
 fn parse_instant(text: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
     let text = text.trim();
@@ -93,7 +82,7 @@ fn parse_instant(text: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
     }
     let date: NaiveDate = text.parse().ok()?;
     let date = if end_of_day { date.succ_opt()? } else { date };
-    Some(crate::server::services::reports::start_of(date))
+    Some(crate::backend::business_time::sao_paulo_day_start(date))
 }
 
 fn encode_cursor(row: &db::AuditRow) -> String {
@@ -188,7 +177,7 @@ async fn with_names(
     c: Conn<'_>,
     mut rows: Vec<db::AuditRow>,
 ) -> Result<Vec<db::AuditRow>, AppError> {
-    use crate::server::db::{departments, workspace};
+    use crate::backend::db::{departments, workspace};
     let mut c = c;
     let ticket_field = |r: &db::AuditRow, f: &str| r.source == "t" && r.field.as_deref() == Some(f);
     let ids: Vec<i64> = rows
@@ -253,7 +242,7 @@ fn entry_of(row: db::AuditRow) -> AuditEntry {
 
 /// One page of the log, newest first.
 pub async fn list(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<AuditPage, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut filter = filter_of(q, 200)?;
     let limit = filter.limit;
     filter.limit = limit + 1;
@@ -272,7 +261,7 @@ pub const CSV_MAX_ROWS: i64 = 100_000;
 
 /// The log as CSV (same filters, no paging), newest first.
 pub async fn csv(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<String, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut filter = filter_of(q, CSV_MAX_ROWS)?;
     filter.limit = CSV_MAX_ROWS;
     filter.after = None;
@@ -317,6 +306,60 @@ pub async fn csv(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<String,
         .into_inner()
         .map_err(|e| AppError::from(anyhow::anyhow!("csv: {e}")))?;
     String::from_utf8(bytes).map_err(|e| AppError::from(anyhow::anyhow!("csv: {e}")))
+}
+
+/// Booleans in the audit log: neutral words the pages translate.
+pub(crate) fn yes_no(b: bool) -> String {
+    b.to_string()
+}
+
+pub(crate) fn names(list: &[NamedRef]) -> String {
+    list.iter()
+        .map(|n| n.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What the audit log shows of an admin-edited thing: its fields as text, and whether it is
+/// active (deactivating counts as deleting).
+pub(crate) trait Audited {
+    fn audit_fields(&self) -> Vec<(&'static str, String)>;
+    fn is_active(&self) -> bool;
+}
+
+/// Records a save in the audit log, in the caller's transaction: a creation names the thing and
+/// lists what it was created with; a change lists the fields that changed (before → after).
+pub(crate) async fn audit_save<T: Audited>(
+    c: Conn<'_>,
+    actor: &CurrentUser,
+    change: &Change<'_>,
+    before: Option<&T>,
+    after: &T,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut c = c;
+    let fields = after.audit_fields();
+    let diffs: Vec<(&str, String, String)> = match before {
+        Some(b) => b
+            .audit_fields()
+            .into_iter()
+            .zip(fields)
+            .map(|((field, old), (_, new))| (field, old, new))
+            .collect(),
+        None => {
+            change.record(c.reborrow(), actor, "create", now).await?;
+            fields
+                .into_iter()
+                .map(|(field, new)| (field, String::new(), new))
+                .collect()
+        }
+    };
+    let action = if before.is_some_and(|b| b.is_active() && !after.is_active()) {
+        "delete"
+    } else {
+        "update"
+    };
+    change.record_fields(c, actor, action, &diffs, now).await
 }
 
 #[cfg(test)]

@@ -10,11 +10,11 @@ use serde_json::json;
 
 use crate::domain::SlaState;
 use crate::error::AppError;
-use crate::server::db::sla::{self as db, ClockWrite};
-use crate::server::db::Conn;
-use crate::server::events::{self, Audience, EventKind};
-use crate::server::sla::{pauses_from_statuses, schedule, Calendar, Pause, DAY};
-use crate::server::Db;
+use crate::backend::db::sla::{self as db, ClockWrite};
+use crate::backend::db::Conn;
+use crate::backend::events::{self, Audience, EventKind};
+use crate::backend::business_time::{pauses_from_statuses, schedule, Calendar, Pause, DAY};
+use crate::backend::Db;
 
 /// A calendar row as arithmetic. Bad stored values (never written by Chamado) are errors.
 pub fn calendar_of(row: &db::CalendarRow) -> Result<Calendar, AppError> {
@@ -199,7 +199,7 @@ pub async fn advance_clocks(db_: &Db, now: DateTime<Utc>) -> Result<usize, AppEr
     if ids.is_empty() {
         return Ok(0);
     }
-    let mut tx = crate::server::services::tickets::begin_write(db_).await?;
+    let mut tx = crate::backend::events::begin_write(db_).await?;
     let mut changed = 0;
     for id in ids {
         if let Some(r) = refresh(tx.conn(), id, now).await? {

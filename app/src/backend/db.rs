@@ -229,8 +229,8 @@ impl Db {
 macro_rules! with_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::server::db::Db::Sqlite($pool) => $body,
-            $crate::server::db::Db::Postgres($pool) => $body,
+            $crate::backend::db::Db::Sqlite($pool) => $body,
+            $crate::backend::db::Db::Postgres($pool) => $body,
         }
     };
 }
@@ -257,8 +257,8 @@ impl Conn<'_> {
 macro_rules! on_conn {
     ($c:expr, $conn:ident => $body:expr) => {
         match $c {
-            $crate::server::db::Conn::Sqlite($conn) => $body,
-            $crate::server::db::Conn::Postgres($conn) => $body,
+            $crate::backend::db::Conn::Sqlite($conn) => $body,
+            $crate::backend::db::Conn::Postgres($conn) => $body,
         }
     };
 }

@@ -56,9 +56,9 @@ macro_rules! bind_args {
         let mut query = $query;
         for arg in $args {
             query = match arg {
-                $crate::server::db::args::Arg::I64(v) => query.bind(*v),
-                $crate::server::db::args::Arg::Text(v) => query.bind(v.as_str()),
-                $crate::server::db::args::Arg::Time(v) => query.bind(*v),
+                $crate::backend::db::args::Arg::I64(v) => query.bind(*v),
+                $crate::backend::db::args::Arg::Text(v) => query.bind(v.as_str()),
+                $crate::backend::db::args::Arg::Time(v) => query.bind(*v),
             };
         }
         query

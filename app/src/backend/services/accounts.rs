@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{validate_name, validate_password, EmailAddress, Language, Role};
 use crate::error::{AppError, FieldError};
-use crate::server::db::{organizations, users};
-use crate::server::{password, Db};
+use crate::backend::db::{organizations, users};
+use crate::backend::{password, Db};
 
 pub struct CreateUser {
     pub email: String,

@@ -8,7 +8,7 @@ use tower_sessions::Session;
 
 use crate::domain::CurrentUser;
 use crate::error::AppError;
-use crate::server::{app_state, session};
+use crate::backend::{app_state, session};
 
 /// The session of the current request.
 pub async fn request_session() -> Result<Session, AppError> {

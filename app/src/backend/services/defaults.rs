@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{Plan, Priority};
 use crate::error::AppError;
-use crate::server::db::{departments, ticket_types};
-use crate::server::Db;
+use crate::backend::db::{departments, ticket_types};
+use crate::backend::Db;
 
 pub const DEPARTMENTS: &[&str] = &["Técnico", "Vendas", "Geral"];
 
@@ -254,10 +254,10 @@ const POLICIES: &[(Plan, [Targets; 4])] = &[
 ];
 
 async fn ensure_service_levels(
-    tx: &mut crate::server::db::Tx,
+    tx: &mut crate::backend::db::Tx,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    use crate::server::db::sla;
+    use crate::backend::db::sla;
     use sqlx::types::Json;
     if !sla::calendars(tx.conn()).await?.is_empty() {
         return Ok(());

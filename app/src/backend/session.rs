@@ -11,8 +11,8 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use crate::domain::CurrentUser;
 use crate::error::AppError;
-use crate::server::services::auth;
-use crate::server::Db;
+use crate::backend::services::auth;
+use crate::backend::Db;
 
 pub const COOKIE_NAME: &str = "chamado_session";
 const USER_KEY: &str = "user_id";

@@ -4,34 +4,20 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::America::Sao_Paulo;
+use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use crate::domain::{
-    CurrentUser, DeflectionSummary, NamedRef, Plan, Priority, RatingInput, RatingView, ReportChart,
-    ReportDay, ReportQuery, Satisfaction, SlaCompliance, TicketNumber, TicketRating, TicketReport,
-    TicketScope, TimeStats, RATING_COMMENT_MAX_CHARS,
+    CurrentUser, DeflectionSummary, NamedRef, Plan, Priority, RatingView, ReportChart,
+    ReportDay, ReportQuery, Satisfaction, SlaCompliance, TicketNumber, TicketReport, TimeStats,
 };
-use crate::error::{AppError, Entity, FieldError};
-use crate::server::db::reports as db;
-use crate::server::services::text_within;
-use crate::server::Db;
+use crate::error::{AppError, FieldError};
+use crate::backend::db::reports as db;
+use crate::backend::Db;
+use crate::backend::business_time::{sao_paulo_date, sao_paulo_day_start};
+use crate::domain::ChartLabels;
 
 /// The longest range a report covers.
 pub const MAX_DAYS: i64 = 366;
-
-/// The start of a São Paulo date, as an instant (reports and the audit log's date filters).
-pub(crate) fn start_of(date: NaiveDate) -> DateTime<Utc> {
-    Sao_Paulo
-        .from_local_datetime(&date.and_time(NaiveTime::MIN))
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| date.and_time(NaiveTime::MIN).and_utc())
-}
-
-fn local_date(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&Sao_Paulo).date_naive()
-}
 
 /// The validated range and department.
 pub fn parse_query(
@@ -85,15 +71,15 @@ pub async fn ticket_report(
     q: &ReportQuery,
     now: DateTime<Utc>,
 ) -> Result<TicketReport, AppError> {
-    if !user.may_read_reports() {
+    if !user.may_supervise() {
         return Err(AppError::Forbidden);
     }
-    let (from, to, department_id) = parse_query(q, local_date(now))?;
+    let (from, to, department_id) = parse_query(q, sao_paulo_date(now))?;
     let department = match department_id {
         None => None,
         Some(id) => {
             let mut c = db_.acquire().await?;
-            let all = crate::server::db::departments::list(c.conn()).await?;
+            let all = crate::backend::db::departments::list(c.conn()).await?;
             let found = all.into_iter().find(|(d, _)| *d == id);
             match found {
                 Some((id, name)) => Some(NamedRef { id, name }),
@@ -101,8 +87,8 @@ pub async fn ticket_report(
             }
         }
     };
-    let start = start_of(from);
-    let end = start_of(to + Days::new(1));
+    let start = sao_paulo_day_start(from);
+    let end = sao_paulo_day_start(to + Days::new(1));
     let mut c = db_.acquire().await?;
     let rows = db::tickets_between(c.conn(), start, end, department_id).await?;
     let plans: std::collections::HashMap<i64, Option<Plan>> = db::organization_plans(c.conn())
@@ -122,7 +108,7 @@ pub async fn ticket_report(
         dates.push(day);
         day = day + Days::new(1);
     }
-    let starts: Vec<i64> = dates.iter().map(|d| start_of(*d).timestamp()).collect();
+    let starts: Vec<i64> = dates.iter().map(|d| sao_paulo_day_start(*d).timestamp()).collect();
     let (start_s, end_s) = (start.timestamp(), end.timestamp());
     let in_range = |t: i64| t >= start_s && t < end_s;
     let day_of = |t: i64| starts.partition_point(|s| *s <= t).saturating_sub(1);
@@ -238,7 +224,7 @@ pub async fn ticket_report(
 
     let from_text = from.to_string();
     let to_text = to.to_string();
-    let deflection = crate::server::services::help_center::deflection_report(
+    let deflection = crate::backend::services::deflection::deflection_report(
         db_,
         user,
         Some(&from_text),
@@ -267,19 +253,6 @@ pub async fn ticket_report(
         deflection,
         charts: Vec::new(),
     })
-}
-
-/// The words on the charts, in the reader's language.
-pub struct ChartLabels {
-    pub daily: String,
-    pub opened: String,
-    pub closed: String,
-    pub backlog: String,
-    pub sla: String,
-    pub compliance: String,
-    pub satisfaction: String,
-    pub ratings: String,
-    pub priority: fn(Priority) -> String,
 }
 
 /// A chart from a `charts-rs` JSON option; `None` if the library refuses it.
@@ -427,74 +400,6 @@ pub fn csv(report: &TicketReport, part: &str) -> Result<String, AppError> {
     String::from_utf8(bytes).map_err(|e| AppError::from(anyhow::anyhow!("csv: {e}")))
 }
 
-/// The requester rates their closed ticket once, 1 to 5, with an optional comment.
-pub async fn rate(
-    db_: &Db,
-    user: &CurrentUser,
-    id: &str,
-    input: RatingInput,
-    now: DateTime<Utc>,
-) -> Result<TicketRating, AppError> {
-    let number = TicketNumber::parse(id).ok_or(AppError::not_found(Entity::Ticket))?;
-    let mut tx = db_.begin().await?;
-    let ticket =
-        crate::server::db::tickets::find_summary(tx.conn(), &TicketScope::of(user), number.0)
-            .await?
-            .ok_or(AppError::not_found(Entity::Ticket))?;
-    if ticket.requester_id != user.id {
-        return Err(AppError::Forbidden);
-    }
-    let mut errors = Vec::new();
-    if !(1..=5).contains(&input.score) {
-        errors.push(FieldError::new("score", "out_of_range"));
-    }
-    let comment = input.comment.trim().to_owned();
-    if !comment.is_empty() {
-        if let Err(code) = text_within(&comment, RATING_COMMENT_MAX_CHARS) {
-            errors.push(FieldError::new("comment", code));
-        }
-    }
-    if ticket.status != "closed" {
-        errors.push(FieldError::new("status", "not_closed"));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation { errors });
-    }
-    if !db::insert_rating(tx.conn(), number.0, user.id, input.score, &comment, now).await? {
-        return Err(AppError::Conflict {
-            code: "already_rated".to_owned(),
-        });
-    }
-    crate::server::db::tickets::insert_history(
-        tx.conn(),
-        number.0,
-        Some(user.id),
-        "rating",
-        None,
-        Some(&input.score.to_string()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(TicketRating {
-        score: input.score,
-        comment,
-        created_at: now,
-    })
-}
-
-/// A ticket's rating, if it has one.
-pub async fn rating_of(
-    c: crate::server::db::Conn<'_>,
-    ticket_id: i64,
-) -> Result<Option<TicketRating>, AppError> {
-    Ok(db::rating(c, ticket_id).await?.map(|r| TicketRating {
-        score: r.score,
-        comment: r.comment,
-        created_at: r.created_at,
-    }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -521,7 +426,7 @@ mod tests {
     #[test]
     fn sao_paulo_days_start_at_three_utc() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-        assert_eq!(start_of(d).to_rfc3339(), "2026-11-21T03:00:00+00:00");
-        assert_eq!(local_date(start_of(d)), d);
+        assert_eq!(sao_paulo_day_start(d).to_rfc3339(), "2026-11-21T03:00:00+00:00");
+        assert_eq!(sao_paulo_date(sao_paulo_day_start(d)), d);
     }
 }

@@ -14,7 +14,7 @@ pub mod search_eval;
 pub mod secrets;
 pub mod services;
 pub mod session;
-pub mod sla;
+pub mod business_time;
 pub mod state;
 pub mod storage;
 

@@ -1,6 +1,7 @@
 //! Use cases: the one place where business rules run. Server functions, REST handlers and the
 //! command line all call these.
 
+pub mod access;
 pub mod accounts;
 pub mod admin;
 pub mod audit;
@@ -12,6 +13,12 @@ pub mod reports;
 pub mod sla;
 pub mod tickets;
 pub mod workspace;
+pub mod validation;
+pub mod settings;
+pub mod ratings;
+pub mod deflection;
+pub mod presence;
+pub mod timeline;
 
 /// Splits a page off rows fetched with one more than `limit`: the page, and the cursor of the
 /// next one (from the page's last row) when that extra row came.
@@ -36,5 +43,15 @@ pub(crate) fn text_within(trimmed: &str, max: usize) -> Result<(), &'static str>
         0 => Err("required"),
         n if n > max => Err("too_long"),
         _ => Ok(()),
+    }
+}
+
+/// The one role guard of the use cases, over the `CurrentUser::may_*` predicates:
+/// `require(user.may_administer())?`. Refused: 403.
+pub(crate) fn require(allowed: bool) -> Result<(), crate::error::AppError> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::Forbidden)
     }
 }

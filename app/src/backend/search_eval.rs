@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::domain::Language;
-use crate::server::search::{SearchError, SearchIndex};
+use crate::backend::search::{SearchError, SearchIndex};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct LabelledQuery {

@@ -12,12 +12,16 @@ use crate::domain::{
     TicketTypeInfo, SUBJECT_MAX_CHARS,
 };
 use crate::error::{AppError, Entity, FieldError};
-use crate::server::db::tickets::{self, Cursor, ListFilter, ListSort};
-use crate::server::db::{departments, ticket_types, workspace, Conn, Tx};
-use crate::server::events::{self, Audience, EventKind};
-use crate::server::services::{split_page, text_within};
-use crate::server::storage::{display_name, StagedFile, Storage};
-use crate::server::Db;
+use crate::backend::db::tickets::{self, Cursor, ListFilter, ListSort};
+use crate::backend::db::{departments, ticket_types, workspace, Conn, Tx};
+use crate::backend::events::{self, Audience, EventKind};
+use crate::backend::services::{split_page, text_within};
+use crate::backend::storage::{display_name, StagedFile, Storage};
+use crate::backend::Db;
+use crate::backend::events::begin_write;
+use crate::backend::services::access::{
+    announce, audience, customer_may_act, save_state, state_in_scope, status_of, summary_in,
+};
 
 pub use crate::domain::{
     AttachmentRef, AuthorRef, Escalation, MessageView, NewTicketInput, ReadMarks, TicketDetail,
@@ -39,7 +43,7 @@ pub async fn ticket_types_for(
     db: &Db,
     user: &CurrentUser,
 ) -> Result<Vec<TicketTypeInfo>, AppError> {
-    let plan = if user.role.is_staff() {
+    let plan = if user.is_staff() {
         None
     } else {
         Some(
@@ -209,48 +213,6 @@ impl From<tickets::AttachmentRow> for AttachmentRef {
     }
 }
 
-/// A write transaction on tickets. On PostgreSQL it first takes one advisory lock, so event
-/// ids commit in order (the event pump never skips an id that commits late); SQLite
-/// transactions are already serialised (`BEGIN IMMEDIATE`).
-pub(crate) async fn begin_write(db: &Db) -> Result<Tx, AppError> {
-    let mut tx = db.begin().await?;
-    events::serialize_writers(tx.conn()).await?;
-    Ok(tx)
-}
-
-/// Writes a ticket's lifecycle fields back and recomputes its service-level clock (its status
-/// history must already hold any status change).
-pub(crate) async fn save_state(
-    tx: &mut Tx,
-    state: &tickets::StateRow,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    tickets::save_state(tx.conn(), state, now).await?;
-    crate::server::services::sla::refresh(tx.conn(), state.id, now).await?;
-    Ok(())
-}
-
-/// Records an event about a ticket for everyone who may see the ticket.
-pub(crate) async fn announce(
-    tx: &mut Tx,
-    state: &tickets::StateRow,
-    kind: EventKind,
-    data: Value,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    Ok(events::record(tx.conn(), kind, audience(state, false), data, now).await?)
-}
-
-pub(crate) fn audience(state: &tickets::StateRow, staff_only: bool) -> Audience {
-    Audience {
-        ticket_id: state.id,
-        requester_id: state.requester_id,
-        organization_id: state.organization_id,
-        department_id: state.department_id,
-        staff_only,
-    }
-}
-
 /// [`create_ticket_once`] with attachments: the ticket, its first message, the files, a history
 /// row and the events commit together; on any failure nothing is left, files included.
 pub async fn create_ticket_with_files(
@@ -275,7 +237,7 @@ pub async fn create_ticket_with_files(
             ));
         }
     }
-    let limits = crate::server::services::admin::limits(db).await?;
+    let limits = crate::backend::services::settings::limits(db).await?;
     check_uploads(&uploads, &limits)?;
     let storage = uploads.as_ref().map(|u| u.storage);
     let mut persisted = Vec::new();
@@ -475,13 +437,13 @@ async fn create_ticket_in_tx(
                 .await?;
         }
     }
-    crate::server::services::sla::refresh(tx.conn(), number, now).await?;
+    crate::backend::services::sla::refresh(tx.conn(), number, now).await?;
     if let Some(key) = idempotency_key {
         tickets::set_idempotency_ticket(tx.conn(), user.id, key, number).await?;
     }
     if let Some(attempt) = &attempt {
         // The form's suggestions did not answer: the attempt ends with this ticket.
-        crate::server::services::help_center::record_submitted(
+        crate::backend::services::deflection::record_submitted(
             tx.conn(),
             user,
             attempt,
@@ -538,17 +500,6 @@ fn is_blank(value: &Value) -> bool {
     }
 }
 
-pub(crate) async fn summary_in(
-    c: Conn<'_>,
-    scope: &TicketScope,
-    number: i64,
-) -> Result<TicketSummary, AppError> {
-    tickets::find_summary(c, scope, number)
-        .await?
-        .ok_or(AppError::not_found(Entity::Ticket))?
-        .into_summary()
-}
-
 pub const MAX_PAGE: i64 = 100;
 
 /// Tickets in the caller's scope, filtered and sorted, one keyset page at a time.
@@ -560,7 +511,7 @@ pub async fn list_tickets(
     cursor: Option<&str>,
     limit: i64,
 ) -> Result<TicketPage, AppError> {
-    use crate::server::cache::{Cache, Depends};
+    use crate::backend::cache::{Cache, Depends};
     use std::sync::OnceLock;
     type Key = (
         String,
@@ -576,7 +527,7 @@ pub async fn list_tickets(
     static CACHE: OnceLock<Cache<Key, TicketPage>> = OnceLock::new();
     let limit = limit.clamp(1, MAX_PAGE);
     let decoded = cursor.map(decode_cursor).transpose()?;
-    filter.search_internal = user.role.is_staff();
+    filter.search_internal = user.is_staff();
     let scope = TicketScope::of(user);
     let cache = CACHE.get_or_init(|| Cache::with_max_entries(Depends::Tickets, 2_000));
     let key: Key = (
@@ -648,7 +599,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
             files.entry(message_id).or_default().push(a.into());
         }
     }
-    let messages: Vec<MessageView> = tickets::messages(c.conn(), number.0, user.role.is_staff())
+    let messages: Vec<MessageView> = tickets::messages(c.conn(), number.0, user.is_staff())
         .await?
         .into_iter()
         .map(|m| MessageView {
@@ -678,18 +629,18 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
     }
     let tags = workspace::tags_of(c.conn(), number.0).await?;
     let fields = field_values(c.conn(), number.0).await?;
-    let rating = if user.role.is_staff() || ticket.requester.id == user.id {
-        crate::server::services::reports::rating_of(c.conn(), number.0).await?
+    let rating = if user.is_staff() || ticket.requester.id == user.id {
+        crate::backend::services::ratings::rating_of(c.conn(), number.0).await?
     } else {
         None
     };
     let merged_into = workspace::merged_into(c.conn(), number.0)
         .await?
         .map(|n| TicketNumber(n).to_string());
-    let (history, presence) = if user.role.is_staff() {
+    let (history, presence) = if user.is_staff() {
         (
-            crate::server::services::workspace::history_of(c.conn(), number.0).await?,
-            crate::server::services::workspace::presence_on(
+            crate::backend::services::timeline::history_of(c.conn(), number.0).await?,
+            crate::backend::services::presence::presence_on(
                 c.conn(),
                 number.0,
                 user.id,
@@ -702,7 +653,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
     };
     drop(c);
     // Reading records the reader's side as read, when the other side wrote since last time.
-    let by_support = user.role.is_staff();
+    let by_support = user.is_staff();
     let reader_mark = if by_support {
         by_support_at
     } else {
@@ -804,7 +755,7 @@ pub async fn attachment(
     let (file, internal) = tickets::find_attachment(c.conn(), id)
         .await?
         .ok_or(AppError::not_found(Entity::Attachment))?;
-    if internal && !user.role.is_staff() {
+    if internal && !user.is_staff() {
         return Err(AppError::not_found(Entity::Attachment));
     }
     tickets::find_summary(c.conn(), &TicketScope::of(user), file.ticket_id)
@@ -815,7 +766,7 @@ pub async fn attachment(
 
 /// The counters over what the caller may see.
 pub async fn stats(db: &Db, user: &CurrentUser) -> Result<TicketStats, AppError> {
-    use crate::server::cache::{self, Cache, Depends};
+    use crate::backend::cache::{self, Cache, Depends};
     use std::sync::OnceLock;
     // The counters of a scope change only with ticket writes: served from memory until one
     // happens (here, or seen from another instance by the event pump) or for 2 s at most.
@@ -835,40 +786,6 @@ pub async fn stats(db: &Db, user: &CurrentUser) -> Result<TicketStats, AppError>
 /// Support messages may be longer than the customer's 1000 characters.
 pub use crate::domain::SUPPORT_MESSAGE_MAX_CHARS;
 
-/// The ticket's lifecycle row, if the caller may see the ticket (else 404).
-pub(crate) async fn state_in_scope(
-    c: Conn<'_>,
-    user: &CurrentUser,
-    id: &str,
-) -> Result<tickets::StateRow, AppError> {
-    let number = TicketNumber::parse(id).ok_or(AppError::not_found(Entity::Ticket))?;
-    let mut c = c;
-    let state = tickets::find_state(c.reborrow(), number.0)
-        .await?
-        .ok_or(AppError::not_found(Entity::Ticket))?;
-    if TicketScope::of(user).contains(
-        state.requester_id,
-        state.organization_id,
-        state.department_id,
-    ) {
-        Ok(state)
-    } else {
-        Err(AppError::not_found(Entity::Ticket))
-    }
-}
-
-pub(crate) fn status_of(state: &tickets::StateRow) -> Result<TicketStatus, AppError> {
-    state
-        .status
-        .parse()
-        .map_err(|e| AppError::from(anyhow::anyhow!("bad status: {e}")))
-}
-
-/// A customer acts on a ticket they can see only if it is theirs or they may open tickets.
-fn customer_may_act(user: &CurrentUser, state: &tickets::StateRow) -> bool {
-    user.role.is_staff() || state.requester_id == user.id || user.can_open_tickets
-}
-
 /// A message text (reply, reopen reason, escalation reason): trimmed, not empty, at most the
 /// admin limit (1000 by default) from customers and 10,000 from support.
 fn validate_text(
@@ -878,7 +795,7 @@ fn validate_text(
     limits: &Limits,
 ) -> Result<String, AppError> {
     let text = text.trim().to_owned();
-    let max = if user.role.is_staff() {
+    let max = if user.is_staff() {
         SUPPORT_MESSAGE_MAX_CHARS
     } else {
         limits.message_max_chars.max(0) as usize
@@ -918,7 +835,7 @@ pub async fn reply_with_files(
     channel: &str,
     now: DateTime<Utc>,
 ) -> Result<MessageView, AppError> {
-    let limits = crate::server::services::admin::limits(db).await?;
+    let limits = crate::backend::services::settings::limits(db).await?;
     check_uploads(&uploads, &limits)?;
     let storage = uploads.as_ref().map(|u| u.storage);
     let mut persisted = Vec::new();
@@ -961,7 +878,7 @@ async fn reply_in_tx(
     now: DateTime<Utc>,
     persisted: &mut Vec<String>,
 ) -> Result<MessageView, AppError> {
-    let by_support = user.role.is_staff();
+    let by_support = user.is_staff();
     if internal && !by_support {
         return Err(AppError::Forbidden);
     }
@@ -1066,7 +983,7 @@ pub async fn update_ticket(
     let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
     let old_department = state.department_id;
-    let staff = user.role.is_staff();
+    let staff = user.is_staff();
     if !staff {
         let only_closing = update.status == Some(TicketStatus::Closed)
             && update.priority.is_none()
@@ -1226,7 +1143,7 @@ pub async fn reopen(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<TicketSummary, AppError> {
-    let limits = crate::server::services::admin::limits(db).await?;
+    let limits = crate::backend::services::settings::limits(db).await?;
     let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
     if !customer_may_act(user, &state) {
@@ -1239,7 +1156,7 @@ pub async fn reopen(
         });
     }
     let window = chrono::Duration::days(limits.reopen_window_days);
-    if !user.role.is_staff() && state.closed_at.is_some_and(|closed| now - closed > window) {
+    if !user.is_staff() && state.closed_at.is_some_and(|closed| now - closed > window) {
         return Err(AppError::Conflict {
             code: "reopen_window_passed".to_owned(),
         });
@@ -1269,7 +1186,7 @@ pub async fn reopen(
     state.status = TicketStatus::Open.as_str().to_owned();
     state.closed_at = None;
     save_state(&mut tx, &state, now).await?;
-    tickets::touch_reply(tx.conn(), state.id, user.role.is_staff(), now).await?;
+    tickets::touch_reply(tx.conn(), state.id, user.is_staff(), now).await?;
     record_status_change(&mut tx, &state, "open", now).await?;
     let summary = summary_in(tx.conn(), &TicketScope::All, state.id).await?;
     tx.commit().await?;
@@ -1308,10 +1225,10 @@ pub async fn escalate(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Escalation, AppError> {
-    let limits = crate::server::services::admin::limits(db).await?;
+    let limits = crate::backend::services::settings::limits(db).await?;
     let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
-    if user.role.is_staff() || !customer_may_act(user, &state) {
+    if user.is_staff() || !customer_may_act(user, &state) {
         return Err(AppError::Forbidden);
     }
     let reason = validate_text(user, "reason", reason, &limits)?;
@@ -1450,7 +1367,7 @@ impl crate::domain::TicketListQuery {
 /// Closes answered tickets that waited [`crate::domain::AUTO_CLOSE_DAYS`] days for the customer,
 /// each with a system message in the requester's language and a history row. Returns how many.
 pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let days = crate::server::services::admin::limits(db)
+    let days = crate::backend::services::settings::limits(db)
         .await?
         .auto_close_days;
     let mut tx = begin_write(db).await?;

@@ -6,7 +6,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 
 use crate::error::AppError;
-use crate::server::Db;
+use crate::backend::Db;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -14,11 +14,11 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<RuntimeSettings>,
     /// Committed events, broadcast to the live streams of this instance.
-    pub events: crate::server::events::EventBus,
+    pub events: crate::backend::events::EventBus,
     /// Where attachments are kept.
-    pub storage: crate::server::storage::Storage,
+    pub storage: crate::backend::storage::Storage,
     /// The help-center search index (kept up to date by a background task).
-    pub search: crate::server::search::SearchIndex,
+    pub search: crate::backend::search::SearchIndex,
 }
 
 /// Settings that services read at run time.

@@ -12,7 +12,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::error::AppError;
-use crate::server::Db;
+use crate::backend::Db;
 
 pub const EXTRA_ORGANIZATIONS: i64 = 200;
 pub const CUSTOMERS_PER_ORGANIZATION: i64 = 5;
@@ -288,9 +288,9 @@ pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<Bench
 /// them (another slug and title, paragraphs in another order, a sentence of words drawn from
 /// the whole corpus) until there are `count`. Deterministic.
 pub fn article_variants(
-    base: &[crate::server::kb::KbArticle],
+    base: &[crate::backend::kb::KbArticle],
     count: usize,
-) -> Vec<crate::server::kb::KbArticle> {
+) -> Vec<crate::backend::kb::KbArticle> {
     let mut out: Vec<_> = base.iter().take(count).cloned().collect();
     if base.is_empty() {
         return out;

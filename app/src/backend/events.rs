@@ -19,8 +19,8 @@ use tokio::sync::{broadcast, watch};
 
 use crate::domain::{TicketNumber, TicketScope};
 use crate::on_conn;
-use crate::server::db::Conn;
-use crate::server::Db;
+use crate::backend::db::{Conn, Tx};
+use crate::backend::Db;
 
 /// How long events stay replayable (API.md asks for at least ten minutes).
 pub const RETENTION: Duration = Duration::from_secs(60 * 60);
@@ -149,6 +149,16 @@ pub async fn serialize_writers(c: Conn<'_>) -> Result<(), sqlx::Error> {
     }
 }
 
+/// A write transaction on tickets. On PostgreSQL it first takes one advisory lock, so event
+/// ids commit in order (the event pump never skips an id that commits late); SQLite
+/// transactions are already serialised (`BEGIN IMMEDIATE`).
+pub async fn begin_write(db: &Db) -> Result<Tx, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    serialize_writers(tx.conn()).await?;
+    Ok(tx)
+}
+
+
 /// Events after `after_id`, oldest first, at most `limit`.
 pub async fn since(
     c: Conn<'_>,
@@ -180,7 +190,7 @@ fn waker() -> &'static watch::Sender<u64> {
 
 /// Tells this process's pumps that events were committed (call after `commit`).
 pub fn wake() {
-    crate::server::cache::tickets_changed();
+    crate::backend::cache::tickets_changed();
     waker().send_modify(|n| *n = n.wrapping_add(1));
 }
 
@@ -261,7 +271,7 @@ impl EventBus {
             let full = batch.len() == 500;
             if !batch.is_empty() {
                 // Possibly another instance's writes: cached counters are stale.
-                crate::server::cache::tickets_changed();
+                crate::backend::cache::tickets_changed();
             }
             for event in batch {
                 self.last_id.store(event.id, Ordering::Release);

@@ -2,229 +2,27 @@
 //! canned responses, round-robin settings. Support staff only; every ticket is looked up in
 //! the caller's scope first (404 outside it), exactly as in [`super::tickets`].
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::domain::{
-    fill_placeholders, CannedInput, CannedResponse, CurrentUser, HistoryEntry, NamedRef,
-    PresenceEntry, PresenceState, QueueCounts, Role, TicketNumber, TicketScope, TicketStatus,
-    TicketSummary, TicketTools, PRESENCE_TTL_SECONDS,
+    fill_placeholders, CannedInput, CannedResponse, CurrentUser, NamedRef, QueueCounts, TicketNumber, TicketScope, TicketStatus,
+    TicketSummary, TicketTools,
 };
 use crate::error::{AppError, Entity, FieldError};
-use crate::server::db::{departments, tickets, workspace, Conn};
-use crate::server::events::{self, EventKind};
-use crate::server::services::text_within;
-use crate::server::services::tickets::{
-    announce, audience, begin_write, state_in_scope, status_of, summary_in,
-};
-use crate::server::Db;
-
-fn require_staff(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role.is_staff() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-fn require_admin_or_lead(user: &CurrentUser) -> Result<(), AppError> {
-    if matches!(user.role, Role::Admin | Role::Lead) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The ticket's timeline with names instead of ids.
-pub async fn history_of(c: Conn<'_>, ticket_id: i64) -> Result<Vec<HistoryEntry>, AppError> {
-    let mut c = c;
-    let rows = workspace::history(c.reborrow(), ticket_id).await?;
-    let user_ids: Vec<i64> = rows
-        .iter()
-        .filter(|r| r.field == "assignee")
-        .flat_map(|r| [r.old_value.as_deref(), r.new_value.as_deref()])
-        .flatten()
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    let users = workspace::user_names(c.reborrow(), &user_ids).await?;
-    let departments = departments::list(c.reborrow()).await?;
-    let types = workspace::type_names(c.reborrow()).await?;
-    let name = |field: &str, value: Option<String>| -> Option<String> {
-        let value = value?;
-        let id = value.parse::<i64>().ok();
-        Some(match field {
-            "assignee" => users
-                .iter()
-                .find(|(u, _)| Some(*u) == id)
-                .map_or(value.clone(), |(_, n)| n.clone()),
-            "department" => departments
-                .iter()
-                .find(|(d, _)| Some(*d) == id)
-                .map_or(value.clone(), |(_, n)| n.clone()),
-            "type" => types
-                .iter()
-                .find(|(k, _, _)| *k == value)
-                .map_or(value.clone(), |(_, n, _)| n.clone()),
-            _ => value,
-        })
-    };
-    Ok(rows
-        .into_iter()
-        .map(|r| HistoryEntry {
-            actor: r
-                .actor_id
-                .zip(r.actor_name)
-                .map(|(id, name)| NamedRef { id, name }),
-            old_value: name(&r.field, r.old_value),
-            new_value: name(&r.field, r.new_value),
-            field: r.field,
-            created_at: r.created_at,
-        })
-        .collect())
-}
-
-fn presence_cutoff(now: DateTime<Utc>) -> DateTime<Utc> {
-    now - Duration::seconds(PRESENCE_TTL_SECONDS)
-}
-
-/// Other people on the ticket now.
-pub async fn presence_on(
-    c: Conn<'_>,
-    ticket_id: i64,
-    viewer_id: i64,
-    now: DateTime<Utc>,
-) -> Result<Vec<PresenceEntry>, AppError> {
-    Ok(workspace::presence_on(c, ticket_id, presence_cutoff(now))
-        .await?
-        .into_iter()
-        .filter(|(id, _, _)| *id != viewer_id)
-        .filter_map(|(id, name, state)| {
-            Some(PresenceEntry {
-                user: NamedRef { id, name },
-                state: PresenceState::parse(&state)?,
-            })
-        })
-        .collect())
-}
-
-/// Records that the caller is viewing or replying on a ticket (`None`: left), and tells the
-/// other staff on it by a `presence` event when that changed (or every half TTL, so their
-/// screens keep it). Answers who else is there.
-pub async fn set_presence(
-    db: &Db,
-    user: &CurrentUser,
-    id: &str,
-    state: Option<PresenceState>,
-    now: DateTime<Utc>,
-) -> Result<Vec<PresenceEntry>, AppError> {
-    require_staff(user)?;
-    let mut tx = begin_write(db).await?;
-    let ticket = state_in_scope(tx.conn(), user, id).await?;
-    let announce_it = match state {
-        Some(state) => {
-            let before = workspace::touch_presence(
-                tx.conn(),
-                ticket.id,
-                user.id,
-                state.as_str(),
-                now,
-                presence_cutoff(now),
-            )
-            .await?;
-            match before {
-                Some((old, seen)) => {
-                    old != state.as_str()
-                        || seen < now - Duration::seconds(PRESENCE_TTL_SECONDS / 2)
-                }
-                None => true,
-            }
-        }
-        None => workspace::leave_presence(tx.conn(), ticket.id, user.id).await? > 0,
-    };
-    if announce_it {
-        let data = json!({
-            "user": { "id": user.id, "name": user.name },
-            "state": state.map(PresenceState::as_str),
-            "ttl_seconds": PRESENCE_TTL_SECONDS,
-        });
-        events::record(
-            tx.conn(),
-            EventKind::Presence,
-            audience(&ticket, true),
-            data,
-            now,
-        )
-        .await?;
-    }
-    let others = presence_on(tx.conn(), ticket.id, user.id, now).await?;
-    tx.commit().await?;
-    if announce_it {
-        events::wake();
-    }
-    Ok(others)
-}
-
-/// Presence on several tickets (the dashboard's rows), for the ones the caller may see.
-pub async fn presence_for(
-    db: &Db,
-    user: &CurrentUser,
-    ids: &[String],
-    now: DateTime<Utc>,
-) -> Result<Vec<(String, Vec<PresenceEntry>)>, AppError> {
-    require_staff(user)?;
-    let numbers: Vec<i64> = ids
-        .iter()
-        .take(100)
-        .filter_map(|id| TicketNumber::parse(id))
-        .map(|n| n.0)
-        .collect();
-    let mut c = db.acquire().await?;
-    let scope = TicketScope::of(user);
-    let mut out: Vec<(String, Vec<PresenceEntry>)> = Vec::new();
-    for (ticket, id, name, state) in
-        workspace::presence_on_many(c.conn(), &numbers, presence_cutoff(now)).await?
-    {
-        if id == user.id {
-            continue;
-        }
-        let Some(state) = PresenceState::parse(&state) else {
-            continue;
-        };
-        let key = TicketNumber(ticket).to_string();
-        if !out.iter().any(|(k, _)| *k == key) {
-            let visible = tickets::find_state(c.conn(), ticket)
-                .await?
-                .is_some_and(|s| {
-                    scope.contains(s.requester_id, s.organization_id, s.department_id)
-                });
-            if !visible {
-                continue;
-            }
-            out.push((key.clone(), Vec::new()));
-        }
-        if let Some((_, list)) = out.iter_mut().find(|(k, _)| *k == key) {
-            list.push(PresenceEntry {
-                user: NamedRef { id, name },
-                state,
-            });
-        }
-    }
-    Ok(out)
-}
+use crate::backend::db::{departments, tickets, workspace, Conn};
+use crate::backend::events::{self, EventKind};
+use crate::backend::services::text_within;
+use crate::backend::events::begin_write;
+use crate::backend::services::access::{announce, state_in_scope, status_of, summary_in};
+use crate::backend::Db;
+use crate::backend::services::require;
 
 /// The dashboard's queue counts.
 pub async fn queue_counts(db: &Db, user: &CurrentUser) -> Result<QueueCounts, AppError> {
-    use crate::server::cache::{self, Cache, Depends};
+    use crate::backend::cache::{self, Cache, Depends};
     use std::sync::OnceLock;
-    require_staff(user)?;
+    require(user.is_staff())?;
     static CACHE: OnceLock<Cache<(String, TicketScope, i64), QueueCounts>> = OnceLock::new();
     let cache = cache::global(&CACHE, Depends::Tickets);
     let key = (db.identity(), TicketScope::of(user), user.id);
@@ -253,7 +51,7 @@ pub async fn merge(
     into: &str,
     now: DateTime<Utc>,
 ) -> Result<TicketSummary, AppError> {
-    require_staff(user)?;
+    require(user.is_staff())?;
     let mut tx = begin_write(db).await?;
     let duplicate = state_in_scope(tx.conn(), user, id).await?;
     let target = match state_in_scope(tx.conn(), user, into).await {
@@ -287,7 +85,7 @@ pub async fn merge(
     );
     let was_closed = status_of(&duplicate)? == TicketStatus::Closed;
     workspace::merge(tx.conn(), duplicate.id, target.id, now).await?;
-    let language = crate::server::db::users::find_profile(tx.conn(), duplicate.requester_id)
+    let language = crate::backend::db::users::find_profile(tx.conn(), duplicate.requester_id)
         .await?
         .map(|p| p.language)
         .unwrap_or_default();
@@ -332,7 +130,7 @@ pub async fn merge(
     .await?;
     tickets::insert_link(tx.conn(), target.id, duplicate.id, user.id, now).await?;
     tickets::touch_updated(tx.conn(), target.id, now).await?;
-    crate::server::services::sla::refresh(tx.conn(), duplicate.id, now).await?;
+    crate::backend::services::sla::refresh(tx.conn(), duplicate.id, now).await?;
     let data = json!({ "status": "closed", "merged_into": target_id });
     announce(&mut tx, &duplicate, EventKind::TicketUpdated, data, now).await?;
     let data = json!({ "merged": dup_id });
@@ -362,7 +160,7 @@ pub async fn link(
     other: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    require_staff(user)?;
+    require(user.is_staff())?;
     let mut tx = begin_write(db).await?;
     let ticket = state_in_scope(tx.conn(), user, id).await?;
     let related = match state_in_scope(tx.conn(), user, other).await {
@@ -414,7 +212,7 @@ fn canned_view(row: workspace::CannedRow) -> CannedResponse {
 /// What the support side of a ticket page offers: departments, types, who may take it, and the
 /// department's canned responses with this ticket's placeholders filled in.
 pub async fn tools(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketTools, AppError> {
-    require_staff(user)?;
+    require(user.is_staff())?;
     let mut c = db.acquire().await?;
     let state = state_in_scope(c.conn(), user, id).await?;
     let summary = summary_in(c.conn(), &TicketScope::All, state.id).await?;
@@ -479,7 +277,7 @@ pub const CANNED_BODY_MAX_CHARS: usize = 10_000;
 
 /// Every canned response, for the admin list (admins write, leads read).
 pub async fn canned_list(db: &Db, user: &CurrentUser) -> Result<Vec<CannedResponse>, AppError> {
-    require_admin_or_lead(user)?;
+    require(user.may_supervise())?;
     let mut c = db.acquire().await?;
     Ok(workspace::canned_all(c.conn())
         .await?
@@ -489,7 +287,7 @@ pub async fn canned_list(db: &Db, user: &CurrentUser) -> Result<Vec<CannedRespon
 }
 
 pub async fn canned_get(db: &Db, user: &CurrentUser, id: i64) -> Result<CannedResponse, AppError> {
-    require_admin_or_lead(user)?;
+    require(user.may_supervise())?;
     let mut c = db.acquire().await?;
     workspace::canned_find(c.conn(), id)
         .await?
@@ -546,7 +344,7 @@ pub async fn canned_create(
     input: CannedInput,
     now: DateTime<Utc>,
 ) -> Result<CannedResponse, AppError> {
-    require_admin(user)?;
+    require(user.may_administer())?;
     let mut tx = db.begin().await?;
     let mut row = workspace::CannedRow {
         id: 0,
@@ -570,7 +368,7 @@ pub async fn canned_create(
     let created = workspace::canned_find(tx.conn(), id)
         .await?
         .ok_or(AppError::Internal)?;
-    crate::server::services::audit::Change::new("canned_response", id, &created.title)
+    crate::backend::services::audit::Change::new("canned_response", id, &created.title)
         .record(tx.conn(), user, "create", now)
         .await?;
     tx.commit().await?;
@@ -586,7 +384,7 @@ pub async fn canned_update(
     mut input: CannedInput,
     now: DateTime<Utc>,
 ) -> Result<CannedResponse, AppError> {
-    require_admin(user)?;
+    require(user.may_administer())?;
     let mut tx = db.begin().await?;
     let mut row = workspace::canned_find(tx.conn(), id)
         .await?
@@ -608,7 +406,7 @@ pub async fn canned_update(
     };
     let department = |r: &workspace::CannedRow| r.department_name.clone().unwrap_or_default();
     let active = |r: &workspace::CannedRow| r.active.to_string();
-    crate::server::services::audit::Change::new("canned_response", id, &updated.title)
+    crate::backend::services::audit::Change::new("canned_response", id, &updated.title)
         .record_fields(
             tx.conn(),
             user,
@@ -632,7 +430,7 @@ pub async fn filter_choices(
     db: &Db,
     user: &CurrentUser,
 ) -> Result<crate::domain::FilterChoices, AppError> {
-    require_staff(user)?;
+    require(user.is_staff())?;
     let mut c = db.acquire().await?;
     let named = |(id, name): (i64, String)| NamedRef { id, name };
     let scope = TicketScope::of(user);

@@ -10,8 +10,8 @@ use crate::domain::{
     DepartmentRef, EmailAddress, Language, NewApiToken, OrganizationRef, Plan, Role,
 };
 use crate::error::{AppError, FieldError};
-use crate::server::db::{tokens, users, Conn};
-use crate::server::{password, secrets, Db};
+use crate::backend::db::{tokens, users, Conn};
+use crate::backend::{password, secrets, Db};
 
 /// Sign-in failures allowed per account and per client address within [`THROTTLE_WINDOW`].
 pub const THROTTLE_LIMIT: i64 = 10;
@@ -172,7 +172,7 @@ pub async fn user_for_token(
     if !token.starts_with(API_TOKEN_PREFIX) || token.len() > 200 {
         return Ok(None);
     }
-    use crate::server::cache::{self, Cache, Depends};
+    use crate::backend::cache::{self, Cache, Depends};
     use std::sync::OnceLock;
     static CACHE: OnceLock<Cache<(String, String), CurrentUser>> = OnceLock::new();
     let cache = cache::global(&CACHE, Depends::Identities);
@@ -246,7 +246,7 @@ pub async fn update_me(
             new_hash = Some(password::hash(change.new.clone()).await?);
         }
     }
-    if update.away.is_some() && !user.role.is_staff() {
+    if update.away.is_some() && !user.is_staff() {
         errors.push(FieldError::new("away", "not_allowed"));
     }
     if !errors.is_empty() {
@@ -254,7 +254,7 @@ pub async fn update_me(
     }
     let mut tx = db.begin().await?;
     if let Some(away) = update.away {
-        crate::server::db::workspace::set_away(tx.conn(), user.id, away, now).await?;
+        crate::backend::db::workspace::set_away(tx.conn(), user.id, away, now).await?;
     }
     if let Some(name) = &name {
         users::set_name(tx.conn(), user.id, name, now).await?;
@@ -269,7 +269,7 @@ pub async fn update_me(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     tx.commit().await?;
-    crate::server::cache::identities_changed();
+    crate::backend::cache::identities_changed();
     Ok((updated, new_hash.is_some()))
 }
 
@@ -322,7 +322,7 @@ pub async fn revoke_api_token(
 ) -> Result<(), AppError> {
     let mut c = db.acquire().await?;
     let revoked = tokens::revoke_api_token(c.conn(), user.id, id, now).await?;
-    crate::server::cache::identities_changed();
+    crate::backend::cache::identities_changed();
     match revoked {
         0 => Err(AppError::not_found(crate::error::Entity::Page)),
         _ => Ok(()),

@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{validate_name, CurrentUser, EmailAddress, Member, Role};
 use crate::error::{AppError, Entity, FieldError};
-use crate::server::db::{tokens, users};
-use crate::server::services::auth::{create_link, link_path, PURPOSE_INVITATION};
-use crate::server::Db;
+use crate::backend::db::{tokens, users};
+use crate::backend::services::auth::{create_link, link_path, PURPOSE_INVITATION};
+use crate::backend::Db;
 
 /// The organization the acting user administers.
 fn administered_organization(actor: &CurrentUser) -> Result<i64, AppError> {
@@ -91,7 +91,7 @@ pub async fn update_member(
         .await?
         .ok_or(AppError::not_found(Entity::User))?;
     tx.commit().await?;
-    crate::server::cache::identities_changed();
+    crate::backend::cache::identities_changed();
     to_member(updated)
 }
 
@@ -142,7 +142,7 @@ pub async fn invite_member(
         )
         .await?;
         tx.commit().await?;
-        crate::server::cache::identities_changed();
+        crate::backend::cache::identities_changed();
         return Ok(Invitation {
             member: to_member(member)?,
             link_path: link_path(PURPOSE_INVITATION, &secret),
@@ -163,7 +163,7 @@ pub async fn invite_member(
         .await?
         .ok_or(AppError::Internal)?;
     tx.commit().await?;
-    crate::server::cache::identities_changed();
+    crate::backend::cache::identities_changed();
     Ok(Invitation {
         member: to_member(member)?,
         link_path: link_path(PURPOSE_INVITATION, &secret),

@@ -11,140 +11,25 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
 use crate::domain::{
-    validate_name, CurrentUser, DepartmentAdmin, DepartmentInput, EmailAddress, FieldAdmin, Limits,
-    LimitsInput, NamedRef, OrganizationAdmin, OrganizationInput, Plan, Priority, PriorityText,
+    validate_name, CurrentUser, DepartmentAdmin, DepartmentInput, EmailAddress, FieldAdmin, NamedRef, OrganizationAdmin, OrganizationInput, Plan, Priority,
     Role, SlaCalendar, SlaCalendarInput, SlaPolicy, SlaPolicyInput, TicketTypeAdmin,
-    TicketTypeInput, UserAdmin, UserInput, UserLink, UserPage, UserQuery, ATTACHMENT_EXTENSIONS,
-    FIELD_KINDS, LIMIT_BOUNDS, SLA_MAX_MINUTES,
+    TicketTypeInput, UserAdmin, UserInput, UserLink, UserPage, UserQuery,
+    FIELD_KINDS, SLA_MAX_MINUTES,
 };
-use crate::error::{AppError, Entity, FieldError};
-use crate::server::db::admin as db;
-use crate::server::db::sla::{self as sla_db, Affected};
-use crate::server::db::{departments, organizations, settings, ticket_types, tokens, users, Conn};
-use crate::server::services::audit::Change;
-use crate::server::services::auth::{
+use crate::error::{AppError, Entity};
+use crate::backend::db::admin as db;
+use crate::backend::db::sla::{self as sla_db, Affected};
+use crate::backend::db::{departments, organizations, ticket_types, tokens, users, Conn};
+use crate::backend::services::audit::Change;
+use crate::backend::services::auth::{
     create_link, link_path, PURPOSE_INVITATION, PURPOSE_PASSWORD_RESET,
 };
-use crate::server::services::sla::refresh_affected;
-use crate::server::services::split_page;
-use crate::server::Db;
-
-/// Admins write.
-pub fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// Admins and leads read.
-pub fn require_reader(user: &CurrentUser) -> Result<(), AppError> {
-    if matches!(user.role, Role::Admin | Role::Lead) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// Collects field errors; `finish` answers them all at once.
-#[derive(Default)]
-struct Errors(Vec<FieldError>);
-
-impl Errors {
-    fn add(&mut self, field: impl Into<String>, code: &str) {
-        self.0.push(FieldError::new(field, code));
-    }
-
-    fn finish(self) -> Result<(), AppError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation { errors: self.0 })
-        }
-    }
-
-    /// The name given, checked, or else the one it had (a change that leaves it out); a
-    /// creation without one is an error.
-    fn name_or(
-        &mut self,
-        field: &str,
-        given: Option<&str>,
-        old: Option<&str>,
-        max: usize,
-    ) -> String {
-        match (given, old) {
-            (Some(n), _) => self.name(field, n, max),
-            (None, Some(old)) => old.to_owned(),
-            (None, None) => self.name(field, "", max),
-        }
-    }
-
-    /// A required short name: trimmed, 1 to `max` characters.
-    fn name(&mut self, field: &str, value: &str, max: usize) -> String {
-        let value = value.trim().to_owned();
-        match value.chars().count() {
-            0 => self.add(field, "required"),
-            n if n > max => self.add(field, "too_long"),
-            _ => {}
-        }
-        value
-    }
-}
-
-/// Booleans in the audit log: neutral words the pages translate.
-fn yes_no(b: bool) -> String {
-    b.to_string()
-}
-
-fn names(list: &[NamedRef]) -> String {
-    list.iter()
-        .map(|n| n.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// What the audit log shows of an admin-edited thing: its fields as text, and whether it is
-/// active (deactivating counts as deleting).
-trait Audited {
-    fn audit_fields(&self) -> Vec<(&'static str, String)>;
-    fn is_active(&self) -> bool;
-}
-
-/// Records a save in the audit log, in the caller's transaction: a creation names the thing and
-/// lists what it was created with; a change lists the fields that changed (before → after).
-async fn audit_save<T: Audited>(
-    c: Conn<'_>,
-    actor: &CurrentUser,
-    change: &Change<'_>,
-    before: Option<&T>,
-    after: &T,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let mut c = c;
-    let fields = after.audit_fields();
-    let diffs: Vec<(&str, String, String)> = match before {
-        Some(b) => b
-            .audit_fields()
-            .into_iter()
-            .zip(fields)
-            .map(|((field, old), (_, new))| (field, old, new))
-            .collect(),
-        None => {
-            change.record(c.reborrow(), actor, "create", now).await?;
-            fields
-                .into_iter()
-                .map(|(field, new)| (field, String::new(), new))
-                .collect()
-        }
-    };
-    let action = if before.is_some_and(|b| b.is_active() && !after.is_active()) {
-        "delete"
-    } else {
-        "update"
-    };
-    change.record_fields(c, actor, action, &diffs, now).await
-}
+use crate::backend::services::sla::refresh_affected;
+use crate::backend::services::split_page;
+use crate::backend::Db;
+use crate::backend::services::validation::Errors;
+use crate::backend::services::audit::{audit_save, names, yes_no, Audited};
+use crate::backend::services::require;
 
 impl Audited for DepartmentAdmin {
     fn audit_fields(&self) -> Vec<(&'static str, String)> {
@@ -320,7 +205,7 @@ async fn department_views(
 }
 
 pub async fn departments(db_: &Db, user: &CurrentUser) -> Result<Vec<DepartmentAdmin>, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut c = db_.acquire().await?;
     department_views(c.conn(), None).await
 }
@@ -330,7 +215,7 @@ pub async fn department(
     user: &CurrentUser,
     id: i64,
 ) -> Result<DepartmentAdmin, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut c = db_.acquire().await?;
     department_views(c.conn(), Some(id))
         .await?
@@ -367,7 +252,7 @@ pub async fn save_department(
     input: DepartmentInput,
     now: DateTime<Utc>,
 ) -> Result<DepartmentAdmin, AppError> {
-    require_admin(user)?;
+    require(user.may_administer())?;
     let mut tx = db_.begin().await?;
     let before = match id {
         Some(id) => Some(
@@ -418,7 +303,7 @@ pub async fn save_department(
     let change = Change::new("department", id, &after.name);
     audit_save(tx.conn(), user, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
-    crate::server::cache::identities_changed();
+    crate::backend::cache::identities_changed();
     Ok(after)
 }
 
@@ -460,7 +345,7 @@ async fn load_user(c: Conn<'_>, id: i64) -> Result<UserAdmin, AppError> {
 pub const MAX_PAGE: i64 = 100;
 
 pub async fn users(db_: &Db, user: &CurrentUser, q: &UserQuery) -> Result<UserPage, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut errors = Errors::default();
     let role = q
         .role
@@ -558,7 +443,7 @@ fn decode_name_cursor(text: &str) -> Option<(String, i64)> {
 }
 
 pub async fn user(db_: &Db, actor: &CurrentUser, id: i64) -> Result<UserAdmin, AppError> {
-    require_reader(actor)?;
+    require(actor.may_supervise())?;
     let mut c = db_.acquire().await?;
     load_user(c.conn(), id).await
 }
@@ -591,7 +476,7 @@ pub async fn invite_user(
     input: UserInput,
     now: DateTime<Utc>,
 ) -> Result<UserLink, AppError> {
-    require_admin(actor)?;
+    require(actor.may_administer())?;
     let mut errors = Errors::default();
     let email = EmailAddress::parse(input.email.as_deref().unwrap_or_default())
         .map_err(|code| errors.add("email", code))
@@ -645,7 +530,7 @@ pub async fn invite_user(
     let change = Change::new("user", id, format!("{} <{}>", view.name, view.email));
     audit_save(tx.conn(), actor, &change, None, &view, now).await?;
     tx.commit().await?;
-    crate::server::cache::identities_changed();
+    crate::backend::cache::identities_changed();
     Ok(UserLink {
         user: view,
         link: link_path(PURPOSE_INVITATION, &secret),
@@ -682,7 +567,7 @@ pub async fn update_user(
     input: UserInput,
     now: DateTime<Utc>,
 ) -> Result<UserAdmin, AppError> {
-    require_admin(actor)?;
+    require(actor.may_administer())?;
     let mut tx = db_.begin().await?;
     let before = load_user(tx.conn(), id).await?;
     let mut errors = Errors::default();
@@ -767,7 +652,7 @@ pub async fn update_user(
     let change = Change::new("user", id, format!("{} <{}>", after.name, after.email));
     audit_save(tx.conn(), actor, &change, Some(&before), &after, now).await?;
     tx.commit().await?;
-    crate::server::cache::identities_changed();
+    crate::backend::cache::identities_changed();
     Ok(after)
 }
 
@@ -778,7 +663,7 @@ pub async fn reset_link(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<UserLink, AppError> {
-    require_admin(actor)?;
+    require(actor.may_administer())?;
     let mut tx = db_.begin().await?;
     let view = load_user(tx.conn(), id).await?;
     if !view.active {
@@ -826,7 +711,7 @@ pub async fn organizations(
     db_: &Db,
     user: &CurrentUser,
 ) -> Result<Vec<OrganizationAdmin>, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut c = db_.acquire().await?;
     db::organizations(c.conn())
         .await?
@@ -840,7 +725,7 @@ pub async fn organization(
     user: &CurrentUser,
     id: i64,
 ) -> Result<OrganizationAdmin, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut c = db_.acquire().await?;
     db::organization(c.conn(), id)
         .await?
@@ -857,8 +742,8 @@ pub async fn save_organization(
     input: OrganizationInput,
     now: DateTime<Utc>,
 ) -> Result<OrganizationAdmin, AppError> {
-    require_admin(actor)?;
-    let mut tx = crate::server::services::tickets::begin_write(db_).await?;
+    require(actor.may_administer())?;
+    let mut tx = crate::backend::events::begin_write(db_).await?;
     let before = match id {
         Some(id) => Some(
             db::organization(tx.conn(), id)
@@ -931,8 +816,8 @@ pub async fn save_organization(
     let change = Change::new("organization", id, &after.name);
     audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
-    crate::server::cache::identities_changed();
-    crate::server::events::wake();
+    crate::backend::cache::identities_changed();
+    crate::backend::events::wake();
     Ok(after)
 }
 
@@ -1064,7 +949,7 @@ async fn type_views(c: Conn<'_>, only: Option<i64>) -> Result<Vec<TicketTypeAdmi
 }
 
 pub async fn ticket_types(db_: &Db, user: &CurrentUser) -> Result<Vec<TicketTypeAdmin>, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut c = db_.acquire().await?;
     type_views(c.conn(), None).await
 }
@@ -1074,7 +959,7 @@ pub async fn ticket_type(
     user: &CurrentUser,
     id: i64,
 ) -> Result<TicketTypeAdmin, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut c = db_.acquire().await?;
     type_views(c.conn(), Some(id))
         .await?
@@ -1148,7 +1033,7 @@ pub async fn save_ticket_type(
     input: TicketTypeInput,
     now: DateTime<Utc>,
 ) -> Result<TicketTypeAdmin, AppError> {
-    require_admin(actor)?;
+    require(actor.may_administer())?;
     let mut tx = db_.begin().await?;
     let before = match id {
         Some(id) => Some(
@@ -1311,7 +1196,7 @@ fn calendar_view(row: sla_db::CalendarRow) -> SlaCalendar {
 }
 
 pub async fn calendars(db_: &Db, user: &CurrentUser) -> Result<Vec<SlaCalendar>, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut c = db_.acquire().await?;
     Ok(sla_db::calendars(c.conn())
         .await?
@@ -1321,7 +1206,7 @@ pub async fn calendars(db_: &Db, user: &CurrentUser) -> Result<Vec<SlaCalendar>,
 }
 
 pub async fn calendar(db_: &Db, user: &CurrentUser, id: i64) -> Result<SlaCalendar, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut c = db_.acquire().await?;
     sla_db::calendar(c.conn(), id)
         .await?
@@ -1360,8 +1245,8 @@ pub async fn save_calendar(
     input: SlaCalendarInput,
     now: DateTime<Utc>,
 ) -> Result<SlaCalendar, AppError> {
-    require_admin(actor)?;
-    let mut tx = crate::server::services::tickets::begin_write(db_).await?;
+    require(actor.may_administer())?;
+    let mut tx = crate::backend::events::begin_write(db_).await?;
     let before = match id {
         Some(id) => Some(
             sla_db::calendar(tx.conn(), id)
@@ -1403,7 +1288,7 @@ pub async fn save_calendar(
             day.len() <= 6
                 && day
                     .iter()
-                    .all(|[a, b]| a < b && *b <= crate::server::sla::DAY)
+                    .all(|[a, b]| a < b && *b <= crate::backend::business_time::DAY)
                 && day.windows(2).all(|w| w[0][1] <= w[1][0])
         });
     if !well_formed {
@@ -1461,7 +1346,7 @@ pub async fn save_calendar(
     let change = Change::new("calendar", id, &after.name);
     audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
-    crate::server::events::wake();
+    crate::backend::events::wake();
     Ok(after)
 }
 
@@ -1482,7 +1367,7 @@ fn policy_view(row: sla_db::PolicyRow) -> Result<SlaPolicy, AppError> {
 }
 
 pub async fn policies(db_: &Db, user: &CurrentUser) -> Result<Vec<SlaPolicy>, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut c = db_.acquire().await?;
     sla_db::policies(c.conn())
         .await?
@@ -1492,7 +1377,7 @@ pub async fn policies(db_: &Db, user: &CurrentUser) -> Result<Vec<SlaPolicy>, Ap
 }
 
 pub async fn policy(db_: &Db, user: &CurrentUser, id: i64) -> Result<SlaPolicy, AppError> {
-    require_reader(user)?;
+    require(user.may_supervise())?;
     let mut c = db_.acquire().await?;
     sla_db::policy(c.conn(), id)
         .await?
@@ -1509,8 +1394,8 @@ pub async fn save_policy(
     input: SlaPolicyInput,
     now: DateTime<Utc>,
 ) -> Result<SlaPolicy, AppError> {
-    require_admin(actor)?;
-    let mut tx = crate::server::services::tickets::begin_write(db_).await?;
+    require(actor.may_administer())?;
+    let mut tx = crate::backend::events::begin_write(db_).await?;
     let before = match id {
         Some(id) => Some(
             sla_db::policy(tx.conn(), id)
@@ -1626,253 +1511,11 @@ pub async fn save_policy(
     let change = Change::new("sla_policy", id, name);
     audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
-    crate::server::events::wake();
+    crate::backend::events::wake();
     Ok(after)
 }
 
 // ================================================================ priorities and limits
-
-const PRIORITIES_KEY: &str = "priorities";
-const LIMITS_KEY: &str = "limits";
-
-/// The built-in texts: the i18n labels and guidance of seeds 002 and 004.
-fn default_priorities() -> Vec<PriorityText> {
-    Priority::ALL
-        .iter()
-        .map(|p| {
-            let (label_pt, guidance_pt) =
-                crate::i18n::priority_texts(crate::i18n::Locale::pt_BR, *p);
-            let (label_en, guidance_en) = crate::i18n::priority_texts(crate::i18n::Locale::en, *p);
-            PriorityText {
-                priority: *p,
-                label_pt,
-                label_en,
-                guidance_pt,
-                guidance_en,
-            }
-        })
-        .collect()
-}
-
-/// Priority labels and guidance as admins left them (defaults otherwise). Anyone may read:
-/// the new-ticket form shows them.
-pub async fn priority_texts(db_: &Db) -> Result<Vec<PriorityText>, AppError> {
-    let mut c = db_.acquire().await?;
-    let stored = settings::get(c.conn(), PRIORITIES_KEY).await?;
-    let saved: Vec<PriorityText> = stored
-        .and_then(|(v, _)| serde_json::from_value(v.0).ok())
-        .unwrap_or_default();
-    Ok(default_priorities()
-        .into_iter()
-        .map(|d| {
-            saved
-                .iter()
-                .find(|s| s.priority == d.priority)
-                .cloned()
-                .unwrap_or(d)
-        })
-        .collect())
-}
-
-pub async fn save_priority_texts(
-    db_: &Db,
-    actor: &CurrentUser,
-    input: Vec<PriorityText>,
-    now: DateTime<Utc>,
-) -> Result<Vec<PriorityText>, AppError> {
-    require_admin(actor)?;
-    let before = priority_texts(db_).await?;
-    let mut errors = Errors::default();
-    let mut after = before.clone();
-    for (i, t) in input.iter().enumerate() {
-        let at = |f: &str| format!("priorities[{i}].{f}");
-        let text = PriorityText {
-            priority: t.priority,
-            label_pt: errors.name(&at("label_pt"), &t.label_pt, 40),
-            label_en: errors.name(&at("label_en"), &t.label_en, 40),
-            guidance_pt: errors.name(&at("guidance_pt"), &t.guidance_pt, 300),
-            guidance_en: errors.name(&at("guidance_en"), &t.guidance_en, 300),
-        };
-        if let Some(slot) = after.iter_mut().find(|s| s.priority == t.priority) {
-            *slot = text;
-        }
-    }
-    errors.finish()?;
-    let value = serde_json::to_value(&after).map_err(|e| AppError::from(anyhow::anyhow!(e)))?;
-    let mut tx = db_.begin().await?;
-    settings::put(tx.conn(), PRIORITIES_KEY, &value, now).await?;
-    let change = Change::new("priorities", PRIORITIES_KEY, "Prioridades");
-    for (b, a) in before.iter().zip(&after) {
-        let p = b.priority.as_str();
-        change
-            .record_fields(
-                tx.conn(),
-                actor,
-                "update",
-                &[
-                    (
-                        &format!("{p}.label_pt"),
-                        b.label_pt.clone(),
-                        a.label_pt.clone(),
-                    ),
-                    (
-                        &format!("{p}.label_en"),
-                        b.label_en.clone(),
-                        a.label_en.clone(),
-                    ),
-                    (
-                        &format!("{p}.guidance_pt"),
-                        b.guidance_pt.clone(),
-                        a.guidance_pt.clone(),
-                    ),
-                    (
-                        &format!("{p}.guidance_en"),
-                        b.guidance_en.clone(),
-                        a.guidance_en.clone(),
-                    ),
-                ]
-                .iter()
-                .map(|(f, x, y)| (f.as_str(), x.clone(), y.clone()))
-                .collect::<Vec<_>>(),
-                now,
-            )
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(after)
-}
-
-/// The limits in force (defaults until an admin changes them).
-pub async fn limits(db_: &Db) -> Result<Limits, AppError> {
-    use crate::server::cache::{self, Cache, Depends};
-    use std::sync::OnceLock;
-    static CACHE: OnceLock<Cache<String, Limits>> = OnceLock::new();
-    let cache = cache::global(&CACHE, Depends::Identities);
-    let key = db_.identity();
-    let (hit, generation) = cache.get(&key);
-    if let Some(limits) = hit {
-        return Ok(limits);
-    }
-    let mut c = db_.acquire().await?;
-    let limits: Limits = settings::get(c.conn(), LIMITS_KEY)
-        .await?
-        .and_then(|(v, _)| serde_json::from_value(v.0).ok())
-        .unwrap_or_default();
-    cache.put(key, limits.clone(), generation);
-    Ok(limits)
-}
-
-pub async fn save_limits(
-    db_: &Db,
-    actor: &CurrentUser,
-    input: LimitsInput,
-    now: DateTime<Utc>,
-) -> Result<Limits, AppError> {
-    require_admin(actor)?;
-    let before = limits(db_).await?;
-    let mut after = before.clone();
-    let mut errors = Errors::default();
-    let mut set = |field: &str, given: Option<i64>, slot: &mut i64| {
-        if let Some(v) = given {
-            let (lo, hi) = LIMIT_BOUNDS
-                .iter()
-                .find(|(f, _, _)| *f == field)
-                .map(|(_, lo, hi)| (*lo, *hi))
-                .unwrap_or((0, i64::MAX));
-            if (lo..=hi).contains(&v) {
-                *slot = v;
-            } else {
-                errors.add(field, "out_of_range");
-            }
-        }
-    };
-    set(
-        "message_max_chars",
-        input.message_max_chars,
-        &mut after.message_max_chars,
-    );
-    set(
-        "max_attachments",
-        input.max_attachments,
-        &mut after.max_attachments,
-    );
-    set(
-        "max_attachment_bytes",
-        input.max_attachment_bytes,
-        &mut after.max_attachment_bytes,
-    );
-    set(
-        "auto_close_days",
-        input.auto_close_days,
-        &mut after.auto_close_days,
-    );
-    set(
-        "reopen_window_days",
-        input.reopen_window_days,
-        &mut after.reopen_window_days,
-    );
-    if let Some(types) = &input.allowed_types {
-        let wanted: BTreeSet<String> = types.iter().map(|t| t.trim().to_lowercase()).collect();
-        if wanted
-            .iter()
-            .any(|t| !ATTACHMENT_EXTENSIONS.contains(&t.as_str()))
-        {
-            errors.add("allowed_types", "invalid");
-        }
-        after.allowed_types = ATTACHMENT_EXTENSIONS
-            .iter()
-            .filter(|e| wanted.contains(**e))
-            .map(|e| (*e).to_owned())
-            .collect();
-    }
-    errors.finish()?;
-    let value = serde_json::to_value(&after).map_err(|e| AppError::from(anyhow::anyhow!(e)))?;
-    let mut tx = db_.begin().await?;
-    settings::put(tx.conn(), LIMITS_KEY, &value, now).await?;
-    Change::new("settings", LIMITS_KEY, "Limites")
-        .record_fields(
-            tx.conn(),
-            actor,
-            "update",
-            &[
-                (
-                    "message_max_chars",
-                    before.message_max_chars.to_string(),
-                    after.message_max_chars.to_string(),
-                ),
-                (
-                    "max_attachments",
-                    before.max_attachments.to_string(),
-                    after.max_attachments.to_string(),
-                ),
-                (
-                    "max_attachment_bytes",
-                    before.max_attachment_bytes.to_string(),
-                    after.max_attachment_bytes.to_string(),
-                ),
-                (
-                    "allowed_types",
-                    before.allowed_types.join(", "),
-                    after.allowed_types.join(", "),
-                ),
-                (
-                    "auto_close_days",
-                    before.auto_close_days.to_string(),
-                    after.auto_close_days.to_string(),
-                ),
-                (
-                    "reopen_window_days",
-                    before.reopen_window_days.to_string(),
-                    after.reopen_window_days.to_string(),
-                ),
-            ],
-            now,
-        )
-        .await?;
-    tx.commit().await?;
-    crate::server::cache::identities_changed();
-    Ok(after)
-}
 
 #[cfg(test)]
 mod tests {

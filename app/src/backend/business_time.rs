@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::America::Sao_Paulo;
 use chrono_tz::Tz;
 
 /// Minutes in a day: a working interval `(0, DAY)` is the whole day.
@@ -304,6 +305,21 @@ pub fn pauses_from_statuses<'a>(
         }
     }
     pauses
+}
+
+/// The start of a São Paulo date, as an instant: the days of reports and of the audit log's
+/// date filters are São Paulo's.
+pub fn sao_paulo_day_start(date: NaiveDate) -> DateTime<Utc> {
+    Sao_Paulo
+        .from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| date.and_time(NaiveTime::MIN).and_utc())
+}
+
+/// The São Paulo date of an instant.
+pub fn sao_paulo_date(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&Sao_Paulo).date_naive()
 }
 
 #[cfg(test)]

@@ -9,9 +9,9 @@ use include_dir::{include_dir, Dir};
 
 use crate::domain::{Language, Plan, Priority, Role, TicketStatus};
 use crate::error::AppError;
-use crate::server::db::{departments, organizations, ticket_types, tickets, users, workspace, Tx};
-use crate::server::services::{defaults, help_center};
-use crate::server::{kb, password, Db};
+use crate::backend::db::{departments, organizations, ticket_types, tickets, users, workspace, Tx};
+use crate::backend::services::{defaults, help_center};
+use crate::backend::{kb, password, Db};
 
 static KB: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../demo/kb");
 
@@ -618,7 +618,7 @@ async fn load_tickets(
             }
         }
         tickets::set_times(tx.conn(), ticket_id, &times).await?;
-        crate::server::services::sla::refresh(tx.conn(), ticket_id, now).await?;
+        crate::backend::services::sla::refresh(tx.conn(), ticket_id, now).await?;
         made += 1;
     }
     Ok(made)
