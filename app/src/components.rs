@@ -1,6 +1,7 @@
 //! Reusable UI pieces.
 
 mod attachments;
+mod counters;
 mod debounce;
 mod footer;
 mod form;
@@ -18,6 +19,7 @@ mod tabs;
 #[cfg(feature = "hydrate")]
 pub use attachments::post_multipart;
 pub use attachments::{AttachmentList, AttachmentPicker, PickedFile, Refusal};
+pub use counters::Counters;
 pub use debounce::Debounce;
 #[cfg(feature = "hydrate")]
 pub use debounce::{random_id, send_beacon};

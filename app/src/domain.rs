@@ -4,13 +4,16 @@
 mod admin;
 mod article;
 mod language;
+mod message;
 mod nav;
 mod priority;
+mod refs;
 mod report;
 mod role;
 mod sla;
 mod status;
 mod ticket;
+mod ticket_field;
 mod user;
 mod workspace;
 
@@ -40,13 +43,17 @@ pub use sla::{
     SlaState, TicketSla, SLA_MAX_MINUTES,
 };
 pub use status::{status_after_message, TicketStatus, AUTO_CLOSE_DAYS, REOPEN_WINDOW_DAYS};
-pub use ticket::{
-    char_count, extension_allowed, file_extension, validate_field_value, AttachmentRef, AuthorRef,
-    Escalation, FieldValue, MessageView, NamedRef, NewTicketInput, ReadMarks, TicketDetail,
-    TicketField, TicketListQuery, TicketNumber, TicketPage, TicketScope, TicketStats,
-    TicketSummary, TicketTypeInfo, TicketUpdate, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS,
-    MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS, SUPPORT_MESSAGE_MAX_CHARS,
+pub use message::{
+    char_count, extension_allowed, file_extension, AttachmentRef, AuthorRef, MessageView,
+    ReadMarks, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS,
+    SUPPORT_MESSAGE_MAX_CHARS,
 };
+pub use refs::NamedRef;
+pub use ticket::{
+    Escalation, LiveRow, NewTicketInput, TicketDetail, TicketListQuery, TicketNumber, TicketPage,
+    TicketScope, TicketStats, TicketSummary, TicketUpdate, SUBJECT_MAX_CHARS,
+};
+pub use ticket_field::{validate_field_value, FieldValue, TicketField, TicketTypeInfo};
 pub use user::{
     may_open_tickets, validate_name, validate_password, ApiTokenSummary, CurrentUser,
     DepartmentRef, EmailAddress, Member, NewApiToken, OrganizationRef, PASSWORD_MAX_CHARS,
@@ -54,7 +61,7 @@ pub use user::{
 };
 pub use workspace::{
     fill_placeholders, normalize_tags, CannedInput, CannedResponse, FilterChoices, HistoryEntry,
-    LinkRequest, LiveRow, MergeRequest, PresenceEntry, PresenceState, PresenceUpdate, QueueCounts,
+    LinkRequest, MergeRequest, PresenceEntry, PresenceState, PresenceUpdate, QueueCounts,
     TicketTools, MAX_TAGS, PRESENCE_BEAT_SECONDS, PRESENCE_TTL_SECONDS, TAG_MAX_CHARS,
 };
 

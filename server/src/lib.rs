@@ -9,7 +9,6 @@ pub mod metrics;
 pub mod rest;
 pub mod security;
 pub mod server_fn_status;
-pub mod sse;
 pub mod startup;
 pub mod static_files;
 pub mod telemetry;

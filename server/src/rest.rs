@@ -5,6 +5,7 @@ mod admin;
 mod admin_articles;
 mod articles;
 mod auth;
+mod events;
 mod json;
 mod me;
 mod ops;
@@ -57,7 +58,7 @@ pub use problem::{Problem, RequestLanguage};
         tickets::reopen,
         tickets::escalate,
         tickets::attachment,
-        crate::sse::events,
+        events::events,
         articles::search,
         articles::get,
         articles::list,
@@ -228,7 +229,7 @@ pub fn v1_router() -> Router<AppState> {
             post(tickets::reply).layer(DefaultBodyLimit::max(tickets::UPLOAD_BODY_LIMIT)),
         )
         .route("/attachments/{id}", get(tickets::attachment))
-        .route("/events", get(crate::sse::events))
+        .route("/events", get(events::events))
         .route("/tickets/{id}/reopen", post(tickets::reopen))
         .route("/tickets/{id}/escalations", post(tickets::escalate))
         .route("/stats/tickets", get(tickets::stats))

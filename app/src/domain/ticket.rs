@@ -31,45 +31,13 @@ impl fmt::Display for TicketNumber {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_with_six_zero_padded_digits() {
-        assert_eq!(TicketNumber(42).to_string(), "TKT-000042");
-        assert_eq!(TicketNumber(1_234_567).to_string(), "TKT-1234567");
-    }
-
-    #[test]
-    fn parses_prefixed_and_bare_forms() {
-        assert_eq!(TicketNumber::parse("TKT-000042"), Some(TicketNumber(42)));
-        assert_eq!(TicketNumber::parse("tkt-42"), Some(TicketNumber(42)));
-        assert_eq!(TicketNumber::parse(" 42 "), Some(TicketNumber(42)));
-    }
-
-    #[test]
-    fn rejects_everything_else() {
-        for bad in [
-            "",
-            "TKT-",
-            "TKT-0",
-            "-1",
-            "4 2",
-            "TKT-12a",
-            "99999999999999999999",
-            "TKT-+1",
-            "١٢",
-        ] {
-            assert_eq!(TicketNumber::parse(bad), None, "{bad:?}");
-        }
-    }
-}
-
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::{CurrentUser, Priority, Role, TicketStatus};
+use super::{
+    CurrentUser, FieldValue, MessageView, NamedRef, Priority, ReadMarks, Role,
+    TicketStatus,
+};
 
 /// Which tickets a person may see (PRODUCT.md "People"). Every list, count and lookup of
 /// tickets is filtered by this one rule.
@@ -115,44 +83,7 @@ impl TicketScope {
     }
 }
 
-/// The customer's message limit (PRODUCT.md "Limits"), in Unicode scalar values: the same
-/// count as JavaScript's `[...text].length` in the browser.
-pub const MESSAGE_MAX_CHARS: usize = 1000;
-/// The longest message support writes.
-pub const SUPPORT_MESSAGE_MAX_CHARS: usize = 10_000;
 pub const SUBJECT_MAX_CHARS: usize = 200;
-
-/// Attachments per message (PRODUCT.md "Limits").
-pub const MAX_ATTACHMENTS: usize = 5;
-/// Bytes per attachment: 10 MiB.
-pub const MAX_ATTACHMENT_BYTES: u64 = 10_485_760;
-/// The extensions the file picker offers; the server decides by content (magic bytes).
-pub const ATTACHMENT_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log", "csv", "json", "zip",
-];
-
-/// A file name's extension, lower-case (empty without one).
-pub fn file_extension(name: &str) -> String {
-    name.rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default()
-}
-
-/// Whether `extension` is among the `allowed` ones; jpg and jpeg are one type (the same
-/// content), on the server and in the browser alike.
-pub fn extension_allowed(allowed: &[String], extension: &str) -> bool {
-    let has = |e: &str| allowed.iter().any(|a| a.eq_ignore_ascii_case(e));
-    match extension {
-        "jpg" | "jpeg" => has("jpg") || has("jpeg"),
-        "" => false,
-        e => has(e),
-    }
-}
-
-/// Counts a text the way both sides do: Unicode scalar values (Rust `char`s).
-pub fn char_count(text: &str) -> usize {
-    text.chars().count()
-}
 
 /// A ticket as lists show it (API.md "Ticket summary").
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -177,14 +108,6 @@ pub struct TicketSummary {
     pub escalated: bool,
     /// Service level: due times and where the pending target stands.
     pub sla: super::TicketSla,
-}
-
-/// `{id, name}` of a related record.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct NamedRef {
-    pub id: i64,
-    pub name: String,
 }
 
 /// The counters above ticket lists (seed 002), over what the viewer may see.
@@ -260,151 +183,6 @@ mod scope_tests {
             TicketScope::All
         );
     }
-
-    #[test]
-    fn characters_are_counted_as_unicode_scalar_values() {
-        assert_eq!(char_count("ação"), 4);
-        assert_eq!(char_count("😀😀"), 2);
-        assert_eq!(char_count(&"𝄞".repeat(1000)), 1000);
-    }
-}
-
-/// A custom field of a ticket type (API.md `GET /api/v1/ticket-types`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct TicketField {
-    pub key: String,
-    pub label: String,
-    /// `text`, `long_text`, `number`, `select`, `datetime` or `checkbox`.
-    pub kind: String,
-    pub required: bool,
-    pub options: Vec<String>,
-}
-
-/// A ticket type the caller may open.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct TicketTypeInfo {
-    pub key: String,
-    pub name: String,
-    pub description: String,
-    pub fields: Vec<TicketField>,
-}
-
-/// Checks one custom-field value against its definition. Error: a field code.
-pub fn validate_field_value(
-    field: &TicketField,
-    value: &serde_json::Value,
-) -> Result<serde_json::Value, &'static str> {
-    use serde_json::Value;
-    let text = |max: usize| match value {
-        Value::String(s) if s.trim().is_empty() => Err("required"),
-        Value::String(s) if s.chars().count() > max => Err("too_long"),
-        Value::String(s) => Ok(Value::String(s.trim().to_owned())),
-        _ => Err("invalid"),
-    };
-    match field.kind.as_str() {
-        "text" => text(500),
-        "long_text" => text(4000),
-        "number" => match value {
-            Value::Number(n) => Ok(Value::Number(n.clone())),
-            Value::String(s) => s
-                .trim()
-                .replace(',', ".")
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .ok_or("invalid"),
-            _ => Err("invalid"),
-        },
-        "select" => match value {
-            Value::String(s) if field.options.iter().any(|o| o == s) => Ok(value.clone()),
-            _ => Err("invalid_option"),
-        },
-        "datetime" => match value {
-            Value::String(s) => {
-                let s = s.trim();
-                let ok = DateTime::parse_from_rfc3339(s).is_ok()
-                    || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").is_ok()
-                    || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").is_ok();
-                if ok {
-                    Ok(Value::String(s.to_owned()))
-                } else {
-                    Err("invalid_datetime")
-                }
-            }
-            _ => Err("invalid_datetime"),
-        },
-        "checkbox" => match value {
-            Value::Bool(b) => Ok(Value::Bool(*b)),
-            Value::String(s) if s == "on" || s == "true" => Ok(Value::Bool(true)),
-            Value::String(s) if s == "false" || s.is_empty() => Ok(Value::Bool(false)),
-            _ => Err("invalid"),
-        },
-        _ => Err("invalid"),
-    }
-}
-
-#[cfg(test)]
-mod field_tests {
-    use super::*;
-    use serde_json::json;
-
-    fn field(kind: &str, options: &[&str]) -> TicketField {
-        TicketField {
-            key: "k".into(),
-            label: "K".into(),
-            kind: kind.into(),
-            required: true,
-            options: options.iter().map(|s| s.to_string()).collect(),
-        }
-    }
-
-    #[test]
-    fn select_values_must_be_one_of_the_options() {
-        let f = field("select", &["PROD", "TEST"]);
-        assert_eq!(validate_field_value(&f, &json!("PROD")), Ok(json!("PROD")));
-        assert_eq!(
-            validate_field_value(&f, &json!("prod")),
-            Err("invalid_option")
-        );
-    }
-
-    #[test]
-    fn numbers_datetimes_and_checkboxes_are_parsed() {
-        assert_eq!(
-            validate_field_value(&field("number", &[]), &json!("3,5")),
-            Ok(json!(3.5))
-        );
-        assert_eq!(
-            validate_field_value(&field("number", &[]), &json!("abc")),
-            Err("invalid")
-        );
-        assert!(validate_field_value(&field("datetime", &[]), &json!("2026-11-21T14:03")).is_ok());
-        assert!(validate_field_value(&field("datetime", &[]), &json!("ontem")).is_err());
-        assert_eq!(
-            validate_field_value(&field("checkbox", &[]), &json!("on")),
-            Ok(json!(true))
-        );
-    }
-
-    #[test]
-    fn texts_are_trimmed_and_bounded() {
-        assert_eq!(
-            validate_field_value(&field("text", &[]), &json!("  x ")),
-            Ok(json!("x"))
-        );
-        assert_eq!(
-            validate_field_value(&field("text", &[]), &json!(" ")),
-            Err("required")
-        );
-        assert_eq!(
-            validate_field_value(&field("text", &[]), &json!("a".repeat(501))),
-            Err("too_long")
-        );
-    }
 }
 
 /// What a customer submits to open a ticket.
@@ -438,43 +216,6 @@ pub struct TicketPage {
     pub next_cursor: Option<String>,
 }
 
-/// A message of the conversation as the caller may see it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct MessageView {
-    pub id: i64,
-    pub author: Option<AuthorRef>,
-    pub body: String,
-    pub internal: bool,
-    pub channel: String,
-    pub created_at: DateTime<Utc>,
-    pub attachments: Vec<AttachmentRef>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct AuthorRef {
-    pub id: i64,
-    pub name: String,
-    pub role: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct AttachmentRef {
-    pub id: i64,
-    pub name: String,
-    pub size: i64,
-    pub content_type: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ReadMarks {
-    pub by_support_at: Option<DateTime<Utc>>,
-    pub by_requester_at: Option<DateTime<Utc>>,
-}
-
 /// One ticket with its conversation (API.md `GET /api/v1/tickets/{id}`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -502,16 +243,6 @@ pub struct TicketDetail {
     /// The requester's satisfaction rating (shown to them and to support).
     #[serde(default)]
     pub rating: Option<super::TicketRating>,
-}
-
-/// One custom field's value on a ticket, as text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct FieldValue {
-    pub key: String,
-    pub label: String,
-    pub kind: String,
-    pub value: String,
 }
 
 /// `PATCH /api/v1/tickets/{id}`. Customers may only close their own (or, as organization admin,
@@ -567,4 +298,42 @@ pub struct TicketListQuery {
     pub sort: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
+}
+
+/// A dashboard row that changed: the ticket if it is (still) in the view, else `None`.
+pub type LiveRow = Option<TicketSummary>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_six_zero_padded_digits() {
+        assert_eq!(TicketNumber(42).to_string(), "TKT-000042");
+        assert_eq!(TicketNumber(1_234_567).to_string(), "TKT-1234567");
+    }
+
+    #[test]
+    fn parses_prefixed_and_bare_forms() {
+        assert_eq!(TicketNumber::parse("TKT-000042"), Some(TicketNumber(42)));
+        assert_eq!(TicketNumber::parse("tkt-42"), Some(TicketNumber(42)));
+        assert_eq!(TicketNumber::parse(" 42 "), Some(TicketNumber(42)));
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for bad in [
+            "",
+            "TKT-",
+            "TKT-0",
+            "-1",
+            "4 2",
+            "TKT-12a",
+            "99999999999999999999",
+            "TKT-+1",
+            "١٢",
+        ] {
+            assert_eq!(TicketNumber::parse(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{NamedRef, TicketSummary};
+use super::NamedRef;
 
 /// Tags per ticket, and characters per tag.
 pub const MAX_TAGS: usize = 20;
@@ -168,9 +168,6 @@ pub struct MergeRequest {
 pub struct LinkRequest {
     pub ticket: String,
 }
-
-/// A dashboard row that changed: the ticket if it is (still) in the view, else `None`.
-pub type LiveRow = Option<TicketSummary>;
 
 /// Fills the placeholders of a canned response. Unknown ones stay as written.
 pub fn fill_placeholders(template: &str, values: &[(&str, &str)]) -> String {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::tickets_page::Counters;
+use crate::components::Counters;
 use crate::api::{
     get_filter_choices, get_queue_counts, get_rows_presence, get_ticket_stats, list_tickets,
     SetMyAway,

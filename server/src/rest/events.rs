@@ -17,7 +17,8 @@ use app::domain::TicketScope;
 use app::backend::events::{self, StoredEvent};
 use app::backend::AppState;
 
-use crate::rest::{Caller, Problem};
+use crate::rest::auth::Caller;
+use crate::rest::problem::Problem;
 
 /// At most this many events are replayed to one reconnecting client.
 const MAX_REPLAY: usize = 10_000;

@@ -1,0 +1,94 @@
+//! A ticket's conversation: messages (a customer's or support's entry, or an internal note),
+//! their attachments and read marks, and the limits that apply to them.
+
+use chrono::{DateTime, Utc};
+
+/// The customer's message limit (PRODUCT.md "Limits"), in Unicode scalar values: the same
+/// count as JavaScript's `[...text].length` in the browser.
+pub const MESSAGE_MAX_CHARS: usize = 1000;
+
+/// The longest message support writes.
+pub const SUPPORT_MESSAGE_MAX_CHARS: usize = 10_000;
+
+/// Attachments per message (PRODUCT.md "Limits").
+pub const MAX_ATTACHMENTS: usize = 5;
+
+/// Bytes per attachment: 10 MiB.
+pub const MAX_ATTACHMENT_BYTES: u64 = 10_485_760;
+
+/// The extensions the file picker offers; the server decides by content (magic bytes).
+pub const ATTACHMENT_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log", "csv", "json", "zip",
+];
+
+/// A file name's extension, lower-case (empty without one).
+pub fn file_extension(name: &str) -> String {
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Whether `extension` is among the `allowed` ones; jpg and jpeg are one type (the same
+/// content), on the server and in the browser alike.
+pub fn extension_allowed(allowed: &[String], extension: &str) -> bool {
+    let has = |e: &str| allowed.iter().any(|a| a.eq_ignore_ascii_case(e));
+    match extension {
+        "jpg" | "jpeg" => has("jpg") || has("jpeg"),
+        "" => false,
+        e => has(e),
+    }
+}
+
+/// Counts a text the way both sides do: Unicode scalar values (Rust `char`s).
+pub fn char_count(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// A message of the conversation as the caller may see it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MessageView {
+    pub id: i64,
+    pub author: Option<AuthorRef>,
+    pub body: String,
+    pub internal: bool,
+    pub channel: String,
+    pub created_at: DateTime<Utc>,
+    pub attachments: Vec<AttachmentRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AuthorRef {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AttachmentRef {
+    pub id: i64,
+    pub name: String,
+    pub size: i64,
+    pub content_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReadMarks {
+    pub by_support_at: Option<DateTime<Utc>>,
+    pub by_requester_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_are_counted_as_unicode_scalar_values() {
+        assert_eq!(char_count("ação"), 4);
+        assert_eq!(char_count("😀😀"), 2);
+        assert_eq!(char_count(&"𝄞".repeat(1000)), 1000);
+    }
+}
