@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod bench_data;
+pub mod business_time;
 pub mod cache;
 pub mod db;
 pub mod demo;
@@ -14,7 +15,6 @@ pub mod search_eval;
 pub mod secrets;
 pub mod services;
 pub mod session;
-pub mod business_time;
 pub mod state;
 pub mod storage;
 

@@ -30,12 +30,17 @@ pub use article::{
     HelpCenterHome, Suggestions, SynonymGroups,
 };
 pub use language::Language;
+pub use message::{
+    char_count, extension_allowed, file_extension, AttachmentRef, AuthorRef, MessageView,
+    ReadMarks, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS,
+    SUPPORT_MESSAGE_MAX_CHARS,
+};
 pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use priority::Priority;
+pub use refs::NamedRef;
 pub use report::{
-    ChartLabels,
-    DeflectionSummary, RatingInput, RatingView, ReportChart, ReportDay, ReportQuery, Satisfaction,
-    SlaCompliance, TicketRating, TicketReport, TimeStats, RATING_COMMENT_MAX_CHARS,
+    ChartLabels, DeflectionSummary, RatingInput, RatingView, ReportChart, ReportDay, ReportQuery,
+    Satisfaction, SlaCompliance, TicketRating, TicketReport, TimeStats, RATING_COMMENT_MAX_CHARS,
 };
 pub use role::{Plan, Role};
 pub use sla::{
@@ -43,12 +48,6 @@ pub use sla::{
     SlaState, TicketSla, SLA_MAX_MINUTES,
 };
 pub use status::{status_after_message, TicketStatus, AUTO_CLOSE_DAYS, REOPEN_WINDOW_DAYS};
-pub use message::{
-    char_count, extension_allowed, file_extension, AttachmentRef, AuthorRef, MessageView,
-    ReadMarks, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS,
-    SUPPORT_MESSAGE_MAX_CHARS,
-};
-pub use refs::NamedRef;
 pub use ticket::{
     Escalation, LiveRow, NewTicketInput, TicketDetail, TicketListQuery, TicketNumber, TicketPage,
     TicketScope, TicketStats, TicketSummary, TicketUpdate, SUBJECT_MAX_CHARS,

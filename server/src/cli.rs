@@ -7,11 +7,11 @@ use anyhow::Context;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 
-use app::domain::{Language, Role};
-use app::error::AppError;
 use app::backend::demo::{self, DemoOutcome};
 use app::backend::services::{accounts, help_center};
 use app::backend::{kb, Db};
+use app::domain::{Language, Role};
+use app::error::AppError;
 
 use crate::config::{GlobalOptions, ServeOptions};
 use crate::startup::{open_database, shutdown_signal, Application};

@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use chrono::Utc;
 
-use app::domain::{ArticleDraft, Language};
 use app::backend::kb::KbArticle;
 use app::backend::search::SearchIndex;
 use app::backend::search_eval::LabelledQuery;
 use app::backend::services::{auth, help_center};
+use app::domain::{ArticleDraft, Language};
 
 use crate::config::GlobalOptions;
 use crate::startup::open_database;

@@ -5,9 +5,9 @@ use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use app::backend::session::COOKIE_NAME;
 use app::domain::Language;
 use app::error::AppError;
-use app::backend::session::COOKIE_NAME;
 
 use crate::rest::Problem;
 

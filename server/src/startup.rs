@@ -278,7 +278,8 @@ fn spawn_housekeeping(state: &AppState) {
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         loop {
             tick.tick().await;
-            match app::backend::services::tickets::auto_close_answered(&tickets_db, Utc::now()).await
+            match app::backend::services::tickets::auto_close_answered(&tickets_db, Utc::now())
+                .await
             {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(

@@ -55,8 +55,14 @@ pub async fn save_department(
     // Before any await: the request context is only certain here.
     let state = crate::backend::app_state()?;
     let user = crate::backend::auth::require_user().await?;
-    crate::backend::services::admin::save_department(&state.db, &user, id, input, chrono::Utc::now())
-        .await
+    crate::backend::services::admin::save_department(
+        &state.db,
+        &user,
+        id,
+        input,
+        chrono::Utc::now(),
+    )
+    .await
 }
 
 /// People, with filters.
@@ -186,7 +192,6 @@ pub async fn save_calendar(
 /// Limits and priority texts.
 #[server(prefix = "/api/fn", endpoint = "admin/settings", input = GetUrl)]
 pub async fn get_admin_settings() -> Result<(Limits, Vec<PriorityText>), AppError> {
-    
     // Before any await: the request context is only certain here.
     let state = crate::backend::app_state()?;
     let user = crate::backend::auth::require_user().await?;
@@ -201,7 +206,8 @@ pub async fn save_limits(input: LimitsInput) -> Result<Limits, AppError> {
     // Before any await: the request context is only certain here.
     let state = crate::backend::app_state()?;
     let user = crate::backend::auth::require_user().await?;
-    crate::backend::services::settings::save_limits(&state.db, &user, input, chrono::Utc::now()).await
+    crate::backend::services::settings::save_limits(&state.db, &user, input, chrono::Utc::now())
+        .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/priorities", input = Json)]
@@ -209,8 +215,13 @@ pub async fn save_priorities(input: Vec<PriorityText>) -> Result<Vec<PriorityTex
     // Before any await: the request context is only certain here.
     let state = crate::backend::app_state()?;
     let user = crate::backend::auth::require_user().await?;
-    crate::backend::services::settings::save_priority_texts(&state.db, &user, input, chrono::Utc::now())
-        .await
+    crate::backend::services::settings::save_priority_texts(
+        &state.db,
+        &user,
+        input,
+        chrono::Utc::now(),
+    )
+    .await
 }
 
 /// A page of the audit log.

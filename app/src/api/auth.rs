@@ -160,7 +160,9 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 /// Whether an invitation (`invitation`) or reset (`password_reset`) link can still be used.
 #[server(prefix = "/api/fn", endpoint = "auth/link", input = GetUrl)]
 pub async fn check_link(purpose: String, token: String) -> Result<bool, AppError> {
-    use crate::backend::services::auth::{link_is_live, PURPOSE_INVITATION, PURPOSE_PASSWORD_RESET};
+    use crate::backend::services::auth::{
+        link_is_live, PURPOSE_INVITATION, PURPOSE_PASSWORD_RESET,
+    };
     let purpose = match purpose.as_str() {
         PURPOSE_INVITATION => PURPOSE_INVITATION,
         PURPOSE_PASSWORD_RESET => PURPOSE_PASSWORD_RESET,

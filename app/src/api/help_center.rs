@@ -101,7 +101,14 @@ pub async fn record_deflection_step(attempt: String, step: DeflectionStep) -> Re
     use crate::backend::app_state;
     let state = app_state()?;
     let user = crate::backend::auth::require_user().await?;
-    crate::backend::services::deflection::record_deflection(&state.db, &user, &attempt, step, chrono::Utc::now()).await
+    crate::backend::services::deflection::record_deflection(
+        &state.db,
+        &user,
+        &attempt,
+        step,
+        chrono::Utc::now(),
+    )
+    .await
 }
 
 /// The authors' list of articles (drafts too).

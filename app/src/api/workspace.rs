@@ -33,8 +33,8 @@ pub async fn get_live_row(
     #[server(default)] query: TicketListQuery,
     id: String,
 ) -> Result<LiveRow, AppError> {
-    use crate::domain::TicketNumber;
     use crate::backend::services::tickets;
+    use crate::domain::TicketNumber;
     // Before any await: the request context is only certain here.
     let state = crate::backend::app_state()?;
     let user = crate::backend::auth::require_user().await?;
@@ -128,9 +128,14 @@ pub async fn merge_ticket(id: String, into: String) -> Result<(), AppError> {
     // Before any await: the request context is only certain here.
     let state = crate::backend::app_state()?;
     let user = crate::backend::auth::require_user().await?;
-    let target =
-        crate::backend::services::workspace::merge(&state.db, &user, &id, &into, chrono::Utc::now())
-            .await?;
+    let target = crate::backend::services::workspace::merge(
+        &state.db,
+        &user,
+        &id,
+        &into,
+        chrono::Utc::now(),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/chamados/{}", target.id));
     Ok(())
 }

@@ -6,9 +6,9 @@ use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
 use tower_sessions::Session;
 
+use crate::backend::{app_state, session};
 use crate::domain::CurrentUser;
 use crate::error::AppError;
-use crate::backend::{app_state, session};
 
 /// The session of the current request.
 pub async fn request_session() -> Result<Session, AppError> {

@@ -11,8 +11,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::error::AppError;
 use crate::backend::Db;
+use crate::error::AppError;
 
 pub const EXTRA_ORGANIZATIONS: i64 = 200;
 pub const CUSTOMERS_PER_ORGANIZATION: i64 = 5;

@@ -7,11 +7,11 @@ use std::path::Path;
 use chrono::{DateTime, Duration, Utc};
 use include_dir::{include_dir, Dir};
 
-use crate::domain::{Language, Plan, Priority, Role, TicketStatus};
-use crate::error::AppError;
 use crate::backend::db::{departments, organizations, ticket_types, tickets, users, workspace, Tx};
 use crate::backend::services::{defaults, help_center};
 use crate::backend::{kb, password, Db};
+use crate::domain::{Language, Plan, Priority, Role, TicketStatus};
+use crate::error::AppError;
 
 static KB: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../demo/kb");
 

@@ -17,10 +17,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, watch};
 
-use crate::domain::{TicketNumber, TicketScope};
-use crate::on_conn;
 use crate::backend::db::{Conn, Tx};
 use crate::backend::Db;
+use crate::domain::{TicketNumber, TicketScope};
+use crate::on_conn;
 
 /// How long events stay replayable (API.md asks for at least ten minutes).
 pub const RETENTION: Duration = Duration::from_secs(60 * 60);
@@ -157,7 +157,6 @@ pub async fn begin_write(db: &Db) -> Result<Tx, sqlx::Error> {
     serialize_writers(tx.conn()).await?;
     Ok(tx)
 }
-
 
 /// Events after `after_id`, oldest first, at most `limit`.
 pub async fn since(

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::domain::Language;
 use crate::backend::search::{SearchError, SearchIndex};
+use crate::domain::Language;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct LabelledQuery {

@@ -7,18 +7,18 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod defaults;
+pub mod deflection;
 pub mod help_center;
 pub mod organization;
+pub mod presence;
+pub mod ratings;
 pub mod reports;
+pub mod settings;
 pub mod sla;
 pub mod tickets;
-pub mod workspace;
-pub mod validation;
-pub mod settings;
-pub mod ratings;
-pub mod deflection;
-pub mod presence;
 pub mod timeline;
+pub mod validation;
+pub mod workspace;
 
 /// Splits a page off rows fetched with one more than `limit`: the page, and the cursor of the
 /// next one (from the page's last row) when that extra row came.

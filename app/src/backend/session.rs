@@ -9,10 +9,10 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions::Session;
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-use crate::domain::CurrentUser;
-use crate::error::AppError;
 use crate::backend::services::auth;
 use crate::backend::Db;
+use crate::domain::CurrentUser;
+use crate::error::AppError;
 
 pub const COOKIE_NAME: &str = "chamado_session";
 const USER_KEY: &str = "user_id";

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 
-use crate::error::AppError;
 use crate::backend::Db;
+use crate::error::AppError;
 
 #[derive(Clone, Debug)]
 pub struct AppState {

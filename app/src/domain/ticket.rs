@@ -35,8 +35,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::{
-    CurrentUser, FieldValue, MessageView, NamedRef, Priority, ReadMarks, Role,
-    TicketStatus,
+    CurrentUser, FieldValue, MessageView, NamedRef, Priority, ReadMarks, Role, TicketStatus,
 };
 
 /// Which tickets a person may see (PRODUCT.md "People"). Every list, count and lookup of

@@ -2,7 +2,6 @@
 
 use chrono::DateTime;
 
-
 /// A custom field of a ticket type (API.md `GET /api/v1/ticket-types`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

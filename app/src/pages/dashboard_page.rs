@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::Counters;
 use crate::api::{
     get_filter_choices, get_queue_counts, get_rows_presence, get_ticket_stats, list_tickets,
     SetMyAway,
 };
+use crate::components::Counters;
 use crate::components::{format_time, priority_label, status_label, FormError, SlaBadge};
 use crate::domain::{
     CurrentUser, PresenceState, Priority, TicketListQuery, TicketStatus, TicketSummary,

@@ -9,14 +9,14 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
+use app::backend::services::{admin, audit};
+use app::backend::AppState;
 use app::domain::{
     AuditPage, AuditQuery, DepartmentAdmin, DepartmentInput, Limits, LimitsInput,
     OrganizationAdmin, OrganizationInput, PriorityText, SlaCalendar, SlaCalendarInput, SlaPolicy,
     SlaPolicyInput, TicketTypeAdmin, TicketTypeInput, UserAdmin, UserInput, UserLink, UserPage,
     UserQuery,
 };
-use app::backend::services::{admin, audit};
-use app::backend::AppState;
 
 use super::auth::Caller;
 use super::json::ApiJson;
@@ -363,10 +363,15 @@ pub mod settings {
         caller: Caller,
         ApiJson(body): ApiJson<Vec<PriorityText>>,
     ) -> Result<ApiJson<Vec<PriorityText>>, Problem> {
-        app::backend::services::settings::save_priority_texts(&state.db, &caller.user, body, Utc::now())
-            .await
-            .map(ApiJson)
-            .map_err(|e| caller.problem(&e))
+        app::backend::services::settings::save_priority_texts(
+            &state.db,
+            &caller.user,
+            body,
+            Utc::now(),
+        )
+        .await
+        .map(ApiJson)
+        .map_err(|e| caller.problem(&e))
     }
 
     /// Limits and settings: message length, attachments, auto-close, reopen window.
@@ -446,8 +451,8 @@ pub fn csv_response(text: String, file_name: &str) -> Response {
 
 pub mod reports {
     use super::*;
-    use app::domain::{RatingInput, ReportQuery, TicketRating, TicketReport};
     use app::backend::services::reports;
+    use app::domain::{RatingInput, ReportQuery, TicketRating, TicketReport};
 
     /// The support report: tickets opened and closed per day with the backlog, first-response
     /// and resolution times (median, p90), SLA compliance by plan and priority, satisfaction,

@@ -6,13 +6,13 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use serde::Deserialize;
 
+use app::backend::services::help_center;
+use app::backend::AppState;
 use app::domain::{
     ArticleDraft, ArticlePatch, AuthoredArticle, AuthoredArticlePage, DeflectionReport,
     SynonymGroups,
 };
 use app::error::{AppError, Entity};
-use app::backend::services::help_center;
-use app::backend::AppState;
 
 use super::auth::Caller;
 use super::json::ApiJson;

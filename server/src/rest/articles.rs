@@ -5,11 +5,11 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use serde::Deserialize;
 
+use app::backend::services::help_center;
+use app::backend::AppState;
 use app::domain::{
     ArticleFeedback, ArticleHits, ArticlePage, DeflectionStep, Language, Suggestions,
 };
-use app::backend::services::help_center;
-use app::backend::AppState;
 
 use super::auth::Caller;
 use super::json::ApiJson;
@@ -209,9 +209,15 @@ pub async fn deflection_step(
     axum::extract::Path(attempt): axum::extract::Path<String>,
     ApiJson(body): ApiJson<DeflectionStepRequest>,
 ) -> Result<StatusCode, Problem> {
-    app::backend::services::deflection::record_deflection(&state.db, &caller.user, &attempt, body.step, Utc::now())
-        .await
-        .map_err(|e| caller.problem(&e))?;
+    app::backend::services::deflection::record_deflection(
+        &state.db,
+        &caller.user,
+        &attempt,
+        body.step,
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| caller.problem(&e))?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,10 +6,10 @@ use axum::http::request::Parts;
 use chrono::Utc;
 use tower_sessions::Session;
 
-use app::domain::{CurrentUser, Language};
-use app::error::AppError;
 use app::backend::services::auth;
 use app::backend::{session, AppState};
+use app::domain::{CurrentUser, Language};
+use app::error::AppError;
 
 use super::problem::{language_of, Problem};
 

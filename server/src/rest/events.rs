@@ -13,9 +13,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
-use app::domain::TicketScope;
 use app::backend::events::{self, StoredEvent};
 use app::backend::AppState;
+use app::domain::TicketScope;
 
 use crate::rest::auth::Caller;
 use crate::rest::problem::Problem;

@@ -7,10 +7,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use utoipa::ToSchema;
 
-use app::domain::{ApiTokenSummary, CurrentUser, Language, NewApiToken};
-use app::error::{AppError, Entity};
 use app::backend::services::auth::{self, MeUpdate, PasswordChange};
 use app::backend::{session, AppState};
+use app::domain::{ApiTokenSummary, CurrentUser, Language, NewApiToken};
+use app::error::{AppError, Entity};
 
 use super::auth::Caller;
 use super::json::ApiJson;

@@ -6,10 +6,10 @@ use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use app::domain::Member;
-use app::error::{AppError, Entity};
 use app::backend::services::organization;
 use app::backend::AppState;
+use app::domain::Member;
+use app::error::{AppError, Entity};
 
 use super::auth::Caller;
 use super::json::ApiJson;

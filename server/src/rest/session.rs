@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use utoipa::ToSchema;
 
-use app::domain::CurrentUser;
 use app::backend::auth::client_ip_from;
 use app::backend::services::auth::{self, Credentials};
 use app::backend::{session, AppState};
+use app::domain::CurrentUser;
 
 use super::json::ApiJson;
 use super::problem::{Problem, RequestLanguage};

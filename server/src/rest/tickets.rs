@@ -6,14 +6,14 @@ use chrono::Utc;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use app::domain::{MAX_ATTACHMENTS_BOUND, MAX_ATTACHMENT_BYTES_BOUND};
 use app::backend::services::tickets::Uploads;
 use app::backend::storage::{StagedFile, Storage, UploadError};
+use app::domain::{MAX_ATTACHMENTS_BOUND, MAX_ATTACHMENT_BYTES_BOUND};
 
-use app::domain::{NamedRef, TicketStats, TicketSummary, TicketTypeInfo};
-use app::error::AppError;
 use app::backend::services::tickets::{self, ListParams, NewTicketInput, TicketDetail, TicketPage};
 use app::backend::AppState;
+use app::domain::{NamedRef, TicketStats, TicketSummary, TicketTypeInfo};
+use app::error::AppError;
 
 use super::auth::Caller;
 use super::json::ApiJson;

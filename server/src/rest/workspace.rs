@@ -7,12 +7,12 @@ use chrono::Utc;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use app::backend::services::workspace;
+use app::backend::AppState;
 use app::domain::{
     CannedInput, CannedResponse, LinkRequest, MergeRequest, PresenceEntry, PresenceUpdate,
     QueueCounts, TicketSummary,
 };
-use app::backend::services::workspace;
-use app::backend::AppState;
 
 use super::json::ApiJson;
 use super::{Caller, Problem};
@@ -38,10 +38,16 @@ pub async fn presence(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PresenceUpdate>,
 ) -> Result<ApiJson<PresenceAnswer>, Problem> {
-    app::backend::services::presence::set_presence(&state.db, &caller.user, &id, body.state, Utc::now())
-        .await
-        .map(|others| ApiJson(PresenceAnswer { others }))
-        .map_err(|e| caller.problem(&e))
+    app::backend::services::presence::set_presence(
+        &state.db,
+        &caller.user,
+        &id,
+        body.state,
+        Utc::now(),
+    )
+    .await
+    .map(|others| ApiJson(PresenceAnswer { others }))
+    .map_err(|e| caller.problem(&e))
 }
 
 /// Merge this ticket (a duplicate) into another of the same organization: its messages and files

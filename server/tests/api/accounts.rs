@@ -1,7 +1,7 @@
-use app::domain::{Language, Role};
-use app::error::{AppError, FieldError};
 use app::backend::db::users;
 use app::backend::services::accounts::{create_user, CreateUser};
+use app::domain::{Language, Role};
+use app::error::{AppError, FieldError};
 use chrono::Utc;
 
 use crate::helpers::{fresh_database, global_options};

@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{validate_name, validate_password, EmailAddress, Language, Role};
-use crate::error::{AppError, FieldError};
 use crate::backend::db::{organizations, users};
 use crate::backend::{password, Db};
+use crate::domain::{validate_name, validate_password, EmailAddress, Language, Role};
+use crate::error::{AppError, FieldError};
 
 pub struct CreateUser {
     pub email: String,

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::{AuditEntry, AuditPage, AuditQuery, CurrentUser, NamedRef, AUDIT_ENTITIES};
-use crate::error::{AppError, FieldError};
 use crate::backend::db::admin::{self as db, AuditFilter, AuditWrite};
 use crate::backend::db::Conn;
 use crate::backend::services::{require, split_page};
+use crate::domain::{AuditEntry, AuditPage, AuditQuery, CurrentUser, NamedRef, AUDIT_ENTITIES};
+use crate::error::{AppError, FieldError};
 
 use crate::backend::Db;
 

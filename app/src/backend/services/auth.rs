@@ -5,13 +5,13 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::backend::db::{tokens, users, Conn};
+use crate::backend::{password, secrets, Db};
 use crate::domain::{
     may_open_tickets, validate_name, validate_password, ApiTokenSummary, CurrentUser,
     DepartmentRef, EmailAddress, Language, NewApiToken, OrganizationRef, Plan, Role,
 };
 use crate::error::{AppError, FieldError};
-use crate::backend::db::{tokens, users, Conn};
-use crate::backend::{password, secrets, Db};
 
 /// Sign-in failures allowed per account and per client address within [`THROTTLE_WINDOW`].
 pub const THROTTLE_LIMIT: i64 = 10;

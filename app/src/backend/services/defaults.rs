@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Plan, Priority};
-use crate::error::AppError;
 use crate::backend::db::{departments, ticket_types};
 use crate::backend::Db;
+use crate::domain::{Plan, Priority};
+use crate::error::AppError;
 
 pub const DEPARTMENTS: &[&str] = &["Técnico", "Vendas", "Geral"];
 

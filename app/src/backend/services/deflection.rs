@@ -1,15 +1,11 @@
 //! Ticket deflection: each new-ticket form is an attempt; the articles it showed and opened, and
 //! whether the person left (deflected) or submitted anyway; the weekly deflection report.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
-use crate::domain::{
-    CurrentUser, DeflectionReport, DeflectionStep,
-    DeflectionWeek,
-};
-use crate::error::AppError;
 use crate::backend::db::{deflection, Conn};
 use crate::backend::Db;
-
+use crate::domain::{CurrentUser, DeflectionReport, DeflectionStep, DeflectionWeek};
+use crate::error::AppError;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 
 /// A step the new-ticket form reports: a suggested article opened, the form left.
 pub async fn record_deflection(

@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{validate_name, CurrentUser, EmailAddress, Member, Role};
-use crate::error::{AppError, Entity, FieldError};
 use crate::backend::db::{tokens, users};
 use crate::backend::services::auth::{create_link, link_path, PURPOSE_INVITATION};
 use crate::backend::Db;
+use crate::domain::{validate_name, CurrentUser, EmailAddress, Member, Role};
+use crate::error::{AppError, Entity, FieldError};
 
 /// The organization the acting user administers.
 fn administered_organization(actor: &CurrentUser) -> Result<i64, AppError> {

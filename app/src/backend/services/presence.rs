@@ -1,20 +1,19 @@
 //! Who is looking at or answering a ticket right now (staff only): heartbeats with a time to
 //! live, shown on the ticket and in the dashboard rows.
 
-use chrono::{DateTime, Duration, Utc};
-use serde_json::json;
+use crate::backend::db::{tickets, workspace, Conn};
+use crate::backend::events::begin_write;
+use crate::backend::events::{self, EventKind};
+use crate::backend::services::access::{audience, state_in_scope};
+use crate::backend::services::require;
+use crate::backend::Db;
 use crate::domain::{
-    CurrentUser, NamedRef,
-    PresenceEntry, PresenceState, TicketNumber, TicketScope, PRESENCE_TTL_SECONDS,
+    CurrentUser, NamedRef, PresenceEntry, PresenceState, TicketNumber, TicketScope,
+    PRESENCE_TTL_SECONDS,
 };
 use crate::error::AppError;
-use crate::backend::db::{tickets, workspace, Conn};
-use crate::backend::events::{self, EventKind};
-use crate::backend::events::begin_write;
-use crate::backend::services::access::{audience, state_in_scope};
-use crate::backend::Db;
-use crate::backend::services::require;
-
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
 
 fn presence_cutoff(now: DateTime<Utc>) -> DateTime<Utc> {
     now - Duration::seconds(PRESENCE_TTL_SECONDS)

@@ -1,15 +1,13 @@
 //! Satisfaction ratings: the requester rates a closed ticket once (1–5 and a comment).
 
-use chrono::{DateTime, Utc};
-use crate::domain::{
-    CurrentUser, RatingInput, TicketNumber, TicketRating,
-    TicketScope, RATING_COMMENT_MAX_CHARS,
-};
-use crate::error::{AppError, Entity, FieldError};
 use crate::backend::db::reports as db;
 use crate::backend::services::text_within;
 use crate::backend::Db;
-
+use crate::domain::{
+    CurrentUser, RatingInput, TicketNumber, TicketRating, TicketScope, RATING_COMMENT_MAX_CHARS,
+};
+use crate::error::{AppError, Entity, FieldError};
+use chrono::{DateTime, Utc};
 
 /// The requester rates their closed ticket once, 1 to 5, with an optional comment.
 pub async fn rate(

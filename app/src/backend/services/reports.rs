@@ -6,15 +6,15 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
-use crate::domain::{
-    CurrentUser, DeflectionSummary, NamedRef, Plan, Priority, RatingView, ReportChart,
-    ReportDay, ReportQuery, Satisfaction, SlaCompliance, TicketNumber, TicketReport, TimeStats,
-};
-use crate::error::{AppError, FieldError};
+use crate::backend::business_time::{sao_paulo_date, sao_paulo_day_start};
 use crate::backend::db::reports as db;
 use crate::backend::Db;
-use crate::backend::business_time::{sao_paulo_date, sao_paulo_day_start};
 use crate::domain::ChartLabels;
+use crate::domain::{
+    CurrentUser, DeflectionSummary, NamedRef, Plan, Priority, RatingView, ReportChart, ReportDay,
+    ReportQuery, Satisfaction, SlaCompliance, TicketNumber, TicketReport, TimeStats,
+};
+use crate::error::{AppError, FieldError};
 
 /// The longest range a report covers.
 pub const MAX_DAYS: i64 = 366;
@@ -108,7 +108,10 @@ pub async fn ticket_report(
         dates.push(day);
         day = day + Days::new(1);
     }
-    let starts: Vec<i64> = dates.iter().map(|d| sao_paulo_day_start(*d).timestamp()).collect();
+    let starts: Vec<i64> = dates
+        .iter()
+        .map(|d| sao_paulo_day_start(*d).timestamp())
+        .collect();
     let (start_s, end_s) = (start.timestamp(), end.timestamp());
     let in_range = |t: i64| t >= start_s && t < end_s;
     let day_of = |t: i64| starts.partition_point(|s| *s <= t).saturating_sub(1);
@@ -426,7 +429,10 @@ mod tests {
     #[test]
     fn sao_paulo_days_start_at_three_utc() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-        assert_eq!(sao_paulo_day_start(d).to_rfc3339(), "2026-11-21T03:00:00+00:00");
+        assert_eq!(
+            sao_paulo_day_start(d).to_rfc3339(),
+            "2026-11-21T03:00:00+00:00"
+        );
         assert_eq!(sao_paulo_date(sao_paulo_day_start(d)), d);
     }
 }

@@ -2,19 +2,17 @@
 //! attachments, auto-close, reopen window) and the priority texts of the new-ticket form.
 //! Everyone reads them in force; leads read and admins write them as settings.
 
-use std::collections::BTreeSet;
-use chrono::{DateTime, Utc};
-use crate::domain::{
-    CurrentUser, Limits,
-    LimitsInput, Priority, PriorityText, ATTACHMENT_EXTENSIONS, LIMIT_BOUNDS,
-};
-use crate::error::AppError;
 use crate::backend::db::settings;
 use crate::backend::services::audit::Change;
-use crate::backend::Db;
-use crate::backend::services::validation::Errors;
 use crate::backend::services::require;
-
+use crate::backend::services::validation::Errors;
+use crate::backend::Db;
+use crate::domain::{
+    CurrentUser, Limits, LimitsInput, Priority, PriorityText, ATTACHMENT_EXTENSIONS, LIMIT_BOUNDS,
+};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
 
 const PRIORITIES_KEY: &str = "priorities";
 

@@ -8,13 +8,13 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::domain::SlaState;
-use crate::error::AppError;
+use crate::backend::business_time::{pauses_from_statuses, schedule, Calendar, Pause, DAY};
 use crate::backend::db::sla::{self as db, ClockWrite};
 use crate::backend::db::Conn;
 use crate::backend::events::{self, Audience, EventKind};
-use crate::backend::business_time::{pauses_from_statuses, schedule, Calendar, Pause, DAY};
 use crate::backend::Db;
+use crate::domain::SlaState;
+use crate::error::AppError;
 
 /// A calendar row as arithmetic. Bad stored values (never written by Chamado) are errors.
 pub fn calendar_of(row: &db::CalendarRow) -> Result<Calendar, AppError> {

@@ -1,11 +1,8 @@
 //! A ticket's timeline for staff: every recorded change, with the names of who made it.
 
-use crate::domain::{
-    HistoryEntry, NamedRef,
-};
-use crate::error::AppError;
 use crate::backend::db::{departments, workspace, Conn};
-
+use crate::domain::{HistoryEntry, NamedRef};
+use crate::error::AppError;
 
 /// The ticket's timeline with names instead of ids.
 pub async fn history_of(c: Conn<'_>, ticket_id: i64) -> Result<Vec<HistoryEntry>, AppError> {

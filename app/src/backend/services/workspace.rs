@@ -5,18 +5,18 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use crate::backend::db::{departments, tickets, workspace, Conn};
+use crate::backend::events::begin_write;
+use crate::backend::events::{self, EventKind};
+use crate::backend::services::access::{announce, state_in_scope, status_of, summary_in};
+use crate::backend::services::require;
+use crate::backend::services::text_within;
+use crate::backend::Db;
 use crate::domain::{
-    fill_placeholders, CannedInput, CannedResponse, CurrentUser, NamedRef, QueueCounts, TicketNumber, TicketScope, TicketStatus,
-    TicketSummary, TicketTools,
+    fill_placeholders, CannedInput, CannedResponse, CurrentUser, NamedRef, QueueCounts,
+    TicketNumber, TicketScope, TicketStatus, TicketSummary, TicketTools,
 };
 use crate::error::{AppError, Entity, FieldError};
-use crate::backend::db::{departments, tickets, workspace, Conn};
-use crate::backend::events::{self, EventKind};
-use crate::backend::services::text_within;
-use crate::backend::events::begin_write;
-use crate::backend::services::access::{announce, state_in_scope, status_of, summary_in};
-use crate::backend::Db;
-use crate::backend::services::require;
 
 /// The dashboard's queue counts.
 pub async fn queue_counts(db: &Db, user: &CurrentUser) -> Result<QueueCounts, AppError> {

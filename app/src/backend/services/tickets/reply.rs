@@ -1,0 +1,207 @@
+//! Replies and internal notes.
+use super::uploads::check_uploads;
+use super::uploads::store_uploads;
+use super::uploads::Uploads;
+use crate::domain::AuthorRef;
+use crate::domain::MessageView;
+use crate::domain::SUPPORT_MESSAGE_MAX_CHARS;
+
+use crate::backend::db::tickets::{self};
+use crate::backend::db::workspace;
+use crate::backend::events::begin_write;
+use crate::backend::events::{self, EventKind};
+use crate::backend::services::access::{
+    announce, audience, customer_may_act, save_state, state_in_scope, status_of,
+};
+use crate::backend::services::text_within;
+use crate::backend::Db;
+use crate::domain::{CurrentUser, Limits, TicketStatus};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+
+/// A message text (reply, reopen reason, escalation reason): trimmed, not empty, at most the
+/// admin limit (1000 by default) from customers and 10,000 from support.
+pub(crate) fn validate_text(
+    user: &CurrentUser,
+    field: &str,
+    text: &str,
+    limits: &Limits,
+) -> Result<String, AppError> {
+    let text = text.trim().to_owned();
+    let max = if user.is_staff() {
+        SUPPORT_MESSAGE_MAX_CHARS
+    } else {
+        limits.message_max_chars.max(0) as usize
+    };
+    text_within(&text, max)
+        .map(|()| text)
+        .map_err(|code| AppError::validation(field, code))
+}
+
+/// Adds a message (or, for support, an internal note) and applies the status rules: a support
+/// answer makes the ticket Respondido, a customer reply Aberto again.
+pub async fn reply(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    body: &str,
+    internal: bool,
+    channel: &str,
+    now: DateTime<Utc>,
+) -> Result<MessageView, AppError> {
+    reply_with_files(db, user, id, body, internal, None, None, channel, now).await
+}
+
+/// [`reply`] with attachments, stored in the same transaction as the message. With
+/// `seen_message_id` (the newest message the author had on screen), support's send is held with
+/// a conflict `new_reply_arrived` when someone else wrote on the ticket since (Freshdesk's
+/// "traffic cop"); the author reviews and sends again.
+#[allow(clippy::too_many_arguments)]
+pub async fn reply_with_files(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    body: &str,
+    internal: bool,
+    seen_message_id: Option<i64>,
+    uploads: Option<Uploads<'_>>,
+    channel: &str,
+    now: DateTime<Utc>,
+) -> Result<MessageView, AppError> {
+    let limits = crate::backend::services::settings::limits(db).await?;
+    check_uploads(&uploads, &limits)?;
+    let storage = uploads.as_ref().map(|u| u.storage);
+    let mut persisted = Vec::new();
+    let outcome = reply_in_tx(
+        db,
+        user,
+        id,
+        body,
+        internal,
+        seen_message_id,
+        uploads,
+        channel,
+        &limits,
+        now,
+        &mut persisted,
+    )
+    .await;
+    match &outcome {
+        Ok(_) => events::wake(),
+        Err(_) => {
+            if let Some(storage) = storage {
+                storage.remove(&persisted).await;
+            }
+        }
+    }
+    outcome
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn reply_in_tx(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    body: &str,
+    internal: bool,
+    seen_message_id: Option<i64>,
+    uploads: Option<Uploads<'_>>,
+    channel: &str,
+    limits: &Limits,
+    now: DateTime<Utc>,
+    persisted: &mut Vec<String>,
+) -> Result<MessageView, AppError> {
+    let by_support = user.is_staff();
+    if internal && !by_support {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = begin_write(db).await?;
+    let mut state = state_in_scope(tx.conn(), user, id).await?;
+    if !customer_may_act(user, &state) {
+        return Err(AppError::Forbidden);
+    }
+    let body = validate_text(user, "body", body, limits)?;
+    let current = status_of(&state)?;
+    if current == TicketStatus::Closed {
+        return Err(AppError::Conflict {
+            code: "ticket_closed".to_owned(),
+        });
+    }
+    if let (true, Some(seen)) = (by_support, seen_message_id) {
+        if workspace::newer_message_by_other(tx.conn(), state.id, seen, user.id)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::Conflict {
+                code: "new_reply_arrived".to_owned(),
+            });
+        }
+    }
+    let message_id = tickets::insert_message(
+        tx.conn(),
+        &tickets::NewMessage {
+            ticket_id: state.id,
+            author_id: Some(user.id),
+            body: &body,
+            internal,
+            channel,
+            created_at: now,
+        },
+    )
+    .await?;
+    let attachments = store_uploads(&mut tx, uploads, state.id, message_id, now, persisted).await?;
+    let data = serde_json::json!({ "message_id": message_id, "internal": internal });
+    events::record(
+        tx.conn(),
+        EventKind::MessageCreated,
+        audience(&state, internal),
+        data,
+        now,
+    )
+    .await?;
+    if !internal {
+        let next = crate::domain::status_after_message(current, by_support, internal);
+        if next != current {
+            let data = serde_json::json!({ "status": next.as_str() });
+            announce(&mut tx, &state, EventKind::TicketUpdated, data, now).await?;
+            announce(
+                &mut tx,
+                &state,
+                EventKind::StatsChanged,
+                serde_json::json!({}),
+                now,
+            )
+            .await?;
+            tickets::insert_history(
+                tx.conn(),
+                state.id,
+                Some(user.id),
+                "status",
+                Some(current.as_str()),
+                Some(next.as_str()),
+                now,
+            )
+            .await?;
+            state.status = next.as_str().to_owned();
+        }
+        if by_support && state.first_response_at.is_none() {
+            state.first_response_at = Some(now);
+        }
+        save_state(&mut tx, &state, now).await?;
+        tickets::touch_reply(tx.conn(), state.id, by_support, now).await?;
+    }
+    tx.commit().await?;
+    Ok(MessageView {
+        id: message_id,
+        author: Some(AuthorRef {
+            id: user.id,
+            name: user.name.clone(),
+            role: user.role.as_str().to_owned(),
+        }),
+        body,
+        internal,
+        channel: channel.to_owned(),
+        created_at: now,
+        attachments,
+    })
+}
