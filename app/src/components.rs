@@ -6,6 +6,7 @@ mod debounce;
 mod footer;
 mod form;
 mod header;
+mod history;
 mod labels;
 mod language_switch;
 mod live;
@@ -26,7 +27,10 @@ pub use debounce::{random_id, send_beacon};
 pub use footer::Footer;
 pub use form::{non_field_error, FieldMessage, FormError};
 pub use header::Header;
-pub use labels::{category_label, format_time, priority_label, role_label, status_label};
+pub use history::{history_change, Timeline};
+pub use labels::{
+    category_label, format_time, presence_text, priority_label, role_label, status_label,
+};
 pub use language_switch::LanguageSwitch;
 #[cfg(feature = "hydrate")]
 pub use live::follow_events;

@@ -1,6 +1,6 @@
 //! One component per route.
 
-mod admin_pages;
+mod admin;
 mod article_page;
 mod category_page;
 mod dashboard_page;
@@ -18,7 +18,7 @@ mod ticket_page;
 mod ticket_support;
 mod tickets_page;
 
-pub use admin_pages::{
+pub use admin::{
     AuditLogPage, DepartmentsPage, OrganizationsPage, PeoplePage, ReportsPage, ServiceLevelsPage,
     SettingsPage, TicketTypesPage,
 };

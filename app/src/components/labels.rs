@@ -1,6 +1,6 @@
 //! Translated names of domain values, shared by pages.
 
-use crate::domain::Role;
+use crate::domain::{PresenceState, Role};
 use crate::i18n::*;
 
 /// The translated name of a role.
@@ -60,5 +60,18 @@ pub fn format_time(time: chrono::DateTime<chrono::Utc>) -> String {
             .format("%d/%m/%Y %H:%M")
             .to_string(),
         None => time.format("%d/%m/%Y %H:%M UTC").to_string(),
+    }
+}
+
+/// "Ana está vendo" / "Ana está respondendo".
+pub fn presence_text(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    name: &str,
+    state: PresenceState,
+) -> String {
+    let name = name.to_owned();
+    match state {
+        PresenceState::Viewing => t_string!(i18n, presence.viewing, name).to_string(),
+        PresenceState::Replying => t_string!(i18n, presence.replying, name).to_string(),
     }
 }

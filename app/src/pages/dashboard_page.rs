@@ -12,11 +12,9 @@ use crate::api::{
     get_filter_choices, get_queue_counts, get_rows_presence, get_ticket_stats, list_tickets,
     SetMyAway,
 };
-use crate::components::Counters;
 use crate::components::{format_time, priority_label, status_label, FormError, SlaBadge};
-use crate::domain::{
-    CurrentUser, PresenceState, Priority, TicketListQuery, TicketStatus, TicketSummary,
-};
+use crate::components::{presence_text, Counters};
+use crate::domain::{CurrentUser, Priority, TicketListQuery, TicketStatus, TicketSummary};
 use crate::i18n::*;
 
 /// Who is on which ticket: ticket id → `(person, state, expiry in ms)`.
@@ -306,19 +304,6 @@ fn Row(t: TicketSummary, live: Live) -> impl IntoView {
             <td><SlaBadge sla=t.sla.clone() /></td>
             <td><time datetime=t.updated_at.to_rfc3339()>{format_time(t.updated_at)}</time></td>
         </tr>
-    }
-}
-
-/// "Ana está vendo" / "Ana está respondendo".
-pub fn presence_text(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    name: &str,
-    state: PresenceState,
-) -> String {
-    let name = name.to_owned();
-    match state {
-        PresenceState::Viewing => t_string!(i18n, presence.viewing, name).to_string(),
-        PresenceState::Replying => t_string!(i18n, presence.replying, name).to_string(),
     }
 }
 

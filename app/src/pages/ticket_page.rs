@@ -161,7 +161,8 @@ fn TicketView(
     /// The longest message a customer may write (the admins' limit).
     max_chars: usize,
 ) -> impl IntoView {
-    use super::ticket_support::{CannedPicker, MergeAndLink, PresenceBar, SupportPanel, Timeline};
+    use super::ticket_support::{CannedPicker, MergeAndLink, PresenceBar, SupportPanel};
+    use crate::components::Timeline;
     let newest = detail.messages.iter().map(|m| m.id).max().unwrap_or(0);
     draft.latest.set(newest);
     if draft.text.with_untracked(String::is_empty) || draft.seen.get_untracked() == 0 {

@@ -11,3 +11,8 @@ pub use authoring::*;
 pub use search::*;
 pub use suggestions::*;
 pub use synonyms::*;
+
+/// Most articles one page of `GET /api/v1/articles` lists.
+pub const MAX_PAGE: i64 = 100;
+
+pub const MAX_SLUG_CHARS: usize = 120;

@@ -1,8 +1,8 @@
 //! Reading the help center: the home, categories, articles with related ones, the sitemap,
 //! votes, and importing articles from Markdown.
-use super::authoring::MAX_SLUG_CHARS;
 use super::search::translation_partners;
 use super::search::MAX_QUERY_CHARS;
+use super::{MAX_PAGE, MAX_SLUG_CHARS};
 
 use crate::backend::db::articles::{self, ArticleRow, ArticleUpsert};
 use crate::backend::db::Tx;
@@ -134,9 +134,6 @@ fn summary(text: &str, title: &str) -> String {
         None => format!("{cut}…"),
     }
 }
-
-/// Most articles one page of `GET /api/v1/articles` lists.
-pub const MAX_PAGE: i64 = 100;
 
 /// Published articles by slug, optionally of one language and category.
 pub async fn list_articles(

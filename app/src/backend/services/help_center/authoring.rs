@@ -1,6 +1,6 @@
 //! Writing the help center: drafts, publishing, translations, previews, and an article drafted
 //! from an answered ticket.
-use super::articles::MAX_PAGE;
+use super::{MAX_PAGE, MAX_SLUG_CHARS};
 
 use crate::backend::db::articles::{self, ArticleWrite};
 use crate::backend::db::Conn;
@@ -26,8 +26,6 @@ pub async fn categories(db: &Db, user: &CurrentUser) -> Result<Vec<String>, AppE
 
 /// Longest title, slug, category, tag and body an author may write.
 pub const MAX_TITLE_CHARS: usize = 200;
-
-pub const MAX_SLUG_CHARS: usize = 120;
 
 pub const MAX_CATEGORY_CHARS: usize = 60;
 
