@@ -5,7 +5,6 @@ mod article_page;
 mod category_page;
 mod dashboard_page;
 mod forgot_password_page;
-mod help_admin_pages;
 mod home_page;
 mod members_page;
 mod new_ticket_page;
@@ -19,15 +18,13 @@ mod ticket_support;
 mod tickets_page;
 
 pub use admin::{
-    AuditLogPage, DepartmentsPage, OrganizationsPage, PeoplePage, ReportsPage, ServiceLevelsPage,
-    SettingsPage, TicketTypesPage,
+    ArticleEditorPage, ArticlesAdminPage, AuditLogPage, DeflectionReportPage, DepartmentsPage,
+    OrganizationsPage, PeoplePage, ReportsPage, ServiceLevelsPage, SettingsPage, SynonymsPage,
+    TicketTypesPage,
 };
 pub use article_page::ArticlePage;
 pub use category_page::CategoryPage;
 pub use forgot_password_page::ForgotPasswordPage;
-pub use help_admin_pages::{
-    ArticleEditorPage, ArticlesAdminPage, DeflectionReportPage, SynonymsPage,
-};
 pub use home_page::HomePage;
 pub use members_page::MembersPage;
 pub use new_ticket_page::NewTicketPage;

@@ -10,6 +10,7 @@ pub mod args;
 pub mod articles;
 pub mod deflection;
 pub mod departments;
+pub mod messages;
 pub mod organizations;
 pub mod reports;
 pub mod settings;

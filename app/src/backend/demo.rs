@@ -2,6 +2,7 @@
 //! README's sign-in table, and the help-center corpus in `demo/kb/` (embedded in the binary).
 //! Loaded only into an empty database, in one transaction.
 
+use crate::backend::db::messages;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
@@ -496,7 +497,7 @@ async fn load_tickets(
             },
         )
         .await?;
-        let message = |author_id, body, at| tickets::NewMessage {
+        let message = |author_id, body, at| messages::NewMessage {
             ticket_id,
             author_id: Some(author_id),
             body,
@@ -504,7 +505,7 @@ async fn load_tickets(
             channel: "portal",
             created_at: at,
         };
-        tickets::insert_message(
+        messages::insert_message(
             tx.conn(),
             &message(requester_id, template.message, created_at),
         )
@@ -542,9 +543,9 @@ async fn load_tickets(
             )
             .await?;
             let note_at = created_at + Duration::minutes(35);
-            tickets::insert_message(
+            messages::insert_message(
                 tx.conn(),
-                &tickets::NewMessage {
+                &messages::NewMessage {
                     internal: true,
                     ..message(
                         agent_id,
@@ -555,7 +556,7 @@ async fn load_tickets(
             )
             .await?;
             let replied_at = created_at + Duration::minutes(50 + (i as i64 % 7) * 30);
-            tickets::insert_message(tx.conn(), &message(agent_id, template.reply, replied_at))
+            messages::insert_message(tx.conn(), &message(agent_id, template.reply, replied_at))
                 .await?;
             tickets::insert_history(
                 tx.conn(),
@@ -583,7 +584,7 @@ async fn load_tickets(
                 } else {
                     "Funcionou, obrigado! Pode encerrar."
                 };
-                tickets::insert_message(tx.conn(), &message(requester_id, body, answered_back_at))
+                messages::insert_message(tx.conn(), &message(requester_id, body, answered_back_at))
                     .await?;
                 tickets::insert_history(
                     tx.conn(),

@@ -9,6 +9,12 @@
 //! body ×1), and a result is only shown when it covers enough of the query's meaningful words
 //! and scores above a floor: a query nothing answers returns nothing.
 
+mod analysis;
+mod synonyms;
+
+pub use analysis::*;
+pub use synonyms::*;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -22,15 +28,13 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{Language as StemLanguage, TokenStream};
 use tantivy::{
     doc, DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
 };
 
 use crate::domain::Language;
+use analysis::{adjacent_swaps, fold_analyzer, stem_analyzer};
 
 /// What the index needs of an article.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,189 +75,6 @@ impl From<tantivy::TantivyError> for SearchError {
         SearchError(e.to_string())
     }
 }
-
-/// Groups of words that mean the same (each group: a list of words or short phrases).
-#[derive(Debug, Clone, Default)]
-pub struct Synonyms {
-    by_word: HashMap<String, Vec<String>>,
-}
-
-impl Synonyms {
-    pub fn new(groups: &[Vec<String>]) -> Self {
-        let mut by_word: HashMap<String, Vec<String>> = HashMap::new();
-        for group in groups {
-            let folded: Vec<String> = group
-                .iter()
-                .map(|w| fold(w))
-                .filter(|w| !w.is_empty())
-                .collect();
-            for w in &folded {
-                let others = folded.iter().filter(|o| *o != w).cloned();
-                by_word.entry(w.clone()).or_default().extend(others);
-            }
-        }
-        Synonyms { by_word }
-    }
-
-    /// The groups Chamado starts with (admins edit them): everyday Brazilian support
-    /// vocabulary, Portuguese ↔ English product words and common chat abbreviations.
-    pub fn defaults() -> Self {
-        let groups: Vec<Vec<String>> = DEFAULT_SYNONYMS
-            .iter()
-            .map(|g| g.iter().map(|w| (*w).to_owned()).collect())
-            .collect();
-        Synonyms::new(&groups)
-    }
-
-    fn of(&self, word: &str) -> &[String] {
-        self.by_word.get(word).map(Vec::as_slice).unwrap_or(&[])
-    }
-}
-
-/// The default synonym groups (see [`Synonyms::defaults`]).
-pub const DEFAULT_SYNONYMS: &[&[&str]] = &[
-    &["senha", "password"],
-    &["entrar", "logar", "login", "acessar", "sign in"],
-    &["sair", "logout", "deslogar"],
-    &["cancelar", "cancelamento", "encerrar", "cancel"],
-    &["fatura", "boleto", "cobranca", "invoice", "billing"],
-    &["pagamento", "pagar", "payment"],
-    &["reembolso", "estorno", "refund"],
-    &["excluir", "apagar", "deletar", "remover", "delete"],
-    &["usuario", "user", "colaborador", "membro"],
-    &["chamado", "ticket"],
-    &["whatsapp", "zap", "wpp", "whats"],
-    &["mensagem", "msg", "message"],
-    &["robo", "bot", "chatbot"],
-    &["lento", "lentidao", "demora", "devagar", "slow"],
-    &[
-        "caiu",
-        "fora do ar",
-        "indisponivel",
-        "instabilidade",
-        "down",
-        "offline",
-    ],
-    &["aplicativo", "app"],
-    &["integracao", "integration"],
-    &["conector", "connector"],
-    &["plano", "assinatura", "plan", "subscription"],
-    &["2fa", "duas etapas", "dois fatores", "two-factor", "mfa"],
-    &["email", "e-mail"],
-    &["configurar", "configuracao", "setup", "settings"],
-    &["limite", "cota", "quota", "limit"],
-    &["bloqueado", "bloqueio", "locked"],
-    &["preco", "valor", "custo", "price"],
-    &["cliente", "customer"],
-    &["atualizar", "atualizacao", "update"],
-    &["erro", "error"],
-    &["sincronizar", "sincronizacao", "sync"],
-];
-
-/// Lower case without accents, as the index sees words.
-pub fn fold(text: &str) -> String {
-    let mut analyzer = fold_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut words = Vec::new();
-    while stream.advance() {
-        words.push(stream.token().text.clone());
-    }
-    words.join(" ")
-}
-
-fn fold_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
-}
-
-fn stem_analyzer(language: StemLanguage) -> TextAnalyzer {
-    let folded = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter);
-    match language {
-        StemLanguage::Portuguese => folded
-            .filter(PortuguesePlurals)
-            .filter(Stemmer::new(language))
-            .build(),
-        _ => folded.filter(Stemmer::new(language)).build(),
-    }
-}
-
-/// Portuguese plurals the Snowball stemmer leaves apart once accents are gone: "requisições"
-/// and "requisição" stem to "requisico" and "requisica"; "canais"/"canal", "níveis"/"nível",
-/// "mensagens"/"mensagem" likewise. Folded words of five letters or more get the singular's
-/// ending before stemming (-ões → -ão, -ais → -al, -eis → -el, -ns → -m).
-#[derive(Clone, Copy)]
-struct PortuguesePlurals;
-
-impl TokenFilter for PortuguesePlurals {
-    type Tokenizer<T: Tokenizer> = PortuguesePluralsFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
-        PortuguesePluralsFilter(tokenizer)
-    }
-}
-
-#[derive(Clone)]
-struct PortuguesePluralsFilter<T>(T);
-
-impl<T: Tokenizer> Tokenizer for PortuguesePluralsFilter<T> {
-    type TokenStream<'a> = PortuguesePluralsStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        PortuguesePluralsStream(self.0.token_stream(text))
-    }
-}
-
-struct PortuguesePluralsStream<S>(S);
-
-impl<S: TokenStream> TokenStream for PortuguesePluralsStream<S> {
-    fn advance(&mut self) -> bool {
-        if !self.0.advance() {
-            return false;
-        }
-        let text = &mut self.0.token_mut().text;
-        if text.len() >= 5 {
-            for (plural, singular) in [("oes", "ao"), ("ais", "al"), ("eis", "el"), ("ns", "m")] {
-                if text.ends_with(plural) {
-                    text.truncate(text.len() - plural.len());
-                    text.push_str(singular);
-                    break;
-                }
-            }
-        }
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.0.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.0.token_mut()
-    }
-}
-
-/// Words that carry no meaning for a search (Portuguese and English function words, and the
-/// filler of a support request: "como", "quero", "meu", "how", "my").
-const STOP_WORDS: &[&str] = &[
-    // Portuguese
-    "a", "ao", "aos", "as", "ate", "com", "como", "da", "das", "de", "do", "dos", "e", "ela", "ele",
-    "em", "entre", "era", "essa", "esse", "esta", "este", "eu", "foi", "for", "ha", "isso", "isto",
-    "ja", "la", "lhe", "mais", "mas", "me", "meu", "meus", "minha", "minhas", "na", "nas", "nem",
-    "no", "nos", "num", "numa", "o", "os", "ou", "para", "pela", "pelas", "pelo", "pelos", "por",
-    "pra", "pro", "qual", "quando", "que", "quero", "se", "ser", "seu", "seus", "sua", "suas",
-    "so", "sobre", "tem", "ter", "um", "uma", "umas", "uns", "voce", "preciso", "posso", "consigo",
-    "onde", "fazer", "faco", "esta", "estou", "meu", "ta", "to", "vc", "q", "aqui", "agora",
-    "ainda", "tambem", "muito", // English
-    "an", "and", "are", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i", "in",
-    "is", "it", "my", "of", "on", "or", "our", "the", "to", "what", "when", "where", "which",
-    "why", "with", "you", "your", "we", "me", "get", "all",
-];
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -752,34 +573,6 @@ fn words_matched(
         }
     }
     Ok(counts)
-}
-
-/// The word with each pair of neighbouring letters swapped ("bto" → "tbo", "bot").
-fn adjacent_swaps(word: &str) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    (0..chars.len().saturating_sub(1))
-        .filter(|&i| chars[i] != chars[i + 1])
-        .map(|i| {
-            let mut c = chars.clone();
-            c.swap(i, i + 1);
-            c.into_iter().collect()
-        })
-        .collect()
-}
-
-/// The query's words that carry meaning: folded, without stop words and repeats.
-pub fn meaningful_words(query: &str) -> Vec<String> {
-    static STOP: std::sync::LazyLock<HashSet<&str>> =
-        std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-    let stop = &*STOP;
-    let mut seen = HashSet::new();
-    fold(query)
-        .split(' ')
-        .filter(|w| !w.is_empty() && !stop.contains(w))
-        .filter(|w| seen.insert(w.to_string()))
-        .map(str::to_owned)
-        .take(16)
-        .collect()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 mod audit_log;
 mod departments;
+mod help_center;
 mod organizations;
 mod people;
 mod reports;
@@ -14,6 +15,7 @@ mod ticket_types;
 
 pub use audit_log::*;
 pub use departments::*;
+pub use help_center::*;
 pub use organizations::*;
 pub use people::*;
 pub use reports::*;

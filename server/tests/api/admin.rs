@@ -8,12 +8,6 @@ use serde_json::{json, Value};
 
 use crate::helpers::{demo_app, Browser};
 
-async fn call(browser: &Browser, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let response = browser.send(method, path, body).await;
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 fn field_codes(problem: &Value) -> Vec<(String, String)> {
     problem["errors"]
         .as_array()
@@ -32,13 +26,9 @@ fn field_codes(problem: &Value) -> Vec<(String, String)> {
 }
 
 async fn audit(browser: &Browser, query: &str) -> Vec<Value> {
-    let (status, page) = call(
-        browser,
-        Method::GET,
-        &format!("/api/v1/admin/audit?{query}"),
-        None,
-    )
-    .await;
+    let (status, page) = browser
+        .call(Method::GET, &format!("/api/v1/admin/audit?{query}"), None)
+        .await;
     assert_eq!(status, 200, "{page}");
     page["items"].as_array().cloned().unwrap_or_default()
 }
@@ -66,13 +56,13 @@ async fn admins_write_leads_read_and_others_are_refused() {
         assert_eq!(agent.get(path).await.status(), 403, "agent {path}");
         assert_eq!(customer.get(path).await.status(), 403, "customer {path}");
     }
-    let (status, _) = call(
-        &lead,
-        Method::POST,
-        "/api/v1/admin/departments",
-        Some(json!({"name": "Financeiro"})),
-    )
-    .await;
+    let (status, _) = lead
+        .call(
+            Method::POST,
+            "/api/v1/admin/departments",
+            Some(json!({"name": "Financeiro"})),
+        )
+        .await;
     assert_eq!(status, 403, "leads only read");
     let names: Vec<Value> = admin
         .get("/api/v1/admin/departments")
@@ -91,13 +81,13 @@ async fn a_department_with_an_agent_and_its_history() {
     let diego = app.user_id("diego@acme.com.br").await;
 
     // Every wrong field at once, and nothing written.
-    let (status, problem) = call(
-        &admin,
-        Method::POST,
-        "/api/v1/admin/departments",
-        Some(json!({"name": "técnico", "agent_ids": [diego]})),
-    )
-    .await;
+    let (status, problem) = admin
+        .call(
+            Method::POST,
+            "/api/v1/admin/departments",
+            Some(json!({"name": "técnico", "agent_ids": [diego]})),
+        )
+        .await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(
         field_codes(&problem),
@@ -106,29 +96,29 @@ async fn a_department_with_an_agent_and_its_history() {
             ("agent_ids".to_owned(), "invalid".to_owned())
         ]
     );
-    let (status, created) = call(
-        &admin,
-        Method::POST,
-        "/api/v1/admin/departments",
-        Some(json!({"name": "Plantão PROD", "agent_ids": [caio]})),
-    )
-    .await;
+    let (status, created) = admin
+        .call(
+            Method::POST,
+            "/api/v1/admin/departments",
+            Some(json!({"name": "Plantão PROD", "agent_ids": [caio]})),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_i64().unwrap();
     assert_eq!(created["agents"][0]["name"], "Caio Ramos");
 
     // The agent now works the department's tickets.
     let carla = app.signed_in("carla@acme.com.br").await;
-    let (status, ticket) = call(
-        &carla,
-        Method::POST,
-        "/api/v1/tickets",
-        Some(
-            json!({"type": "duvida", "department_id": id, "priority": "low",
+    let (status, ticket) = carla
+        .call(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(
+                json!({"type": "duvida", "department_id": id, "priority": "low",
                     "subject": "Deploy travado", "message": "Travou.", "fields": {}}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     assert_eq!(status, 201, "{ticket}");
     let number = ticket["id"].as_str().unwrap();
     let caio_browser = app.signed_in("caio@chamado.local").await;
@@ -141,13 +131,13 @@ async fn a_department_with_an_agent_and_its_history() {
     );
 
     // Renamed, then deactivated: the ticket keeps showing the department.
-    let (status, renamed) = call(
-        &admin,
-        Method::PATCH,
-        &format!("/api/v1/admin/departments/{id}"),
-        Some(json!({"name": "Plantão"})),
-    )
-    .await;
+    let (status, renamed) = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/departments/{id}"),
+            Some(json!({"name": "Plantão"})),
+        )
+        .await;
     assert_eq!(status, 200, "{renamed}");
     let deleted = admin
         .send(
@@ -213,9 +203,7 @@ async fn a_department_with_an_agent_and_its_history() {
 async fn a_ticket_type_for_enterprise_with_a_select_field_and_old_values_kept() {
     let app = demo_app().await;
     let admin = app.signed_in("admin@chamado.local").await;
-    let (status, problem) = call(
-        &admin,
-        Method::POST,
+    let (status, problem) = admin.call(Method::POST,
         "/api/v1/admin/ticket-types",
         Some(json!({"key": "Incidente PROD", "name": "", "fields": [
             {"key": "ambiente", "label": "Ambiente", "kind": "select", "required": true, "options": []}
@@ -231,9 +219,7 @@ async fn a_ticket_type_for_enterprise_with_a_select_field_and_old_values_kept() 
             ("fields[0].options".to_owned(), "required".to_owned()),
         ]
     );
-    let (status, created) = call(
-        &admin,
-        Method::POST,
+    let (status, created) = admin.call(Method::POST,
         "/api/v1/admin/ticket-types",
         Some(
             json!({"key": "incidente_prod", "name": "Incidente PROD", "plans": ["enterprise"],
@@ -272,40 +258,26 @@ async fn a_ticket_type_for_enterprise_with_a_select_field_and_old_values_kept() 
                "subject": "Pagamentos fora do ar", "message": "Erro 503.",
                "fields": {"ambiente": env, "servico": "checkout"}})
     };
-    let (status, problem) = call(
-        &diego,
-        Method::POST,
-        "/api/v1/tickets",
-        Some(new_ticket("HOMOLOG")),
-    )
-    .await;
+    let (status, problem) = diego
+        .call(Method::POST, "/api/v1/tickets", Some(new_ticket("HOMOLOG")))
+        .await;
     assert_eq!(status, 422);
     assert_eq!(
         field_codes(&problem),
         [("fields.ambiente".to_owned(), "invalid_option".to_owned())]
     );
-    let (status, ticket) = call(
-        &diego,
-        Method::POST,
-        "/api/v1/tickets",
-        Some(new_ticket("PROD")),
-    )
-    .await;
+    let (status, ticket) = diego
+        .call(Method::POST, "/api/v1/tickets", Some(new_ticket("PROD")))
+        .await;
     assert_eq!(status, 201, "{ticket}");
     let number = ticket["id"].as_str().unwrap();
-    let (status, _) = call(
-        &fabio,
-        Method::POST,
-        "/api/v1/tickets",
-        Some(new_ticket("PROD")),
-    )
-    .await;
+    let (status, _) = fabio
+        .call(Method::POST, "/api/v1/tickets", Some(new_ticket("PROD")))
+        .await;
     assert_eq!(status, 422, "Startup may not open it");
 
     // The field leaves the type: the ticket still shows what was filled in.
-    let (status, changed) = call(
-        &admin,
-        Method::PATCH,
+    let (status, changed) = admin.call(Method::PATCH,
         &format!("/api/v1/admin/ticket-types/{type_id}"),
         Some(json!({"fields": [
             {"key": "ambiente", "label": "Ambiente", "kind": "select", "required": true, "options": ["PROD", "TEST"]}
@@ -357,16 +329,16 @@ async fn service_levels_are_recomputed_when_policies_and_plans_change() {
     let admin = app.signed_in("admin@chamado.local").await;
     let fabio = app.signed_in("fabio@paoquente.com.br").await;
     let department = fabio.department("Técnico").await;
-    let (status, ticket) = call(
-        &fabio,
-        Method::POST,
-        "/api/v1/tickets",
-        Some(
-            json!({"type": "duvida", "department_id": department, "priority": "high",
+    let (status, ticket) = fabio
+        .call(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(
+                json!({"type": "duvida", "department_id": department, "priority": "high",
                     "subject": "Lento", "message": "Muito lento.", "fields": {}}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     assert_eq!(status, 201);
     let number = ticket["id"].as_str().unwrap().to_owned();
     let due = |v: &Value| {
@@ -402,16 +374,16 @@ async fn service_levels_are_recomputed_when_policies_and_plans_change() {
     let policy_id = startup_high["id"].as_i64().unwrap();
 
     // A second active policy for the same pair is refused; minutes are checked.
-    let (status, problem) = call(
-        &admin,
-        Method::POST,
-        "/api/v1/admin/sla-policies",
-        Some(
-            json!({"plan": "startup", "priority": "high", "first_response_minutes": 0,
+    let (status, problem) = admin
+        .call(
+            Method::POST,
+            "/api/v1/admin/sla-policies",
+            Some(
+                json!({"plan": "startup", "priority": "high", "first_response_minutes": 0,
                     "resolution_minutes": 60, "calendar_id": always}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(
         field_codes(&problem),
@@ -425,13 +397,13 @@ async fn service_levels_are_recomputed_when_policies_and_plans_change() {
     );
 
     // 30 minutes around the clock: the open ticket's clock follows at once.
-    let (status, changed) = call(
-        &admin,
-        Method::PATCH,
-        &format!("/api/v1/admin/sla-policies/{policy_id}"),
-        Some(json!({"first_response_minutes": 30, "calendar_id": always})),
-    )
-    .await;
+    let (status, changed) = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/sla-policies/{policy_id}"),
+            Some(json!({"first_response_minutes": 30, "calendar_id": always})),
+        )
+        .await;
     assert_eq!(status, 200, "{changed}");
     let now: Value = fabio
         .get(&format!("/api/v1/tickets/{number}"))
@@ -460,13 +432,13 @@ async fn service_levels_are_recomputed_when_policies_and_plans_change() {
         .find(|o| o["name"] == "Padaria Pão Quente")
         .and_then(|o| o["id"].as_i64())
         .unwrap();
-    let (status, org) = call(
-        &admin,
-        Method::PATCH,
-        &format!("/api/v1/admin/organizations/{padaria}"),
-        Some(json!({"plan": "enterprise"})),
-    )
-    .await;
+    let (status, org) = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/organizations/{padaria}"),
+            Some(json!({"plan": "enterprise"})),
+        )
+        .await;
     assert_eq!(status, 200, "{org}");
     let now: Value = fabio
         .get(&format!("/api/v1/tickets/{number}"))
@@ -487,16 +459,16 @@ async fn people_are_invited_filtered_and_deactivated_at_once() {
     let app = demo_app().await;
     let admin = app.signed_in("admin@chamado.local").await;
     let tecnico = admin.department("Técnico").await;
-    let (status, problem) = call(
-        &admin,
-        Method::POST,
-        "/api/v1/admin/users",
-        Some(
-            json!({"email": "ana@chamado.local", "name": "Outra Ana", "role": "agent",
+    let (status, problem) = admin
+        .call(
+            Method::POST,
+            "/api/v1/admin/users",
+            Some(
+                json!({"email": "ana@chamado.local", "name": "Outra Ana", "role": "agent",
                     "organization_id": 1}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(
         field_codes(&problem),
@@ -508,16 +480,16 @@ async fn people_are_invited_filtered_and_deactivated_at_once() {
             ("email".to_owned(), "taken".to_owned())
         ]
     );
-    let (status, invited) = call(
-        &admin,
-        Method::POST,
-        "/api/v1/admin/users",
-        Some(
-            json!({"email": "Joana@Chamado.local", "name": "Joana Dias", "role": "agent",
+    let (status, invited) = admin
+        .call(
+            Method::POST,
+            "/api/v1/admin/users",
+            Some(
+                json!({"email": "Joana@Chamado.local", "name": "Joana Dias", "role": "agent",
                     "department_ids": [tecnico]}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     assert_eq!(status, 201, "{invited}");
     let link = invited["link"].as_str().unwrap();
     assert!(link.starts_with("/convite/"), "{link}");
@@ -555,13 +527,13 @@ async fn people_are_invited_filtered_and_deactivated_at_once() {
 
     // Ana is deactivated: her session and her token stop working at once.
     let ana = app.signed_in("ana@chamado.local").await;
-    let (_, token) = call(
-        &ana,
-        Method::POST,
-        "/api/v1/me/tokens",
-        Some(json!({"name": "cli"})),
-    )
-    .await;
+    let (_, token) = ana
+        .call(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(json!({"name": "cli"})),
+        )
+        .await;
     let token = token["token"].as_str().unwrap().to_owned();
     let ana_id = app.user_id("ana@chamado.local").await;
     let gone = admin
@@ -584,13 +556,13 @@ async fn people_are_invited_filtered_and_deactivated_at_once() {
 
     // Admins cannot lock themselves out.
     let me: Value = admin.get("/api/v1/me").await.json().await.unwrap();
-    let (status, problem) = call(
-        &admin,
-        Method::PATCH,
-        &format!("/api/v1/admin/users/{}", me["id"]),
-        Some(json!({"active": false})),
-    )
-    .await;
+    let (status, problem) = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/users/{}", me["id"]),
+            Some(json!({"active": false})),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(
         field_codes(&problem),
@@ -598,13 +570,13 @@ async fn people_are_invited_filtered_and_deactivated_at_once() {
     );
 
     // A reset link for someone who never accepted is a new invitation.
-    let (status, again) = call(
-        &admin,
-        Method::POST,
-        &format!("/api/v1/admin/users/{joana}/password-link"),
-        None,
-    )
-    .await;
+    let (status, again) = admin
+        .call(
+            Method::POST,
+            &format!("/api/v1/admin/users/{joana}/password-link"),
+            None,
+        )
+        .await;
     assert_eq!(status, 201, "{again}");
     assert!(again["link"].as_str().unwrap().starts_with("/convite/"));
     assert_ne!(again["link"].as_str(), Some(link));
@@ -615,13 +587,13 @@ async fn limits_priorities_and_the_audit_csv() {
     let app = demo_app().await;
     let admin = app.signed_in("admin@chamado.local").await;
     let lead = app.signed_in("lider@chamado.local").await;
-    let (status, problem) = call(
-        &admin,
-        Method::PATCH,
-        "/api/v1/admin/settings",
-        Some(json!({"message_max_chars": 5, "allowed_types": ["png", "svg"]})),
-    )
-    .await;
+    let (status, problem) = admin
+        .call(
+            Method::PATCH,
+            "/api/v1/admin/settings",
+            Some(json!({"message_max_chars": 5, "allowed_types": ["png", "svg"]})),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(
         field_codes(&problem),
@@ -637,25 +609,25 @@ async fn limits_priorities_and_the_audit_csv() {
         .await
         .unwrap();
     assert_eq!(unchanged["message_max_chars"], 1000);
-    let (status, saved) = call(
-        &admin,
-        Method::PATCH,
-        "/api/v1/admin/settings",
-        Some(json!({"auto_close_days": 10, "allowed_types": ["png", "pdf"]})),
-    )
-    .await;
+    let (status, saved) = admin
+        .call(
+            Method::PATCH,
+            "/api/v1/admin/settings",
+            Some(json!({"auto_close_days": 10, "allowed_types": ["png", "pdf"]})),
+        )
+        .await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["auto_close_days"], 10);
     assert_eq!(saved["allowed_types"], json!(["png", "pdf"]));
 
     // The limits take effect at once: message length, file types, the reopen window.
-    let (status, _) = call(
-        &admin,
-        Method::PATCH,
-        "/api/v1/admin/settings",
-        Some(json!({"message_max_chars": 200, "reopen_window_days": 0})),
-    )
-    .await;
+    let (status, _) = admin
+        .call(
+            Method::PATCH,
+            "/api/v1/admin/settings",
+            Some(json!({"message_max_chars": 200, "reopen_window_days": 0})),
+        )
+        .await;
     assert_eq!(status, 200);
     let carla = app.signed_in("carla@acme.com.br").await;
     let department = carla.department("Técnico").await;
@@ -663,25 +635,25 @@ async fn limits_priorities_and_the_audit_csv() {
         json!({"type": "duvida", "department_id": department, "priority": "low",
                "subject": "Limites", "message": message, "fields": {}})
     };
-    let (status, problem) = call(
-        &carla,
-        Method::POST,
-        "/api/v1/tickets",
-        Some(ticket("x".repeat(201))),
-    )
-    .await;
+    let (status, problem) = carla
+        .call(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(ticket("x".repeat(201))),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(
         field_codes(&problem),
         [("message".to_owned(), "too_long".to_owned())]
     );
-    let (status, created) = call(
-        &carla,
-        Method::POST,
-        "/api/v1/tickets",
-        Some(ticket("x".repeat(200))),
-    )
-    .await;
+    let (status, created) = carla
+        .call(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(ticket("x".repeat(200))),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap().to_owned();
     let form = reqwest::multipart::Form::new()
@@ -694,21 +666,21 @@ async fn limits_priorities_and_the_audit_csv() {
         .post_multipart(&format!("/api/v1/tickets/{id}/messages"), form)
         .await;
     assert_eq!(refused.status(), 415, "logs are no longer allowed");
-    let (status, _) = call(
-        &carla,
-        Method::PATCH,
-        &format!("/api/v1/tickets/{id}"),
-        Some(json!({"status": "closed"})),
-    )
-    .await;
+    let (status, _) = carla
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/tickets/{id}"),
+            Some(json!({"status": "closed"})),
+        )
+        .await;
     assert_eq!(status, 200);
-    let (status, problem) = call(
-        &carla,
-        Method::POST,
-        &format!("/api/v1/tickets/{id}/reopen"),
-        Some(json!({"reason": "Voltou a falhar"})),
-    )
-    .await;
+    let (status, problem) = carla
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/reopen"),
+            Some(json!({"reason": "Voltou a falhar"})),
+        )
+        .await;
     assert_eq!(status, 409, "a zero-day window: {problem}");
 
     let mut texts: Vec<Value> = admin
@@ -719,22 +691,22 @@ async fn limits_priorities_and_the_audit_csv() {
         .unwrap();
     assert_eq!(texts[3]["label_pt"], "Crítica");
     texts[3]["guidance_pt"] = json!("Produção parada para todos os clientes.");
-    let (status, _) = call(
-        &admin,
-        Method::PUT,
-        "/api/v1/admin/priorities",
-        Some(Value::Array(texts.clone())),
-    )
-    .await;
+    let (status, _) = admin
+        .call(
+            Method::PUT,
+            "/api/v1/admin/priorities",
+            Some(Value::Array(texts.clone())),
+        )
+        .await;
     assert_eq!(status, 200);
     texts[0]["label_pt"] = json!("");
-    let (status, problem) = call(
-        &admin,
-        Method::PUT,
-        "/api/v1/admin/priorities",
-        Some(Value::Array(texts)),
-    )
-    .await;
+    let (status, problem) = admin
+        .call(
+            Method::PUT,
+            "/api/v1/admin/priorities",
+            Some(Value::Array(texts)),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(
         field_codes(&problem),

@@ -6,16 +6,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    cookie_pair, set_session_cookie, spawn_app_with, SpawnOptions, TestApp, PASSWORD,
+    cookie_pair, demo_app, set_session_cookie, spawn_app_with, SpawnOptions, PASSWORD,
 };
-
-async fn demo_app() -> TestApp {
-    spawn_app_with(SpawnOptions {
-        demo: true,
-        ..Default::default()
-    })
-    .await
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_sets_a_safe_session_cookie_and_me_answers_as_the_api_says() {

@@ -355,6 +355,21 @@ pub async fn demo_app() -> TestApp {
 }
 
 impl Browser {
+    /// A JSON call: the status and the body (`null` when it is not JSON).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let response = self.send(method, path, body).await;
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
     /// The id of an active department by name.
     pub async fn department(&self, name: &str) -> i64 {
         let list: Vec<serde_json::Value> = self

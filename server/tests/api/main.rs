@@ -17,5 +17,6 @@ mod ops;
 mod pages;
 mod reports;
 mod sla;
+mod ticket_lifecycle;
 mod tickets;
 mod workspace;

@@ -7,15 +7,7 @@ use serde_json::{json, Value};
 use app::backend::services::auth::{self, PURPOSE_INVITATION, PURPOSE_PASSWORD_RESET};
 use app::backend::services::organization;
 
-use crate::helpers::{spawn_app_with, SpawnOptions, TestApp, PASSWORD};
-
-async fn demo_app() -> TestApp {
-    spawn_app_with(SpawnOptions {
-        demo: true,
-        ..Default::default()
-    })
-    .await
-}
+use crate::helpers::{demo_app, TestApp, PASSWORD};
 
 async fn current(app: &TestApp, email: &str) -> app::domain::CurrentUser {
     let id = app.user_id(email).await;

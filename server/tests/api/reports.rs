@@ -7,24 +7,18 @@ use serde_json::{json, Value};
 
 use crate::helpers::{demo_app, Browser};
 
-async fn call(browser: &Browser, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let response = browser.send(method, path, body).await;
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 async fn open_ticket(browser: &Browser, subject: &str) -> String {
     let department = browser.department("Técnico").await;
-    let (status, ticket) = call(
-        browser,
-        Method::POST,
-        "/api/v1/tickets",
-        Some(
-            json!({"type": "duvida", "department_id": department, "priority": "critical",
+    let (status, ticket) = browser
+        .call(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(
+                json!({"type": "duvida", "department_id": department, "priority": "critical",
                     "subject": subject, "message": "Ajuda?", "fields": {}}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     assert_eq!(status, 201, "{ticket}");
     ticket["id"].as_str().unwrap().to_owned()
 }
@@ -38,72 +32,76 @@ async fn the_requester_rates_a_closed_ticket_once() {
     let id = open_ticket(&carla, "Avaliar depois").await;
     let rating = |score: i64| Some(json!({"score": score, "comment": "Resolveu rápido."}));
 
-    let (status, problem) = call(
-        &carla,
-        Method::POST,
-        &format!("/api/v1/tickets/{id}/rating"),
-        rating(5),
-    )
-    .await;
+    let (status, problem) = carla
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/rating"),
+            rating(5),
+        )
+        .await;
     assert_eq!(status, 422, "open tickets are not rated yet: {problem}");
     assert_eq!(problem["errors"][0]["field"], "status");
-    let (status, _) = call(
-        &carla,
-        Method::PATCH,
-        &format!("/api/v1/tickets/{id}"),
-        Some(json!({"status": "closed"})),
-    )
-    .await;
+    let (status, _) = carla
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/tickets/{id}"),
+            Some(json!({"status": "closed"})),
+        )
+        .await;
     assert_eq!(status, 200);
 
-    let (status, problem) = call(
-        &carla,
-        Method::POST,
-        &format!("/api/v1/tickets/{id}/rating"),
-        rating(7),
-    )
-    .await;
+    let (status, problem) = carla
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/rating"),
+            rating(7),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(problem["errors"][0]["code"], "out_of_range");
-    let (status, _) = call(
-        &diego,
-        Method::POST,
-        &format!("/api/v1/tickets/{id}/rating"),
-        rating(1),
-    )
-    .await;
+    let (status, _) = diego
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/rating"),
+            rating(1),
+        )
+        .await;
     assert_eq!(status, 403, "only the requester rates");
-    let (status, _) = call(
-        &ana,
-        Method::POST,
-        &format!("/api/v1/tickets/{id}/rating"),
-        rating(5),
-    )
-    .await;
+    let (status, _) = ana
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/rating"),
+            rating(5),
+        )
+        .await;
     assert_eq!(status, 403, "support does not rate itself");
 
-    let (status, given) = call(
-        &carla,
-        Method::POST,
-        &format!("/api/v1/tickets/{id}/rating"),
-        rating(4),
-    )
-    .await;
+    let (status, given) = carla
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/rating"),
+            rating(4),
+        )
+        .await;
     assert_eq!(status, 201, "{given}");
     assert_eq!(given["score"], 4);
-    let (status, problem) = call(
-        &carla,
-        Method::POST,
-        &format!("/api/v1/tickets/{id}/rating"),
-        rating(5),
-    )
-    .await;
+    let (status, problem) = carla
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/rating"),
+            rating(5),
+        )
+        .await;
     assert_eq!(status, 409, "{problem}");
 
-    let (_, seen) = call(&ana, Method::GET, &format!("/api/v1/tickets/{id}"), None).await;
+    let (_, seen) = ana
+        .call(Method::GET, &format!("/api/v1/tickets/{id}"), None)
+        .await;
     assert_eq!(seen["rating"]["score"], 4);
     assert_eq!(seen["rating"]["comment"], "Resolveu rápido.");
-    let (_, other) = call(&diego, Method::GET, &format!("/api/v1/tickets/{id}"), None).await;
+    let (_, other) = diego
+        .call(Method::GET, &format!("/api/v1/tickets/{id}"), None)
+        .await;
     assert_eq!(
         other["rating"],
         Value::Null,
@@ -122,49 +120,49 @@ async fn the_report_counts_todays_tickets_times_sla_and_ratings() {
         .date_naive()
         .to_string();
     let range = format!("from={today}&to={today}");
-    let (status, before) = call(
-        &admin,
-        Method::GET,
-        &format!("/api/v1/admin/reports/tickets?{range}"),
-        None,
-    )
-    .await;
+    let (status, before) = admin
+        .call(
+            Method::GET,
+            &format!("/api/v1/admin/reports/tickets?{range}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{before}");
 
     let answered = open_ticket(&carla, "Responder e fechar").await;
     open_ticket(&carla, "Continua aberto").await;
-    let (status, _) = call(
-        &ana,
-        Method::POST,
-        &format!("/api/v1/tickets/{answered}/messages"),
-        Some(json!({"body": "Feito."})),
-    )
-    .await;
+    let (status, _) = ana
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{answered}/messages"),
+            Some(json!({"body": "Feito."})),
+        )
+        .await;
     assert_eq!(status, 201);
-    let (status, _) = call(
-        &carla,
-        Method::PATCH,
-        &format!("/api/v1/tickets/{answered}"),
-        Some(json!({"status": "closed"})),
-    )
-    .await;
+    let (status, _) = carla
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/tickets/{answered}"),
+            Some(json!({"status": "closed"})),
+        )
+        .await;
     assert_eq!(status, 200);
-    let (status, _) = call(
-        &carla,
-        Method::POST,
-        &format!("/api/v1/tickets/{answered}/rating"),
-        Some(json!({"score": 5})),
-    )
-    .await;
+    let (status, _) = carla
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{answered}/rating"),
+            Some(json!({"score": 5})),
+        )
+        .await;
     assert_eq!(status, 201);
 
-    let (status, after) = call(
-        &admin,
-        Method::GET,
-        &format!("/api/v1/admin/reports/tickets?{range}"),
-        None,
-    )
-    .await;
+    let (status, after) = admin
+        .call(
+            Method::GET,
+            &format!("/api/v1/admin/reports/tickets?{range}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{after}");
     let n = |v: &Value, k: &str| v[k].as_i64().unwrap();
     assert_eq!(n(&after, "opened"), n(&before, "opened") + 2);
@@ -209,13 +207,13 @@ async fn the_report_counts_todays_tickets_times_sla_and_ratings() {
     let quarter_start = (chrono::Utc::now() - chrono::Duration::days(89))
         .with_timezone(&chrono::FixedOffset::west_opt(3 * 3600).unwrap())
         .date_naive();
-    let (status, quarter) = call(
-        &admin,
-        Method::GET,
-        &format!("/api/v1/admin/reports/tickets?from={quarter_start}&to={today}"),
-        None,
-    )
-    .await;
+    let (status, quarter) = admin
+        .call(
+            Method::GET,
+            &format!("/api/v1/admin/reports/tickets?from={quarter_start}&to={today}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{quarter}");
     let days = quarter["days"].as_array().unwrap();
     assert_eq!(days.len(), 90);
@@ -228,13 +226,13 @@ async fn the_report_counts_todays_tickets_times_sla_and_ratings() {
 
     // One department: Geral has none of today's tickets.
     let geral = admin.department("Geral").await;
-    let (_, only) = call(
-        &admin,
-        Method::GET,
-        &format!("/api/v1/admin/reports/tickets?{range}&department_id={geral}"),
-        None,
-    )
-    .await;
+    let (_, only) = admin
+        .call(
+            Method::GET,
+            &format!("/api/v1/admin/reports/tickets?{range}&department_id={geral}"),
+            None,
+        )
+        .await;
     assert_eq!(only["department"]["name"], "Geral");
     assert_eq!(only["opened"], 0);
 
@@ -263,13 +261,13 @@ async fn the_report_counts_todays_tickets_times_sla_and_ratings() {
         "{sla_csv}"
     );
 
-    let (status, problem) = call(
-        &admin,
-        Method::GET,
-        "/api/v1/admin/reports/tickets?from=2026-11-21&to=2026-11-01",
-        None,
-    )
-    .await;
+    let (status, problem) = admin
+        .call(
+            Method::GET,
+            "/api/v1/admin/reports/tickets?from=2026-11-21&to=2026-11-01",
+            None,
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(problem["errors"][0]["code"], "before_from");
     assert_eq!(

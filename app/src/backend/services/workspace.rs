@@ -2,6 +2,7 @@
 //! canned responses, round-robin settings. Support staff only; every ticket is looked up in
 //! the caller's scope first (404 outside it), exactly as in [`super::tickets`].
 
+use crate::backend::db::messages;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -93,7 +94,7 @@ pub async fn merge(
         crate::i18n::Locale::from(crate::domain::Language::from_tag(&language).unwrap_or_default());
     let (on_duplicate, on_target) = crate::i18n::merged_messages(locale, &dup_id, &target_id);
     for (ticket, body) in [(duplicate.id, &on_duplicate), (target.id, &on_target)] {
-        tickets::insert_system_message(tx.conn(), ticket, body, now).await?;
+        messages::insert_system_message(tx.conn(), ticket, body, now).await?;
     }
     tickets::insert_history(
         tx.conn(),

@@ -4,6 +4,7 @@ use super::form::field_info;
 use super::uploads::check_uploads;
 use super::uploads::store_uploads;
 use super::uploads::Uploads;
+use crate::backend::db::messages;
 use crate::domain::NewTicketInput;
 
 use crate::backend::db::tickets::{self};
@@ -240,9 +241,9 @@ async fn create_ticket_in_tx(
         },
     )
     .await?;
-    let message_id = tickets::insert_message(
+    let message_id = messages::insert_message(
         tx.conn(),
-        &tickets::NewMessage {
+        &messages::NewMessage {
             ticket_id: number,
             author_id: Some(user.id),
             body: &message,

@@ -1,6 +1,7 @@
 //! A ticket's life after it opened: changes of status, priority, type, department and assignee,
 //! reopening, escalation and auto-close.
 use super::reply::validate_text;
+use crate::backend::db::messages;
 use crate::domain::Escalation;
 use crate::domain::TicketUpdate;
 
@@ -205,9 +206,9 @@ pub async fn reopen(
             code: "reopen_window_passed".to_owned(),
         });
     }
-    tickets::insert_message(
+    messages::insert_message(
         tx.conn(),
-        &tickets::NewMessage {
+        &messages::NewMessage {
             ticket_id: state.id,
             author_id: Some(user.id),
             body: &reason,
@@ -322,7 +323,7 @@ pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, A
             crate::domain::Language::from_tag(language).unwrap_or_default(),
         );
         let body = crate::i18n::auto_closed_message(locale, days);
-        tickets::insert_system_message(tx.conn(), *id, &body, now).await?;
+        messages::insert_system_message(tx.conn(), *id, &body, now).await?;
         tickets::insert_history(
             tx.conn(),
             *id,

@@ -1,5 +1,6 @@
 //! One ticket as the caller may see it: the conversation (internal notes for staff only), read
 //! marks, fields, timeline, presence and rating; its attachments.
+use crate::backend::db::messages;
 use crate::domain::AttachmentRef;
 use crate::domain::AuthorRef;
 use crate::domain::MessageView;
@@ -24,12 +25,12 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
     let mut c = db.acquire().await?;
     let ticket = summary_in(c.conn(), &TicketScope::of(user), number.0).await?;
     let mut files: std::collections::HashMap<i64, Vec<AttachmentRef>> = Default::default();
-    for a in tickets::attachments_of(c.conn(), number.0).await? {
+    for a in messages::attachments_of(c.conn(), number.0).await? {
         if let Some(message_id) = a.message_id {
             files.entry(message_id).or_default().push(a.into());
         }
     }
-    let messages: Vec<MessageView> = tickets::messages(c.conn(), number.0, user.is_staff())
+    let messages: Vec<MessageView> = messages::messages(c.conn(), number.0, user.is_staff())
         .await?
         .into_iter()
         .map(|m| MessageView {
@@ -46,7 +47,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
             attachments: files.remove(&m.id).unwrap_or_default(),
         })
         .collect();
-    let (mut by_support_at, mut by_requester_at) = tickets::read_marks(c.conn(), number.0).await?;
+    let (mut by_support_at, mut by_requester_at) = messages::read_marks(c.conn(), number.0).await?;
     let scope = TicketScope::of(user);
     let mut related = Vec::new();
     for other in tickets::linked(c.conn(), number.0).await? {
@@ -102,7 +103,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
     if unread && (by_support || ticket.requester.id == user.id) {
         let now = Utc::now();
         let mut tx = begin_write(db).await?;
-        if tickets::mark_read(tx.conn(), number.0, by_support, now).await? {
+        if messages::mark_read(tx.conn(), number.0, by_support, now).await? {
             if let Some(state) = tickets::find_state(tx.conn(), number.0).await? {
                 let side = if by_support { "support" } else { "requester" };
                 let data = serde_json::json!({ "read_by": side });
@@ -180,9 +181,9 @@ pub async fn attachment(
     db: &Db,
     user: &CurrentUser,
     id: i64,
-) -> Result<tickets::AttachmentRow, AppError> {
+) -> Result<messages::AttachmentRow, AppError> {
     let mut c = db.acquire().await?;
-    let (file, internal) = tickets::find_attachment(c.conn(), id)
+    let (file, internal) = messages::find_attachment(c.conn(), id)
         .await?
         .ok_or(AppError::not_found(Entity::Attachment))?;
     if internal && !user.is_staff() {

@@ -2,6 +2,7 @@
 use super::uploads::check_uploads;
 use super::uploads::store_uploads;
 use super::uploads::Uploads;
+use crate::backend::db::messages;
 use crate::domain::AuthorRef;
 use crate::domain::MessageView;
 use crate::domain::SUPPORT_MESSAGE_MAX_CHARS;
@@ -137,9 +138,9 @@ async fn reply_in_tx(
             });
         }
     }
-    let message_id = tickets::insert_message(
+    let message_id = messages::insert_message(
         tx.conn(),
-        &tickets::NewMessage {
+        &messages::NewMessage {
             ticket_id: state.id,
             author_id: Some(user.id),
             body: &body,

@@ -1,8 +1,8 @@
 //! Attachments sent with a new ticket or a reply: checked against the admins' limits, then stored
 //! with the message in its transaction.
+use crate::backend::db::messages;
 use crate::domain::AttachmentRef;
 
-use crate::backend::db::tickets::{self};
 use crate::backend::db::Tx;
 use crate::backend::storage::{display_name, StagedFile, Storage};
 use crate::domain::Limits;
@@ -83,9 +83,9 @@ pub(crate) async fn store_uploads(
             .await
             .map_err(|e| AppError::from(anyhow::anyhow!("cannot store an attachment: {e}")))?;
         persisted.push(key.clone());
-        let id = tickets::insert_attachment(
+        let id = messages::insert_attachment(
             tx.conn(),
-            &tickets::NewAttachment {
+            &messages::NewAttachment {
                 ticket_id,
                 message_id,
                 storage_key: &key,
@@ -107,8 +107,8 @@ pub(crate) async fn store_uploads(
     Ok(stored)
 }
 
-impl From<tickets::AttachmentRow> for AttachmentRef {
-    fn from(a: tickets::AttachmentRow) -> Self {
+impl From<messages::AttachmentRow> for AttachmentRef {
+    fn from(a: messages::AttachmentRow) -> Self {
         AttachmentRef {
             id: a.id,
             name: a.file_name,
