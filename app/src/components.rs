@@ -1,5 +1,6 @@
 //! Reusable UI pieces.
 
+mod admin_form;
 mod attachments;
 mod counters;
 mod debounce;
@@ -15,8 +16,14 @@ mod page_title;
 mod query;
 mod require_user;
 mod sla_badge;
+mod status;
 mod tabs;
+mod ticket_filters;
 
+pub use admin_form::{
+    edit_cell, edit_column, edit_what_was_saved, focus, saved_status, Check, EditForm, FormFoot,
+    NameField,
+};
 #[cfg(feature = "hydrate")]
 pub use attachments::post_multipart;
 pub use attachments::{AttachmentList, AttachmentPicker, PickedFile, Refusal};
@@ -27,7 +34,7 @@ pub use debounce::{random_id, send_beacon};
 pub use footer::Footer;
 pub use form::{non_field_error, FieldMessage, FormError};
 pub use header::Header;
-pub use history::{history_change, Timeline};
+pub use history::{history_change, ChangeText, Timeline};
 pub use labels::{
     category_label, format_time, presence_text, priority_label, role_label, status_label,
 };
@@ -40,4 +47,6 @@ pub use page_title::PageTitle;
 pub use query::{query_string, query_value};
 pub use require_user::RequireUser;
 pub use sla_badge::{sla_text, SlaBadge};
+pub use status::{load_error, InternalError, Loading};
 pub use tabs::{NotAllowed, Tabs};
+pub use ticket_filters::{next_page_link, TicketFilterFields};

@@ -45,16 +45,13 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// Changes one's own name and language.
 #[server(prefix = "/api/fn", endpoint = "me/profile")]
 pub async fn update_profile(name: String, language: Language) -> Result<CurrentUser, AppError> {
-    use crate::backend::services::auth::{update_me, MeUpdate};
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    use crate::backend::services::auth::MeUpdate;
     let update = MeUpdate {
         name: Some(name),
         language: Some(language),
         ..MeUpdate::default()
     };
-    let (updated, _) = update_me(&state.db, &user, update, chrono::Utc::now()).await?;
+    let updated = ssr::update_me_now(update).await?;
     ssr::remember_language(updated.language);
     Ok(updated)
 }
@@ -62,15 +59,12 @@ pub async fn update_profile(name: String, language: Language) -> Result<CurrentU
 /// Remembers the language chosen with the header switch (signed-in people only).
 #[server(prefix = "/api/fn", endpoint = "me/language")]
 pub async fn set_my_language(language: Language) -> Result<(), AppError> {
-    use crate::backend::services::auth::{update_me, MeUpdate};
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    use crate::backend::services::auth::MeUpdate;
     let update = MeUpdate {
         language: Some(language),
         ..MeUpdate::default()
     };
-    update_me(&state.db, &user, update, chrono::Utc::now()).await?;
+    ssr::update_me_now(update).await?;
     Ok(())
 }
 
@@ -101,16 +95,12 @@ pub async fn change_password(
 /// Marks oneself away (or back) from round-robin assignment (support staff).
 #[server(prefix = "/api/fn", endpoint = "me/away")]
 pub async fn set_my_away(away: bool) -> Result<CurrentUser, AppError> {
-    use crate::backend::services::auth::{update_me, MeUpdate};
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    use crate::backend::services::auth::MeUpdate;
     let update = MeUpdate {
         away: Some(away),
         ..MeUpdate::default()
     };
-    let (updated, _) = update_me(&state.db, &user, update, chrono::Utc::now()).await?;
-    Ok(updated)
+    ssr::update_me_now(update).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "me/tokens/list", input = GetUrl)]
@@ -206,7 +196,18 @@ pub async fn set_password_with_link(
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::domain::Language;
+    use crate::backend::services::auth::{update_me, MeUpdate};
+    use crate::domain::{CurrentUser, Language};
+    use crate::error::AppError;
+
+    /// Applies `update` to the signed-in person's own account, now; returns the account after.
+    pub async fn update_me_now(update: MeUpdate) -> Result<CurrentUser, AppError> {
+        // Before any await: the request context is only certain here.
+        let state = crate::backend::app_state()?;
+        let user = crate::backend::auth::require_user().await?;
+        let (updated, _) = update_me(&state.db, &user, update, chrono::Utc::now()).await?;
+        Ok(updated)
+    }
 
     /// Makes the UI language follow the account: the same cookie the language switch sets.
     pub fn remember_language(language: Language) {

@@ -41,29 +41,36 @@ pub async fn invite_member(
 /// Grants or withdraws a customer's right to open tickets.
 #[server(prefix = "/api/fn", endpoint = "organization/members/can-open-tickets")]
 pub async fn set_member_can_open_tickets(member_id: i64, value: bool) -> Result<Member, AppError> {
-    use crate::backend::services::organization::{update_member, MemberChange};
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
-    let db = state.db.clone();
+    use crate::backend::services::organization::MemberChange;
     let change = MemberChange {
         can_open_tickets: Some(value),
         active: None,
     };
-    update_member(&db, &user, member_id, change, chrono::Utc::now()).await
+    ssr::change_member(member_id, change).await
 }
 
 /// Deactivates or reactivates a member.
 #[server(prefix = "/api/fn", endpoint = "organization/members/active")]
 pub async fn set_member_active(member_id: i64, active: bool) -> Result<Member, AppError> {
-    use crate::backend::services::organization::{update_member, MemberChange};
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
-    let db = state.db.clone();
+    use crate::backend::services::organization::MemberChange;
     let change = MemberChange {
         can_open_tickets: None,
         active: Some(active),
     };
-    update_member(&db, &user, member_id, change, chrono::Utc::now()).await
+    ssr::change_member(member_id, change).await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::backend::services::organization::{update_member, MemberChange};
+    use crate::domain::Member;
+    use crate::error::AppError;
+
+    /// Applies `change` to a member of the signed-in person's organization, now.
+    pub async fn change_member(member_id: i64, change: MemberChange) -> Result<Member, AppError> {
+        // Before any await: the request context is only certain here.
+        let state = crate::backend::app_state()?;
+        let user = crate::backend::auth::require_user().await?;
+        update_member(&state.db, &user, member_id, change, chrono::Utc::now()).await
+    }
 }

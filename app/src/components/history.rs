@@ -24,7 +24,7 @@ pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
                         <li>
                             <time datetime=h.created_at.to_rfc3339()>{format_time(h.created_at)}</time>
                             " · "
-                            {move || describe(i18n, who.as_deref(), &field, old.as_deref(), new.as_deref())}
+                            {move || history_change(i18n, who.as_deref(), &field, old.as_deref(), new.as_deref(), ChangeText::Sentence)}
                         </li>
                     }
                 }).collect_view()}
@@ -52,22 +52,6 @@ pub(crate) fn value_label(
             .map_or(value.to_owned(), |p| priority_label(i18n, p)),
         _ => value.to_owned(),
     }
-}
-
-fn describe(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    who: Option<&str>,
-    field: &str,
-    old: Option<&str>,
-    new: Option<&str>,
-) -> String {
-    let who = who_or_system(i18n, who);
-    let (from, to) = (value_label(i18n, field, old), value_label(i18n, field, new));
-    if let Some(sentence) = event_sentence(i18n, &who, field, &to) {
-        return sentence;
-    }
-    let what = history_field_label(i18n, field);
-    t_string!(i18n, support.h_changed, who, what, from, to).to_string()
 }
 
 /// Who made a change: the person, or "Sistema" for the system's own (auto-close, round-robin).
@@ -111,22 +95,37 @@ pub(crate) fn history_field_label(i18n: leptos_i18n::I18nContext<Locale>, field:
     }
 }
 
-/// One history row as the audit log shows it beside its author: "Status: Open → Answered",
-/// or the timeline's sentence for creations, merges and links.
+/// How a history row's field change reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ChangeText {
+    /// A sentence with its author (the ticket's timeline).
+    Sentence,
+    /// "Status: Open → Answered" (the audit log, which shows the author beside it).
+    Arrow,
+}
+
+/// One history row in words: the sentence of an event (creation, merges, links), else the
+/// field change as `style` says.
 pub fn history_change(
     i18n: leptos_i18n::I18nContext<Locale>,
     who: Option<&str>,
     field: &str,
     old: Option<&str>,
     new: Option<&str>,
+    style: ChangeText,
 ) -> String {
     let who = who_or_system(i18n, who);
     let to = value_label(i18n, field, new);
     event_sentence(i18n, &who, field, &to).unwrap_or_else(|| {
-        format!(
-            "{}: {} → {to}",
+        let (what, from) = (
             history_field_label(i18n, field),
             value_label(i18n, field, old),
-        )
+        );
+        match style {
+            ChangeText::Sentence => {
+                t_string!(i18n, support.h_changed, who, what, from, to).to_string()
+            }
+            ChangeText::Arrow => format!("{what}: {from} → {to}"),
+        }
     })
 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use super::Loading;
 use crate::contexts::use_user;
 use crate::domain::CurrentUser;
 use crate::i18n::*;
@@ -17,7 +18,7 @@ where
     let ctx = use_user();
     let location = use_location();
     view! {
-        <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+        <Transition fallback=|| view! { <Loading /> }>
             {
                 let children = children.clone();
                 move || {

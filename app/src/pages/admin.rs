@@ -81,18 +81,6 @@ pub(crate) fn admin_page<V: IntoView + 'static>(
     }
 }
 
-/// "Salvo." after a successful save, announced politely.
-pub(crate) fn saved_status(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    saved: impl Fn() -> bool + Send + Sync + 'static,
-) -> impl IntoView {
-    view! {
-        <p role="status" class="muted">
-            {move || saved().then(|| t_string!(i18n, admin.saved).to_string())}
-        </p>
-    }
-}
-
 pub(crate) fn yes_no(i18n: leptos_i18n::I18nContext<Locale>, b: bool) -> String {
     if b {
         t_string!(i18n, admin.yes).to_string()

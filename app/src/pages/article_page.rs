@@ -3,7 +3,7 @@ use leptos_meta::{Link, Meta};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{get_article, SendArticleFeedback};
-use crate::components::{category_label, NotFoundStatus, PageTitle};
+use crate::components::{category_label, InternalError, Loading, NotFoundStatus, PageTitle};
 use crate::domain::{ArticleView, Language};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -18,7 +18,7 @@ pub fn ArticlePage() -> impl IntoView {
     let article = Resource::new(slug, get_article);
 
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+        <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match article.await {
                     Ok(a) => view! { <ArticleBody article=a /> }.into_any(),
@@ -30,9 +30,7 @@ pub fn ArticlePage() -> impl IntoView {
                             <p><a href="/">{t!(i18n, help.back_home)}</a></p>
                         </section>
                     }.into_any(),
-                    Err(_) => view! {
-                        <p class="error" role="alert">{t!(i18n, errors.internal)}</p>
-                    }.into_any(),
+                    Err(_) => view! { <InternalError /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -122,7 +120,7 @@ fn Feedback(slug: String) -> impl IntoView {
                 {move || done().then(|| t_string!(i18n, help.helpful_thanks).to_string())}
             </p>
             {move || matches!(action.value().get(), Some(Err(_))).then(|| view! {
-                <p class="error" role="alert">{t!(i18n, errors.internal)}</p>
+                <InternalError />
             })}
         </section>
     }

@@ -3,7 +3,7 @@ use leptos_meta::Link;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::get_category;
-use crate::components::{category_label, NotFoundStatus, PageTitle};
+use crate::components::{category_label, InternalError, Loading, NotFoundStatus, PageTitle};
 use crate::domain::Language;
 use crate::i18n::*;
 
@@ -33,7 +33,7 @@ pub fn CategoryPage() -> impl IntoView {
                 </ol>
             </nav>
             <h1 id="category-heading">{name}</h1>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) if p.items.is_empty() => view! {
@@ -53,9 +53,7 @@ pub fn CategoryPage() -> impl IntoView {
                                 <p><a href=format!("/ajuda/categoria/{}?depois={c}", category())>{t!(i18n, help.more)}</a></p>
                             })}
                         }.into_any(),
-                        Err(_) => view! {
-                            <p class="error" role="alert">{t!(i18n, errors.internal)}</p>
-                        }.into_any(),
+                        Err(_) => view! { <InternalError /> }.into_any(),
                     }
                 })}
             </Suspense>

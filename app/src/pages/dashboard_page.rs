@@ -12,9 +12,12 @@ use crate::api::{
     get_filter_choices, get_queue_counts, get_rows_presence, get_ticket_stats, list_tickets,
     SetMyAway,
 };
-use crate::components::{format_time, priority_label, status_label, FormError, SlaBadge};
+use crate::components::{
+    format_time, load_error, next_page_link, priority_label, status_label, Loading, SlaBadge,
+    TicketFilterFields,
+};
 use crate::components::{presence_text, Counters};
-use crate::domain::{CurrentUser, Priority, TicketListQuery, TicketStatus, TicketSummary};
+use crate::domain::{CurrentUser, TicketListQuery, TicketSummary};
 use crate::i18n::*;
 
 /// Who is on which ticket: ticket id → `(person, state, expiry in ms)`.
@@ -142,31 +145,7 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
                 </Transition>
             </nav>
             <form method="get" action="/chamados" class="filters" role="search" aria-label=move || t_string!(i18n, tickets.filters)>
-                <div class="field filters__search">
-                    <label for="filter-q">{t!(i18n, tickets.search)}</label>
-                    <input id="filter-q" name="q" type="search" value=move || current("q") />
-                </div>
-                <div class="field">
-                    <label for="filter-status">{t!(i18n, tickets.status)}</label>
-                    <select id="filter-status" name="status">
-                        <option value="">{t!(i18n, tickets.any_status)}</option>
-                        <option value="open,answered" selected=move || current("status") == "open,answered">{t!(i18n, dashboard.not_closed)}</option>
-                        {TicketStatus::ALL.iter().map(|s| {
-                            let s = *s;
-                            view! { <option value=s.as_str() selected=move || current("status") == s.as_str()>{move || status_label(i18n, s)}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-priority">{t!(i18n, tickets.priority)}</label>
-                    <select id="filter-priority" name="priority">
-                        <option value="">{t!(i18n, tickets.any_priority)}</option>
-                        {Priority::ALL.iter().map(|p| {
-                            let p = *p;
-                            view! { <option value=p.as_str() selected=move || current("priority") == p.as_str()>{move || priority_label(i18n, p)}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
+                <TicketFilterFields not_closed=true />
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let c = choices.await.ok();
@@ -219,7 +198,7 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
                 <a class="filters__clear" href="/chamados">{t!(i18n, tickets.clear)}</a>
             </form>
             <p class="visually-hidden" aria-live="polite" data-testid="live-status">{move || live.announcement.get()}</p>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(page) => {
@@ -254,10 +233,10 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
                                         </table>
                                     </div>
                                 </Show>
-                                {next.map(|href| view! { <p class="pager"><a class="button" href=href>{t!(i18n, tickets.next_page)}</a></p> })}
+                                {next_page_link(i18n, next)}
                             }.into_any()
                         }
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                     }
                 })}
             </Transition>

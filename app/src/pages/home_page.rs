@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::get_help_center_home;
-use crate::components::{category_label, PageTitle};
+use crate::components::{category_label, InternalError, Loading, PageTitle};
 use crate::domain::{CategorySummary, Language};
 use crate::i18n::*;
 use crate::pages::SearchForm;
@@ -21,7 +21,7 @@ pub fn HomePage() -> impl IntoView {
             <p class="hero__intro">{t!(i18n, home.intro)}</p>
             <SearchForm />
         </section>
-        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+        <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match home.await {
                     Ok(data) if data.categories.is_empty() => view! {
@@ -46,9 +46,7 @@ pub fn HomePage() -> impl IntoView {
                             </ul>
                         </section>
                     }.into_any(),
-                    Err(_) => view! {
-                        <p class="error" role="alert">{t!(i18n, errors.internal)}</p>
-                    }.into_any(),
+                    Err(_) => view! { <InternalError /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -2,7 +2,8 @@ use leptos::prelude::*;
 
 use crate::api::{list_members, InviteMember, SetMemberActive, SetMemberCanOpenTickets};
 use crate::components::{
-    non_field_error, role_label, FieldMessage, FormError, PageTitle, RequireUser,
+    load_error, non_field_error, role_label, FieldMessage, FormError, Loading, PageTitle,
+    RequireUser,
 };
 use crate::domain::{CurrentUser, Member, Role};
 use crate::i18n::*;
@@ -55,7 +56,7 @@ fn Members(user: CurrentUser) -> impl IntoView {
             <h1>{t!(i18n, members.title)}</h1>
             <p class="muted">{organization} " — " {t!(i18n, members.intro)}</p>
             <FormError error=change_error />
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match members.await {
                         Ok(list) => view! {
@@ -73,7 +74,7 @@ fn Members(user: CurrentUser) -> impl IntoView {
                                 </tbody>
                             </table>
                         }.into_any(),
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                     }
                 })}
             </Transition>

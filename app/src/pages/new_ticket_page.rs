@@ -3,8 +3,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_suggestions, get_ticket_form, OpenTicket};
 use crate::components::{
-    priority_label, status_label, AttachmentList, AttachmentPicker, Debounce, FieldMessage,
-    FormError, PageTitle, RequireUser,
+    load_error, priority_label, status_label, AttachmentList, AttachmentPicker, Debounce,
+    FieldMessage, FormError, Loading, PageTitle, RequireUser,
 };
 use crate::domain::{char_count, CurrentUser, Language, Priority, Suggestions, TicketField};
 use crate::error::AppError;
@@ -32,11 +32,11 @@ fn NewTicket(user: CurrentUser) -> impl IntoView {
         <section class="page">
             <h1>{t!(i18n, tickets.form_title)}</h1>
             <p class="muted">{t!(i18n, tickets.form_intro)}</p>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match form.await {
                         Ok(data) => view! { <TicketForm data /> }.into_any(),
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                     }
                 })}
             </Suspense>

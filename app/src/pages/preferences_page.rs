@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::{list_api_tokens, ChangePassword, CreateApiToken, RevokeApiToken, UpdateProfile};
 use crate::components::{
-    non_field_error, role_label, FieldMessage, FormError, PageTitle, RequireUser,
+    load_error, non_field_error, role_label, FieldMessage, FormError, PageTitle, RequireUser,
 };
 use crate::contexts::use_user;
 use crate::domain::{CurrentUser, Language};
@@ -188,7 +188,7 @@ fn ApiTokens() -> impl IntoView {
                                 </tbody>
                             </table>
                         }.into_any(),
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                     }
                 })}
             </Transition>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::search_articles;
-use crate::components::{category_label, Debounce, PageTitle};
+use crate::components::{category_label, Debounce, InternalError, Loading, PageTitle};
 use crate::domain::{ArticleHit, Language};
 use crate::i18n::*;
 
@@ -21,7 +21,7 @@ pub fn SearchPage() -> impl IntoView {
         <section class="page" aria-labelledby="search-heading">
             <h1 id="search-heading">{t!(i18n, help.search_title)}</h1>
             <SearchForm initial=Signal::derive(q) follow_url=true />
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     let query_text = q();
                     match results.await {
@@ -47,9 +47,7 @@ pub fn SearchPage() -> impl IntoView {
                                 }).collect_view()}
                             </ol>
                         }.into_any(),
-                        Err(_) => view! {
-                            <p class="error" role="alert">{t!(i18n, errors.internal)}</p>
-                        }.into_any(),
+                        Err(_) => view! { <InternalError /> }.into_any(),
                     }
                 })}
             </Suspense>

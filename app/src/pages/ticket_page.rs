@@ -7,7 +7,7 @@ use crate::api::{
 };
 use crate::components::{
     format_time, priority_label, status_label, AttachmentList, AttachmentPicker, FieldMessage,
-    FormError, PageTitle, RequireUser, SlaBadge,
+    FormError, Loading, PageTitle, RequireUser, SlaBadge,
 };
 use crate::domain::{
     char_count, AttachmentRef, CurrentUser, TicketDetail, TicketStatus, MESSAGE_MAX_CHARS,
@@ -48,7 +48,6 @@ pub fn TicketPage() -> impl IntoView {
 
 #[component]
 fn Ticket(user: CurrentUser) -> impl IntoView {
-    let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let reply = ServerAction::<ReplyToTicket>::new();
@@ -122,7 +121,7 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
     });
     let writes_articles = user.may_write_articles();
     view! {
-        <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+        <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => {

@@ -3,9 +3,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_ticket_form, get_ticket_stats, list_tickets};
 use crate::components::{
-    format_time, priority_label, status_label, Counters, FormError, PageTitle, RequireUser,
+    format_time, load_error, next_page_link, priority_label, status_label, Counters, Loading,
+    PageTitle, RequireUser, TicketFilterFields,
 };
-use crate::domain::{CurrentUser, Priority, Role, TicketListQuery, TicketStatus};
+use crate::domain::{CurrentUser, Role, TicketListQuery};
 use crate::i18n::*;
 
 /// "Todos os chamados" (seed 002): counters, search and filters kept in the URL, the table,
@@ -59,30 +60,7 @@ fn Tickets(user: CurrentUser) -> impl IntoView {
                 })}
             </Suspense>
             <form method="get" action="/chamados" class="filters" role="search" aria-label=move || t_string!(i18n, tickets.filters)>
-                <div class="field filters__search">
-                    <label for="filter-q">{t!(i18n, tickets.search)}</label>
-                    <input id="filter-q" name="q" type="search" value=move || current("q") />
-                </div>
-                <div class="field">
-                    <label for="filter-status">{t!(i18n, tickets.status)}</label>
-                    <select id="filter-status" name="status">
-                        <option value="">{t!(i18n, tickets.any_status)}</option>
-                        {TicketStatus::ALL.iter().map(|s| {
-                            let s = *s;
-                            view! { <option value=s.as_str() selected=move || current("status") == s.as_str()>{move || status_label(i18n, s)}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-priority">{t!(i18n, tickets.priority)}</label>
-                    <select id="filter-priority" name="priority">
-                        <option value="">{t!(i18n, tickets.any_priority)}</option>
-                        {Priority::ALL.iter().map(|p| {
-                            let p = *p;
-                            view! { <option value=p.as_str() selected=move || current("priority") == p.as_str()>{move || priority_label(i18n, p)}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
+                <TicketFilterFields />
                 <div class="field">
                     <label for="filter-department">{t!(i18n, tickets.department)}</label>
                     <select id="filter-department" name="department_id">
@@ -101,7 +79,7 @@ fn Tickets(user: CurrentUser) -> impl IntoView {
                 <button type="submit" class="button">{t!(i18n, tickets.apply)}</button>
                 <a class="filters__clear" href="/chamados">{t!(i18n, tickets.clear)}</a>
             </form>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(page) if page.items.is_empty() => view! { <p class="empty">{t!(i18n, tickets.empty)}</p> }.into_any(),
@@ -149,10 +127,10 @@ fn Tickets(user: CurrentUser) -> impl IntoView {
                                         </tbody>
                                     </table>
                                 </div>
-                                {next.map(|href| view! { <p class="pager"><a class="button" href=href>{t!(i18n, tickets.next_page)}</a></p> })}
+                                {next_page_link(i18n, next)}
                             }.into_any()
                         }
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                     }
                 })}
             </Transition>

@@ -1,6 +1,7 @@
 //! Help-center administration (API.md "Administration"): articles for authors, search
 //! synonyms, the deflection report. Who may do what is decided in the service layer.
 
+// Imports, not logic: the same crates as its neighbours. jscpd:ignore-start
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -17,6 +18,7 @@ use app::error::{AppError, Entity};
 use super::auth::Caller;
 use super::json::ApiJson;
 use super::problem::Problem;
+// jscpd:ignore-end
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AuthoredQuery {

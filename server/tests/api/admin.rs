@@ -6,24 +6,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{demo_app, Browser};
-
-fn field_codes(problem: &Value) -> Vec<(String, String)> {
-    problem["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| {
-                    (
-                        e["field"].as_str().unwrap_or_default().to_owned(),
-                        e["code"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use crate::helpers::{demo_app, field_codes, Browser};
 
 async fn audit(browser: &Browser, query: &str) -> Vec<Value> {
     let (status, page) = browser
@@ -666,13 +649,7 @@ async fn limits_priorities_and_the_audit_csv() {
         .post_multipart(&format!("/api/v1/tickets/{id}/messages"), form)
         .await;
     assert_eq!(refused.status(), 415, "logs are no longer allowed");
-    let (status, _) = carla
-        .call(
-            Method::PATCH,
-            &format!("/api/v1/tickets/{id}"),
-            Some(json!({"status": "closed"})),
-        )
-        .await;
+    let (status, _) = carla.close_ticket(&id).await;
     assert_eq!(status, 200);
     let (status, problem) = carla
         .call(

@@ -1,10 +1,21 @@
 //! The `chamado` binary as an operator runs it.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::helpers::fresh_database;
+
+/// Starts `cmd` on the database at `url` with its standard streams piped (to write a
+/// password to it and read what it says).
+fn spawn_piped(cmd: &mut Command, url: &str) -> Child {
+    cmd.env("DATABASE_URL", url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
 
 fn chamado() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_chamado"));
@@ -59,8 +70,8 @@ async fn an_unreachable_postgres_fails_fast_and_hides_the_password() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_create_reads_the_password_from_stdin() {
     let db = fresh_database().await;
-    let mut child = chamado()
-        .args([
+    let mut child = spawn_piped(
+        chamado().args([
             "user",
             "create",
             "--email",
@@ -70,13 +81,9 @@ async fn user_create_reads_the_password_from_stdin() {
             "--role",
             "admin",
             "--password-stdin",
-        ])
-        .env("DATABASE_URL", &db.url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        ]),
+        &db.url,
+    );
     child
         .stdin
         .take()
@@ -92,8 +99,8 @@ async fn user_create_reads_the_password_from_stdin() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("created"));
 
     // The same e-mail again is refused with the field and code.
-    let mut again = chamado()
-        .args([
+    let mut again = spawn_piped(
+        chamado().args([
             "user",
             "create",
             "--email",
@@ -103,13 +110,9 @@ async fn user_create_reads_the_password_from_stdin() {
             "--role",
             "admin",
             "--password-stdin",
-        ])
-        .env("DATABASE_URL", &db.url)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+        ]),
+        &db.url,
+    );
     again
         .stdin
         .take()
@@ -125,22 +128,19 @@ async fn user_create_reads_the_password_from_stdin() {
         ("autora@chamado.local", "agent", true),
         ("cliente@exemplo.com.br", "customer", false),
     ] {
-        let mut child = chamado()
-            .args([
-                "user", "create", "--email", email, "--name", "Pessoa", "--role", role,
-            ])
-            .args(if role == "customer" {
-                &["--organization", "Acme"][..]
-            } else {
-                &[]
-            })
-            .args(["--editor", "--password-stdin"])
-            .env("DATABASE_URL", &db.url)
-            .stdin(Stdio::piped())
-            .stderr(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_piped(
+            chamado()
+                .args([
+                    "user", "create", "--email", email, "--name", "Pessoa", "--role", role,
+                ])
+                .args(if role == "customer" {
+                    &["--organization", "Acme"][..]
+                } else {
+                    &[]
+                })
+                .args(["--editor", "--password-stdin"]),
+            &db.url,
+        );
         // The refused one may exit before reading its standard input.
         let _ = child
             .stdin

@@ -1,8 +1,19 @@
 use app::backend::db::{articles, tickets, users};
 use app::backend::demo::{self, DemoOutcome, DEMO_TICKETS, DEMO_USERS};
+use app::backend::Db;
 use chrono::Utc;
 
-use crate::helpers::{fresh_database, global_options};
+use crate::helpers::{fresh_database, global_options, TestDb};
+
+/// A fresh database with the demo data loaded (drop the first to drop the database).
+async fn demo_database() -> (TestDb, Db) {
+    let test_db = fresh_database().await;
+    let db = server::startup::open_database(&global_options(&test_db))
+        .await
+        .unwrap();
+    demo::load(&db, Utc::now()).await.unwrap();
+    (test_db, db)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_data_fills_an_empty_database_once() {
@@ -37,11 +48,7 @@ async fn demo_data_fills_an_empty_database_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_tickets_cover_every_status() {
-    let test_db = fresh_database().await;
-    let db = server::startup::open_database(&global_options(&test_db))
-        .await
-        .unwrap();
-    demo::load(&db, Utc::now()).await.unwrap();
+    let (_test_db, db) = demo_database().await;
     let mut c = db.acquire().await.unwrap();
     let by_status = tickets::count_by_status(c.conn()).await.unwrap();
     let statuses: Vec<&str> = by_status.iter().map(|(s, _)| s.as_str()).collect();
@@ -51,11 +58,7 @@ async fn demo_tickets_cover_every_status() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_accounts_have_the_documented_roles_and_rights() {
-    let test_db = fresh_database().await;
-    let db = server::startup::open_database(&global_options(&test_db))
-        .await
-        .unwrap();
-    demo::load(&db, Utc::now()).await.unwrap();
+    let (_test_db, db) = demo_database().await;
     let mut c = db.acquire().await.unwrap();
     let elisa = users::find_by_email(c.conn(), "elisa@acme.com.br")
         .await

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::demo_app;
+use crate::helpers::{demo_app, field_codes};
 
 fn slugs(page: &Value) -> Vec<String> {
     page["items"]
@@ -101,13 +101,15 @@ async fn a_published_article_is_searchable_within_a_second_and_a_withdrawn_one_l
     // Back to draft: gone from search.
     let mut c = app.db.acquire().await.unwrap();
     let upsert = app::backend::db::articles::ArticleUpsert {
-        slug: &article.slug,
-        title: &article.title,
-        lang: article.lang,
-        category: &article.category,
-        tags: &article.tags,
-        body_markdown: &article.body_markdown,
-        published: false,
+        content: app::backend::db::articles::ArticleContent {
+            slug: &article.slug,
+            title: &article.title,
+            lang: article.lang,
+            category: &article.category,
+            tags: &article.tags,
+            body_markdown: &article.body_markdown,
+            published: false,
+        },
         updated_at: article.updated_at,
         // A write whose time is older than what the index saw (another instance's clock, a
         // transaction that waited for the lock) must be caught up all the same.
@@ -183,22 +185,6 @@ async fn within_a_second(
     }
 }
 
-fn fields(problem: &Value) -> Vec<(String, String)> {
-    problem["errors"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| {
-                    (
-                        e["field"].as_str().unwrap_or_default().to_owned(),
-                        e["code"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_editor_drafts_publishes_and_deletes_an_article_and_others_may_not() {
     use reqwest::Method;
@@ -235,7 +221,7 @@ async fn an_editor_drafts_publishes_and_deletes_an_article_and_others_may_not() 
         .await;
     assert_eq!(bad.status(), 422);
     let problem: Value = bad.json().await.unwrap();
-    let errors = fields(&problem);
+    let errors = field_codes(&problem);
     for expected in [
         ("title", "required"),
         ("category", "required"),
@@ -260,7 +246,7 @@ async fn an_editor_drafts_publishes_and_deletes_an_article_and_others_may_not() 
             .await;
         assert_eq!(taken.status(), 422);
         assert_eq!(
-            fields(&taken.json().await.unwrap()),
+            field_codes(&taken.json().await.unwrap()),
             vec![("slug".to_owned(), "taken".to_owned())]
         );
     }

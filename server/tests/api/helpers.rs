@@ -370,6 +370,16 @@ impl Browser {
         )
     }
 
+    /// Closes a ticket (`PATCH` its status): the status and the body, as [`Browser::call`].
+    pub async fn close_ticket(&self, id: impl std::fmt::Display) -> (u16, serde_json::Value) {
+        self.call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/tickets/{id}"),
+            Some(serde_json::json!({"status": "closed"})),
+        )
+        .await
+    }
+
     /// The id of an active department by name.
     pub async fn department(&self, name: &str) -> i64 {
         let list: Vec<serde_json::Value> = self
@@ -410,4 +420,22 @@ impl Browser {
 pub async fn rendering_pages() -> tokio::sync::MutexGuard<'static, ()> {
     static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     LOCK.lock().await
+}
+
+/// The `(field, code)` pairs of a validation problem's errors.
+pub fn field_codes(problem: &serde_json::Value) -> Vec<(String, String)> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or_default().to_owned(),
+                        e["code"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -41,13 +41,7 @@ async fn the_requester_rates_a_closed_ticket_once() {
         .await;
     assert_eq!(status, 422, "open tickets are not rated yet: {problem}");
     assert_eq!(problem["errors"][0]["field"], "status");
-    let (status, _) = carla
-        .call(
-            Method::PATCH,
-            &format!("/api/v1/tickets/{id}"),
-            Some(json!({"status": "closed"})),
-        )
-        .await;
+    let (status, _) = carla.close_ticket(&id).await;
     assert_eq!(status, 200);
 
     let (status, problem) = carla
@@ -139,13 +133,7 @@ async fn the_report_counts_todays_tickets_times_sla_and_ratings() {
         )
         .await;
     assert_eq!(status, 201);
-    let (status, _) = carla
-        .call(
-            Method::PATCH,
-            &format!("/api/v1/tickets/{answered}"),
-            Some(json!({"status": "closed"})),
-        )
-        .await;
+    let (status, _) = carla.close_ticket(&answered).await;
     assert_eq!(status, 200);
     let (status, _) = carla
         .call(

@@ -28,6 +28,21 @@ async fn status_of(browser: &Browser, id: &str) -> String {
     detail["ticket"]["status"].as_str().unwrap().to_owned()
 }
 
+/// Opens a low-priority question in "Geral" as `browser`; returns its id.
+async fn open_question(browser: &Browser) -> String {
+    let geral = browser.department("Geral").await;
+    let created: Value = open(
+        browser,
+        json!({"type": "duvida", "department_id": geral, "priority": "low",
+        "subject": "Dúvida", "message": "Como faço?", "fields": {}}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    created["id"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_and_replies_move_the_status_and_notes_do_not() {
     let app = demo_app().await;
@@ -119,17 +134,7 @@ async fn answers_and_replies_move_the_status_and_notes_do_not() {
 async fn a_customer_closes_reopens_with_a_reason_and_escalates() {
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
-    let geral = diego.department("Geral").await;
-    let created: Value = open(
-        &diego,
-        json!({"type": "duvida", "department_id": geral, "priority": "low",
-        "subject": "Dúvida", "message": "Como faço?", "fields": {}}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let id = created["id"].as_str().unwrap().to_owned();
+    let id = open_question(&diego).await;
     let path = format!("/api/v1/tickets/{id}");
 
     // Customers may close, and nothing else.
@@ -202,17 +207,7 @@ async fn reopening_after_thirty_days_is_refused() {
             .unwrap()
             .unwrap()
     };
-    let geral = carla.department("Geral").await;
-    let created: Value = open(
-        &carla,
-        json!({"type": "duvida", "department_id": geral, "priority": "low",
-        "subject": "Dúvida", "message": "Como faço?", "fields": {}}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let id = created["id"].as_str().unwrap().to_owned();
+    let id = open_question(&carla).await;
     let closed = carla
         .send(
             Method::PATCH,

@@ -7,7 +7,8 @@ use super::Conn;
 use crate::domain::Language;
 use crate::on_conn;
 
-pub struct ArticleUpsert<'a> {
+/// What an article says, the columns every write of one sets.
+pub struct ArticleContent<'a> {
     pub slug: &'a str,
     pub title: &'a str,
     pub lang: Language,
@@ -15,6 +16,37 @@ pub struct ArticleUpsert<'a> {
     pub tags: &'a [String],
     pub body_markdown: &'a str,
     pub published: bool,
+}
+
+impl ArticleContent<'_> {
+    /// The `status` column.
+    fn status(&self) -> &'static str {
+        if self.published {
+            "published"
+        } else {
+            "draft"
+        }
+    }
+}
+
+/// Binds an [`ArticleContent`]'s columns in the order the writes below number them: slug,
+/// title, lang, category, tags, body, status.
+macro_rules! bind_content {
+    ($query:expr, $content:expr) => {{
+        let a: &ArticleContent<'_> = $content;
+        $query
+            .bind(a.slug)
+            .bind(a.title)
+            .bind(a.lang.code())
+            .bind(a.category)
+            .bind(Json(a.tags))
+            .bind(a.body_markdown)
+            .bind(a.status())
+    }};
+}
+
+pub struct ArticleUpsert<'a> {
+    pub content: ArticleContent<'a>,
     pub updated_at: DateTime<Utc>,
     /// When this write happens (`changed_at`: the search index's cue).
     pub changed_at: DateTime<Utc>,
@@ -32,16 +64,8 @@ pub async fn upsert_by_slug(mut c: Conn<'_>, a: &ArticleUpsert<'_>) -> Result<i6
             updated_at = excluded.updated_at, published_at = excluded.published_at,
             changed_at = excluded.changed_at
         RETURNING id"#;
-    let status = if a.published { "published" } else { "draft" };
-    let published_at = a.published.then_some(a.updated_at);
-    let id = on_conn!(c.reborrow(), conn => sqlx::query_scalar(SQL)
-        .bind(a.slug)
-        .bind(a.title)
-        .bind(a.lang.code())
-        .bind(a.category)
-        .bind(Json(a.tags))
-        .bind(a.body_markdown)
-        .bind(status)
+    let published_at = a.content.published.then_some(a.updated_at);
+    let id = on_conn!(c.reborrow(), conn => bind_content!(sqlx::query_scalar(SQL), &a.content)
         .bind(a.updated_at)
         .bind(published_at)
         .bind(a.changed_at)
@@ -240,13 +264,7 @@ pub async fn categories(c: Conn<'_>) -> Result<Vec<String>, sqlx::Error> {
 
 /// An article as an author writes it.
 pub struct ArticleWrite<'a> {
-    pub slug: &'a str,
-    pub title: &'a str,
-    pub lang: Language,
-    pub category: &'a str,
-    pub tags: &'a [String],
-    pub body_markdown: &'a str,
-    pub published: bool,
+    pub content: ArticleContent<'a>,
     pub translation_of_id: Option<i64>,
     pub author_id: i64,
     pub now: DateTime<Utc>,
@@ -259,18 +277,11 @@ pub async fn insert(mut c: Conn<'_>, a: &ArticleWrite<'_>) -> Result<i64, sqlx::
                               published_at, changed_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $10)
         RETURNING id"#;
-    let id = on_conn!(c.reborrow(), conn => sqlx::query_scalar(SQL)
-        .bind(a.slug)
-        .bind(a.title)
-        .bind(a.lang.code())
-        .bind(a.category)
-        .bind(Json(a.tags))
-        .bind(a.body_markdown)
-        .bind(if a.published { "published" } else { "draft" })
+    let id = on_conn!(c.reborrow(), conn => bind_content!(sqlx::query_scalar(SQL), &a.content)
         .bind(a.translation_of_id)
         .bind(a.author_id)
         .bind(a.now)
-        .bind(a.published.then_some(a.now))
+        .bind(a.content.published.then_some(a.now))
         .fetch_one(&mut *conn)
         .await)?;
     bump_revision(c).await?;
@@ -285,15 +296,7 @@ pub async fn update(mut c: Conn<'_>, id: i64, a: &ArticleWrite<'_>) -> Result<bo
             changed_at = $10,
             published_at = CASE WHEN $8 = 'published' THEN COALESCE(published_at, $10) END
         WHERE id = $1"#;
-    let done = on_conn!(c.reborrow(), conn => sqlx::query(SQL)
-        .bind(id)
-        .bind(a.slug)
-        .bind(a.title)
-        .bind(a.lang.code())
-        .bind(a.category)
-        .bind(Json(a.tags))
-        .bind(a.body_markdown)
-        .bind(if a.published { "published" } else { "draft" })
+    let done = on_conn!(c.reborrow(), conn => bind_content!(sqlx::query(SQL).bind(id), &a.content)
         .bind(a.translation_of_id)
         .bind(a.now)
         .execute(&mut *conn)

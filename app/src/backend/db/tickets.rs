@@ -496,14 +496,7 @@ pub async fn stats(c: Conn<'_>, scope: &TicketScope) -> Result<TicketStats, sqlx
          CAST(COALESCE(SUM(n_high), 0) AS BIGINT) FROM ticket_counters {}",
         f.where_clause()
     );
-    let (total, open, answered, closed, high_priority): (i64, i64, i64, i64, i64) = on_conn!(c, conn => crate::bind_args!(sqlx::query_as(&sql), &f.args).fetch_one(&mut *conn).await)?;
-    Ok(TicketStats {
-        total,
-        open,
-        answered,
-        closed,
-        high_priority,
-    })
+    fetch_stats(c, &sql, &f).await
 }
 
 /// The same counters by a full count over the tickets: what the counter rows must always
@@ -520,7 +513,12 @@ pub async fn stats_by_count(c: Conn<'_>, scope: &TicketScope) -> Result<TicketSt
          FROM tickets t {}",
         f.where_clause()
     );
-    let (total, open, answered, closed, high_priority): (i64, i64, i64, i64, i64) = on_conn!(c, conn => crate::bind_args!(sqlx::query_as(&sql), &f.args).fetch_one(&mut *conn).await)?;
+    fetch_stats(c, &sql, &f).await
+}
+
+/// Runs a query of the five counters (total, open, answered, closed, high priority) in that order.
+async fn fetch_stats(c: Conn<'_>, sql: &str, f: &Filter) -> Result<TicketStats, sqlx::Error> {
+    let (total, open, answered, closed, high_priority): (i64, i64, i64, i64, i64) = on_conn!(c, conn => crate::bind_args!(sqlx::query_as(sql), &f.args).fetch_one(&mut *conn).await)?;
     Ok(TicketStats {
         total,
         open,

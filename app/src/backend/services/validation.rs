@@ -20,19 +20,13 @@ impl Errors {
         }
     }
 
-    /// The name given, checked, or else the one it had (a change that leaves it out); a
-    /// creation without one is an error.
-    pub(crate) fn name_or(
-        &mut self,
-        field: &str,
-        given: Option<&str>,
-        old: Option<&str>,
-        max: usize,
-    ) -> String {
+    /// The `name` field given, checked, or else the one it had (a change that leaves it
+    /// out); a creation without one is an error.
+    pub(crate) fn name_or(&mut self, given: Option<&str>, old: Option<&str>, max: usize) -> String {
         match (given, old) {
-            (Some(n), _) => self.name(field, n, max),
+            (Some(n), _) => self.name("name", n, max),
             (None, Some(old)) => old.to_owned(),
-            (None, None) => self.name(field, "", max),
+            (None, None) => self.name("name", "", max),
         }
     }
 

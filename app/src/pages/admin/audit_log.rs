@@ -5,7 +5,7 @@ use super::yes_no;
 use super::AdminTabs;
 
 use crate::api::get_audit;
-use crate::components::{format_time, priority_label, query_string, FormError};
+use crate::components::{format_time, load_error, priority_label, query_string, Loading};
 use crate::domain::{AuditQuery, Plan, Priority, Role};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -192,10 +192,10 @@ fn AuditLog() -> impl IntoView {
                 <button type="submit" class="button">{t!(i18n, admin.filter)}</button>
                 <a class="button" href=csv_href download>{t!(i18n, admin.csv)}</a>
             </form>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                         Ok(page) if page.items.is_empty() => view! { <p class="muted">{t!(i18n, admin.audit_empty)}</p> }.into_any(),
                         Ok(page) => {
                             let next = page.next_cursor.clone();
@@ -222,6 +222,7 @@ fn AuditLog() -> impl IntoView {
                                                     field,
                                                     e.before.as_deref(),
                                                     e.after.as_deref(),
+                                                    crate::components::ChangeText::Arrow,
                                                 ),
                                                 Some(field) => format!(
                                                     "{}: {} → {}",

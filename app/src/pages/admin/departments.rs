@@ -1,11 +1,13 @@
 //! Departments and their agents.
 use super::admin_page;
-use super::saved_status;
 use super::yes_no;
 use super::AdminTabs;
 
 use crate::api::{get_admin_departments, SaveDepartment};
-use crate::components::{non_field_error, FieldMessage, FormError};
+use crate::components::{
+    edit_cell, edit_column, edit_what_was_saved, focus, load_error, Check, EditForm, FieldMessage,
+    FormFoot, Loading, NameField,
+};
 use crate::domain::{CurrentUser, DepartmentAdmin, DepartmentInput, Role};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -45,15 +47,9 @@ fn Departments(user: CurrentUser) -> impl IntoView {
         );
         round_robin.set(d.as_ref().is_some_and(|d| d.round_robin));
         active.set(d.as_ref().is_none_or(|d| d.active));
-        if let Some(el) = name_input.get() {
-            let _ = el.focus();
-        }
+        focus(name_input);
     };
-    Effect::new(move |_| {
-        if let Some(Ok(saved)) = save.value().get() {
-            editing.set(Some(saved.id));
-        }
-    });
+    edit_what_was_saved(editing, save.value(), |d: &DepartmentAdmin| d.id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(SaveDepartment {
@@ -70,10 +66,10 @@ fn Departments(user: CurrentUser) -> impl IntoView {
         <section class="page admin" aria-labelledby="admin-heading">
             <h1 id="admin-heading">{t!(i18n, admin.departments)}</h1>
             <AdminTabs current="/admin/departamentos" />
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                         Ok((departments, staff)) => {
                             let staff = StoredValue::new(staff);
                             view! {
@@ -83,12 +79,11 @@ fn Departments(user: CurrentUser) -> impl IntoView {
                                         <th scope="col">{t!(i18n, admin.agents)}</th>
                                         <th scope="col">{t!(i18n, admin.round_robin)}</th>
                                         <th scope="col">{t!(i18n, admin.active)}</th>
-                                        {writes.then(|| view! { <th scope="col"><span class="visually-hidden">{t!(i18n, admin.edit)}</span></th> })}
+                                        {edit_column(i18n, writes)}
                                     </tr></thead>
                                     <tbody>
                                         {departments.into_iter().map(|d| {
                                             let agents_text = d.agents.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
-                                            let label = format!("{} {}", t_string!(i18n, admin.edit), d.name);
                                             let row = d.clone();
                                             view! {
                                                 <tr class:muted=!d.active>
@@ -96,26 +91,16 @@ fn Departments(user: CurrentUser) -> impl IntoView {
                                                     <td>{agents_text}</td>
                                                     <td>{yes_no(i18n, d.round_robin)}</td>
                                                     <td>{yes_no(i18n, d.active)}</td>
-                                                    {writes.then(|| view! {
-                                                        <td><button type="button" class="button" aria-label=label on:click=move |_| open(Some(row.clone()))>{t!(i18n, admin.edit)}</button></td>
-                                                    })}
+                                                    {edit_cell(i18n, writes, &d.name, move || open(Some(row.clone())))}
                                                 </tr>
                                             }
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                {writes.then(|| view! {
-                                    <form class="form card" on:submit=submit aria-labelledby="department-form-heading">
-                                        <h2 id="department-form-heading">
-                                            {move || if editing.get().is_some() { t_string!(i18n, admin.edit_department).to_string() } else { t_string!(i18n, admin.new_department).to_string() }}
-                                        </h2>
-                                        <div class="field">
-                                            <label for="department-name">{t!(i18n, admin.name)}</label>
-                                            <input id="department-name" node_ref=name_input type="text" required maxlength="80"
-                                                prop:value=name on:input=move |ev| name.set(event_target_value(&ev))
-                                                aria-describedby="department-name-msg" />
-                                            <FieldMessage error field="name" id="department-name-msg" />
-                                        </div>
+                                <EditForm writes heading="department-form-heading" editing on_submit=submit
+                                            edit=|i18n| t_string!(i18n, admin.edit_department).to_string()
+                                            new=|i18n| t_string!(i18n, admin.new_department).to_string()>
+                                        <NameField id="department-name" maxlength="80" value=name error input=name_input />
                                         <fieldset class="field" aria-describedby="department-agents-msg">
                                             <legend>{t!(i18n, admin.agents)}</legend>
                                             {staff.get_value().into_iter().map(|person| {
@@ -136,18 +121,13 @@ fn Departments(user: CurrentUser) -> impl IntoView {
                                             }).collect_view()}
                                             <FieldMessage error field="agent_ids" id="department-agents-msg" />
                                         </fieldset>
-                                        <label class="check"><input type="checkbox" prop:checked=round_robin on:change=move |ev| round_robin.set(event_target_checked(&ev)) />
-                                            " " {t!(i18n, admin.round_robin_hint)}</label>
-                                        <label class="check"><input type="checkbox" prop:checked=active on:change=move |ev| active.set(event_target_checked(&ev)) />
-                                            " " {t!(i18n, admin.active)}</label>
-                                        <FormError error=non_field_error(error) />
-                                        <div class="form__actions">
-                                            <button type="submit" class="button button--primary" disabled=move || save.pending().get()>{t!(i18n, admin.save)}</button>
-                                            <Show when=move || editing.get().is_some()><button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.new_department)}</button></Show>
-                                        </div>
-                                        {saved_status(i18n, move || matches!(save.value().get(), Some(Ok(_))))}
-                                    </form>
-                                })}
+                                        <Check value=round_robin>{t!(i18n, admin.round_robin_hint)}</Check>
+                                        <Check value=active>{t!(i18n, admin.active)}</Check>
+                                        <FormFoot error pending=save.pending() saved=Signal::derive(move || matches!(save.value().get(), Some(Ok(_))))
+                                            editing=Signal::derive(move || editing.get().is_some()) on_new=move |_| open(None)>
+                                            {t!(i18n, admin.new_department)}
+                                        </FormFoot>
+                                    </EditForm>
                             }.into_any()
                         }
                     }

@@ -9,8 +9,8 @@ use crate::api::{
     DeleteArticle, SaveArticle, SaveSynonyms,
 };
 use crate::components::{
-    category_label, non_field_error, Debounce, FieldMessage, FormError, NotAllowed, PageTitle,
-    RequireUser, Tabs,
+    category_label, load_error, non_field_error, Debounce, FieldMessage, FormError, Loading,
+    NotAllowed, PageTitle, RequireUser, Tabs,
 };
 use crate::domain::{ArticleDraft, CurrentUser, DeflectionWeek, Language};
 use crate::i18n::*;
@@ -80,7 +80,7 @@ fn ArticlesAdmin(user: CurrentUser) -> impl IntoView {
                 </form>
                 {writes.then(|| view! { <a class="button button--primary" href="/admin/artigos/novo">{t!(i18n, help_admin.new_article)}</a> })}
             </div>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! {
@@ -119,7 +119,7 @@ fn ArticlesAdmin(user: CurrentUser) -> impl IntoView {
                                 <p><a href=move || format!("/admin/artigos?situacao={}&antes={c}", status().unwrap_or_default())>{t!(i18n, help.more)}</a></p>
                             })}
                         }.into_any(),
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                     }
                 })}
             </Suspense>
@@ -157,14 +157,14 @@ fn ArticleEditorLoader(user: CurrentUser) -> impl IntoView {
         <section class="page" aria-labelledby="editor-heading">
             <h1 id="editor-heading">{t!(i18n, help_admin.editor)}</h1>
             <HelpAdminTabs user current="/admin/artigos" />
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match editor.await {
                         Ok((article, draft, categories)) => {
                             let id = article.as_ref().map(|a| a.id);
                             view! { <ArticleEditor id draft categories /> }.into_any()
                         }
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                     }
                 })}
             </Suspense>
@@ -332,7 +332,7 @@ fn Synonyms(user: CurrentUser) -> impl IntoView {
             <h1 id="synonyms-heading">{t!(i18n, help_admin.synonyms)}</h1>
             <HelpAdminTabs user current="/admin/sinonimos" />
             <p class="muted" id="synonyms-hint">{t!(i18n, help_admin.synonyms_hint)}</p>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match current.await {
                         Ok(groups) => view! {
@@ -349,7 +349,7 @@ fn Synonyms(user: CurrentUser) -> impl IntoView {
                                 <p role="status" class="muted">{move || matches!(save.value().get(), Some(Ok(_))).then(|| t_string!(i18n, help_admin.saved).to_string())}</p>
                             </ActionForm>
                         }.into_any(),
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                     }
                 })}
             </Suspense>
@@ -407,7 +407,7 @@ fn DeflectionReportView(user: CurrentUser) -> impl IntoView {
                 <input id="report-to" name="ate" type="date" value=move || to().unwrap_or_default() />
                 <button type="submit" class="button">{t!(i18n, help_admin.filter)}</button>
             </form>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match report.await {
                         Ok(r) => view! {
@@ -427,7 +427,7 @@ fn DeflectionReportView(user: CurrentUser) -> impl IntoView {
                                 </tbody>
                             </table>
                         }.into_any(),
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                     }
                 })}
             </Suspense>

@@ -1,10 +1,13 @@
 //! People: search, filters, invitations, roles, departments, deactivation and password links.
 use super::admin_page;
-use super::saved_status;
 use super::AdminTabs;
+use crate::components::saved_status;
 
 use crate::api::get_admin_departments;
-use crate::components::{non_field_error, query_string, FieldMessage, FormError};
+use crate::components::{
+    edit_cell, edit_column, focus, load_error, non_field_error, query_string, Check, EditForm,
+    FieldMessage, FormError, Loading, NameField,
+};
 use crate::domain::{CurrentUser, Role};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -86,9 +89,7 @@ fn People(user: CurrentUser) -> impl IntoView {
         );
         can_open.set(u.as_ref().is_some_and(|u| u.can_open_tickets));
         active.set(u.as_ref().is_none_or(|u| u.active));
-        if let Some(el) = name_input.get() {
-            let _ = el.focus();
-        }
+        focus(name_input);
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -192,10 +193,10 @@ fn People(user: CurrentUser) -> impl IntoView {
                 </div>
                 <button type="submit" class="button">{t!(i18n, admin.filter)}</button>
             </form>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                         Ok(page) => {
                             let next = page.next_cursor.clone();
                             view! {
@@ -207,13 +208,12 @@ fn People(user: CurrentUser) -> impl IntoView {
                                         <th scope="col">{t!(i18n, admin.organization)}</th>
                                         <th scope="col">{t!(i18n, admin.departments)}</th>
                                         <th scope="col">{t!(i18n, admin.status)}</th>
-                                        {writes.then(|| view! { <th scope="col"><span class="visually-hidden">{t!(i18n, admin.edit)}</span></th> })}
+                                        {edit_column(i18n, writes)}
                                     </tr></thead>
                                     <tbody>
                                         {page.items.into_iter().map(|u| {
                                             let r = u.role;
                                             let status = if !u.active { t_string!(i18n, admin.inactive).to_string() } else if u.pending_invitation { t_string!(i18n, admin.pending).to_string() } else { t_string!(i18n, admin.active).to_string() };
-                                            let label = format!("{} {}", t_string!(i18n, admin.edit), u.name);
                                             let row = u.clone();
                                             view! {
                                                 <tr class:muted=!u.active>
@@ -223,9 +223,7 @@ fn People(user: CurrentUser) -> impl IntoView {
                                                     <td>{u.organization.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| "—".into())}</td>
                                                     <td>{u.departments.iter().map(|d| d.name.clone()).collect::<Vec<_>>().join(", ")}</td>
                                                     <td>{status}</td>
-                                                    {writes.then(|| view! {
-                                                        <td><button type="button" class="button" aria-label=label on:click=move |_| open(Some(row.clone()))>{t!(i18n, admin.edit)}</button></td>
-                                                    })}
+                                                    {edit_cell(i18n, writes, &u.name, move || open(Some(row.clone())))}
                                                 </tr>
                                             }
                                         }).collect_view()}
@@ -241,18 +239,11 @@ fn People(user: CurrentUser) -> impl IntoView {
                     }
                 })}
             </Transition>
-            {writes.then(|| view! {
-                <form class="form card" on:submit=submit aria-labelledby="person-form-heading">
-                    <h2 id="person-form-heading">
-                        {move || if editing.get().is_some() { t_string!(i18n, admin.edit_person).to_string() } else { t_string!(i18n, admin.invite_person).to_string() }}
-                    </h2>
+            <EditForm writes heading="person-form-heading" editing on_submit=submit
+                        edit=|i18n| t_string!(i18n, admin.edit_person).to_string()
+                        new=|i18n| t_string!(i18n, admin.invite_person).to_string()>
                     <div class="form__row">
-                        <div class="field">
-                            <label for="person-name">{t!(i18n, admin.name)}</label>
-                            <input id="person-name" node_ref=name_input type="text" required maxlength="120" prop:value=name
-                                on:input=move |ev| name.set(event_target_value(&ev)) aria-describedby="person-name-msg" />
-                            <FieldMessage error field="name" id="person-name-msg" />
-                        </div>
+                        <NameField id="person-name" maxlength="120" value=name error input=name_input />
                         <div class="field">
                             <label for="person-email">{t!(i18n, admin.email)}</label>
                             <input id="person-email" type="email" required prop:value=email readonly=move || editing.get().is_some()
@@ -316,12 +307,10 @@ fn People(user: CurrentUser) -> impl IntoView {
                         </fieldset>
                     </Show>
                     <Show when=move || role.get() == Role::Customer>
-                        <label class="check"><input type="checkbox" prop:checked=can_open on:change=move |ev| can_open.set(event_target_checked(&ev)) />
-                            " " {t!(i18n, admin.can_open_tickets)}</label>
+                        <Check value=can_open>{t!(i18n, admin.can_open_tickets)}</Check>
                     </Show>
                     <Show when=move || editing.get().is_some()>
-                        <label class="check"><input type="checkbox" prop:checked=active on:change=move |ev| active.set(event_target_checked(&ev)) />
-                            " " {t!(i18n, admin.active_hint)}</label>
+                        <Check value=active>{t!(i18n, admin.active_hint)}</Check>
                         <FieldMessage error field="active" id="person-active-msg" />
                     </Show>
                     <FormError error=non_field_error(error) />
@@ -348,8 +337,7 @@ fn People(user: CurrentUser) -> impl IntoView {
                             </div>
                         }
                     })}
-                </form>
-            })}
+                </EditForm>
         </section>
     }
 }

@@ -4,7 +4,7 @@ use super::admin_page;
 use super::AdminTabs;
 
 use crate::api::get_admin_departments;
-use crate::components::{priority_label, query_string, FormError};
+use crate::components::{load_error, priority_label, query_string, Loading};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -95,10 +95,10 @@ fn Reports() -> impl IntoView {
                 </div>
                 <button type="submit" class="button">{t!(i18n, report.apply)}</button>
             </form>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match report.await {
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                         Ok(r) => {
                             let charts = r.charts.clone();
                             view! {

@@ -1,11 +1,13 @@
 //! Service levels: calendars (time zone, weekly hours, holidays) and policies per plan and priority.
 use super::admin_page;
 use super::plan_name;
-use super::saved_status;
 use super::AdminTabs;
 
 use crate::api::{get_service_levels, SaveCalendar, SaveSlaPolicy};
-use crate::components::{non_field_error, priority_label, FieldMessage, FormError};
+use crate::components::{
+    edit_cell, edit_column, focus, load_error, non_field_error, priority_label, saved_status,
+    Check, EditForm, FieldMessage, FormError, FormFoot, Loading, NameField,
+};
 use crate::domain::{
     hhmm, parse_hhmm, CurrentUser, NamedRef, Plan, Priority, Role, SlaCalendar, SlaCalendarInput,
     SlaPolicy, SlaPolicyInput,
@@ -95,9 +97,7 @@ fn ServiceLevels(user: CurrentUser) -> impl IntoView {
             calendar.set(p.calendar.id);
             policy_active.set(p.active);
         }
-        if let Some(el) = first_input.get() {
-            let _ = el.focus();
-        }
+        focus(first_input);
     };
     let submit_policy = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -184,9 +184,7 @@ fn ServiceLevels(user: CurrentUser) -> impl IntoView {
                 .unwrap_or_default(),
         );
         calendar_active.set(c.as_ref().is_none_or(|c| c.active));
-        if let Some(el) = calendar_input.get() {
-            let _ = el.focus();
-        }
+        focus(calendar_input);
     };
     let submit_calendar = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -252,10 +250,10 @@ fn ServiceLevels(user: CurrentUser) -> impl IntoView {
             <h1 id="admin-heading">{t!(i18n, admin.service_levels)}</h1>
             <AdminTabs current="/admin/sla" />
             <p class="muted">{t!(i18n, admin.sla_intro)}</p>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                         Ok((policies, calendars)) => {
                             if calendar.get_untracked() == 0 {
                                 if let Some(c) = calendars.first() {
@@ -279,11 +277,11 @@ fn ServiceLevels(user: CurrentUser) -> impl IntoView {
                                         <th scope="col">{t!(i18n, admin.first_response)}</th>
                                         <th scope="col">{t!(i18n, admin.resolution)}</th>
                                         <th scope="col">{t!(i18n, admin.calendar)}</th>
-                                        {writes.then(|| view! { <th scope="col"><span class="visually-hidden">{t!(i18n, admin.edit)}</span></th> })}
+                                        {edit_column(i18n, writes)}
                                     </tr></thead>
                                     <tbody>
                                         {policies.into_iter().filter(|p| p.active).map(|p| {
-                                            let label = format!("{} {} · {}", t_string!(i18n, admin.edit), plan_name(p.plan), priority_label(i18n, p.priority));
+                                            let what = format!("{} · {}", plan_name(p.plan), priority_label(i18n, p.priority));
                                             let row = p.clone();
                                             view! {
                                                 <tr data-plan=p.plan.as_str() data-priority=p.priority.as_str()>
@@ -292,9 +290,7 @@ fn ServiceLevels(user: CurrentUser) -> impl IntoView {
                                                     <td>{minutes_text(i18n, p.first_response_minutes)}</td>
                                                     <td>{minutes_text(i18n, p.resolution_minutes)}</td>
                                                     <td>{p.calendar.name.clone()}</td>
-                                                    {writes.then(|| view! {
-                                                        <td><button type="button" class="button" aria-label=label on:click=move |_| open_policy(Some(row.clone()))>{t!(i18n, admin.edit)}</button></td>
-                                                    })}
+                                                    {edit_cell(i18n, writes, &what, move || open_policy(Some(row.clone())))}
                                                 </tr>
                                             }
                                         }).collect_view()}
@@ -356,8 +352,7 @@ fn ServiceLevels(user: CurrentUser) -> impl IntoView {
                                                 <FieldMessage error=policy_error field="calendar_id" id="policy-calendar-msg" />
                                             </div>
                                         </div>
-                                        <label class="check"><input type="checkbox" prop:checked=policy_active on:change=move |ev| policy_active.set(event_target_checked(&ev)) />
-                                            " " {t!(i18n, admin.active)}</label>
+                                        <Check value=policy_active>{t!(i18n, admin.active)}</Check>
                                         <FormError error=non_field_error(policy_error) />
                                         <div class="form__actions">
                                             <button type="submit" class="button button--primary" disabled=move || save_policy.pending().get()>{t!(i18n, admin.save)}</button>
@@ -372,11 +367,10 @@ fn ServiceLevels(user: CurrentUser) -> impl IntoView {
                                         <th scope="col">{t!(i18n, admin.time_zone)}</th>
                                         <th scope="col">{t!(i18n, admin.hours)}</th>
                                         <th scope="col">{t!(i18n, admin.holidays)}</th>
-                                        {writes.then(|| view! { <th scope="col"><span class="visually-hidden">{t!(i18n, admin.edit)}</span></th> })}
+                                        {edit_column(i18n, writes)}
                                     </tr></thead>
                                     <tbody>
                                         {calendars.into_iter().map(|c| {
-                                            let label = format!("{} {}", t_string!(i18n, admin.edit), c.name);
                                             let hours = if c.is_24x7() { "24x7".to_owned() } else {
                                                 week_lines(&c.week).into_iter().enumerate().filter(|(_, l)| !l.is_empty())
                                                     .map(|(d, l)| format!("{} {l}", weekday(d))).collect::<Vec<_>>().join(" · ")
@@ -388,26 +382,17 @@ fn ServiceLevels(user: CurrentUser) -> impl IntoView {
                                                     <td>{c.time_zone.clone()}</td>
                                                     <td>{hours}</td>
                                                     <td>{c.holidays.len()}</td>
-                                                    {writes.then(|| view! {
-                                                        <td><button type="button" class="button" aria-label=label on:click=move |_| open_calendar(Some(row.clone()))>{t!(i18n, admin.edit)}</button></td>
-                                                    })}
+                                                    {edit_cell(i18n, writes, &c.name, move || open_calendar(Some(row.clone())))}
                                                 </tr>
                                             }
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                {writes.then(|| view! {
-                                    <form class="form card" on:submit=submit_calendar aria-labelledby="calendar-form-heading">
-                                        <h2 id="calendar-form-heading">
-                                            {move || if calendar_id.get().is_some() { t_string!(i18n, admin.edit_calendar).to_string() } else { t_string!(i18n, admin.new_calendar).to_string() }}
-                                        </h2>
+                                <EditForm writes heading="calendar-form-heading" editing=calendar_id on_submit=submit_calendar
+                                            edit=|i18n| t_string!(i18n, admin.edit_calendar).to_string()
+                                            new=|i18n| t_string!(i18n, admin.new_calendar).to_string()>
                                         <div class="form__row">
-                                            <div class="field">
-                                                <label for="calendar-name">{t!(i18n, admin.name)}</label>
-                                                <input id="calendar-name" node_ref=calendar_input type="text" required maxlength="80" prop:value=calendar_name
-                                                    on:input=move |ev| calendar_name.set(event_target_value(&ev)) aria-describedby="calendar-name-msg" />
-                                                <FieldMessage error=calendar_error field="name" id="calendar-name-msg" />
-                                            </div>
+                                            <NameField id="calendar-name" maxlength="80" value=calendar_name error=calendar_error input=calendar_input />
                                             <div class="field">
                                                 <label for="calendar-tz">{t!(i18n, admin.time_zone)}</label>
                                                 <input id="calendar-tz" type="text" list="time-zones" prop:value=time_zone
@@ -445,17 +430,13 @@ fn ServiceLevels(user: CurrentUser) -> impl IntoView {
                                             <span class="hint" id="calendar-holidays-hint">{t!(i18n, admin.holidays_hint)}</span>
                                             <FieldMessage error=calendar_error field="holidays" id="calendar-holidays-msg" />
                                         </div>
-                                        <label class="check"><input type="checkbox" prop:checked=calendar_active on:change=move |ev| calendar_active.set(event_target_checked(&ev)) />
-                                            " " {t!(i18n, admin.active)}</label>
+                                        <Check value=calendar_active>{t!(i18n, admin.active)}</Check>
                                         <FieldMessage error=calendar_error field="active" id="calendar-active-msg" />
-                                        <FormError error=non_field_error(calendar_error) />
-                                        <div class="form__actions">
-                                            <button type="submit" class="button button--primary" disabled=move || save_calendar.pending().get()>{t!(i18n, admin.save)}</button>
-                                            <Show when=move || calendar_id.get().is_some()><button type="button" class="button" on:click=move |_| open_calendar(None)>{t!(i18n, admin.new_calendar)}</button></Show>
-                                        </div>
-                                        {saved_status(i18n, move || matches!(save_calendar.value().get(), Some(Ok(_))))}
-                                    </form>
-                                })}
+                                        <FormFoot error=calendar_error pending=save_calendar.pending() saved=Signal::derive(move || matches!(save_calendar.value().get(), Some(Ok(_))))
+                                            editing=Signal::derive(move || calendar_id.get().is_some()) on_new=move |_| open_calendar(None)>
+                                            {t!(i18n, admin.new_calendar)}
+                                        </FormFoot>
+                                    </EditForm>
                             }.into_any()
                         }
                     }

@@ -1,9 +1,11 @@
 //! Limits and the priority texts of the new-ticket form.
 use super::admin_page;
-use super::saved_status;
 use super::AdminTabs;
+use crate::components::saved_status;
 
-use crate::components::{non_field_error, priority_label, FieldMessage, FormError};
+use crate::components::{
+    load_error, non_field_error, priority_label, FieldMessage, FormError, Loading,
+};
 use crate::domain::{CurrentUser, Role};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -32,10 +34,10 @@ fn Settings(user: CurrentUser) -> impl IntoView {
         <section class="page admin" aria-labelledby="admin-heading">
             <h1 id="admin-heading">{t!(i18n, admin.settings)}</h1>
             <AdminTabs current="/admin/configuracoes" />
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                         Ok((limits, texts)) => {
                             let number = |v: i64| RwSignal::new(v.to_string());
                             let message = number(limits.message_max_chars);

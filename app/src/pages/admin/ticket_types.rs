@@ -1,12 +1,14 @@
 //! Ticket types and their custom fields.
 use super::admin_page;
 use super::plan_name;
-use super::saved_status;
 use super::yes_no;
 use super::AdminTabs;
 
 use crate::api::{get_admin_ticket_types, SaveTicketType};
-use crate::components::{non_field_error, priority_label, FieldMessage, FormError};
+use crate::components::{
+    edit_cell, edit_column, focus, load_error, priority_label, Check, EditForm, FieldMessage,
+    FormFoot, Loading, NameField,
+};
 use crate::domain::{
     CurrentUser, FieldAdmin, Plan, Priority, Role, TicketTypeAdmin, TicketTypeInput, FIELD_KINDS,
 };
@@ -143,9 +145,7 @@ fn TicketTypes(user: CurrentUser) -> impl IntoView {
                 })
                 .unwrap_or_default(),
         );
-        if let Some(el) = key_input.get() {
-            let _ = el.focus();
-        }
+        focus(key_input);
     };
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
@@ -177,10 +177,10 @@ fn TicketTypes(user: CurrentUser) -> impl IntoView {
         <section class="page admin" aria-labelledby="admin-heading">
             <h1 id="admin-heading">{t!(i18n, admin.ticket_types)}</h1>
             <AdminTabs current="/admin/tipos" />
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, home.loading)}</p> }>
+            <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                        Err(e) => load_error(e),
                         Ok((types, departments)) => {
                             let departments = StoredValue::new(departments);
                             view! {
@@ -190,13 +190,12 @@ fn TicketTypes(user: CurrentUser) -> impl IntoView {
                                         <th scope="col">{t!(i18n, admin.plans)}</th>
                                         <th scope="col">{t!(i18n, admin.fields)}</th>
                                         <th scope="col">{t!(i18n, admin.active)}</th>
-                                        {writes.then(|| view! { <th scope="col"><span class="visually-hidden">{t!(i18n, admin.edit)}</span></th> })}
+                                        {edit_column(i18n, writes)}
                                     </tr></thead>
                                     <tbody>
                                         {types.into_iter().map(|t| {
                                             let plans_text = t.plans.iter().map(|p| plan_name(*p)).collect::<Vec<_>>().join(", ");
                                             let fields_text = t.fields.iter().filter(|f| f.active).map(|f| f.label.clone()).collect::<Vec<_>>().join(", ");
-                                            let label = format!("{} {}", t_string!(i18n, admin.edit), t.name);
                                             let row = t.clone();
                                             view! {
                                                 <tr class:muted=!t.active>
@@ -204,26 +203,17 @@ fn TicketTypes(user: CurrentUser) -> impl IntoView {
                                                     <td>{plans_text}</td>
                                                     <td>{fields_text}</td>
                                                     <td>{yes_no(i18n, t.active)}</td>
-                                                    {writes.then(|| view! {
-                                                        <td><button type="button" class="button" aria-label=label on:click=move |_| open(Some(row.clone()))>{t!(i18n, admin.edit)}</button></td>
-                                                    })}
+                                                    {edit_cell(i18n, writes, &t.name, move || open(Some(row.clone())))}
                                                 </tr>
                                             }
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                {writes.then(|| view! {
-                                    <form class="form card" on:submit=submit aria-labelledby="type-form-heading">
-                                        <h2 id="type-form-heading">
-                                            {move || if editing.get().is_some() { t_string!(i18n, admin.edit_type).to_string() } else { t_string!(i18n, admin.new_type).to_string() }}
-                                        </h2>
+                                <EditForm writes heading="type-form-heading" editing on_submit=submit
+                                            edit=|i18n| t_string!(i18n, admin.edit_type).to_string()
+                                            new=|i18n| t_string!(i18n, admin.new_type).to_string()>
                                         <div class="form__row">
-                                            <div class="field">
-                                                <label for="type-name">{t!(i18n, admin.name)}</label>
-                                                <input id="type-name" type="text" required maxlength="80" prop:value=name
-                                                    on:input=move |ev| name.set(event_target_value(&ev)) aria-describedby="type-name-msg" />
-                                                <FieldMessage error field="name" id="type-name-msg" />
-                                            </div>
+                                            <NameField id="type-name" maxlength="80" value=name error />
                                             <div class="field">
                                                 <label for="type-key">{t!(i18n, admin.key)}</label>
                                                 <input id="type-key" node_ref=key_input type="text" maxlength="40" prop:value=key
@@ -293,16 +283,12 @@ fn TicketTypes(user: CurrentUser) -> impl IntoView {
                                                 fields.update(|rows| rows.push(row));
                                             }>{t!(i18n, admin.add_field)}</button>
                                         </fieldset>
-                                        <label class="check"><input type="checkbox" prop:checked=active on:change=move |ev| active.set(event_target_checked(&ev)) />
-                                            " " {t!(i18n, admin.active)}</label>
-                                        <FormError error=non_field_error(error) />
-                                        <div class="form__actions">
-                                            <button type="submit" class="button button--primary" disabled=move || save.pending().get()>{t!(i18n, admin.save)}</button>
-                                            <Show when=move || editing.get().is_some()><button type="button" class="button" on:click=move |_| open(None)>{t!(i18n, admin.new_type)}</button></Show>
-                                        </div>
-                                        {saved_status(i18n, move || matches!(save.value().get(), Some(Ok(_))))}
-                                    </form>
-                                })}
+                                        <Check value=active>{t!(i18n, admin.active)}</Check>
+                                        <FormFoot error pending=save.pending() saved=Signal::derive(move || matches!(save.value().get(), Some(Ok(_))))
+                                            editing=Signal::derive(move || editing.get().is_some()) on_new=move |_| open(None)>
+                                            {t!(i18n, admin.new_type)}
+                                        </FormFoot>
+                                    </EditForm>
                             }.into_any()
                         }
                     }
@@ -371,8 +357,7 @@ fn field_editor(
                     {msg("options")}
                 </div>
             </Show>
-            <label class="check"><input type="checkbox" prop:checked=required on:change=move |ev| required.set(event_target_checked(&ev)) />
-                " " {t!(i18n, admin.required)}</label>
+            <Check value=required>{t!(i18n, admin.required)}</Check>
             <button type="button" class="button button--link"
                 aria-label=move || format!("{} {}", t_string!(i18n, admin.remove_field), index() + 1)
                 on:click=move |_| fields.update(|rows| rows.retain(|r| r.row != row))>

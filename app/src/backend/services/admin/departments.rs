@@ -105,22 +105,12 @@ pub async fn save_department(
 ) -> Result<DepartmentAdmin, AppError> {
     require(user.may_administer())?;
     let mut tx = db_.begin().await?;
-    let before = match id {
-        Some(id) => Some(
-            department_views(tx.conn(), Some(id))
-                .await?
-                .pop()
-                .ok_or(AppError::not_found(Entity::Department))?,
-        ),
-        None => None,
-    };
+    let before = super::existing(id, Entity::Department, async |id| {
+        Ok(department_views(tx.conn(), Some(id)).await?.pop())
+    })
+    .await?;
     let mut errors = Errors::default();
-    let name = errors.name_or(
-        "name",
-        input.name.as_deref(),
-        before.as_ref().map(|b| b.name.as_str()),
-        80,
-    );
+    let name = super::saved_name(&mut errors, input.name.as_deref(), before.as_ref(), 80);
     if !name.is_empty() && db::name_taken(tx.conn(), "departments", &name, id.unwrap_or(0)).await? {
         errors.add("name", "taken");
     }

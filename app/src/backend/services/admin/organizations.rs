@@ -1,15 +1,12 @@
 //! Organizations (the customers' companies): plan, ticket sharing, members and who may open tickets.
-use super::people::invite_user;
-use super::people::update_user;
-use super::people::user;
-use super::people::users;
-use super::people::MAX_PAGE;
+
+// Imports, not logic: the same crates as its neighbours. jscpd:ignore-start
+use super::people::{invite_user, update_user, user, users, MAX_PAGE};
 
 use crate::backend::db::admin as db;
 use crate::backend::db::sla::Affected;
 use crate::backend::db::{organizations, tokens, users};
-use crate::backend::services::audit::Change;
-use crate::backend::services::audit::{audit_save, yes_no, Audited};
+use crate::backend::services::audit::{audit_save, yes_no, Audited, Change};
 use crate::backend::services::require;
 use crate::backend::services::sla::refresh_affected;
 use crate::backend::services::validation::Errors;
@@ -20,6 +17,7 @@ use crate::domain::{
 };
 use crate::error::{AppError, Entity};
 use chrono::{DateTime, Utc};
+// jscpd:ignore-end
 
 impl Audited for OrganizationAdmin {
     fn audit_fields(&self) -> Vec<(&'static str, String)> {
@@ -86,22 +84,15 @@ pub async fn save_organization(
 ) -> Result<OrganizationAdmin, AppError> {
     require(actor.may_administer())?;
     let mut tx = crate::backend::events::begin_write(db_).await?;
-    let before = match id {
-        Some(id) => Some(
-            db::organization(tx.conn(), id)
-                .await?
-                .ok_or(AppError::not_found(Entity::Organization))
-                .and_then(organization_view)?,
-        ),
-        None => None,
-    };
+    let before = super::existing(id, Entity::Organization, async |id| {
+        db::organization(tx.conn(), id)
+            .await?
+            .map(organization_view)
+            .transpose()
+    })
+    .await?;
     let mut errors = Errors::default();
-    let name = errors.name_or(
-        "name",
-        input.name.as_deref(),
-        before.as_ref().map(|b| b.name.as_str()),
-        120,
-    );
+    let name = super::saved_name(&mut errors, input.name.as_deref(), before.as_ref(), 120);
     if !name.is_empty()
         && db::name_taken(tx.conn(), "organizations", &name, id.unwrap_or(0)).await?
     {

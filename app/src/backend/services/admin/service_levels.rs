@@ -2,8 +2,7 @@
 //! the clocks it may move.
 
 use crate::backend::db::sla::{self as sla_db, Affected};
-use crate::backend::services::audit::Change;
-use crate::backend::services::audit::{audit_save, yes_no, Audited};
+use crate::backend::services::audit::{audit_save, yes_no, Audited, Change};
 use crate::backend::services::require;
 use crate::backend::services::sla::refresh_affected;
 use crate::backend::services::validation::Errors;
@@ -121,22 +120,12 @@ pub async fn save_calendar(
 ) -> Result<SlaCalendar, AppError> {
     require(actor.may_administer())?;
     let mut tx = crate::backend::events::begin_write(db_).await?;
-    let before = match id {
-        Some(id) => Some(
-            sla_db::calendar(tx.conn(), id)
-                .await?
-                .map(calendar_view)
-                .ok_or(AppError::not_found(Entity::Calendar))?,
-        ),
-        None => None,
-    };
+    let before = super::existing(id, Entity::Calendar, async |id| {
+        Ok(sla_db::calendar(tx.conn(), id).await?.map(calendar_view))
+    })
+    .await?;
     let mut errors = Errors::default();
-    let name = errors.name_or(
-        "name",
-        input.name.as_deref(),
-        before.as_ref().map(|b| b.name.as_str()),
-        80,
-    );
+    let name = super::saved_name(&mut errors, input.name.as_deref(), before.as_ref(), 80);
     if !name.is_empty()
         && sla_db::calendar_named(tx.conn(), &name)
             .await?
@@ -270,15 +259,13 @@ pub async fn save_policy(
 ) -> Result<SlaPolicy, AppError> {
     require(actor.may_administer())?;
     let mut tx = crate::backend::events::begin_write(db_).await?;
-    let before = match id {
-        Some(id) => Some(
-            sla_db::policy(tx.conn(), id)
-                .await?
-                .ok_or(AppError::not_found(Entity::SlaPolicy))
-                .and_then(policy_view)?,
-        ),
-        None => None,
-    };
+    let before = super::existing(id, Entity::SlaPolicy, async |id| {
+        sla_db::policy(tx.conn(), id)
+            .await?
+            .map(policy_view)
+            .transpose()
+    })
+    .await?;
     let mut errors = Errors::default();
     let plan = input
         .plan

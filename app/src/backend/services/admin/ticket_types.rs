@@ -2,8 +2,7 @@
 
 use crate::backend::db::admin as db;
 use crate::backend::db::{departments, ticket_types, Conn};
-use crate::backend::services::audit::Change;
-use crate::backend::services::audit::{audit_save, yes_no, Audited};
+use crate::backend::services::audit::{audit_save, yes_no, Audited, Change};
 use crate::backend::services::require;
 use crate::backend::services::validation::Errors;
 use crate::backend::Db;
@@ -210,15 +209,10 @@ pub async fn save_ticket_type(
 ) -> Result<TicketTypeAdmin, AppError> {
     require(actor.may_administer())?;
     let mut tx = db_.begin().await?;
-    let before = match id {
-        Some(id) => Some(
-            type_views(tx.conn(), Some(id))
-                .await?
-                .pop()
-                .ok_or(AppError::not_found(Entity::TicketType))?,
-        ),
-        None => None,
-    };
+    let before = super::existing(id, Entity::TicketType, async |id| {
+        Ok(type_views(tx.conn(), Some(id)).await?.pop())
+    })
+    .await?;
     let mut errors = Errors::default();
     let key = match (&input.key, &before) {
         (_, Some(b)) => {
@@ -241,12 +235,7 @@ pub async fn save_ticket_type(
             String::new()
         }
     };
-    let name = errors.name_or(
-        "name",
-        input.name.as_deref(),
-        before.as_ref().map(|b| b.name.as_str()),
-        80,
-    );
+    let name = super::saved_name(&mut errors, input.name.as_deref(), before.as_ref(), 80);
     let description = input
         .description
         .as_deref()

@@ -4,7 +4,7 @@ use super::search::translation_partners;
 use super::search::MAX_QUERY_CHARS;
 use super::{MAX_PAGE, MAX_SLUG_CHARS};
 
-use crate::backend::db::articles::{self, ArticleRow, ArticleUpsert};
+use crate::backend::db::articles::{self, ArticleContent, ArticleRow, ArticleUpsert};
 use crate::backend::db::Tx;
 use crate::backend::kb::KbArticle;
 use crate::backend::markdown;
@@ -40,13 +40,15 @@ pub async fn import_articles_in(
 ) -> Result<ImportReport, AppError> {
     for a in items {
         let upsert = ArticleUpsert {
-            slug: &a.slug,
-            title: &a.title,
-            lang: a.lang,
-            category: &a.category,
-            tags: &a.tags,
-            body_markdown: &a.body_markdown,
-            published: true,
+            content: ArticleContent {
+                slug: &a.slug,
+                title: &a.title,
+                lang: a.lang,
+                category: &a.category,
+                tags: &a.tags,
+                body_markdown: &a.body_markdown,
+                published: true,
+            },
             updated_at: a.updated_at,
             changed_at: Utc::now(),
         };

@@ -2,7 +2,7 @@
 //! from an answered ticket.
 use super::{MAX_PAGE, MAX_SLUG_CHARS};
 
-use crate::backend::db::articles::{self, ArticleWrite};
+use crate::backend::db::articles::{self, ArticleContent, ArticleWrite};
 use crate::backend::db::Conn;
 use crate::backend::markdown;
 use crate::backend::services::{split_page, text_within, tickets};
@@ -224,13 +224,15 @@ pub async fn save_article(
         return Err(AppError::Validation { errors });
     }
     let write = ArticleWrite {
-        slug: &d.slug,
-        title: &d.title,
-        lang: d.lang,
-        category: &d.category,
-        tags: &d.tags,
-        body_markdown: &d.body_markdown,
-        published: d.published,
+        content: ArticleContent {
+            slug: &d.slug,
+            title: &d.title,
+            lang: d.lang,
+            category: &d.category,
+            tags: &d.tags,
+            body_markdown: &d.body_markdown,
+            published: d.published,
+        },
         translation_of_id,
         author_id: user.id,
         now,
