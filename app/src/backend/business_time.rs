@@ -9,6 +9,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, 
 use chrono_tz::America::Sao_Paulo;
 use chrono_tz::Tz;
 
+use crate::domain::{SlaState, TicketStatus};
+
 /// Minutes in a day: a working interval `(0, DAY)` is the whole day.
 pub const DAY: u16 = 24 * 60;
 
@@ -151,93 +153,6 @@ pub struct Pause {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Green, amber (under a quarter of the target left) or red (breached).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Urgency {
-    OnTrack,
-    AtRisk,
-    Breached,
-}
-
-/// Where a target stands at `now`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Clock {
-    /// When the target falls due; `None` while the clock is paused (or the calendar never
-    /// opens again).
-    pub due_at: Option<DateTime<Utc>>,
-    /// Working seconds left (negative once breached).
-    pub seconds_left: i64,
-    pub urgency: Urgency,
-    pub paused: bool,
-}
-
-/// The clock of a target of `target_minutes` working minutes that started at `start`, with
-/// the pauses so far (in order, not overlapping), read at `now`.
-pub fn clock(
-    calendar: &Calendar,
-    start: DateTime<Utc>,
-    target_minutes: i64,
-    pauses: &[Pause],
-    now: DateTime<Utc>,
-) -> Clock {
-    let target = target_minutes.max(0) * 60;
-    // Working seconds that counted so far: from the start to now, minus the paused spans.
-    let mut used = 0;
-    let mut cursor = start;
-    let mut paused = false;
-    for p in pauses.iter().filter(|p| p.to.is_none_or(|to| to > start)) {
-        let pause_from = p.from.max(start);
-        if pause_from >= now {
-            break;
-        }
-        used += calendar.working_seconds(cursor, pause_from);
-        match p.to {
-            Some(to) if to <= now => cursor = to.max(cursor),
-            _ => {
-                paused = true;
-                cursor = now;
-                break;
-            }
-        }
-    }
-    if !paused {
-        used += calendar.working_seconds(cursor, now);
-    }
-    let seconds_left = target - used;
-    let due_at = if paused {
-        None
-    } else if seconds_left >= 0 {
-        calendar.after_working_seconds(now, seconds_left)
-    } else {
-        // Breached: when it fell due, found again from the start.
-        due_on_record(calendar, start, target, pauses)
-    };
-    let urgency = if seconds_left < 0 || (seconds_left == 0 && !paused) {
-        Urgency::Breached
-    } else if seconds_left * 4 < target {
-        Urgency::AtRisk
-    } else {
-        Urgency::OnTrack
-    };
-    Clock {
-        due_at,
-        seconds_left,
-        urgency,
-        paused,
-    }
-}
-
-/// When `target` working seconds after `start` fell due, skipping the closed pauses.
-fn due_on_record(
-    calendar: &Calendar,
-    start: DateTime<Utc>,
-    target: i64,
-    pauses: &[Pause],
-) -> Option<DateTime<Utc>> {
-    let closed: Vec<Pause> = pauses.iter().copied().filter(|p| p.to.is_some()).collect();
-    instant_after(calendar, start, target, &closed, start)
-}
-
 /// The instant at which `seconds` working seconds of a clock started at `start` have run,
 /// skipping the pauses; a pause still running is taken to end at `now` (so the answer is the
 /// due time if the clock resumed now). `None` when the calendar never opens again.
@@ -291,12 +206,12 @@ pub fn schedule(
 
 /// The spans a ticket's clock stood still, from its status changes in order (`(instant, new
 /// status)`): from entering a waiting status (`answered`, or `closed`) until leaving it.
-pub fn pauses_from_statuses<'a>(
-    changes: impl IntoIterator<Item = (DateTime<Utc>, &'a str)>,
+pub fn pauses_from_statuses(
+    changes: impl IntoIterator<Item = (DateTime<Utc>, TicketStatus)>,
 ) -> Vec<Pause> {
     let mut pauses: Vec<Pause> = Vec::new();
     for (at, status) in changes {
-        let waits = matches!(status, "answered" | "closed");
+        let waits = status.stops_the_sla_clock();
         match pauses.last_mut() {
             Some(p) if p.to.is_none() && !waits => p.to = Some(at.max(p.from)),
             Some(p) if p.to.is_none() => {}
@@ -305,6 +220,73 @@ pub fn pauses_from_statuses<'a>(
         }
     }
     pauses
+}
+
+/// A ticket's two targets, scheduled (`None` where no policy or open calendar gives one).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Targets {
+    pub first_response: Option<Schedule>,
+    pub resolution: Option<Schedule>,
+}
+
+/// Where a ticket's service level stands at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// On track, at risk (amber), breached (red) or paused; `None` once closed or without a
+    /// pending target.
+    pub state: Option<SlaState>,
+    /// The pending target's schedule while its clock runs (not while paused).
+    pub running: Option<Schedule>,
+    /// When a target was missed: what ended it (the first answer, the closing) came after it
+    /// fell due, or has not come by now.
+    pub missed_at: Option<DateTime<Utc>>,
+}
+
+/// The one SLA state rule. The pending target is the first response until support answered,
+/// then the resolution; a closed ticket has none. Its clock pauses while the ticket waits for
+/// the customer (Respondido), turns amber at its risk instant (a quarter of the target left)
+/// and red at its due instant.
+pub fn verdict(
+    status: TicketStatus,
+    first_response_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+    targets: Targets,
+    now: DateTime<Utc>,
+) -> Verdict {
+    let closed = status == TicketStatus::Closed;
+    let answered_by = first_response_at.or(closed_at).unwrap_or(now);
+    let solved_by = if closed {
+        closed_at.unwrap_or(now)
+    } else {
+        now
+    };
+    let missed_at = [
+        targets.first_response.filter(|s| answered_by >= s.due_at),
+        targets.resolution.filter(|s| solved_by >= s.due_at),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| s.due_at)
+    .min();
+    let pending = if closed {
+        None
+    } else if first_response_at.is_none() {
+        targets.first_response
+    } else {
+        targets.resolution
+    };
+    let state = match pending {
+        None => None,
+        Some(_) if status == TicketStatus::Answered => Some(SlaState::Paused),
+        Some(s) if s.due_at <= now => Some(SlaState::Breached),
+        Some(s) if s.risk_at <= now => Some(SlaState::AtRisk),
+        Some(_) => Some(SlaState::OnTrack),
+    };
+    Verdict {
+        state,
+        running: pending.filter(|_| state != Some(SlaState::Paused)),
+        missed_at,
+    }
 }
 
 /// The start of a São Paulo date, as an instant: the days of reports and of the audit log's
@@ -343,7 +325,9 @@ mod tests {
     }
 
     fn due(calendar: &Calendar, start: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
-        clock(calendar, start, minutes, &[], start).due_at.unwrap()
+        schedule(calendar, start, minutes, &[], start)
+            .unwrap()
+            .due_at
     }
 
     #[test]
@@ -417,20 +401,22 @@ mod tests {
             from: sp(2026, 11, 30, 10, 0),
             to: Some(sp(2026, 11, 30, 14, 0)),
         }];
-        let at = clock(&c, start, 120, &pauses, sp(2026, 11, 30, 14, 30));
-        assert_eq!(at.due_at, Some(sp(2026, 11, 30, 15, 0)));
-        assert_eq!(at.seconds_left, 30 * 60);
-        assert_eq!(at.urgency, Urgency::OnTrack);
-        // Still waiting: no due time, the time left stays where it stopped.
+        let s = schedule(&c, start, 120, &pauses, sp(2026, 11, 30, 14, 30)).unwrap();
+        assert_eq!(s.due_at, sp(2026, 11, 30, 15, 0));
+        // Still waiting (Respondido): paused, with no running due time, however long it waits.
         let waiting = [Pause {
             from: sp(2026, 11, 30, 10, 0),
             to: None,
         }];
         for now in [sp(2026, 11, 30, 12, 0), sp(2026, 12, 2, 12, 0)] {
-            let at = clock(&c, start, 120, &waiting, now);
-            assert!(at.paused);
-            assert_eq!(at.due_at, None);
-            assert_eq!(at.seconds_left, 60 * 60);
+            let targets = Targets {
+                first_response: schedule(&c, start, 120, &waiting, now),
+                resolution: None,
+            };
+            let v = verdict(TicketStatus::Answered, None, None, targets, now);
+            assert_eq!(v.state, Some(SlaState::Paused));
+            assert_eq!(v.running, None);
+            assert_eq!(v.missed_at, None);
         }
     }
 
@@ -438,14 +424,20 @@ mod tests {
     fn amber_under_a_quarter_and_red_once_breached() {
         let c = Calendar::always(Sao_Paulo);
         let start = sp(2026, 11, 30, 9, 0);
-        let at = |h, m| clock(&c, start, 60, &[], sp(2026, 11, 30, h, m));
-        assert_eq!(at(9, 40).urgency, Urgency::OnTrack);
-        assert_eq!(at(9, 46).urgency, Urgency::AtRisk);
-        let late = at(10, 30);
-        assert_eq!(late.urgency, Urgency::Breached);
-        assert_eq!(late.seconds_left, -30 * 60);
+        let at = |h, m, pauses: &[Pause]| {
+            let now = sp(2026, 11, 30, h, m);
+            let targets = Targets {
+                first_response: schedule(&c, start, 60, pauses, now),
+                resolution: schedule(&c, start, 240, pauses, now),
+            };
+            verdict(TicketStatus::Open, None, None, targets, now)
+        };
+        assert_eq!(at(9, 40, &[]).state, Some(SlaState::OnTrack));
+        assert_eq!(at(9, 46, &[]).state, Some(SlaState::AtRisk));
+        let late = at(10, 30, &[]);
+        assert_eq!(late.state, Some(SlaState::Breached));
         assert_eq!(
-            late.due_at,
+            late.missed_at,
             Some(sp(2026, 11, 30, 10, 0)),
             "when it fell due"
         );
@@ -454,8 +446,37 @@ mod tests {
             from: sp(2026, 11, 30, 9, 30),
             to: Some(sp(2026, 11, 30, 9, 45)),
         }];
-        let late = clock(&c, start, 60, &pauses, sp(2026, 11, 30, 11, 0));
-        assert_eq!(late.due_at, Some(sp(2026, 11, 30, 10, 15)));
+        let late = at(11, 0, &pauses);
+        assert_eq!(late.missed_at, Some(sp(2026, 11, 30, 10, 15)));
+        assert_eq!(
+            late.running.map(|s| s.due_at),
+            Some(sp(2026, 11, 30, 10, 15))
+        );
+    }
+
+    #[test]
+    fn the_pending_target_follows_the_answer_and_the_closing() {
+        let c = Calendar::always(Sao_Paulo);
+        let start = sp(2026, 11, 30, 9, 0);
+        let now = sp(2026, 11, 30, 12, 0);
+        let targets = Targets {
+            first_response: schedule(&c, start, 60, &[], now),
+            resolution: schedule(&c, start, 240, &[], now),
+        };
+        // Answered on time at 9:30 and open again: the resolution runs (due 13:00, amber 12:00).
+        let answered = Some(sp(2026, 11, 30, 9, 30));
+        let v = verdict(TicketStatus::Open, answered, None, targets, now);
+        assert_eq!(v.running.map(|s| s.due_at), Some(sp(2026, 11, 30, 13, 0)));
+        assert_eq!(v.state, Some(SlaState::AtRisk));
+        assert_eq!(v.missed_at, None);
+        // Answered late (10:30): the first response was missed when it fell due.
+        let late = Some(sp(2026, 11, 30, 10, 30));
+        let v = verdict(TicketStatus::Open, late, None, targets, now);
+        assert_eq!(v.missed_at, Some(sp(2026, 11, 30, 10, 0)));
+        // Closed at 11:00: no state, nothing running, nothing missed if it was on time.
+        let closed = Some(sp(2026, 11, 30, 11, 0));
+        let v = verdict(TicketStatus::Closed, answered, closed, targets, now);
+        assert_eq!((v.state, v.running, v.missed_at), (None, None, None));
     }
 
     #[test]
@@ -488,16 +509,15 @@ mod tests {
             holidays: BTreeSet::new(),
         };
         let start = sp(2026, 11, 30, 9, 0);
-        assert_eq!(clock(&closed, start, 60, &[], start).due_at, None);
+        assert_eq!(schedule(&closed, start, 60, &[], start), None);
     }
 
     #[test]
     fn a_schedule_skips_pauses_and_turns_amber_at_three_quarters() {
         let c = business();
         let start = sp(2026, 11, 30, 9, 0);
-        let none = clock(&c, start, 120, &[], start);
         let plain = schedule(&c, start, 120, &[], start).unwrap();
-        assert_eq!(Some(plain.due_at), none.due_at);
+        assert_eq!(plain.due_at, sp(2026, 11, 30, 11, 0));
         assert_eq!(plain.risk_at, sp(2026, 11, 30, 10, 30));
         // Waiting 10:00–14:00: both instants move by the four hours.
         let pauses = [Pause {
@@ -526,12 +546,13 @@ mod tests {
     #[test]
     fn pauses_follow_the_status_changes() {
         let t = |h| sp(2026, 11, 30, h, 0);
+        use TicketStatus::{Answered, Closed, Open};
         let changes = [
-            (t(9), "open"),
-            (t(10), "answered"),
-            (t(11), "closed"),
-            (t(12), "open"),
-            (t(13), "answered"),
+            (t(9), Open),
+            (t(10), Answered),
+            (t(11), Closed),
+            (t(12), Open),
+            (t(13), Answered),
         ];
         let pauses = pauses_from_statuses(changes);
         assert_eq!(
@@ -547,7 +568,7 @@ mod tests {
                 },
             ]
         );
-        assert!(pauses_from_statuses([(t(9), "open")]).is_empty());
+        assert!(pauses_from_statuses([(t(9), Open)]).is_empty());
     }
 
     #[test]

@@ -36,16 +36,6 @@ pub(crate) fn split_page<T>(
     (rows, next)
 }
 
-/// The one length rule for texts people write: not empty, at most `max` characters (Unicode
-/// scalar values, as the browser counts them; the text already trimmed). Error: a field code.
-pub(crate) fn text_within(trimmed: &str, max: usize) -> Result<(), &'static str> {
-    match crate::domain::char_count(trimmed) {
-        0 => Err("required"),
-        n if n > max => Err("too_long"),
-        _ => Ok(()),
-    }
-}
-
 /// The one role guard of the use cases, over the `CurrentUser::may_*` predicates:
 /// `require(user.may_administer())?`. Refused: 403.
 pub(crate) fn require(allowed: bool) -> Result<(), crate::error::AppError> {

@@ -228,6 +228,26 @@ pub struct Limits {
     pub reopen_window_days: i64,
 }
 
+impl Limits {
+    /// The one message length rule: the longest message (reply, note, reason or first message)
+    /// one person may write, in characters. Customers have the admins' limit; support writes
+    /// up to [`super::SUPPORT_MESSAGE_MAX_CHARS`].
+    pub fn message_max_chars_for(&self, staff: bool) -> usize {
+        if staff {
+            super::SUPPORT_MESSAGE_MAX_CHARS
+        } else {
+            self.message_max_chars.max(0) as usize
+        }
+    }
+
+    /// A message text checked against [`Limits::message_max_chars_for`]: trimmed, not empty,
+    /// not too long. Error: a field code (`required`, `too_long`).
+    pub fn message_text(&self, staff: bool, text: &str) -> Result<String, &'static str> {
+        let text = text.trim();
+        super::text_within(text, self.message_max_chars_for(staff)).map(|()| text.to_owned())
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {

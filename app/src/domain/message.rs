@@ -81,9 +81,26 @@ pub struct ReadMarks {
     pub by_requester_at: Option<DateTime<Utc>>,
 }
 
+/// The one length rule for texts people write: not empty, at most `max` characters (Unicode
+/// scalar values, as the browser counts them; the text already trimmed). Error: a field code.
+pub fn text_within(trimmed: &str, max: usize) -> Result<(), &'static str> {
+    match char_count(trimmed) {
+        0 => Err("required"),
+        n if n > max => Err("too_long"),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_are_trimmed_by_the_caller_then_counted() {
+        assert_eq!(text_within("", 10), Err("required"));
+        assert_eq!(text_within("ação", 4), Ok(()));
+        assert_eq!(text_within("ações", 4), Err("too_long"));
+    }
 
     #[test]
     fn characters_are_counted_as_unicode_scalar_values() {

@@ -12,6 +12,14 @@ wire_enum! {
     }
 }
 
+impl TicketStatus {
+    /// The SLA clock stands still while the ticket waits for the customer (Respondido) and
+    /// once it is closed.
+    pub fn stops_the_sla_clock(self) -> bool {
+        matches!(self, TicketStatus::Answered | TicketStatus::Closed)
+    }
+}
+
 /// Answered tickets with no customer reply for this many days close themselves (an admin
 /// setting from the administration issue on; this is its default).
 pub const AUTO_CLOSE_DAYS: i64 = 7;

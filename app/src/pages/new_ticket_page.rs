@@ -54,7 +54,7 @@ fn TicketForm(data: crate::domain::TicketFormData) -> impl IntoView {
         limits,
         priorities,
     } = data;
-    let max_chars = limits.message_max_chars.max(0) as usize;
+    let max_chars = limits.message_max_chars_for(false);
     let priorities = StoredValue::new(priorities);
     let query = use_query_map();
     // Without JavaScript the form posts to the server function (which redirects to the new

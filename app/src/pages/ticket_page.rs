@@ -9,10 +9,7 @@ use crate::components::{
     format_time, priority_label, status_label, AttachmentList, AttachmentPicker, FieldMessage,
     FormError, Loading, PageTitle, RequireUser, SlaBadge,
 };
-use crate::domain::{
-    char_count, AttachmentRef, CurrentUser, TicketDetail, TicketStatus, MESSAGE_MAX_CHARS,
-    SUPPORT_MESSAGE_MAX_CHARS,
-};
+use crate::domain::{char_count, AttachmentRef, CurrentUser, TicketDetail, TicketStatus};
 use crate::error::AppError;
 
 /// What the reply box keeps across live refreshes of the page (a draft is never lost when an
@@ -128,9 +125,9 @@ fn Ticket(user: CurrentUser) -> impl IntoView {
                         let tools = tools.await.ok().flatten();
                         let limits = limits.await.ok();
                         let max_chars = limits
-                            .as_ref()
-                            .map(|l| l.message_max_chars.max(0) as usize)
-                            .unwrap_or(MESSAGE_MAX_CHARS);
+                            .clone()
+                            .unwrap_or_default()
+                            .message_max_chars_for(staff);
                         if let Some(limits) = &limits {
                             draft.files.set_rules(limits.into());
                         }
@@ -207,14 +204,8 @@ fn TicketView(
     } else {
         detail.read.by_support_at
     };
-    // The reply box counts to the limit in force (admins may change it); support writes longer.
-    let max_chars = move || {
-        if staff {
-            SUPPORT_MESSAGE_MAX_CHARS
-        } else {
-            max_chars
-        }
-    };
+    // The reply box counts to the limit in force for this person (admins may change it).
+    let max_chars = move || max_chars;
     let text = draft.text;
     let reply_error = Signal::derive(move || {
         draft

@@ -78,10 +78,7 @@ pub(crate) async fn state_in_scope(
 }
 
 pub(crate) fn status_of(state: &tickets::StateRow) -> Result<TicketStatus, AppError> {
-    state
-        .status
-        .parse()
-        .map_err(|e| AppError::from(anyhow::anyhow!("bad status: {e}")))
+    Ok(tickets::stored_status(&state.status)?)
 }
 
 /// A customer acts on a ticket they can see only if it is theirs or they may open tickets.

@@ -1,8 +1,8 @@
 //! Satisfaction ratings: the requester rates a closed ticket once (1–5 and a comment).
 
 use crate::backend::db::reports as db;
-use crate::backend::services::text_within;
 use crate::backend::Db;
+use crate::domain::text_within;
 use crate::domain::{
     CurrentUser, RatingInput, TicketNumber, TicketRating, TicketScope, RATING_COMMENT_MAX_CHARS,
 };

@@ -8,12 +8,15 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::backend::business_time::{pauses_from_statuses, schedule, Calendar, Pause, DAY};
+use crate::backend::business_time::{
+    pauses_from_statuses, schedule, verdict, Calendar, Pause, Targets, DAY,
+};
 use crate::backend::db::sla::{self as db, ClockWrite};
+use crate::backend::db::tickets::stored_status;
 use crate::backend::db::Conn;
 use crate::backend::events::{self, Audience, EventKind};
 use crate::backend::Db;
-use crate::domain::SlaState;
+use crate::domain::{SlaState, TicketStatus};
 use crate::error::AppError;
 
 /// A calendar row as arithmetic. Bad stored values (never written by Chamado) are errors.
@@ -69,8 +72,13 @@ pub async fn refresh(
     if let Some((policy, calendar)) = db::policy_for(c.reborrow(), &t.plan, &t.priority).await? {
         let calendar = calendar_of(&calendar)?;
         let changes = db::status_changes(c.reborrow(), ticket_id).await?;
-        let pauses = pauses_from_statuses(changes.iter().map(|(at, s)| (*at, s.as_str())));
-        let closed = t.status == "closed";
+        let statuses = changes
+            .iter()
+            .map(|(at, s)| Ok((*at, stored_status(s)?)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let pauses = pauses_from_statuses(statuses);
+        let status = stored_status(&t.status)?;
+        let closed = status == TicketStatus::Closed;
         // A target met stays as it was when met: pauses from then on do not move it.
         let until = |end: Option<DateTime<Utc>>| -> Vec<Pause> {
             pauses
@@ -79,58 +87,31 @@ pub async fn refresh(
                 .filter(|p| end.is_none_or(|end| p.from < end))
                 .collect()
         };
-        let first = schedule(
-            &calendar,
-            t.created_at,
-            policy.first_response_minutes,
-            &until(t.first_response_at),
-            now,
-        );
-        let resolution = schedule(
-            &calendar,
-            t.created_at,
-            policy.resolution_minutes,
-            &until(t.closed_at.filter(|_| closed)),
-            now,
-        );
-        // A target is missed when what ends it came after it fell due (or has not come by now).
-        let answered_by = t.first_response_at.or(t.closed_at).unwrap_or(now);
-        let solved_by = if closed {
-            t.closed_at.unwrap_or(now)
-        } else {
-            now
+        let targets = Targets {
+            first_response: schedule(
+                &calendar,
+                t.created_at,
+                policy.first_response_minutes,
+                &until(t.first_response_at),
+                now,
+            ),
+            resolution: schedule(
+                &calendar,
+                t.created_at,
+                policy.resolution_minutes,
+                &until(t.closed_at.filter(|_| closed)),
+                now,
+            ),
         };
-        let missed = [
-            first.filter(|s| answered_by >= s.due_at),
-            resolution.filter(|s| solved_by >= s.due_at),
-        ]
-        .into_iter()
-        .flatten()
-        .map(|s| s.due_at)
-        .min();
-        let pending = if closed {
-            None
-        } else if t.first_response_at.is_none() {
-            first
-        } else {
-            resolution
-        };
-        let state = match pending {
-            None => None,
-            Some(_) if t.status == "answered" => Some(SlaState::Paused),
-            Some(s) if s.due_at <= now => Some(SlaState::Breached),
-            Some(s) if s.risk_at <= now => Some(SlaState::AtRisk),
-            Some(_) => Some(SlaState::OnTrack),
-        };
-        let running = pending.filter(|_| state != Some(SlaState::Paused));
+        let v = verdict(status, t.first_response_at, t.closed_at, targets, now);
         write = ClockWrite {
             policy_id: Some(policy.id),
-            first_response_due_at: first.map(|s| s.due_at),
-            resolution_due_at: resolution.map(|s| s.due_at),
-            state: state.map(SlaState::as_str),
-            due_at: running.map(|s| s.due_at),
-            risk_at: running.map(|s| s.risk_at),
-            breached_at: t.sla_breached_at.or(missed),
+            first_response_due_at: targets.first_response.map(|s| s.due_at),
+            resolution_due_at: targets.resolution.map(|s| s.due_at),
+            state: v.state.map(SlaState::as_str),
+            due_at: v.running.map(|s| s.due_at),
+            risk_at: v.running.map(|s| s.risk_at),
+            breached_at: t.sla_breached_at.or(v.missed_at),
         };
     }
     db::write_clock(c, ticket_id, &write).await?;

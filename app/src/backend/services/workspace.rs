@@ -11,8 +11,8 @@ use crate::backend::events::begin_write;
 use crate::backend::events::{self, EventKind};
 use crate::backend::services::access::{announce, state_in_scope, status_of, summary_in};
 use crate::backend::services::require;
-use crate::backend::services::text_within;
 use crate::backend::Db;
+use crate::domain::text_within;
 use crate::domain::{
     fill_placeholders, CannedInput, CannedResponse, CurrentUser, NamedRef, QueueCounts,
     TicketNumber, TicketScope, TicketStatus, TicketSummary, TicketTools,

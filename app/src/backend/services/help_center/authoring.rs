@@ -5,8 +5,9 @@ use super::{MAX_PAGE, MAX_SLUG_CHARS};
 use crate::backend::db::articles::{self, ArticleContent, ArticleWrite};
 use crate::backend::db::Conn;
 use crate::backend::markdown;
-use crate::backend::services::{split_page, text_within, tickets};
+use crate::backend::services::{split_page, tickets};
 use crate::backend::Db;
+use crate::domain::text_within;
 use crate::domain::{
     ArticleDraft, ArticlePatch, AuthoredArticle, AuthoredArticlePage, AuthoredArticleSummary,
     CurrentUser, Language, Role,

@@ -12,8 +12,8 @@ use crate::backend::db::{departments, ticket_types, workspace};
 use crate::backend::events::begin_write;
 use crate::backend::events::{self, Audience, EventKind};
 use crate::backend::services::access::summary_in;
-use crate::backend::services::text_within;
 use crate::backend::Db;
+use crate::domain::text_within;
 use crate::domain::{
     validate_field_value, CurrentUser, Limits, TicketField, TicketNumber, TicketScope,
     TicketStatus, TicketSummary, SUBJECT_MAX_CHARS,
@@ -137,10 +137,12 @@ async fn create_ticket_in_tx(
     if let Err(code) = text_within(&subject, SUBJECT_MAX_CHARS) {
         errors.push(FieldError::new("subject", code));
     }
-    let message = input.message.trim().to_owned();
-    if let Err(code) = text_within(&message, limits.message_max_chars.max(0) as usize) {
-        errors.push(FieldError::new("message", code));
-    }
+    let message = limits
+        .message_text(user.is_staff(), &input.message)
+        .unwrap_or_else(|code| {
+            errors.push(FieldError::new("message", code));
+            String::new()
+        });
     let attempt = input
         .deflection_attempt
         .as_deref()

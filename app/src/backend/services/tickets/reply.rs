@@ -5,7 +5,6 @@ use super::uploads::Uploads;
 use crate::backend::db::messages;
 use crate::domain::AuthorRef;
 use crate::domain::MessageView;
-use crate::domain::SUPPORT_MESSAGE_MAX_CHARS;
 
 use crate::backend::db::tickets::{self};
 use crate::backend::db::workspace;
@@ -14,7 +13,6 @@ use crate::backend::events::{self, EventKind};
 use crate::backend::services::access::{
     announce, audience, customer_may_act, save_state, state_in_scope, status_of,
 };
-use crate::backend::services::text_within;
 use crate::backend::Db;
 use crate::domain::{CurrentUser, Limits, TicketStatus};
 use crate::error::AppError;
@@ -28,14 +26,8 @@ pub(crate) fn validate_text(
     text: &str,
     limits: &Limits,
 ) -> Result<String, AppError> {
-    let text = text.trim().to_owned();
-    let max = if user.is_staff() {
-        SUPPORT_MESSAGE_MAX_CHARS
-    } else {
-        limits.message_max_chars.max(0) as usize
-    };
-    text_within(&text, max)
-        .map(|()| text)
+    limits
+        .message_text(user.is_staff(), text)
         .map_err(|code| AppError::validation(field, code))
 }
 
