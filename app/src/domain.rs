@@ -32,8 +32,8 @@ pub use article::{
 pub use language::Language;
 pub use message::{
     char_count, extension_allowed, file_extension, text_within, AttachmentRef, AuthorRef,
-    MessageView, ReadMarks, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
-    MESSAGE_MAX_CHARS, SUPPORT_MESSAGE_MAX_CHARS,
+    MessageChannel, MessageView, ReadMarks, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS,
+    MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS, SUPPORT_MESSAGE_MAX_CHARS,
 };
 pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use priority::Priority;

@@ -70,14 +70,9 @@ pub async fn open_ticket(input: NewTicketInput) -> Result<TicketSummary, AppErro
     let state = crate::backend::app_state()?;
     let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
-    let ticket = crate::backend::services::tickets::create_ticket(
-        &db,
-        &user,
-        input,
-        "portal",
-        chrono::Utc::now(),
-    )
-    .await?;
+    use crate::backend::services::tickets::{create_ticket, NewTicket};
+    let ticket = NewTicket::new(input, crate::domain::MessageChannel::Portal);
+    let (ticket, _) = create_ticket(&db, &user, ticket, chrono::Utc::now()).await?;
     leptos_axum::redirect(&format!("/chamados/{}", ticket.id));
     Ok(ticket)
 }
@@ -93,16 +88,10 @@ pub async fn reply_to_ticket(
     let state = crate::backend::app_state()?;
     let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
-    crate::backend::services::tickets::reply(
-        &db,
-        &user,
-        &id,
-        &body,
-        internal.is_some_and(|v| !v.is_empty()),
-        "portal",
-        chrono::Utc::now(),
-    )
-    .await?;
+    use crate::backend::services::tickets::{reply, NewReply};
+    let internal = internal.is_some_and(|v| !v.is_empty());
+    let message = NewReply::new(&body, internal, crate::domain::MessageChannel::Portal);
+    reply(&db, &user, &id, message, chrono::Utc::now()).await?;
     Ok(())
 }
 
@@ -129,7 +118,15 @@ pub async fn reopen_ticket(id: String, reason: String) -> Result<(), AppError> {
     let state = crate::backend::app_state()?;
     let user = crate::backend::auth::require_user().await?;
     let db = state.db.clone();
-    crate::backend::services::tickets::reopen(&db, &user, &id, &reason, chrono::Utc::now()).await?;
+    crate::backend::services::tickets::reopen(
+        &db,
+        &user,
+        &id,
+        &reason,
+        crate::domain::MessageChannel::Portal,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(())
 }
 

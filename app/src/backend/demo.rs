@@ -502,7 +502,7 @@ async fn load_tickets(
             author_id: Some(author_id),
             body,
             internal: false,
-            channel: "portal",
+            channel: crate::domain::MessageChannel::Portal,
             created_at: at,
         };
         messages::insert_message(

@@ -3,6 +3,19 @@
 
 use chrono::{DateTime, Utc};
 
+use super::wire_enum;
+
+wire_enum! {
+    /// How a message reached Chamado: from the kind of caller (a signed-in page, a bearer API
+    /// token, an e-mail), never from the road it took; `system` for Chamado's own.
+    MessageChannel, "channel" {
+        Portal => "portal",
+        Email => "email",
+        Api => "api",
+        System => "system",
+    }
+}
+
 /// The customer's message limit (PRODUCT.md "Limits"), in Unicode scalar values: the same
 /// count as JavaScript's `[...text].length` in the browser.
 pub const MESSAGE_MAX_CHARS: usize = 1000;
@@ -52,7 +65,7 @@ pub struct MessageView {
     pub author: Option<AuthorRef>,
     pub body: String,
     pub internal: bool,
-    pub channel: String,
+    pub channel: MessageChannel,
     pub created_at: DateTime<Utc>,
     pub attachments: Vec<AttachmentRef>,
 }

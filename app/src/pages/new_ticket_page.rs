@@ -279,22 +279,31 @@ fn submit(
         }
     }
     let related = get("input[related]");
-    let ticket = serde_json::json!({
-        "type": get("input[type]"),
-        "department_id": get("input[department_id]").parse::<i64>().unwrap_or(0),
-        "priority": get("input[priority]"),
-        "subject": get("input[subject]"),
-        "message": get("input[message]"),
-        "fields": fields,
-        "related": (!related.is_empty()).then_some(related),
-        "deflection_attempt": Some(attempt.get_value()).filter(|a| !a.is_empty()),
-    });
+    // The same input type the server reads, serialised (not JSON built by hand).
+    let (Ok(department_id), Ok(priority)) = (
+        get("input[department_id]").parse::<i64>(),
+        get("input[priority]").parse::<crate::domain::Priority>(),
+    ) else {
+        upload_error.set(Some(AppError::validation("department_id", "required")));
+        return;
+    };
+    let input = crate::domain::NewTicketInput {
+        type_key: get("input[type]"),
+        department_id,
+        priority,
+        subject: get("input[subject]"),
+        message: get("input[message]"),
+        fields,
+        related: (!related.is_empty()).then_some(related),
+        deflection_attempt: Some(attempt.get_value()).filter(|a| !a.is_empty()),
+    };
+    let Ok(ticket) = serde_json::to_string(&input) else {
+        return;
+    };
     let Ok(body) = web_sys::FormData::new() else {
         return;
     };
-    if body.append_with_str("ticket", &ticket.to_string()).is_err()
-        || files.append_to(&body).is_err()
-    {
+    if body.append_with_str("ticket", &ticket).is_err() || files.append_to(&body).is_err() {
         return;
     }
     pending.set(true);

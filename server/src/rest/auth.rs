@@ -8,7 +8,7 @@ use tower_sessions::Session;
 
 use app::backend::services::auth;
 use app::backend::{session, AppState};
-use app::domain::{CurrentUser, Language};
+use app::domain::{CurrentUser, Language, MessageChannel};
 use app::error::AppError;
 
 use super::problem::{language_of, Problem};
@@ -24,6 +24,16 @@ impl Caller {
     /// The language for this caller's messages: their own.
     pub fn language(&self) -> Language {
         self.user.language
+    }
+
+    /// The channel this caller's messages come through: the portal when signed in through the
+    /// session cookie (the app's own pages, with or without JavaScript), the API with a token.
+    pub fn channel(&self) -> MessageChannel {
+        if self.via_session {
+            MessageChannel::Portal
+        } else {
+            MessageChannel::Api
+        }
     }
 
     pub fn problem(&self, error: &AppError) -> Problem {

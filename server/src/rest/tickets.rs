@@ -197,18 +197,15 @@ pub async fn create(
         storage: &state.storage,
         files,
     });
-    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
-    let (ticket, _created) = tickets::create_ticket_with_files(
-        &state.db,
-        &caller.user,
+    let ticket = tickets::NewTicket {
         input,
+        channel: caller.channel(),
         uploads,
-        "api",
-        key,
-        Utc::now(),
-    )
-    .await
-    .map_err(|e| caller.problem(&e))?;
+        idempotency_key: headers.get("idempotency-key").and_then(|v| v.to_str().ok()),
+    };
+    let (ticket, _created) = tickets::create_ticket(&state.db, &caller.user, ticket, Utc::now())
+        .await
+        .map_err(|e| caller.problem(&e))?;
     Ok((StatusCode::CREATED, ApiJson(ticket)))
 }
 
@@ -324,19 +321,16 @@ pub async fn reply(
         storage: &state.storage,
         files,
     });
-    let message = tickets::reply_with_files(
-        &state.db,
-        &caller.user,
-        &id,
-        &body.body,
-        body.internal,
-        body.seen_message_id,
+    let message = tickets::NewReply {
+        body: &body.body,
+        internal: body.internal,
+        channel: caller.channel(),
+        seen_message_id: body.seen_message_id,
         uploads,
-        "api",
-        Utc::now(),
-    )
-    .await
-    .map_err(|e| caller.problem(&e))?;
+    };
+    let message = tickets::reply(&state.db, &caller.user, &id, message, Utc::now())
+        .await
+        .map_err(|e| caller.problem(&e))?;
     Ok((StatusCode::CREATED, ApiJson(message)))
 }
 
@@ -376,10 +370,17 @@ pub async fn reopen(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> Result<ApiJson<TicketSummary>, Problem> {
-    tickets::reopen(&state.db, &caller.user, &id, &body.reason, Utc::now())
-        .await
-        .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+    tickets::reopen(
+        &state.db,
+        &caller.user,
+        &id,
+        &body.reason,
+        caller.channel(),
+        Utc::now(),
+    )
+    .await
+    .map(ApiJson)
+    .map_err(|e| caller.problem(&e))
 }
 
 /// Escalate with a justification: the ticket is flagged for the leads.

@@ -222,6 +222,7 @@ async fn reopening_after_thirty_days_is_refused() {
         &carla_user,
         &id,
         "voltou",
+        app::domain::MessageChannel::Portal,
         now + chrono::Duration::days(31),
     )
     .await;
@@ -236,6 +237,7 @@ async fn reopening_after_thirty_days_is_refused() {
         &carla_user,
         &id,
         "voltou",
+        app::domain::MessageChannel::Portal,
         now + chrono::Duration::days(29),
     )
     .await;

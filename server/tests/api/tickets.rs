@@ -37,10 +37,9 @@ async fn a_customer_opens_a_ticket_and_finds_it() {
     .await;
     assert_eq!(created.status(), 201);
     let ticket: Value = created.json().await.unwrap();
-    assert_eq!(
-        ticket["id"], "TKT-000041",
-        "the demo has 40 tickets; one global sequence"
-    );
+    let number = ticket["number"].as_i64().unwrap();
+    let id = format!("TKT-{number:06}");
+    assert_eq!(ticket["id"], id, "shown as TKT- and six digits");
     assert_eq!(ticket["status"], "open");
     assert_eq!(ticket["type"], "bug");
     assert_eq!(ticket["requester"]["name"], "Diego Alves");
@@ -55,15 +54,77 @@ async fn a_customer_opens_a_ticket_and_finds_it() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|t| t["id"] == "TKT-000041"));
-    for path in ["/api/v1/tickets/TKT-000041", "/api/v1/tickets/41"] {
-        let detail: Value = diego.get(path).await.json().await.unwrap();
+        .any(|t| t["id"] == id));
+    for path in [
+        format!("/api/v1/tickets/{id}"),
+        format!("/api/v1/tickets/{number}"),
+    ] {
+        let detail: Value = diego.get(&path).await.json().await.unwrap();
         assert_eq!(
             detail["messages"][0]["body"],
             "Ao exportar, a página mostra erro 500."
         );
         assert_eq!(detail["messages"][0]["author"]["name"], "Diego Alves");
+        // Signed in through the portal's session: the portal channel, whichever road
+        // (server function or REST, with or without JavaScript) the page took.
+        assert_eq!(detail["messages"][0]["channel"], "portal");
     }
+}
+
+/// The channel comes from the kind of caller: a bearer token is the API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_opened_with_a_token_comes_through_the_api_channel() {
+    let app = demo_app().await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let tecnico = diego.department("Técnico").await;
+    let (status, token) = diego
+        .call(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(json!({"name": "integração"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let token = token["token"].as_str().unwrap().to_owned();
+    let created = app
+        .client
+        .post(app.url("/api/v1/tickets"))
+        .bearer_auth(&token)
+        .json(&bug(tecnico, "Aberto pela integração."))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let ticket: Value = created.json().await.unwrap();
+    let path = format!("/api/v1/tickets/{}", ticket["id"].as_str().unwrap());
+    let (_, detail) = diego.call(Method::GET, &path, None).await;
+    assert_eq!(detail["messages"][0]["channel"], "api");
+    // A reply with the token is the API too; one from the signed-in page is the portal.
+    let reply = app
+        .client
+        .post(app.url(&format!("{path}/messages")))
+        .bearer_auth(&token)
+        .json(&json!({"body": "Mais um detalhe."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 201);
+    let (status, _) = diego
+        .call(
+            Method::POST,
+            &format!("{path}/messages"),
+            Some(json!({"body": "Pelo portal."})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, detail) = diego.call(Method::GET, &path, None).await;
+    let channels: Vec<&str> = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["channel"].as_str().unwrap())
+        .collect();
+    assert_eq!(channels, ["api", "api", "portal"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,7 @@
 //! SQL for a ticket's messages, their attachments and read marks.
 
 use super::Conn;
+use crate::domain::MessageChannel;
 use crate::on_conn;
 use chrono::{DateTime, Utc};
 
@@ -10,7 +11,7 @@ pub struct NewMessage<'a> {
     pub body: &'a str,
     pub internal: bool,
     /// `portal`, `email`, `api` or `system`.
-    pub channel: &'a str,
+    pub channel: MessageChannel,
     pub created_at: DateTime<Utc>,
 }
 
@@ -24,7 +25,7 @@ pub async fn insert_message(c: Conn<'_>, m: &NewMessage<'_>) -> Result<i64, sqlx
         .bind(m.author_id)
         .bind(m.body)
         .bind(m.internal)
-        .bind(m.channel)
+        .bind(m.channel.as_str())
         .bind(m.created_at)
         .fetch_one(&mut *conn)
         .await)
@@ -42,7 +43,7 @@ pub async fn insert_system_message(
         author_id: None,
         body,
         internal: false,
-        channel: "system",
+        channel: MessageChannel::System,
         created_at: now,
     };
     insert_message(c, &message).await
@@ -189,4 +190,9 @@ pub async fn mark_read(
                  AND (tickets.read_by_requester_at IS NULL OR m.created_at > tickets.read_by_requester_at))"#
     };
     on_conn!(c, conn => sqlx::query(sql).bind(ticket_id).bind(now).execute(&mut *conn).await.map(|r| r.rows_affected() > 0))
+}
+
+/// A channel as stored (`portal`, `email`, `api`, `system`); anything else is a corrupt row.
+pub fn stored_channel(s: &str) -> Result<MessageChannel, sqlx::Error> {
+    s.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }

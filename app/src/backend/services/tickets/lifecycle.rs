@@ -13,6 +13,7 @@ use crate::backend::services::access::{
     announce, audience, customer_may_act, save_state, state_in_scope, status_of, summary_in,
 };
 use crate::backend::Db;
+use crate::domain::MessageChannel;
 use crate::domain::{CurrentUser, TicketNumber, TicketScope, TicketStatus, TicketSummary};
 use crate::error::{AppError, FieldError};
 use chrono::{DateTime, Utc};
@@ -186,6 +187,7 @@ pub async fn reopen(
     user: &CurrentUser,
     id: &str,
     reason: &str,
+    channel: MessageChannel,
     now: DateTime<Utc>,
 ) -> Result<TicketSummary, AppError> {
     let limits = crate::backend::services::settings::limits(db).await?;
@@ -213,7 +215,7 @@ pub async fn reopen(
             author_id: Some(user.id),
             body: &reason,
             internal: false,
-            channel: "portal",
+            channel,
             created_at: now,
         },
     )

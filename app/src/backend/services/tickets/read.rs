@@ -33,20 +33,22 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
     let messages: Vec<MessageView> = messages::messages(c.conn(), number.0, user.is_staff())
         .await?
         .into_iter()
-        .map(|m| MessageView {
-            id: m.id,
-            author: m.author_id.zip(m.author_name).map(|(id, name)| AuthorRef {
-                id,
-                name,
-                role: m.author_role.unwrap_or_default(),
-            }),
-            body: m.body,
-            internal: m.internal,
-            channel: m.channel,
-            created_at: m.created_at,
-            attachments: files.remove(&m.id).unwrap_or_default(),
+        .map(|m| {
+            Ok(MessageView {
+                id: m.id,
+                author: m.author_id.zip(m.author_name).map(|(id, name)| AuthorRef {
+                    id,
+                    name,
+                    role: m.author_role.unwrap_or_default(),
+                }),
+                body: m.body,
+                internal: m.internal,
+                channel: messages::stored_channel(&m.channel)?,
+                created_at: m.created_at,
+                attachments: files.remove(&m.id).unwrap_or_default(),
+            })
         })
-        .collect();
+        .collect::<Result<_, sqlx::Error>>()?;
     let (mut by_support_at, mut by_requester_at) = messages::read_marks(c.conn(), number.0).await?;
     let scope = TicketScope::of(user);
     let mut related = Vec::new();

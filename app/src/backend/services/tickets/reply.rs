@@ -14,7 +14,7 @@ use crate::backend::services::access::{
     announce, audience, customer_may_act, save_state, state_in_scope, status_of,
 };
 use crate::backend::Db;
-use crate::domain::{CurrentUser, Limits, TicketStatus};
+use crate::domain::{CurrentUser, Limits, MessageChannel, TicketStatus};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 
@@ -31,54 +31,46 @@ pub(crate) fn validate_text(
         .map_err(|code| AppError::validation(field, code))
 }
 
-/// Adds a message (or, for support, an internal note) and applies the status rules: a support
-/// answer makes the ticket Respondido, a customer reply Aberto again.
+/// A reply (or, for support, an internal note) to a ticket: the text, the channel the caller's
+/// kind speaks for and the files. With `seen_message_id` (the newest message the author had on
+/// screen), support's send is held with a conflict `new_reply_arrived` when someone else wrote
+/// on the ticket since (Freshdesk's "traffic cop"); the author reviews and sends again.
+pub struct NewReply<'a> {
+    pub body: &'a str,
+    pub internal: bool,
+    pub channel: MessageChannel,
+    pub seen_message_id: Option<i64>,
+    pub uploads: Option<Uploads<'a>>,
+}
+
+impl<'a> NewReply<'a> {
+    /// A reply without files and without the held-send check.
+    pub fn new(body: &'a str, internal: bool, channel: MessageChannel) -> Self {
+        NewReply {
+            body,
+            internal,
+            channel,
+            seen_message_id: None,
+            uploads: None,
+        }
+    }
+}
+
+/// Adds a message and applies the status rules: a support answer makes the ticket Respondido,
+/// a customer reply Aberto again. The files are stored in the same transaction as the message;
+/// on any failure none is left.
 pub async fn reply(
     db: &Db,
     user: &CurrentUser,
     id: &str,
-    body: &str,
-    internal: bool,
-    channel: &str,
-    now: DateTime<Utc>,
-) -> Result<MessageView, AppError> {
-    reply_with_files(db, user, id, body, internal, None, None, channel, now).await
-}
-
-/// [`reply`] with attachments, stored in the same transaction as the message. With
-/// `seen_message_id` (the newest message the author had on screen), support's send is held with
-/// a conflict `new_reply_arrived` when someone else wrote on the ticket since (Freshdesk's
-/// "traffic cop"); the author reviews and sends again.
-#[allow(clippy::too_many_arguments)]
-pub async fn reply_with_files(
-    db: &Db,
-    user: &CurrentUser,
-    id: &str,
-    body: &str,
-    internal: bool,
-    seen_message_id: Option<i64>,
-    uploads: Option<Uploads<'_>>,
-    channel: &str,
+    reply: NewReply<'_>,
     now: DateTime<Utc>,
 ) -> Result<MessageView, AppError> {
     let limits = crate::backend::services::settings::limits(db).await?;
-    check_uploads(&uploads, &limits)?;
-    let storage = uploads.as_ref().map(|u| u.storage);
+    check_uploads(&reply.uploads, &limits)?;
+    let storage = reply.uploads.as_ref().map(|u| u.storage);
     let mut persisted = Vec::new();
-    let outcome = reply_in_tx(
-        db,
-        user,
-        id,
-        body,
-        internal,
-        seen_message_id,
-        uploads,
-        channel,
-        &limits,
-        now,
-        &mut persisted,
-    )
-    .await;
+    let outcome = reply_in_tx(db, user, id, reply, &limits, now, &mut persisted).await;
     match &outcome {
         Ok(_) => events::wake(),
         Err(_) => {
@@ -90,20 +82,22 @@ pub async fn reply_with_files(
     outcome
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn reply_in_tx(
     db: &Db,
     user: &CurrentUser,
     id: &str,
-    body: &str,
-    internal: bool,
-    seen_message_id: Option<i64>,
-    uploads: Option<Uploads<'_>>,
-    channel: &str,
+    reply: NewReply<'_>,
     limits: &Limits,
     now: DateTime<Utc>,
     persisted: &mut Vec<String>,
 ) -> Result<MessageView, AppError> {
+    let NewReply {
+        body,
+        internal,
+        channel,
+        seen_message_id,
+        uploads,
+    } = reply;
     let by_support = user.is_staff();
     if internal && !by_support {
         return Err(AppError::Forbidden);
