@@ -368,6 +368,7 @@ pub fn v1_router() -> Router<AppState> {
         )
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
+        .layer(axum::middleware::from_fn(problem::answer_in_language))
 }
 
 /// Operations routes: health, readiness, OpenAPI.

@@ -16,9 +16,7 @@ use crate::error::AppError;
 #[server(prefix = "/api/fn", endpoint = "admin/departments", input = GetUrl)]
 pub async fn get_admin_departments() -> Result<(Vec<DepartmentAdmin>, Vec<NamedRef>), AppError> {
     use crate::backend::services::admin;
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let departments = admin::departments(&state.db, &user).await?;
     let staff = staff_choices(&state.db, &user).await?;
     Ok((departments, staff))
@@ -52,9 +50,7 @@ pub async fn save_department(
     id: Option<i64>,
     input: DepartmentInput,
 ) -> Result<DepartmentAdmin, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::admin::save_department(
         &state.db,
         &user,
@@ -68,42 +64,32 @@ pub async fn save_department(
 /// People, with filters.
 #[server(prefix = "/api/fn", endpoint = "admin/users", input = GetUrl)]
 pub async fn get_admin_users(#[server(default)] query: UserQuery) -> Result<UserPage, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::admin::users(&state.db, &user, &query).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/invite", input = Json)]
 pub async fn invite_user(input: UserInput) -> Result<UserLink, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::admin::invite_user(&state.db, &user, input, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/user", input = Json)]
 pub async fn update_user(id: i64, input: UserInput) -> Result<UserAdmin, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::admin::update_user(&state.db, &user, id, input, chrono::Utc::now())
         .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/password-link", input = Json)]
 pub async fn user_password_link(id: i64) -> Result<UserLink, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::admin::reset_link(&state.db, &user, id, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/organizations", input = GetUrl)]
 pub async fn get_admin_organizations() -> Result<Vec<OrganizationAdmin>, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::admin::organizations(&state.db, &user).await
 }
 
@@ -112,9 +98,7 @@ pub async fn save_organization(
     id: Option<i64>,
     input: OrganizationInput,
 ) -> Result<OrganizationAdmin, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::admin::save_organization(
         &state.db,
         &user,
@@ -128,9 +112,7 @@ pub async fn save_organization(
 /// Ticket types, and the departments one may default to.
 #[server(prefix = "/api/fn", endpoint = "admin/ticket-types", input = GetUrl)]
 pub async fn get_admin_ticket_types() -> Result<(Vec<TicketTypeAdmin>, Vec<NamedRef>), AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let types = crate::backend::services::admin::ticket_types(&state.db, &user).await?;
     let departments = crate::backend::services::tickets::departments(&state.db).await?;
     Ok((types, departments))
@@ -141,9 +123,7 @@ pub async fn save_ticket_type(
     id: Option<i64>,
     input: TicketTypeInput,
 ) -> Result<TicketTypeAdmin, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::admin::save_ticket_type(
         &state.db,
         &user,
@@ -157,9 +137,7 @@ pub async fn save_ticket_type(
 /// Service levels and calendars.
 #[server(prefix = "/api/fn", endpoint = "admin/service-levels", input = GetUrl)]
 pub async fn get_service_levels() -> Result<(Vec<SlaPolicy>, Vec<SlaCalendar>), AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let policies = crate::backend::services::admin::policies(&state.db, &user).await?;
     let calendars = crate::backend::services::admin::calendars(&state.db, &user).await?;
     Ok((policies, calendars))
@@ -170,9 +148,7 @@ pub async fn save_sla_policy(
     id: Option<i64>,
     input: SlaPolicyInput,
 ) -> Result<SlaPolicy, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::admin::save_policy(&state.db, &user, id, input, chrono::Utc::now())
         .await
 }
@@ -182,9 +158,7 @@ pub async fn save_calendar(
     id: Option<i64>,
     input: SlaCalendarInput,
 ) -> Result<SlaCalendar, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::admin::save_calendar(&state.db, &user, id, input, chrono::Utc::now())
         .await
 }
@@ -192,9 +166,7 @@ pub async fn save_calendar(
 /// Limits and priority texts.
 #[server(prefix = "/api/fn", endpoint = "admin/settings", input = GetUrl)]
 pub async fn get_admin_settings() -> Result<(Limits, Vec<PriorityText>), AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     Ok((
         crate::backend::services::settings::admin_limits(&state.db, &user).await?,
         crate::backend::services::settings::admin_priority_texts(&state.db, &user).await?,
@@ -203,18 +175,14 @@ pub async fn get_admin_settings() -> Result<(Limits, Vec<PriorityText>), AppErro
 
 #[server(prefix = "/api/fn", endpoint = "admin/limits", input = Json)]
 pub async fn save_limits(input: LimitsInput) -> Result<Limits, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::settings::save_limits(&state.db, &user, input, chrono::Utc::now())
         .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin/priorities", input = Json)]
 pub async fn save_priorities(input: Vec<PriorityText>) -> Result<Vec<PriorityText>, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::settings::save_priority_texts(
         &state.db,
         &user,
@@ -227,9 +195,7 @@ pub async fn save_priorities(input: Vec<PriorityText>) -> Result<Vec<PriorityTex
 /// A page of the audit log.
 #[server(prefix = "/api/fn", endpoint = "admin/audit", input = GetUrl)]
 pub async fn get_audit(#[server(default)] query: AuditQuery) -> Result<AuditPage, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::audit::list(&state.db, &user, &query).await
 }
 
@@ -239,9 +205,7 @@ pub async fn get_ticket_report(
     #[server(default)] query: crate::domain::ReportQuery,
 ) -> Result<crate::domain::TicketReport, AppError> {
     use crate::backend::services::reports;
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let mut report = reports::ticket_report(&state.db, &user, &query, chrono::Utc::now()).await?;
     let labels = crate::i18n::chart_labels(crate::i18n::Locale::from(user.language));
     report.charts = reports::charts(&report, &labels);
@@ -255,9 +219,7 @@ pub async fn rate_ticket(
     score: i64,
     #[server(default)] comment: String,
 ) -> Result<crate::domain::TicketRating, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let input = crate::domain::RatingInput { score, comment };
     crate::backend::services::ratings::rate(&state.db, &user, &id, input, chrono::Utc::now()).await
 }

@@ -77,9 +77,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::backend::services::auth::{update_me, MeUpdate, PasswordChange};
     use crate::backend::{auth::request_session, session};
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     if new != confirm {
         return Err(AppError::validation("password.confirm", "mismatch"));
     }
@@ -105,27 +103,21 @@ pub async fn set_my_away(away: bool) -> Result<CurrentUser, AppError> {
 
 #[server(prefix = "/api/fn", endpoint = "me/tokens/list", input = GetUrl)]
 pub async fn list_api_tokens() -> Result<Vec<ApiTokenSummary>, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::auth::list_api_tokens(&state.db, &user).await
 }
 
 /// Creates a personal API token; the secret is in the answer once and never again.
 #[server(prefix = "/api/fn", endpoint = "me/tokens/create")]
 pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let db = state.db.clone();
     crate::backend::services::auth::create_api_token(&db, &user, &name, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "me/tokens/revoke")]
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let db = state.db.clone();
     crate::backend::services::auth::revoke_api_token(&db, &user, id, chrono::Utc::now()).await
 }
@@ -202,9 +194,7 @@ mod ssr {
 
     /// Applies `update` to the signed-in person's own account, now; returns the account after.
     pub async fn update_me_now(update: MeUpdate) -> Result<CurrentUser, AppError> {
-        // Before any await: the request context is only certain here.
-        let state = crate::backend::app_state()?;
-        let user = crate::backend::auth::require_user().await?;
+        let (state, user) = crate::backend::auth::signed_in().await?;
         let (updated, _) = update_me(&state.db, &user, update, chrono::Utc::now()).await?;
         Ok(updated)
     }

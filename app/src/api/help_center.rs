@@ -80,9 +80,8 @@ pub async fn get_suggestions(
     lang: Language,
     #[server(default)] attempt: Option<String>,
 ) -> Result<Suggestions, AppError> {
-    use crate::backend::{app_state, services::help_center};
-    let state = app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    use crate::backend::services::help_center;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     help_center::suggestions(
         &state.db,
         &state.search,
@@ -98,9 +97,7 @@ pub async fn get_suggestions(
 /// A step of the new-ticket form's deflection attempt (a suggested article opened).
 #[server(prefix = "/api/fn", endpoint = "help-center/deflection-step")]
 pub async fn record_deflection_step(attempt: String, step: DeflectionStep) -> Result<(), AppError> {
-    use crate::backend::app_state;
-    let state = app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::deflection::record_deflection(
         &state.db,
         &user,
@@ -117,9 +114,8 @@ pub async fn list_authored(
     #[server(default)] status: Option<String>,
     #[server(default)] cursor: Option<String>,
 ) -> Result<AuthoredArticlePage, AppError> {
-    use crate::backend::{app_state, services::help_center};
-    let state = app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    use crate::backend::services::help_center;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     help_center::authored_list(
         &state.db,
         &user,
@@ -137,9 +133,8 @@ pub async fn get_article_editor(
     #[server(default)] id: Option<i64>,
     #[server(default)] ticket: Option<String>,
 ) -> Result<(Option<AuthoredArticle>, ArticleDraft, Vec<String>), AppError> {
-    use crate::backend::{app_state, services::help_center};
-    let state = app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    use crate::backend::services::help_center;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     if !user.may_write_articles() {
         return Err(AppError::Forbidden);
     }
@@ -180,9 +175,8 @@ pub async fn save_article(
     #[server(default)] published: Option<String>,
     #[server(default)] translation_of: Option<String>,
 ) -> Result<AuthoredArticle, AppError> {
-    use crate::backend::{app_state, services::help_center};
-    let state = app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    use crate::backend::services::help_center;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let draft = ArticleDraft {
         slug,
         title,
@@ -199,9 +193,8 @@ pub async fn save_article(
 /// Deletes an article.
 #[server(prefix = "/api/fn", endpoint = "help-center/delete")]
 pub async fn delete_article(id: i64) -> Result<(), AppError> {
-    use crate::backend::{app_state, services::help_center};
-    let state = app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    use crate::backend::services::help_center;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     help_center::delete_article(&state.db, &user, id, chrono::Utc::now()).await
 }
 
@@ -216,18 +209,16 @@ pub async fn preview_article(body_markdown: String) -> Result<String, AppError> 
 /// The search synonyms, one group per line.
 #[server(prefix = "/api/fn", endpoint = "help-center/synonyms", input = GetUrl)]
 pub async fn get_synonyms() -> Result<SynonymGroups, AppError> {
-    use crate::backend::{app_state, services::help_center};
-    let state = app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    use crate::backend::services::help_center;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     help_center::synonyms(&state.db, &user).await
 }
 
 /// Saves the synonyms typed one group per line, entries separated by commas.
 #[server(prefix = "/api/fn", endpoint = "help-center/synonyms/save")]
 pub async fn save_synonyms(text: String) -> Result<SynonymGroups, AppError> {
-    use crate::backend::{app_state, services::help_center};
-    let state = app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    use crate::backend::services::help_center;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     help_center::set_synonyms(
         &state.db,
         &user,
@@ -243,9 +234,7 @@ pub async fn get_deflection_report(
     #[server(default)] from: Option<String>,
     #[server(default)] to: Option<String>,
 ) -> Result<DeflectionReport, AppError> {
-    use crate::backend::app_state;
-    let state = app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::deflection::deflection_report(
         &state.db,
         &user,

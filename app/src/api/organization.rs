@@ -7,9 +7,7 @@ use crate::error::AppError;
 /// The members of the organization the signed-in organization admin manages.
 #[server(prefix = "/api/fn", endpoint = "organization/members", input = GetUrl)]
 pub async fn list_members() -> Result<Vec<Member>, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::organization::list_members(&state.db, &user).await
 }
 
@@ -20,9 +18,7 @@ pub async fn invite_member(
     email: String,
     can_open_tickets: Option<String>,
 ) -> Result<Member, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let may_open = can_open_tickets.is_some();
     let invitation = crate::backend::services::organization::invite_member(
         &state.db,
@@ -68,9 +64,7 @@ mod ssr {
 
     /// Applies `change` to a member of the signed-in person's organization, now.
     pub async fn change_member(member_id: i64, change: MemberChange) -> Result<Member, AppError> {
-        // Before any await: the request context is only certain here.
-        let state = crate::backend::app_state()?;
-        let user = crate::backend::auth::require_user().await?;
+        let (state, user) = crate::backend::auth::signed_in().await?;
         update_member(&state.db, &user, member_id, change, chrono::Utc::now()).await
     }
 }

@@ -12,9 +12,7 @@ pub async fn list_tickets(
     #[server(default)] query: TicketListQuery,
 ) -> Result<TicketPage, AppError> {
     use crate::backend::services::tickets;
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let (filter, sort, cursor, limit) = query.parse(&user)?;
     tickets::list_tickets(&state.db, &user, filter, sort, cursor.as_deref(), limit).await
 }
@@ -22,18 +20,14 @@ pub async fn list_tickets(
 /// The counters above the table.
 #[server(prefix = "/api/fn", endpoint = "tickets/stats", input = GetUrl)]
 pub async fn get_ticket_stats() -> Result<TicketStats, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::tickets::stats(&state.db, &user).await
 }
 
 /// One ticket with its conversation.
 #[server(prefix = "/api/fn", endpoint = "tickets/get", input = GetUrl)]
 pub async fn get_ticket(id: String) -> Result<TicketDetail, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::tickets::get_ticket(&state.db, &user, &id).await
 }
 
@@ -42,9 +36,7 @@ pub async fn get_ticket(id: String) -> Result<TicketDetail, AppError> {
 #[server(prefix = "/api/fn", endpoint = "tickets/form", input = GetUrl)]
 pub async fn get_ticket_form() -> Result<crate::domain::TicketFormData, AppError> {
     use crate::backend::services::tickets;
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let db = state.db.clone();
     Ok(crate::domain::TicketFormData {
         types: tickets::ticket_types_for(&db, &user).await?,
@@ -57,18 +49,14 @@ pub async fn get_ticket_form() -> Result<crate::domain::TicketFormData, AppError
 /// The limits in force (the reply box's counter).
 #[server(prefix = "/api/fn", endpoint = "tickets/limits", input = GetUrl)]
 pub async fn get_limits() -> Result<crate::domain::Limits, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    crate::backend::auth::require_user().await?;
+    let (state, _) = crate::backend::auth::signed_in().await?;
     crate::backend::services::settings::limits(&state.db).await
 }
 
 /// Opens a ticket and goes to it.
 #[server(prefix = "/api/fn", endpoint = "tickets/create")]
 pub async fn open_ticket(input: NewTicketInput) -> Result<TicketSummary, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let db = state.db.clone();
     use crate::backend::services::tickets::{create_ticket, NewTicket};
     let ticket = NewTicket::new(input, crate::domain::MessageChannel::Portal);
@@ -84,9 +72,7 @@ pub async fn reply_to_ticket(
     body: String,
     #[server(default)] internal: Option<String>,
 ) -> Result<(), AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let db = state.db.clone();
     use crate::backend::services::tickets::{reply, NewReply};
     let internal = internal.is_some_and(|v| !v.is_empty());
@@ -99,9 +85,7 @@ pub async fn reply_to_ticket(
 #[server(prefix = "/api/fn", endpoint = "tickets/close")]
 pub async fn close_ticket(id: String) -> Result<(), AppError> {
     use crate::domain::{TicketStatus, TicketUpdate};
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let db = state.db.clone();
     let update = TicketUpdate {
         status: Some(TicketStatus::Closed),
@@ -114,9 +98,7 @@ pub async fn close_ticket(id: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api/fn", endpoint = "tickets/reopen")]
 pub async fn reopen_ticket(id: String, reason: String) -> Result<(), AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let db = state.db.clone();
     crate::backend::services::tickets::reopen(
         &db,
@@ -132,9 +114,7 @@ pub async fn reopen_ticket(id: String, reason: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api/fn", endpoint = "tickets/escalate")]
 pub async fn escalate_ticket(id: String, reason: String) -> Result<(), AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let db = state.db.clone();
     crate::backend::services::tickets::escalate(&db, &user, &id, &reason, chrono::Utc::now())
         .await?;

@@ -11,18 +11,14 @@ use crate::error::AppError;
 /// The dashboard's queue counts.
 #[server(prefix = "/api/fn", endpoint = "workspace/queues", input = GetUrl)]
 pub async fn get_queue_counts() -> Result<QueueCounts, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::workspace::queue_counts(&state.db, &user).await
 }
 
 /// The choices of the dashboard's filters.
 #[server(prefix = "/api/fn", endpoint = "workspace/filters", input = GetUrl)]
 pub async fn get_filter_choices() -> Result<FilterChoices, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::workspace::filter_choices(&state.db, &user).await
 }
 
@@ -35,9 +31,7 @@ pub async fn get_live_row(
 ) -> Result<LiveRow, AppError> {
     use crate::backend::services::tickets;
     use crate::domain::TicketNumber;
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let number = TicketNumber::parse(&id).ok_or(AppError::validation("id", "invalid"))?;
     let query = TicketListQuery {
         cursor: None,
@@ -53,9 +47,7 @@ pub async fn get_live_row(
 /// Presence on the dashboard's rows: `[(ticket id, people)]`; `ids` comma-separated.
 #[server(prefix = "/api/fn", endpoint = "workspace/presence", input = GetUrl)]
 pub async fn get_rows_presence(ids: String) -> Result<Vec<(String, Vec<PresenceEntry>)>, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let ids: Vec<String> = ids.split(',').map(|s| s.trim().to_owned()).collect();
     crate::backend::services::presence::presence_for(&state.db, &user, &ids, chrono::Utc::now())
         .await
@@ -64,9 +56,7 @@ pub async fn get_rows_presence(ids: String) -> Result<Vec<(String, Vec<PresenceE
 /// The support controls of a ticket page.
 #[server(prefix = "/api/fn", endpoint = "workspace/tools", input = GetUrl)]
 pub async fn get_ticket_tools(id: String) -> Result<TicketTools, AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::workspace::tools(&state.db, &user, &id).await
 }
 
@@ -75,9 +65,7 @@ pub async fn get_ticket_tools(id: String) -> Result<TicketTools, AppError> {
 #[server(prefix = "/api/fn", endpoint = "workspace/present")]
 pub async fn set_presence(id: String, state: String) -> Result<Vec<PresenceEntry>, AppError> {
     use crate::domain::PresenceState;
-    // Before any await: the request context is only certain here.
-    let app = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (app, user) = crate::backend::auth::signed_in().await?;
     let state = match state.as_str() {
         "" => None,
         other => Some(PresenceState::parse(other).ok_or(AppError::validation("state", "invalid"))?),
@@ -91,9 +79,7 @@ pub async fn set_presence(id: String, state: String) -> Result<Vec<PresenceEntry
 #[server(prefix = "/api/fn", endpoint = "workspace/change")]
 pub async fn change_ticket(id: String, field: String, value: String) -> Result<(), AppError> {
     use crate::domain::TicketUpdate;
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let invalid = || AppError::validation(field.clone(), "invalid");
     let mut update = TicketUpdate::default();
     match field.as_str() {
@@ -125,9 +111,7 @@ pub async fn change_ticket(id: String, field: String, value: String) -> Result<(
 /// Merges this ticket into another; goes to the other.
 #[server(prefix = "/api/fn", endpoint = "workspace/merge")]
 pub async fn merge_ticket(id: String, into: String) -> Result<(), AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     let target = crate::backend::services::workspace::merge(
         &state.db,
         &user,
@@ -143,9 +127,7 @@ pub async fn merge_ticket(id: String, into: String) -> Result<(), AppError> {
 /// Links a related ticket.
 #[server(prefix = "/api/fn", endpoint = "workspace/link")]
 pub async fn link_ticket(id: String, ticket: String) -> Result<(), AppError> {
-    // Before any await: the request context is only certain here.
-    let state = crate::backend::app_state()?;
-    let user = crate::backend::auth::require_user().await?;
+    let (state, user) = crate::backend::auth::signed_in().await?;
     crate::backend::services::workspace::link(&state.db, &user, &id, &ticket, chrono::Utc::now())
         .await
 }

@@ -6,7 +6,7 @@ use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
 use tower_sessions::Session;
 
-use crate::backend::{app_state, session};
+use crate::backend::{app_state, session, AppState};
 use crate::domain::CurrentUser;
 use crate::error::AppError;
 
@@ -27,6 +27,17 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
 /// The signed-in user, or `Unauthenticated`.
 pub async fn require_user() -> Result<CurrentUser, AppError> {
     current_user().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The one preamble of a server function for signed-in people: the application state, taken
+/// before any await (during server rendering the request context is only certain until
+/// then), and the signed-in user, or `Unauthenticated`.
+pub async fn signed_in() -> Result<(AppState, CurrentUser), AppError> {
+    let state = app_state()?;
+    let user = session::user(&request_session().await?, &state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok((state, user))
 }
 
 /// The client's address: the first `X-Forwarded-For` hop when Chamado runs behind a proxy it

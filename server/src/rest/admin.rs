@@ -49,7 +49,7 @@ macro_rules! admin_collection {
                 $list(&state.db, &caller.user)
                     .await
                     .map(ApiJson)
-                    .map_err(|e| caller.problem(&e))
+                    .map_err(Problem::from)
             }
 
             #[utoipa::path(get, path = $item_path, tag = "administration",
@@ -65,7 +65,7 @@ macro_rules! admin_collection {
                 $get(&state.db, &caller.user, id)
                     .await
                     .map(ApiJson)
-                    .map_err(|e| caller.problem(&e))
+                    .map_err(Problem::from)
             }
 
             #[utoipa::path(post, path = $coll, tag = "administration", request_body = $input,
@@ -81,7 +81,7 @@ macro_rules! admin_collection {
                 $save(&state.db, &caller.user, None, body, Utc::now())
                     .await
                     .map(|v| (StatusCode::CREATED, ApiJson(v)))
-                    .map_err(|e| caller.problem(&e))
+                    .map_err(Problem::from)
             }
 
             #[utoipa::path(patch, path = $item_path, tag = "administration", request_body = $input,
@@ -100,7 +100,7 @@ macro_rules! admin_collection {
                 $save(&state.db, &caller.user, Some(id), body, Utc::now())
                     .await
                     .map(ApiJson)
-                    .map_err(|e| caller.problem(&e))
+                    .map_err(Problem::from)
             }
 
             /// Deactivates (history keeps referring to it; `PATCH {"active": true}` restores).
@@ -120,7 +120,7 @@ macro_rules! admin_collection {
                 $save(&state.db, &caller.user, Some(id), body, Utc::now())
                     .await
                     .map(|_| StatusCode::NO_CONTENT)
-                    .map_err(|e| caller.problem(&e))
+                    .map_err(Problem::from)
             }
         }
     };
@@ -204,7 +204,7 @@ pub mod users {
         admin::users(&state.db, &caller.user, &query)
             .await
             .map(ApiJson)
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     #[utoipa::path(get, path = "/api/v1/admin/users/{id}", tag = "administration",
@@ -219,7 +219,7 @@ pub mod users {
         admin::user(&state.db, &caller.user, id)
             .await
             .map(ApiJson)
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     /// Invite a person: `{email, name, role, organization_id?, department_ids?,
@@ -235,7 +235,7 @@ pub mod users {
         admin::invite_user(&state.db, &caller.user, body, Utc::now())
             .await
             .map(|v| (StatusCode::CREATED, ApiJson(v)))
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     /// Change a person (role, organization, departments, right to open tickets, active).
@@ -253,7 +253,7 @@ pub mod users {
         admin::update_user(&state.db, &caller.user, id, body, Utc::now())
             .await
             .map(ApiJson)
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     /// Deactivate a person (sessions and tokens end at once).
@@ -272,7 +272,7 @@ pub mod users {
         admin::update_user(&state.db, &caller.user, id, body, Utc::now())
             .await
             .map(|_| StatusCode::NO_CONTENT)
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     /// A new password link for a person (an invitation again if they never accepted).
@@ -287,7 +287,7 @@ pub mod users {
         admin::reset_link(&state.db, &caller.user, id, Utc::now())
             .await
             .map(|v| (StatusCode::CREATED, ApiJson(v)))
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     /// An organization's members.
@@ -302,7 +302,7 @@ pub mod users {
         admin::members(&state.db, &caller.user, id)
             .await
             .map(ApiJson)
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     /// Invite a member: a customer (default) or an organization admin.
@@ -318,7 +318,7 @@ pub mod users {
         admin::invite_member(&state.db, &caller.user, id, body, Utc::now())
             .await
             .map(|v| (StatusCode::CREATED, ApiJson(v)))
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     /// Change a member (who may open tickets, role, active).
@@ -334,7 +334,7 @@ pub mod users {
         admin::update_member(&state.db, &caller.user, id, user_id, body, Utc::now())
             .await
             .map(ApiJson)
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 }
 
@@ -351,7 +351,7 @@ pub mod settings {
         app::backend::services::settings::admin_priority_texts(&state.db, &caller.user)
             .await
             .map(ApiJson)
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     #[utoipa::path(put, path = "/api/v1/admin/priorities", tag = "administration",
@@ -371,7 +371,7 @@ pub mod settings {
         )
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
     }
 
     /// Limits and settings: message length, attachments, auto-close, reopen window.
@@ -384,7 +384,7 @@ pub mod settings {
         app::backend::services::settings::admin_limits(&state.db, &caller.user)
             .await
             .map(ApiJson)
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     #[utoipa::path(patch, path = "/api/v1/admin/settings", tag = "administration",
@@ -399,7 +399,7 @@ pub mod settings {
         app::backend::services::settings::save_limits(&state.db, &caller.user, body, Utc::now())
             .await
             .map(ApiJson)
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     /// The audit log: admin changes and ticket changes, newest first (admins and leads).
@@ -415,7 +415,7 @@ pub mod settings {
         audit::list(&state.db, &caller.user, &query)
             .await
             .map(ApiJson)
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     /// The audit log as CSV (same filters; at most 100,000 rows).
@@ -427,9 +427,7 @@ pub mod settings {
         caller: Caller,
         Query(query): Query<AuditQuery>,
     ) -> Result<Response, Problem> {
-        let text = audit::csv(&state.db, &caller.user, &query)
-            .await
-            .map_err(|e| caller.problem(&e))?;
+        let text = audit::csv(&state.db, &caller.user, &query).await?;
         Ok(csv_response(text, "auditoria.csv"))
     }
 }
@@ -469,7 +467,7 @@ pub mod reports {
         reports::ticket_report(&state.db, &caller.user, &query, Utc::now())
             .await
             .map(ApiJson)
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 
     /// One part of the report as CSV: `part` is `days`, `times`, `sla`, `satisfaction` or
@@ -484,10 +482,8 @@ pub mod reports {
         Query(query): Query<ReportQuery>,
     ) -> Result<Response, Problem> {
         let part = query.part.clone().unwrap_or_else(|| "days".to_owned());
-        let report = reports::ticket_report(&state.db, &caller.user, &query, Utc::now())
-            .await
-            .map_err(|e| caller.problem(&e))?;
-        let text = reports::csv(&report, &part).map_err(|e| caller.problem(&e))?;
+        let report = reports::ticket_report(&state.db, &caller.user, &query, Utc::now()).await?;
+        let text = reports::csv(&report, &part)?;
         Ok(csv_response(
             text,
             &format!("relatorio-{part}-{}-{}.csv", report.from, report.to),
@@ -510,6 +506,6 @@ pub mod reports {
         app::backend::services::ratings::rate(&state.db, &caller.user, &id, body, Utc::now())
             .await
             .map(|r| (StatusCode::CREATED, ApiJson(r)))
-            .map_err(|e| caller.problem(&e))
+            .map_err(Problem::from)
     }
 }

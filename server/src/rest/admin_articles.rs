@@ -51,12 +51,12 @@ pub async fn list(
     )
     .await
     .map(ApiJson)
-    .map_err(|e| caller.problem(&e))
+    .map_err(Problem::from)
 }
 
-fn article_id(caller: &Caller, id: &str) -> Result<i64, Box<Problem>> {
+fn article_id(id: &str) -> Result<i64, Box<Problem>> {
     id.parse()
-        .map_err(|_| Box::new(caller.problem(&AppError::not_found(Entity::Article))))
+        .map_err(|_| Box::new(Problem::from(AppError::not_found(Entity::Article))))
 }
 
 /// Write an article (admins and agents with the editor right). Published articles are
@@ -76,7 +76,7 @@ pub async fn create(
     help_center::save_article(&state.db, &caller.user, None, draft, Utc::now())
         .await
         .map(|a| (StatusCode::CREATED, ApiJson(a)))
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// One article, drafts too.
@@ -92,11 +92,11 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<ApiJson<AuthoredArticle>, Problem> {
-    let id = article_id(&caller, &id).map_err(|p| *p)?;
+    let id = article_id(&id).map_err(|p| *p)?;
     help_center::authored(&state.db, &caller.user, id)
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// Change some fields of an article (publish: `{"published": true}`).
@@ -115,11 +115,11 @@ pub async fn patch(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ArticlePatch>,
 ) -> Result<ApiJson<AuthoredArticle>, Problem> {
-    let id = article_id(&caller, &id).map_err(|p| *p)?;
+    let id = article_id(&id).map_err(|p| *p)?;
     help_center::patch_article(&state.db, &caller.user, id, body, Utc::now())
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// Delete an article (its votes go with it; its translations stay, unlinked).
@@ -135,10 +135,8 @@ pub async fn delete(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    let id = article_id(&caller, &id).map_err(|p| *p)?;
-    help_center::delete_article(&state.db, &caller.user, id, Utc::now())
-        .await
-        .map_err(|e| caller.problem(&e))?;
+    let id = article_id(&id).map_err(|p| *p)?;
+    help_center::delete_article(&state.db, &caller.user, id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -152,7 +150,7 @@ pub async fn synonyms(
     help_center::synonyms(&state.db, &caller.user)
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// Replace the search synonyms (admins); every instance applies them within a second.
@@ -171,7 +169,7 @@ pub async fn put_synonyms(
     help_center::set_synonyms(&state.db, &caller.user, body, Utc::now())
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -205,5 +203,5 @@ pub async fn deflection_report(
     )
     .await
     .map(ApiJson)
-    .map_err(|e| caller.problem(&e))
+    .map_err(Problem::from)
 }

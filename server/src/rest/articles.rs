@@ -185,7 +185,7 @@ pub async fn suggestions(
     )
     .await
     .map(ApiJson)
-    .map_err(|e| caller.problem(&e))
+    .map_err(Problem::from)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -216,8 +216,7 @@ pub async fn deflection_step(
         body.step,
         Utc::now(),
     )
-    .await
-    .map_err(|e| caller.problem(&e))?;
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

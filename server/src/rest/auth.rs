@@ -11,7 +11,7 @@ use app::backend::{session, AppState};
 use app::domain::{CurrentUser, Language, MessageChannel};
 use app::error::AppError;
 
-use super::problem::{language_of, Problem};
+use super::problem::{answer_in, language_of, Problem};
 
 /// A signed-in caller. Anonymous requests are refused with 401 in the caller's language.
 pub struct Caller {
@@ -34,10 +34,6 @@ impl Caller {
         } else {
             MessageChannel::Api
         }
-    }
-
-    pub fn problem(&self, error: &AppError) -> Problem {
-        Problem::from_error(error, self.language())
     }
 }
 
@@ -83,7 +79,10 @@ impl FromRequestParts<AppState> for Caller {
     ) -> Result<Self, Self::Rejection> {
         let lang = language_of(&parts.headers);
         match resolve(parts, state).await {
-            Ok(Some(caller)) => Ok(caller),
+            Ok(Some(caller)) => {
+                answer_in(caller.language());
+                Ok(caller)
+            }
             Ok(None) => Err(Problem::from_error(&AppError::Unauthenticated, lang)),
             Err(error) => Err(Problem::from_error(&error, lang)),
         }
@@ -98,8 +97,12 @@ impl OptionalFromRequestParts<AppState> for Caller {
         state: &AppState,
     ) -> Result<Option<Self>, Self::Rejection> {
         let lang = language_of(&parts.headers);
-        resolve(parts, state)
+        let caller = resolve(parts, state)
             .await
-            .map_err(|error| Problem::from_error(&error, lang))
+            .map_err(|error| Problem::from_error(&error, lang))?;
+        if let Some(caller) = &caller {
+            answer_in(caller.language());
+        }
+        Ok(caller)
     }
 }

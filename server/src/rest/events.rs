@@ -75,11 +75,11 @@ pub async fn events(
             .db
             .acquire()
             .await
-            .map_err(|e| caller.problem(&e.into()))?;
+            .map_err(|e| Problem::from(app::error::AppError::from(e)))?;
         while replay.len() < MAX_REPLAY {
             let batch = events::since(c.conn(), cursor, 500)
                 .await
-                .map_err(|e| caller.problem(&e.into()))?;
+                .map_err(|e| Problem::from(app::error::AppError::from(e)))?;
             let done = batch.len() < 500;
             for event in batch {
                 cursor = event.id;

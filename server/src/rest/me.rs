@@ -60,13 +60,9 @@ pub async fn patch(
         }),
         away: body.away,
     };
-    let (user, password_changed) = auth::update_me(&state.db, &caller.user, update, now)
-        .await
-        .map_err(|e| caller.problem(&e))?;
+    let (user, password_changed) = auth::update_me(&state.db, &caller.user, update, now).await?;
     if password_changed && caller.via_session {
-        session::start(&session, user.id, now)
-            .await
-            .map_err(|e| caller.problem(&e))?;
+        session::start(&session, user.id, now).await?;
     }
     Ok(ApiJson(UserEnvelope { user }))
 }
@@ -85,9 +81,7 @@ pub async fn create_token(
     caller: Caller,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<(StatusCode, ApiJson<NewApiToken>), Problem> {
-    let token = auth::create_api_token(&state.db, &caller.user, &body.name, Utc::now())
-        .await
-        .map_err(|e| caller.problem(&e))?;
+    let token = auth::create_api_token(&state.db, &caller.user, &body.name, Utc::now()).await?;
     Ok((StatusCode::CREATED, ApiJson(token)))
 }
 
@@ -101,7 +95,7 @@ pub async fn list_tokens(
     auth::list_api_tokens(&state.db, &caller.user)
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// Revoke one of one's tokens. Another person's token answers 404.
@@ -115,9 +109,7 @@ pub async fn delete_token(
 ) -> Result<StatusCode, Problem> {
     let id: i64 = id
         .parse()
-        .map_err(|_| caller.problem(&AppError::not_found(Entity::Page)))?;
-    auth::revoke_api_token(&state.db, &caller.user, id, Utc::now())
-        .await
-        .map_err(|e| caller.problem(&e))?;
+        .map_err(|_| Problem::from(AppError::not_found(Entity::Page)))?;
+    auth::revoke_api_token(&state.db, &caller.user, id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

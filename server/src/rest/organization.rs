@@ -26,7 +26,7 @@ pub async fn list(
     organization::list_members(&state.db, &caller.user)
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -54,8 +54,7 @@ pub async fn invite(
         body.can_open_tickets,
         Utc::now(),
     )
-    .await
-    .map_err(|e| caller.problem(&e))?;
+    .await?;
     tracing::info!(target: "chamado::links", url = %format!("{}{}", state.settings.public_url, invitation.link_path),
         "invitation link (send it to the person; e-mail is not configured)");
     Ok((StatusCode::CREATED, ApiJson(invitation.member)))
@@ -81,7 +80,7 @@ pub async fn patch(
 ) -> Result<ApiJson<Member>, Problem> {
     let id: i64 = id
         .parse()
-        .map_err(|_| caller.problem(&AppError::not_found(Entity::User)))?;
+        .map_err(|_| Problem::from(AppError::not_found(Entity::User)))?;
     let change = organization::MemberChange {
         can_open_tickets: body.can_open_tickets,
         active: body.active,
@@ -89,5 +88,5 @@ pub async fn patch(
     organization::update_member(&state.db, &caller.user, id, change, Utc::now())
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }

@@ -1,8 +1,11 @@
 //! RFC 9457 problem documents in the caller's language.
 
-use axum::extract::FromRequestParts;
+use std::cell::Cell;
+
+use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -11,6 +14,36 @@ use utoipa::ToSchema;
 use app::domain::Language;
 use app::error::{AppError, Entity};
 use app::i18n::Locale;
+
+tokio::task_local! {
+    /// The language the request being answered is answered in: its `Accept-Language` (or
+    /// language cookie) at first, the caller's own once the `Caller` extractor knows them.
+    static ANSWER_LANGUAGE: Cell<Language>;
+}
+
+/// Middleware of `/api/v1`: every problem the request ends with is written in one language,
+/// so handlers answer a service's error with `?` (the one responder: `From<AppError>`).
+pub async fn answer_in_language(request: Request, next: Next) -> Response {
+    let language = language_of(request.headers());
+    ANSWER_LANGUAGE
+        .scope(Cell::new(language), next.run(request))
+        .await
+}
+
+/// Problems of this request are written in the caller's language from now on.
+pub fn answer_in(language: Language) {
+    let _ = ANSWER_LANGUAGE.try_with(|l| l.set(language));
+}
+
+fn answer_language() -> Language {
+    ANSWER_LANGUAGE.try_with(Cell::get).unwrap_or_default()
+}
+
+impl From<AppError> for Problem {
+    fn from(error: AppError) -> Self {
+        Problem::from_error(&error, answer_language())
+    }
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemField {

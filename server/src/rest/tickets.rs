@@ -25,12 +25,12 @@ use super::problem::Problem;
     (status = 401, description = "Not signed in", body = Problem)))]
 pub async fn departments(
     State(state): State<AppState>,
-    caller: Caller,
+    _signed_in: Caller,
 ) -> Result<ApiJson<Vec<NamedRef>>, Problem> {
     tickets::departments(&state.db)
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// The ticket types the caller may open, with their fields.
@@ -43,7 +43,7 @@ pub async fn ticket_types(
     tickets::ticket_types_for(&state.db, &caller.user)
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// The largest request body the routes with attachments accept: five files of 10 MiB and the
@@ -97,7 +97,6 @@ fn multipart_error(error: axum::extract::multipart::MultipartError) -> AppError 
 /// `attachment` parts are files (streamed to staging, at most 5 × 10 MiB).
 async fn read_body<T: DeserializeOwned>(
     state: &AppState,
-    caller: &Caller,
     request: Request,
     json_part: &str,
 ) -> Result<(T, Vec<StagedFile>), Problem> {
@@ -106,16 +105,16 @@ async fn read_body<T: DeserializeOwned>(
         return Ok((value, Vec::new()));
     }
     let mut multipart = Multipart::from_request(request, &()).await.map_err(|_| {
-        caller.problem(&AppError::Malformed {
+        Problem::from(AppError::Malformed {
             code: "invalid_multipart".to_owned(),
         })
     })?;
     match read_parts(&mut multipart, &state.storage, json_part).await {
         Ok((json, files)) => {
             let json =
-                json.ok_or_else(|| caller.problem(&AppError::validation(json_part, "required")))?;
+                json.ok_or_else(|| Problem::from(AppError::validation(json_part, "required")))?;
             let value = serde_json::from_slice::<T>(&json)
-                .map_err(|_| caller.problem(&AppError::validation(json_part, "invalid")))?;
+                .map_err(|_| Problem::from(AppError::validation(json_part, "invalid")))?;
             Ok((value, files))
         }
         Err(error) => {
@@ -123,7 +122,7 @@ async fn read_body<T: DeserializeOwned>(
             while let Ok(Some(mut field)) = multipart.next_field().await {
                 while let Ok(Some(_)) = field.chunk().await {}
             }
-            Err(caller.problem(&error))
+            Err(Problem::from(error))
         }
     }
 }
@@ -192,7 +191,7 @@ pub async fn create(
     headers: HeaderMap,
     request: Request,
 ) -> Result<(StatusCode, ApiJson<TicketSummary>), Problem> {
-    let (input, files): (NewTicketInput, _) = read_body(&state, &caller, request, "ticket").await?;
+    let (input, files): (NewTicketInput, _) = read_body(&state, request, "ticket").await?;
     let uploads = (!files.is_empty()).then_some(Uploads {
         storage: &state.storage,
         files,
@@ -203,9 +202,8 @@ pub async fn create(
         uploads,
         idempotency_key: headers.get("idempotency-key").and_then(|v| v.to_str().ok()),
     };
-    let (ticket, _created) = tickets::create_ticket(&state.db, &caller.user, ticket, Utc::now())
-        .await
-        .map_err(|e| caller.problem(&e))?;
+    let (ticket, _created) =
+        tickets::create_ticket(&state.db, &caller.user, ticket, Utc::now()).await?;
     Ok((StatusCode::CREATED, ApiJson(ticket)))
 }
 
@@ -235,12 +233,11 @@ pub async fn list(
 ) -> Result<ApiJson<TicketPage>, Problem> {
     let params: ListParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
         .map_err(|_| {
-            caller.problem(&AppError::Malformed {
+            Problem::from(AppError::Malformed {
                 code: "invalid_query".to_owned(),
             })
         })?;
-    let (filter, sort, cursor, limit) =
-        params.parse(&caller.user).map_err(|e| caller.problem(&e))?;
+    let (filter, sort, cursor, limit) = params.parse(&caller.user)?;
     tickets::list_tickets(
         &state.db,
         &caller.user,
@@ -251,7 +248,7 @@ pub async fn list(
     )
     .await
     .map(ApiJson)
-    .map_err(|e| caller.problem(&e))
+    .map_err(Problem::from)
 }
 
 /// One ticket with its conversation. Another organization's ticket answers 404 like a missing one.
@@ -268,7 +265,7 @@ pub async fn get(
     tickets::get_ticket(&state.db, &caller.user, &id)
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// Counters over what the caller may see.
@@ -281,7 +278,7 @@ pub async fn stats(
     tickets::stats(&state.db, &caller.user)
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -316,7 +313,7 @@ pub async fn reply(
     Path(id): Path<String>,
     request: Request,
 ) -> Result<(StatusCode, ApiJson<tickets::MessageView>), Problem> {
-    let (body, files): (MessageRequest, _) = read_body(&state, &caller, request, "message").await?;
+    let (body, files): (MessageRequest, _) = read_body(&state, request, "message").await?;
     let uploads = (!files.is_empty()).then_some(Uploads {
         storage: &state.storage,
         files,
@@ -328,9 +325,7 @@ pub async fn reply(
         seen_message_id: body.seen_message_id,
         uploads,
     };
-    let message = tickets::reply(&state.db, &caller.user, &id, message, Utc::now())
-        .await
-        .map_err(|e| caller.problem(&e))?;
+    let message = tickets::reply(&state.db, &caller.user, &id, message, Utc::now()).await?;
     Ok((StatusCode::CREATED, ApiJson(message)))
 }
 
@@ -350,7 +345,7 @@ pub async fn patch(
     tickets::update_ticket(&state.db, &caller.user, &id, update, Utc::now())
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -380,7 +375,7 @@ pub async fn reopen(
     )
     .await
     .map(ApiJson)
-    .map_err(|e| caller.problem(&e))
+    .map_err(Problem::from)
 }
 
 /// Escalate with a justification: the ticket is flagged for the leads.
@@ -395,9 +390,8 @@ pub async fn escalate(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> Result<(StatusCode, ApiJson<tickets::Escalation>), Problem> {
-    let escalation = tickets::escalate(&state.db, &caller.user, &id, &body.reason, Utc::now())
-        .await
-        .map_err(|e| caller.problem(&e))?;
+    let escalation =
+        tickets::escalate(&state.db, &caller.user, &id, &body.reason, Utc::now()).await?;
     Ok((StatusCode::CREATED, ApiJson(escalation)))
 }
 
@@ -414,11 +408,9 @@ pub async fn attachment(
     Path(id): Path<String>,
 ) -> Result<axum::response::Response, Problem> {
     use axum::response::IntoResponse;
-    let not_found = || caller.problem(&AppError::not_found(app::error::Entity::Attachment));
+    let not_found = || Problem::from(AppError::not_found(app::error::Entity::Attachment));
     let id: i64 = id.parse().map_err(|_| not_found())?;
-    let file = tickets::attachment(&state.db, &caller.user, id)
-        .await
-        .map_err(|e| caller.problem(&e))?;
+    let file = tickets::attachment(&state.db, &caller.user, id).await?;
     let handle = state
         .storage
         .open(&file.storage_key)

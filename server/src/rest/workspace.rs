@@ -47,7 +47,7 @@ pub async fn presence(
     )
     .await
     .map(|others| ApiJson(PresenceAnswer { others }))
-    .map_err(|e| caller.problem(&e))
+    .map_err(Problem::from)
 }
 
 /// Merge this ticket (a duplicate) into another of the same organization: its messages and files
@@ -67,7 +67,7 @@ pub async fn merge(
     workspace::merge(&state.db, &caller.user, &id, &body.into, Utc::now())
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// Link a related ticket (both in the caller's scope).
@@ -85,7 +85,7 @@ pub async fn link(
     workspace::link(&state.db, &caller.user, &id, &body.ticket, Utc::now())
         .await
         .map(|()| StatusCode::NO_CONTENT)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// The canned responses usable on this ticket (its department's and the general ones), with
@@ -101,7 +101,7 @@ pub async fn canned_for_ticket(
     workspace::tools(&state.db, &caller.user, &id)
         .await
         .map(|t| ApiJson(t.canned))
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// The dashboard's queue counts: unassigned (in the caller's departments), the caller's own,
@@ -115,7 +115,7 @@ pub async fn queues(
     workspace::queue_counts(&state.db, &caller.user)
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -133,7 +133,7 @@ pub async fn admin_list(
     workspace::canned_list(&state.db, &caller.user)
         .await
         .map(|items| ApiJson(CannedList { items }))
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// Create a canned response: `{title, body, department_id?}` (no department: all of them).
@@ -149,7 +149,7 @@ pub async fn admin_create(
     workspace::canned_create(&state.db, &caller.user, body, Utc::now())
         .await
         .map(|c| (StatusCode::CREATED, ApiJson(c)))
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/canned-responses/{id}", tag = "admin",
@@ -163,7 +163,7 @@ pub async fn admin_get(
     workspace::canned_get(&state.db, &caller.user, id)
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// Change a canned response (`department_id: 0` makes it general; `active: false` hides it).
@@ -181,7 +181,7 @@ pub async fn admin_patch(
     workspace::canned_update(&state.db, &caller.user, id, body, Utc::now())
         .await
         .map(ApiJson)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
 
 /// Delete (deactivate) a canned response.
@@ -200,5 +200,5 @@ pub async fn admin_delete(
     workspace::canned_update(&state.db, &caller.user, id, input, Utc::now())
         .await
         .map(|_| StatusCode::NO_CONTENT)
-        .map_err(|e| caller.problem(&e))
+        .map_err(Problem::from)
 }
