@@ -82,15 +82,18 @@ pub struct StoredEvent {
 }
 
 impl StoredEvent {
-    /// Whether a viewer with this scope may receive the event: the ticket must be in their
-    /// scope (the same rule as reading it), and staff-only events reach staff only.
-    pub fn visible_to(&self, scope: &TicketScope, is_staff: bool) -> bool {
-        if self.staff_only && !is_staff {
+    /// Whether a viewer may receive the event: the ticket must be in their scope (the same
+    /// rule as reading it), and staff-only events (internal notes, presence, service levels)
+    /// reach only those who see internal notes ([`CurrentUser::sees_internal_notes`]).
+    ///
+    /// [`CurrentUser::sees_internal_notes`]: crate::domain::CurrentUser::sees_internal_notes
+    pub fn visible_to(&self, scope: &TicketScope, sees_internal_notes: bool) -> bool {
+        if self.staff_only && !sees_internal_notes {
             return false;
         }
         match (self.requester_id, self.organization_id, self.department_id) {
             (Some(r), Some(o), Some(d)) => scope.contains(r, o, d),
-            _ => is_staff,
+            _ => sees_internal_notes,
         }
     }
 }

@@ -38,6 +38,14 @@ use super::{
     CurrentUser, FieldValue, MessageView, NamedRef, Priority, ReadMarks, Role, TicketStatus,
 };
 
+/// What a restricted scope is about: a ticket's requester, organization or department.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketOwner {
+    Requester,
+    Organization,
+    Department,
+}
+
 /// Which tickets a person may see (PRODUCT.md "People"). Every list, count and lookup of
 /// tickets is filtered by this one rule.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -69,16 +77,34 @@ impl TicketScope {
         }
     }
 
+    /// The one visibility rule, as data every reader applies (this process's events, the SQL
+    /// of lists and lookups, the counters): `None` sees every ticket; otherwise a ticket is
+    /// visible when its owner of that kind is one of the ids (no id at all: none).
+    pub fn restriction(&self) -> Option<(TicketOwner, &[i64])> {
+        match self {
+            TicketScope::Requester { user_id } => {
+                Some((TicketOwner::Requester, std::slice::from_ref(user_id)))
+            }
+            TicketScope::Organization { organization_id } => Some((
+                TicketOwner::Organization,
+                std::slice::from_ref(organization_id),
+            )),
+            TicketScope::Departments { department_ids } => {
+                Some((TicketOwner::Department, department_ids))
+            }
+            TicketScope::All => None,
+        }
+    }
+
     /// Whether a ticket with these owners is in scope.
     pub fn contains(&self, requester_id: i64, organization_id: i64, department_id: i64) -> bool {
-        match self {
-            TicketScope::Requester { user_id } => requester_id == *user_id,
-            TicketScope::Organization {
-                organization_id: org,
-            } => organization_id == *org,
-            TicketScope::Departments { department_ids } => department_ids.contains(&department_id),
-            TicketScope::All => true,
-        }
+        self.restriction().is_none_or(|(owner, ids)| {
+            ids.contains(&match owner {
+                TicketOwner::Requester => requester_id,
+                TicketOwner::Organization => organization_id,
+                TicketOwner::Department => department_id,
+            })
+        })
     }
 }
 
@@ -150,6 +176,36 @@ mod scope_tests {
             can_edit_articles: false,
             away: false,
         }
+    }
+
+    #[test]
+    fn the_restriction_is_the_rule_every_reader_applies() {
+        let agent = TicketScope::of(&user(Role::Agent, None, &[2, 5]));
+        assert_eq!(
+            agent.restriction(),
+            Some((TicketOwner::Department, &[2, 5][..]))
+        );
+        let alone = TicketScope::of(&user(Role::Customer, Some(false), &[]));
+        assert_eq!(
+            alone.restriction(),
+            Some((TicketOwner::Requester, &[7][..]))
+        );
+        assert_eq!(
+            TicketScope::of(&user(Role::Lead, None, &[])).restriction(),
+            None
+        );
+        // An agent without departments sees nothing, not everything.
+        let none = TicketScope::of(&user(Role::Agent, None, &[]));
+        assert_eq!(none.restriction(), Some((TicketOwner::Department, &[][..])));
+        assert!(!none.contains(1, 1, 1));
+    }
+
+    #[test]
+    fn internal_notes_are_for_support_staff_only() {
+        assert!(user(Role::Agent, None, &[1]).sees_internal_notes());
+        assert!(user(Role::Admin, None, &[]).sees_internal_notes());
+        assert!(!user(Role::Customer, Some(true), &[]).sees_internal_notes());
+        assert!(!user(Role::OrgAdmin, Some(true), &[]).sees_internal_notes());
     }
 
     #[test]

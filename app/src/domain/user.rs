@@ -161,6 +161,12 @@ impl CurrentUser {
         self.role.is_staff()
     }
 
+    /// The internal-note rule: support staff read and write internal notes (and find tickets
+    /// by their text, and hear of them live); customers never do.
+    pub fn sees_internal_notes(&self) -> bool {
+        self.is_staff()
+    }
+
     /// Changes the installation's configuration: admins.
     pub fn may_administer(&self) -> bool {
         self.role == Role::Admin

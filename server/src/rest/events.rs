@@ -59,7 +59,7 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
     let scope = Arc::new(TicketScope::of(&caller.user));
-    let staff = caller.user.is_staff();
+    let sees_internal = caller.user.sees_internal_notes();
     // Subscribe before reading the table, so nothing falls between replay and live events.
     let mut receiver = state.events.subscribe();
     let resume_after = headers
@@ -83,7 +83,7 @@ pub async fn events(
             let done = batch.len() < 500;
             for event in batch {
                 cursor = event.id;
-                if event.visible_to(&scope, staff) {
+                if event.visible_to(&scope, sees_internal) {
                     replay.push(Ok(to_sse(&event)));
                 }
             }
@@ -96,7 +96,7 @@ pub async fn events(
     while let Ok(event) = receiver.try_recv() {
         if event.id > cursor {
             cursor = event.id;
-            if event.visible_to(&scope, staff) {
+            if event.visible_to(&scope, sees_internal) {
                 replay.push(Ok(to_sse(&event)));
             }
         }
@@ -116,7 +116,7 @@ pub async fn events(
                             continue;
                         }
                         cursor = event.id;
-                        if event.visible_to(&scope, staff) {
+                        if event.visible_to(&scope, sees_internal) {
                             return Some((Ok(to_sse(&event)), (receiver, cursor, scope, guard)));
                         }
                     }

@@ -112,28 +112,34 @@ pub async fn count_by_status(c: Conn<'_>) -> Result<Vec<(String, i64)>, sqlx::Er
 }
 
 use super::args::{like_pattern, Arg, Filter};
-use crate::domain::{NamedRef, TicketNumber, TicketScope, TicketStats, TicketSummary};
+use crate::domain::{NamedRef, TicketNumber, TicketOwner, TicketScope, TicketStats, TicketSummary};
 
-/// Adds the viewer's scope to a filter (the one visibility rule, in SQL).
+/// Adds the viewer's scope to a filter over `tickets t` (the visibility rule in SQL).
 pub fn push_scope(filter: &mut Filter, scope: &TicketScope) {
-    match scope {
-        TicketScope::Requester { user_id } => {
-            filter.push("t.requester_id = ?", [Arg::I64(*user_id)])
-        }
-        TicketScope::Organization { organization_id } => {
-            filter.push("t.organization_id = ?", [Arg::I64(*organization_id)])
-        }
-        TicketScope::Departments { department_ids } if department_ids.is_empty() => {
-            filter.push("1 = 0", [])
-        }
-        TicketScope::Departments { department_ids } => {
-            let marks = vec!["?"; department_ids.len()].join(", ");
+    push_restriction(filter, scope, |owner| match owner {
+        TicketOwner::Requester => "t.requester_id",
+        TicketOwner::Organization => "t.organization_id",
+        TicketOwner::Department => "t.department_id",
+    })
+}
+
+/// [`TicketScope::restriction`] as SQL: the owner's column (`column` names it) among the ids;
+/// nothing for an unrestricted scope, no row for a restriction without ids.
+fn push_restriction(
+    filter: &mut Filter,
+    scope: &TicketScope,
+    column: fn(TicketOwner) -> &'static str,
+) {
+    match scope.restriction() {
+        None => {}
+        Some((_, [])) => filter.push("1 = 0", []),
+        Some((owner, ids)) => {
+            let marks = vec!["?"; ids.len()].join(", ");
             filter.push(
-                &format!("t.department_id IN ({marks})"),
-                department_ids.iter().map(|d| Arg::I64(*d)),
+                &format!("{} IN ({marks})", column(owner)),
+                ids.iter().map(|id| Arg::I64(*id)),
             );
         }
-        TicketScope::All => {}
     }
 }
 
@@ -470,25 +476,19 @@ pub async fn find_summary(
 /// row for a requester, an organization or everyone, one per department for an agent.
 pub async fn stats(c: Conn<'_>, scope: &TicketScope) -> Result<TicketStats, sqlx::Error> {
     let mut f = Filter::default();
-    match scope {
-        TicketScope::Requester { user_id } => {
-            f.push("scope = 'requester' AND scope_id = ?", [Arg::I64(*user_id)])
-        }
-        TicketScope::Organization { organization_id } => f.push(
-            "scope = 'organization' AND scope_id = ?",
-            [Arg::I64(*organization_id)],
-        ),
-        TicketScope::Departments { department_ids } if department_ids.is_empty() => {
-            f.push("1 = 0", [])
-        }
-        TicketScope::Departments { department_ids } => {
-            let marks = vec!["?"; department_ids.len()].join(", ");
+    match scope.restriction() {
+        None => f.push("scope = 'all' AND scope_id = 0", []),
+        Some((owner, _)) => {
             f.push(
-                &format!("scope = 'department' AND scope_id IN ({marks})"),
-                department_ids.iter().map(|d| Arg::I64(*d)),
+                match owner {
+                    TicketOwner::Requester => "scope = 'requester'",
+                    TicketOwner::Organization => "scope = 'organization'",
+                    TicketOwner::Department => "scope = 'department'",
+                },
+                [],
             );
+            push_restriction(&mut f, scope, |_| "scope_id");
         }
-        TicketScope::All => f.push("scope = 'all' AND scope_id = 0", []),
     }
     let sql = format!(
         "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT), CAST(COALESCE(SUM(n_open), 0) AS BIGINT), \

@@ -34,7 +34,7 @@ pub async fn list_tickets(
     static CACHE: OnceLock<Cache<Key, TicketPage>> = OnceLock::new();
     let limit = limit.clamp(1, MAX_PAGE);
     let decoded = cursor.map(decode_cursor).transpose()?;
-    filter.search_internal = user.is_staff();
+    filter.search_internal = user.sees_internal_notes();
     let scope = TicketScope::of(user);
     let cache = CACHE.get_or_init(|| Cache::with_max_entries(Depends::Tickets, 2_000));
     let key: Key = (

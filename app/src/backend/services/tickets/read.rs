@@ -30,25 +30,26 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
             files.entry(message_id).or_default().push(a.into());
         }
     }
-    let messages: Vec<MessageView> = messages::messages(c.conn(), number.0, user.is_staff())
-        .await?
-        .into_iter()
-        .map(|m| {
-            Ok(MessageView {
-                id: m.id,
-                author: m.author_id.zip(m.author_name).map(|(id, name)| AuthorRef {
-                    id,
-                    name,
-                    role: m.author_role.unwrap_or_default(),
-                }),
-                body: m.body,
-                internal: m.internal,
-                channel: messages::stored_channel(&m.channel)?,
-                created_at: m.created_at,
-                attachments: files.remove(&m.id).unwrap_or_default(),
+    let messages: Vec<MessageView> =
+        messages::messages(c.conn(), number.0, user.sees_internal_notes())
+            .await?
+            .into_iter()
+            .map(|m| {
+                Ok(MessageView {
+                    id: m.id,
+                    author: m.author_id.zip(m.author_name).map(|(id, name)| AuthorRef {
+                        id,
+                        name,
+                        role: m.author_role.unwrap_or_default(),
+                    }),
+                    body: m.body,
+                    internal: m.internal,
+                    channel: messages::stored_channel(&m.channel)?,
+                    created_at: m.created_at,
+                    attachments: files.remove(&m.id).unwrap_or_default(),
+                })
             })
-        })
-        .collect::<Result<_, sqlx::Error>>()?;
+            .collect::<Result<_, sqlx::Error>>()?;
     let (mut by_support_at, mut by_requester_at) = messages::read_marks(c.conn(), number.0).await?;
     let scope = TicketScope::of(user);
     let mut related = Vec::new();
@@ -188,7 +189,7 @@ pub async fn attachment(
     let (file, internal) = messages::find_attachment(c.conn(), id)
         .await?
         .ok_or(AppError::not_found(Entity::Attachment))?;
-    if internal && !user.is_staff() {
+    if internal && !user.sees_internal_notes() {
         return Err(AppError::not_found(Entity::Attachment));
     }
     tickets::find_summary(c.conn(), &TicketScope::of(user), file.ticket_id)

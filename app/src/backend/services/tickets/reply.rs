@@ -99,7 +99,7 @@ async fn reply_in_tx(
         uploads,
     } = reply;
     let by_support = user.is_staff();
-    if internal && !by_support {
+    if internal && !user.sees_internal_notes() {
         return Err(AppError::Forbidden);
     }
     let mut tx = begin_write(db).await?;
