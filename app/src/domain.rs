@@ -49,8 +49,9 @@ pub use sla::{
 };
 pub use status::{status_after_message, TicketStatus, AUTO_CLOSE_DAYS, REOPEN_WINDOW_DAYS};
 pub use ticket::{
-    Escalation, LiveRow, NewTicketInput, TicketDetail, TicketListQuery, TicketNumber, TicketOwner,
-    TicketPage, TicketScope, TicketStats, TicketSummary, TicketUpdate, SUBJECT_MAX_CHARS,
+    Escalation, ListSort, LiveRow, NewTicketInput, TicketDetail, TicketListQuery, TicketNumber,
+    TicketOwner, TicketPage, TicketScope, TicketStats, TicketSummary, TicketUpdate,
+    SUBJECT_MAX_CHARS,
 };
 pub use ticket_field::{validate_field_value, FieldValue, TicketField, TicketTypeInfo};
 pub use user::{

@@ -263,6 +263,46 @@ pub struct NewTicketInput {
     pub deflection_attempt: Option<String>,
 }
 
+/// The order of ticket lists (API.md `sort`). The SQL of a page and the dashboard placing a
+/// row that changed live both follow [`ListSort::goes_before`]; ties go by ticket number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ListSort {
+    /// Newest activity first (`-updated_at`).
+    #[default]
+    UpdatedDesc,
+    /// Oldest first (`created_at`).
+    CreatedAsc,
+    /// Most urgent first (`-priority`).
+    PriorityDesc,
+    /// The pending target falling due soonest first; tickets without one last (`sla_due`).
+    SlaDue,
+}
+
+impl ListSort {
+    pub fn parse(s: &str) -> Option<ListSort> {
+        match s {
+            "-updated_at" => Some(ListSort::UpdatedDesc),
+            "created_at" => Some(ListSort::CreatedAsc),
+            "-priority" => Some(ListSort::PriorityDesc),
+            "sla_due" => Some(ListSort::SlaDue),
+            _ => None,
+        }
+    }
+
+    /// Whether `a` is listed before `b` in this order.
+    pub fn goes_before(self, a: &TicketSummary, b: &TicketSummary) -> bool {
+        match self {
+            ListSort::CreatedAsc => (a.created_at, a.number) < (b.created_at, b.number),
+            ListSort::PriorityDesc => (a.priority.rank(), a.number) > (b.priority.rank(), b.number),
+            ListSort::SlaDue => {
+                let key = |t: &TicketSummary| (t.sla.due_at.is_none(), t.sla.due_at, t.number);
+                key(a) < key(b)
+            }
+            ListSort::UpdatedDesc => (a.updated_at, a.number) > (b.updated_at, b.number),
+        }
+    }
+}
+
 /// A page of tickets and the cursor of the next one.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -390,5 +430,49 @@ mod tests {
         ] {
             assert_eq!(TicketNumber::parse(bad), None, "{bad:?}");
         }
+    }
+
+    fn summary(number: i64, minute: u32, priority: Priority, due: Option<u32>) -> TicketSummary {
+        use chrono::TimeZone;
+        let at = |m: u32| Utc.with_ymd_and_hms(2026, 11, 21, 10, m, 0).unwrap();
+        let named = NamedRef {
+            id: 1,
+            name: String::new(),
+        };
+        TicketSummary {
+            id: TicketNumber(number).to_string(),
+            number,
+            subject: String::new(),
+            ticket_type: "duvida".into(),
+            department: named.clone(),
+            status: TicketStatus::Open,
+            priority,
+            requester: named.clone(),
+            organization: named,
+            assignee: None,
+            created_at: at(minute),
+            updated_at: at(minute),
+            last_reply_at: None,
+            escalated: false,
+            sla: crate::domain::TicketSla {
+                due_at: due.map(at),
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn each_sort_orders_rows_as_its_sql_does() {
+        let old = summary(1, 10, Priority::Critical, None);
+        let new = summary(2, 20, Priority::Low, Some(50));
+        let soon = summary(3, 5, Priority::Low, Some(30));
+        assert!(ListSort::UpdatedDesc.goes_before(&new, &old));
+        assert!(ListSort::CreatedAsc.goes_before(&old, &new));
+        assert!(ListSort::PriorityDesc.goes_before(&old, &new));
+        // Due soonest first, tickets without a due time last.
+        assert!(ListSort::SlaDue.goes_before(&soon, &new));
+        assert!(ListSort::SlaDue.goes_before(&new, &old));
+        assert_eq!(ListSort::parse("sla_due"), Some(ListSort::SlaDue));
+        assert_eq!(ListSort::parse("-subject"), None);
     }
 }

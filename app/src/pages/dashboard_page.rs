@@ -17,7 +17,7 @@ use crate::components::{
     TicketFilterFields,
 };
 use crate::components::{presence_text, Counters};
-use crate::domain::{CurrentUser, TicketListQuery, TicketSummary};
+use crate::domain::{CurrentUser, ListSort, TicketListQuery, TicketSummary};
 use crate::i18n::*;
 
 /// Who is on which ticket: ticket id → `(person, state, expiry in ms)`.
@@ -287,20 +287,6 @@ fn Row(t: TicketSummary, live: Live) -> impl IntoView {
 }
 
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-/// Whether `a` is listed before `b` in this order (the list's `sort`).
-fn goes_before(a: &TicketSummary, b: &TicketSummary, sort: &str) -> bool {
-    match sort {
-        "created_at" => (a.created_at, a.number) < (b.created_at, b.number),
-        "-priority" => (a.priority.rank(), a.number) > (b.priority.rank(), b.number),
-        "sla_due" => {
-            let key = |t: &TicketSummary| (t.sla.due_at.is_none(), t.sla.due_at, t.number);
-            key(a) < key(b)
-        }
-        _ => (a.updated_at, a.number) > (b.updated_at, b.number),
-    }
-}
-
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 /// Puts a changed ticket in place (or takes it out when `row` is `None`). New rows join only
 /// the first page; on later pages a ticket changes in place.
 fn place_row(
@@ -319,7 +305,11 @@ fn place_row(
     }
     let at = rows
         .iter()
-        .position(|other| goes_before(&row, other, sort))
+        .position(|other| {
+            ListSort::parse(sort)
+                .unwrap_or_default()
+                .goes_before(&row, other)
+        })
         .unwrap_or(rows.len());
     if existed.is_none() && at == rows.len() && rows.len() >= 50 {
         // Past the end of a full page: it belongs to a later page.

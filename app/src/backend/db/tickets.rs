@@ -112,7 +112,9 @@ pub async fn count_by_status(c: Conn<'_>) -> Result<Vec<(String, i64)>, sqlx::Er
 }
 
 use super::args::{like_pattern, Arg, Filter};
-use crate::domain::{NamedRef, TicketNumber, TicketOwner, TicketScope, TicketStats, TicketSummary};
+use crate::domain::{
+    ListSort, NamedRef, TicketNumber, TicketOwner, TicketScope, TicketStats, TicketSummary,
+};
 
 /// Adds the viewer's scope to a filter over `tickets t` (the visibility rule in SQL).
 pub fn push_scope(filter: &mut Filter, scope: &TicketScope) {
@@ -259,29 +261,6 @@ impl SummaryRow {
                 risk_at: self.sla_risk_at,
             },
         })
-    }
-}
-
-/// List order (API.md `sort`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum ListSort {
-    #[default]
-    UpdatedDesc,
-    CreatedAsc,
-    PriorityDesc,
-    /// The pending target falling due soonest first; tickets without one last.
-    SlaDue,
-}
-
-impl ListSort {
-    pub fn parse(s: &str) -> Option<ListSort> {
-        match s {
-            "-updated_at" => Some(ListSort::UpdatedDesc),
-            "created_at" => Some(ListSort::CreatedAsc),
-            "-priority" => Some(ListSort::PriorityDesc),
-            "sla_due" => Some(ListSort::SlaDue),
-            _ => None,
-        }
     }
 }
 

@@ -4,11 +4,12 @@ use super::search::search;
 use super::search::MAX_QUERY_CHARS;
 
 use crate::backend::db::deflection;
-use crate::backend::db::tickets::{ListFilter, ListSort};
+use crate::backend::db::tickets::ListFilter;
 use crate::backend::search::SearchIndex;
 use crate::backend::services::deflection::check_attempt_key;
 use crate::backend::services::tickets;
 use crate::backend::Db;
+use crate::domain::ListSort;
 use crate::domain::{CurrentUser, Language, Suggestions, TicketStatus, TicketSummary};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};

@@ -1,9 +1,10 @@
 //! Ticket lists in the caller's scope: filters, sorts, keyset pages and the counters above them.
 use crate::domain::TicketPage;
 
-use crate::backend::db::tickets::{self, Cursor, ListFilter, ListSort};
+use crate::backend::db::tickets::{self, Cursor, ListFilter};
 use crate::backend::services::split_page;
 use crate::backend::Db;
+use crate::domain::ListSort;
 use crate::domain::{char_count, CurrentUser, Priority, TicketScope, TicketStats, TicketStatus};
 use crate::error::{AppError, FieldError};
 
