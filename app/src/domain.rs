@@ -18,10 +18,10 @@ mod user;
 mod workspace;
 
 pub use admin::{
-    AuditEntry, AuditPage, AuditQuery, DepartmentAdmin, DepartmentInput, FieldAdmin, Limits,
-    LimitsInput, OrganizationAdmin, OrganizationInput, PriorityText, TicketFormData,
-    TicketTypeAdmin, TicketTypeInput, UserAdmin, UserInput, UserLink, UserPage, UserQuery,
-    AUDIT_ENTITIES, FIELD_KINDS, LIMIT_BOUNDS, MAX_ATTACHMENTS_BOUND, MAX_ATTACHMENT_BYTES_BOUND,
+    AuditAction, AuditEntity, AuditEntry, AuditPage, AuditQuery, DepartmentAdmin, DepartmentInput,
+    FieldAdmin, Limits, LimitsInput, OrganizationAdmin, OrganizationInput, PriorityText,
+    TicketFormData, TicketTypeAdmin, TicketTypeInput, UserAdmin, UserInput, UserLink, UserPage,
+    UserQuery, FIELD_KINDS, LIMIT_BOUNDS, MAX_ATTACHMENTS_BOUND, MAX_ATTACHMENT_BYTES_BOUND,
 };
 pub use article::{
     ArticleDraft, ArticleFeedback, ArticleHit, ArticleHits, ArticleLink, ArticlePage, ArticlePatch,
@@ -61,8 +61,8 @@ pub use user::{
 };
 pub use workspace::{
     fill_placeholders, normalize_tags, CannedInput, CannedResponse, FilterChoices, HistoryEntry,
-    LinkRequest, MergeRequest, PresenceEntry, PresenceState, PresenceUpdate, QueueCounts,
-    TicketTools, MAX_TAGS, PRESENCE_BEAT_SECONDS, PRESENCE_TTL_SECONDS, TAG_MAX_CHARS,
+    HistoryField, LinkRequest, MergeRequest, PresenceEntry, PresenceState, PresenceUpdate,
+    QueueCounts, TicketTools, MAX_TAGS, PRESENCE_BEAT_SECONDS, PRESENCE_TTL_SECONDS, TAG_MAX_CHARS,
 };
 
 /// The error of parsing one of the enumerations above from its wire name.

@@ -3,6 +3,7 @@
 //! Loaded only into an empty database, in one transaction.
 
 use crate::backend::db::messages;
+use crate::domain::HistoryField;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
@@ -514,7 +515,7 @@ async fn load_tickets(
             tx.conn(),
             ticket_id,
             Some(requester_id),
-            "created",
+            HistoryField::Created,
             None,
             Some("open"),
             created_at,
@@ -536,7 +537,7 @@ async fn load_tickets(
                 tx.conn(),
                 ticket_id,
                 Some(agent_id),
-                "assignee",
+                HistoryField::Assignee,
                 None,
                 Some(&agent_id.to_string()),
                 assigned_at,
@@ -562,7 +563,7 @@ async fn load_tickets(
                 tx.conn(),
                 ticket_id,
                 Some(agent_id),
-                "status",
+                HistoryField::Status,
                 Some("open"),
                 Some("answered"),
                 replied_at,
@@ -590,7 +591,7 @@ async fn load_tickets(
                     tx.conn(),
                     ticket_id,
                     Some(requester_id),
-                    "status",
+                    HistoryField::Status,
                     Some("answered"),
                     Some("open"),
                     answered_back_at,
@@ -606,7 +607,7 @@ async fn load_tickets(
                         tx.conn(),
                         ticket_id,
                         Some(requester_id),
-                        "status",
+                        HistoryField::Status,
                         Some("open"),
                         Some("closed"),
                         closed_at,

@@ -17,14 +17,14 @@ pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
             <ol class="timeline" data-testid="timeline">
                 {history.into_iter().rev().map(|h| {
                     let who = h.actor.map(|a| a.name);
-                    let field = h.field.clone();
+                    let field = h.field;
                     let old = h.old_value.clone();
                     let new = h.new_value.clone();
                     view! {
                         <li>
                             <time datetime=h.created_at.to_rfc3339()>{format_time(h.created_at)}</time>
                             " · "
-                            {move || history_change(i18n, who.as_deref(), &field, old.as_deref(), new.as_deref(), ChangeText::Sentence)}
+                            {move || history_change(i18n, who.as_deref(), field.as_str(), old.as_deref(), new.as_deref(), ChangeText::Sentence)}
                         </li>
                     }
                 }).collect_view()}

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{NamedRef, Plan, Priority, Role};
+use super::{wire_enum, NamedRef, Plan, Priority, Role};
 
 /// A department with its agents (`/api/v1/admin/departments`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -311,13 +311,10 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     /// Absent: the system (auto-close, round-robin, the SLA watcher).
     pub actor: Option<NamedRef>,
-    /// `ticket`, `department`, `user`, `organization`, `ticket_type`, `sla_policy`,
-    /// `calendar`, `priorities`, `settings`, …
-    pub entity: String,
+    pub entity: AuditEntity,
     pub entity_id: String,
     pub entity_name: String,
-    /// `create`, `update` or `delete`.
-    pub action: String,
+    pub action: AuditAction,
     pub field: Option<String>,
     pub before: Option<String>,
     pub after: Option<String>,
@@ -351,16 +348,27 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
-/// The entities the audit log names.
-pub const AUDIT_ENTITIES: &[&str] = &[
-    "ticket",
-    "department",
-    "user",
-    "organization",
-    "ticket_type",
-    "sla_policy",
-    "calendar",
-    "priorities",
-    "settings",
-    "canned_response",
-];
+wire_enum! {
+    /// What an audit row is about: a ticket (its own history) or a thing admins edit.
+    AuditEntity, "audit entity" {
+        Ticket => "ticket",
+        Department => "department",
+        User => "user",
+        Organization => "organization",
+        TicketType => "ticket_type",
+        SlaPolicy => "sla_policy",
+        Calendar => "calendar",
+        Priorities => "priorities",
+        Settings => "settings",
+        CannedResponse => "canned_response",
+    }
+}
+
+wire_enum! {
+    /// What a change did; deactivating counts as deleting (nothing referred to is deleted).
+    AuditAction, "audit action" {
+        Create => "create",
+        Update => "update",
+        Delete => "delete",
+    }
+}

@@ -2,7 +2,32 @@
 
 use chrono::{DateTime, Utc};
 
-use super::NamedRef;
+use super::{wire_enum, NamedRef};
+
+wire_enum! {
+    /// What a row of a ticket's history records.
+    HistoryField, "history field" {
+        /// The ticket was opened.
+        Created => "created",
+        Status => "status",
+        Priority => "priority",
+        /// The ticket type (by key).
+        Type => "type",
+        /// The department (by id).
+        Department => "department",
+        /// The agent it is assigned to (by id).
+        Assignee => "assignee",
+        Tags => "tags",
+        Escalated => "escalated",
+        /// This ticket absorbed a duplicate (its number).
+        Merged => "merged",
+        /// This duplicate went into another ticket (its number).
+        MergedInto => "merged_into",
+        /// A related ticket was linked (its number).
+        Related => "related",
+        Rating => "rating",
+    }
+}
 
 /// Tags per ticket, and characters per tag.
 pub const MAX_TAGS: usize = 20;
@@ -88,9 +113,7 @@ pub struct PresenceUpdate {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub actor: Option<NamedRef>,
-    /// `created`, `status`, `priority`, `type`, `department`, `assignee`, `tags`, `merged`,
-    /// `merged_into`, `related`, `escalated`, `reopened`.
-    pub field: String,
+    pub field: HistoryField,
     /// Display values (names, not ids).
     pub old_value: Option<String>,
     pub new_value: Option<String>,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
 use super::Conn;
-use crate::domain::{Priority, TicketStatus};
+use crate::domain::{HistoryField, Priority, TicketStatus};
 use crate::on_conn;
 
 pub struct NewTicket<'a> {
@@ -48,7 +48,7 @@ pub async fn insert_history(
     c: Conn<'_>,
     ticket_id: i64,
     actor_id: Option<i64>,
-    field: &str,
+    field: HistoryField,
     old_value: Option<&str>,
     new_value: Option<&str>,
     at: DateTime<Utc>,
@@ -59,7 +59,7 @@ pub async fn insert_history(
     on_conn!(c, conn => sqlx::query(SQL)
         .bind(ticket_id)
         .bind(actor_id)
-        .bind(field)
+        .bind(field.as_str())
         .bind(old_value)
         .bind(new_value)
         .bind(at)

@@ -6,20 +6,22 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::backend::db::admin::{self as db, AuditFilter, AuditWrite};
 use crate::backend::db::Conn;
 use crate::backend::services::{require, split_page};
-use crate::domain::{AuditEntry, AuditPage, AuditQuery, CurrentUser, NamedRef, AUDIT_ENTITIES};
+use crate::domain::{
+    AuditAction, AuditEntity, AuditEntry, AuditPage, AuditQuery, CurrentUser, NamedRef,
+};
 use crate::error::{AppError, FieldError};
 
 use crate::backend::Db;
 
 /// What one admin change did to one thing.
-pub struct Change<'a> {
-    pub entity: &'a str,
+pub struct Change {
+    pub entity: AuditEntity,
     pub entity_id: String,
     pub entity_name: String,
 }
 
-impl<'a> Change<'a> {
-    pub fn new(entity: &'a str, id: impl ToString, name: impl Into<String>) -> Self {
+impl Change {
+    pub fn new(entity: AuditEntity, id: impl ToString, name: impl Into<String>) -> Self {
         Change {
             entity,
             entity_id: id.to_string(),
@@ -32,15 +34,15 @@ impl<'a> Change<'a> {
         &self,
         c: Conn<'_>,
         actor: &CurrentUser,
-        action: &str,
+        action: AuditAction,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let row = AuditWrite {
             actor_id: Some(actor.id),
-            entity: self.entity,
+            entity: self.entity.as_str(),
             entity_id: &self.entity_id,
             entity_name: &self.entity_name,
-            action,
+            action: action.as_str(),
             field: None,
             old_value: None,
             new_value: None,
@@ -53,17 +55,17 @@ impl<'a> Change<'a> {
         &self,
         mut c: Conn<'_>,
         actor: &CurrentUser,
-        action: &str,
+        action: AuditAction,
         fields: &[(&str, String, String)],
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
         for (field, before, after) in fields.iter().filter(|(_, b, a)| b != a) {
             let row = AuditWrite {
                 actor_id: Some(actor.id),
-                entity: self.entity,
+                entity: self.entity.as_str(),
                 entity_id: &self.entity_id,
                 entity_name: &self.entity_name,
-                action,
+                action: action.as_str(),
                 field: Some(field),
                 old_value: (!before.is_empty()).then_some(before.as_str()),
                 new_value: (!after.is_empty()).then_some(after.as_str()),
@@ -114,7 +116,7 @@ fn filter_of(q: &AuditQuery, max: i64) -> Result<AuditFilter, AppError> {
         .map(str::to_owned);
     if entity
         .as_deref()
-        .is_some_and(|e| !AUDIT_ENTITIES.contains(&e))
+        .is_some_and(|e| e.parse::<AuditEntity>().is_err())
     {
         errors.push(FieldError::new("entity", "invalid"));
     }
@@ -215,8 +217,12 @@ async fn with_names(
     Ok(rows)
 }
 
-fn entry_of(row: db::AuditRow) -> AuditEntry {
-    let entity_id = if row.entity == "ticket" {
+fn entry_of(row: db::AuditRow) -> Result<AuditEntry, AppError> {
+    let decode =
+        |e: crate::domain::UnknownVariant| AppError::from(sqlx::Error::Decode(Box::new(e)));
+    let entity: AuditEntity = row.entity.parse().map_err(decode)?;
+    let action: AuditAction = row.action.parse().map_err(decode)?;
+    let entity_id = if entity == AuditEntity::Ticket {
         row.entity_id
             .parse()
             .map(|n| crate::domain::TicketNumber(n).to_string())
@@ -224,20 +230,20 @@ fn entry_of(row: db::AuditRow) -> AuditEntry {
     } else {
         row.entity_id
     };
-    AuditEntry {
+    Ok(AuditEntry {
         at: row.created_at,
         actor: row
             .actor_id
             .zip(row.actor_name)
             .map(|(id, name)| NamedRef { id, name }),
-        entity: row.entity,
+        entity,
         entity_id,
         entity_name: row.entity_name,
-        action: row.action,
+        action,
         field: row.field,
         before: row.old_value,
         after: row.new_value,
-    }
+    })
 }
 
 /// One page of the log, newest first.
@@ -251,7 +257,7 @@ pub async fn list(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<AuditP
     let (rows, next_cursor) = split_page(rows, limit, encode_cursor);
     let rows = with_names(c.conn(), rows).await?;
     Ok(AuditPage {
-        items: rows.into_iter().map(entry_of).collect(),
+        items: rows.into_iter().map(entry_of).collect::<Result<_, _>>()?,
         next_cursor,
     })
 }
@@ -284,6 +290,7 @@ pub async fn csv(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<String,
     let bad = |e: csv::Error| AppError::from(anyhow::anyhow!("csv: {e}"));
     out.write_record(header).map_err(bad)?;
     for e in rows.into_iter().map(entry_of) {
+        let e = e?;
         let (actor_id, actor) = e
             .actor
             .map(|a| (a.id.to_string(), a.name))
@@ -292,10 +299,10 @@ pub async fn csv(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<String,
             e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             actor_id,
             actor,
-            e.entity,
+            e.entity.as_str().to_owned(),
             e.entity_id,
             e.entity_name,
-            e.action,
+            e.action.as_str().to_owned(),
             e.field.unwrap_or_default(),
             e.before.unwrap_or_default(),
             e.after.unwrap_or_default(),
@@ -332,7 +339,7 @@ pub(crate) trait Audited {
 pub(crate) async fn audit_save<T: Audited>(
     c: Conn<'_>,
     actor: &CurrentUser,
-    change: &Change<'_>,
+    change: &Change,
     before: Option<&T>,
     after: &T,
     now: DateTime<Utc>,
@@ -347,7 +354,9 @@ pub(crate) async fn audit_save<T: Audited>(
             .map(|((field, old), (_, new))| (field, old, new))
             .collect(),
         None => {
-            change.record(c.reborrow(), actor, "create", now).await?;
+            change
+                .record(c.reborrow(), actor, AuditAction::Create, now)
+                .await?;
             fields
                 .into_iter()
                 .map(|(field, new)| (field, String::new(), new))
@@ -355,9 +364,9 @@ pub(crate) async fn audit_save<T: Audited>(
         }
     };
     let action = if before.is_some_and(|b| b.is_active() && !after.is_active()) {
-        "delete"
+        AuditAction::Delete
     } else {
-        "update"
+        AuditAction::Update
     };
     change.record_fields(c, actor, action, &diffs, now).await
 }

@@ -51,7 +51,7 @@ pub async fn rate(
         tx.conn(),
         number.0,
         Some(user.id),
-        "rating",
+        crate::domain::HistoryField::Rating,
         None,
         Some(&input.score.to_string()),
         now,

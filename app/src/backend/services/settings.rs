@@ -7,6 +7,7 @@ use crate::backend::services::audit::Change;
 use crate::backend::services::require;
 use crate::backend::services::validation::Errors;
 use crate::backend::Db;
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{
     CurrentUser, Limits, LimitsInput, Priority, PriorityText, ATTACHMENT_EXTENSIONS, LIMIT_BOUNDS,
 };
@@ -84,14 +85,14 @@ pub async fn save_priority_texts(
     let value = serde_json::to_value(&after).map_err(|e| AppError::from(anyhow::anyhow!(e)))?;
     let mut tx = db_.begin().await?;
     settings::put(tx.conn(), PRIORITIES_KEY, &value, now).await?;
-    let change = Change::new("priorities", PRIORITIES_KEY, "Prioridades");
+    let change = Change::new(AuditEntity::Priorities, PRIORITIES_KEY, "Prioridades");
     for (b, a) in before.iter().zip(&after) {
         let p = b.priority.as_str();
         change
             .record_fields(
                 tx.conn(),
                 actor,
-                "update",
+                AuditAction::Update,
                 &[
                     (
                         &format!("{p}.label_pt"),
@@ -212,11 +213,11 @@ pub async fn save_limits(
     let value = serde_json::to_value(&after).map_err(|e| AppError::from(anyhow::anyhow!(e)))?;
     let mut tx = db_.begin().await?;
     settings::put(tx.conn(), LIMITS_KEY, &value, now).await?;
-    Change::new("settings", LIMITS_KEY, "Limites")
+    Change::new(AuditEntity::Settings, LIMITS_KEY, "Limites")
         .record_fields(
             tx.conn(),
             actor,
-            "update",
+            AuditAction::Update,
             &[
                 (
                     "message_max_chars",

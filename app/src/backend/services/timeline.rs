@@ -1,16 +1,23 @@
 //! A ticket's timeline for staff: every recorded change, with the names of who made it.
 
 use crate::backend::db::{departments, workspace, Conn};
-use crate::domain::{HistoryEntry, NamedRef};
+use crate::domain::{HistoryEntry, HistoryField, NamedRef};
 use crate::error::AppError;
 
 /// The ticket's timeline with names instead of ids.
 pub async fn history_of(c: Conn<'_>, ticket_id: i64) -> Result<Vec<HistoryEntry>, AppError> {
     let mut c = c;
     let rows = workspace::history(c.reborrow(), ticket_id).await?;
+    let fields = rows
+        .iter()
+        .map(|r| r.field.parse::<HistoryField>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AppError::from(sqlx::Error::Decode(Box::new(e))))?;
     let user_ids: Vec<i64> = rows
         .iter()
-        .filter(|r| r.field == "assignee")
+        .zip(&fields)
+        .filter(|(_, f)| **f == HistoryField::Assignee)
+        .map(|(r, _)| r)
         .flat_map(|r| [r.old_value.as_deref(), r.new_value.as_deref()])
         .flatten()
         .filter_map(|v| v.parse().ok())
@@ -18,19 +25,19 @@ pub async fn history_of(c: Conn<'_>, ticket_id: i64) -> Result<Vec<HistoryEntry>
     let users = workspace::user_names(c.reborrow(), &user_ids).await?;
     let departments = departments::list(c.reborrow()).await?;
     let types = workspace::type_names(c.reborrow()).await?;
-    let name = |field: &str, value: Option<String>| -> Option<String> {
+    let name = |field: HistoryField, value: Option<String>| -> Option<String> {
         let value = value?;
         let id = value.parse::<i64>().ok();
         Some(match field {
-            "assignee" => users
+            HistoryField::Assignee => users
                 .iter()
                 .find(|(u, _)| Some(*u) == id)
                 .map_or(value.clone(), |(_, n)| n.clone()),
-            "department" => departments
+            HistoryField::Department => departments
                 .iter()
                 .find(|(d, _)| Some(*d) == id)
                 .map_or(value.clone(), |(_, n)| n.clone()),
-            "type" => types
+            HistoryField::Type => types
                 .iter()
                 .find(|(k, _, _)| *k == value)
                 .map_or(value.clone(), |(_, n, _)| n.clone()),
@@ -39,14 +46,15 @@ pub async fn history_of(c: Conn<'_>, ticket_id: i64) -> Result<Vec<HistoryEntry>
     };
     Ok(rows
         .into_iter()
-        .map(|r| HistoryEntry {
+        .zip(fields)
+        .map(|(r, field)| HistoryEntry {
             actor: r
                 .actor_id
                 .zip(r.actor_name)
                 .map(|(id, name)| NamedRef { id, name }),
-            old_value: name(&r.field, r.old_value),
-            new_value: name(&r.field, r.new_value),
-            field: r.field,
+            old_value: name(field, r.old_value),
+            new_value: name(field, r.new_value),
+            field,
             created_at: r.created_at,
         })
         .collect())

@@ -3,6 +3,8 @@
 //! the caller's scope first (404 outside it), exactly as in [`super::tickets`].
 
 use crate::backend::db::messages;
+use crate::domain::HistoryField;
+use crate::domain::{AuditAction, AuditEntity};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -100,7 +102,7 @@ pub async fn merge(
         tx.conn(),
         duplicate.id,
         Some(user.id),
-        "merged_into",
+        HistoryField::MergedInto,
         None,
         Some(&target_id),
         now,
@@ -112,7 +114,7 @@ pub async fn merge(
             tx.conn(),
             duplicate.id,
             Some(user.id),
-            "status",
+            HistoryField::Status,
             Some(&old),
             Some("closed"),
             now,
@@ -123,7 +125,7 @@ pub async fn merge(
         tx.conn(),
         target.id,
         Some(user.id),
-        "merged",
+        HistoryField::Merged,
         None,
         Some(&dup_id),
         now,
@@ -182,7 +184,7 @@ pub async fn link(
             tx.conn(),
             ticket.id,
             Some(user.id),
-            "related",
+            HistoryField::Related,
             None,
             Some(&other),
             now,
@@ -369,8 +371,8 @@ pub async fn canned_create(
     let created = workspace::canned_find(tx.conn(), id)
         .await?
         .ok_or(AppError::Internal)?;
-    crate::backend::services::audit::Change::new("canned_response", id, &created.title)
-        .record(tx.conn(), user, "create", now)
+    crate::backend::services::audit::Change::new(AuditEntity::CannedResponse, id, &created.title)
+        .record(tx.conn(), user, AuditAction::Create, now)
         .await?;
     tx.commit().await?;
     Ok(canned_view(created))
@@ -401,13 +403,13 @@ pub async fn canned_update(
         .await?
         .ok_or(AppError::Internal)?;
     let action = if before.active && !updated.active {
-        "delete"
+        AuditAction::Delete
     } else {
-        "update"
+        AuditAction::Update
     };
     let department = |r: &workspace::CannedRow| r.department_name.clone().unwrap_or_default();
     let active = |r: &workspace::CannedRow| r.active.to_string();
-    crate::backend::services::audit::Change::new("canned_response", id, &updated.title)
+    crate::backend::services::audit::Change::new(AuditEntity::CannedResponse, id, &updated.title)
         .record_fields(
             tx.conn(),
             user,

@@ -6,7 +6,7 @@ use super::AdminTabs;
 
 use crate::api::get_audit;
 use crate::components::{format_time, load_error, priority_label, query_string, Loading};
-use crate::domain::{AuditQuery, Plan, Priority, Role};
+use crate::domain::{AuditAction, AuditEntity, AuditQuery, Plan, Priority, Role};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -39,11 +39,11 @@ fn entity_label(i18n: leptos_i18n::I18nContext<Locale>, entity: &str) -> String 
     .to_string()
 }
 
-fn action_label(i18n: leptos_i18n::I18nContext<Locale>, action: &str) -> String {
+fn action_label(i18n: leptos_i18n::I18nContext<Locale>, action: AuditAction) -> String {
     match action {
-        "create" => t_string!(i18n, admin.action_create),
-        "delete" => t_string!(i18n, admin.action_delete),
-        _ => t_string!(i18n, admin.action_update),
+        AuditAction::Create => t_string!(i18n, admin.action_create),
+        AuditAction::Delete => t_string!(i18n, admin.action_delete),
+        AuditAction::Update => t_string!(i18n, admin.action_update),
     }
     .to_string()
 }
@@ -171,8 +171,8 @@ fn AuditLog() -> impl IntoView {
                     <label for="audit-entity">{t!(i18n, admin.entity)}</label>
                     <select id="audit-entity" name="entity">
                         <option value="">{t!(i18n, admin.all)}</option>
-                        {crate::domain::AUDIT_ENTITIES.iter().map(|e| {
-                            let e = *e;
+                        {AuditEntity::ALL.iter().map(|e| {
+                            let e = e.as_str();
                             view! { <option value=e selected=move || current("entity") == e>{move || entity_label(i18n, e)}</option> }
                         }).collect_view()}
                     </select>
@@ -210,13 +210,13 @@ fn AuditLog() -> impl IntoView {
                                     <tbody>
                                         {page.items.into_iter().map(|e| {
                                             let who = e.actor.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| t_string!(i18n, admin.system).to_string());
-                                            let what = if e.entity == "ticket" {
+                                            let what = if e.entity == AuditEntity::Ticket {
                                                 view! { <a href=format!("/chamados/{}", e.entity_id)>{e.entity_id.clone()}</a> " " {e.entity_name.clone()} }.into_any()
                                             } else {
-                                                view! { {entity_label(i18n, &e.entity)} ": " {audit_entity_name(i18n, &e.entity, &e.entity_name)} }.into_any()
+                                                view! { {entity_label(i18n, e.entity.as_str())} ": " {audit_entity_name(i18n, e.entity.as_str(), &e.entity_name)} }.into_any()
                                             };
                                             let change = match e.field.as_deref() {
-                                                Some(field) if e.entity == "ticket" => crate::components::history_change(
+                                                Some(field) if e.entity == AuditEntity::Ticket => crate::components::history_change(
                                                     i18n,
                                                     e.actor_name(),
                                                     field,
@@ -230,10 +230,10 @@ fn AuditLog() -> impl IntoView {
                                                     audit_value(i18n, field, e.before.as_deref()),
                                                     audit_value(i18n, field, e.after.as_deref())
                                                 ),
-                                                None => action_label(i18n, &e.action),
+                                                None => action_label(i18n, e.action),
                                             };
                                             view! {
-                                                <tr data-entity=e.entity.clone() data-action=e.action.clone()>
+                                                <tr data-entity=e.entity.as_str() data-action=e.action.as_str()>
                                                     <td><time datetime=e.at.to_rfc3339()>{format_time(e.at)}</time></td>
                                                     <td>{who}</td>
                                                     <td>{what}</td>

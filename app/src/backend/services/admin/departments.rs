@@ -7,6 +7,7 @@ use crate::backend::services::audit::{audit_save, names, yes_no, Audited};
 use crate::backend::services::require;
 use crate::backend::services::validation::Errors;
 use crate::backend::Db;
+use crate::domain::AuditEntity;
 use crate::domain::{CurrentUser, DepartmentAdmin, DepartmentInput, NamedRef, Role};
 use crate::error::{AppError, Entity};
 use chrono::{DateTime, Utc};
@@ -141,7 +142,7 @@ pub async fn save_department(
         .await?
         .pop()
         .ok_or(AppError::Internal)?;
-    let change = Change::new("department", id, &after.name);
+    let change = Change::new(AuditEntity::Department, id, &after.name);
     audit_save(tx.conn(), user, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
     crate::backend::cache::identities_changed();

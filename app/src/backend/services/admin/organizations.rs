@@ -1,5 +1,6 @@
 //! Organizations (the customers' companies): plan, ticket sharing, members and who may open tickets.
 
+use crate::domain::AuditEntity;
 // Imports, not logic: the same crates as its neighbours. jscpd:ignore-start
 use super::people::{invite_user, update_user, user, users, MAX_PAGE};
 
@@ -146,7 +147,7 @@ pub async fn save_organization(
         .await?
         .ok_or(AppError::Internal)
         .and_then(organization_view)?;
-    let change = Change::new("organization", id, &after.name);
+    let change = Change::new(AuditEntity::Organization, id, &after.name);
     audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
     crate::backend::cache::identities_changed();

@@ -15,6 +15,7 @@ use crate::domain::{
     validate_name, CurrentUser, EmailAddress, NamedRef, Role, UserAdmin, UserInput, UserLink,
     UserPage, UserQuery,
 };
+use crate::domain::{AuditAction, AuditEntity};
 use crate::error::{AppError, Entity};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeSet, HashMap};
@@ -259,7 +260,11 @@ pub async fn invite_user(
     db::set_user_departments(tx.conn(), id, &department_ids).await?;
     let secret = create_link(tx.conn(), id, PURPOSE_INVITATION, Some(actor.id), now).await?;
     let view = load_user(tx.conn(), id).await?;
-    let change = Change::new("user", id, format!("{} <{}>", view.name, view.email));
+    let change = Change::new(
+        AuditEntity::User,
+        id,
+        format!("{} <{}>", view.name, view.email),
+    );
     audit_save(tx.conn(), actor, &change, None, &view, now).await?;
     tx.commit().await?;
     crate::backend::cache::identities_changed();
@@ -381,7 +386,11 @@ pub async fn update_user(
         }
     }
     let after = load_user(tx.conn(), id).await?;
-    let change = Change::new("user", id, format!("{} <{}>", after.name, after.email));
+    let change = Change::new(
+        AuditEntity::User,
+        id,
+        format!("{} <{}>", after.name, after.email),
+    );
     audit_save(tx.conn(), actor, &change, Some(&before), &after, now).await?;
     tx.commit().await?;
     crate::backend::cache::identities_changed();
@@ -407,15 +416,19 @@ pub async fn reset_link(
         PURPOSE_PASSWORD_RESET
     };
     let secret = create_link(tx.conn(), id, purpose, Some(actor.id), now).await?;
-    Change::new("user", id, format!("{} <{}>", view.name, view.email))
-        .record_fields(
-            tx.conn(),
-            actor,
-            "update",
-            &[("password_link", String::new(), purpose.to_owned())],
-            now,
-        )
-        .await?;
+    Change::new(
+        AuditEntity::User,
+        id,
+        format!("{} <{}>", view.name, view.email),
+    )
+    .record_fields(
+        tx.conn(),
+        actor,
+        AuditAction::Update,
+        &[("password_link", String::new(), purpose.to_owned())],
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(UserLink {
         user: view,

@@ -7,6 +7,7 @@ use crate::backend::services::require;
 use crate::backend::services::sla::refresh_affected;
 use crate::backend::services::validation::Errors;
 use crate::backend::Db;
+use crate::domain::AuditEntity;
 use crate::domain::{
     CurrentUser, NamedRef, Plan, Priority, SlaCalendar, SlaCalendarInput, SlaPolicy,
     SlaPolicyInput, SLA_MAX_MINUTES,
@@ -206,7 +207,7 @@ pub async fn save_calendar(
         .await?
         .map(calendar_view)
         .ok_or(AppError::Internal)?;
-    let change = Change::new("calendar", id, &after.name);
+    let change = Change::new(AuditEntity::Calendar, id, &after.name);
     audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
     crate::backend::events::wake();
@@ -369,7 +370,7 @@ pub async fn save_policy(
         .ok_or(AppError::Internal)
         .and_then(policy_view)?;
     let name = format!("{} · {}", after.plan.as_str(), after.priority.as_str());
-    let change = Change::new("sla_policy", id, name);
+    let change = Change::new(AuditEntity::SlaPolicy, id, name);
     audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
     crate::backend::events::wake();

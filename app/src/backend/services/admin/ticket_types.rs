@@ -6,6 +6,7 @@ use crate::backend::services::audit::{audit_save, yes_no, Audited, Change};
 use crate::backend::services::require;
 use crate::backend::services::validation::Errors;
 use crate::backend::Db;
+use crate::domain::AuditEntity;
 use crate::domain::{
     CurrentUser, FieldAdmin, NamedRef, Plan, Priority, TicketTypeAdmin, TicketTypeInput,
     FIELD_KINDS,
@@ -340,7 +341,7 @@ pub async fn save_ticket_type(
         .await?
         .pop()
         .ok_or(AppError::Internal)?;
-    let change = Change::new("ticket_type", id, &after.name);
+    let change = Change::new(AuditEntity::TicketType, id, &after.name);
     audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
     Ok(after)

@@ -5,6 +5,7 @@ use super::uploads::check_uploads;
 use super::uploads::store_uploads;
 use super::uploads::Uploads;
 use crate::backend::db::messages;
+use crate::domain::HistoryField;
 use crate::domain::NewTicketInput;
 
 use crate::backend::db::tickets::{self};
@@ -179,7 +180,7 @@ async fn create_in_tx(
         tx.conn(),
         number,
         Some(user.id),
-        "created",
+        HistoryField::Created,
         None,
         Some(TicketStatus::Open.as_str()),
         now,
@@ -340,8 +341,16 @@ async fn assign_by_round_robin(
     if let Some(agent) = workspace::take_next_agent(tx.conn(), department_id).await? {
         workspace::assign(tx.conn(), number, agent).await?;
         let agent = agent.to_string();
-        tickets::insert_history(tx.conn(), number, None, "assignee", None, Some(&agent), now)
-            .await?;
+        tickets::insert_history(
+            tx.conn(),
+            number,
+            None,
+            HistoryField::Assignee,
+            None,
+            Some(&agent),
+            now,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -360,7 +369,7 @@ async fn link_related(
         tx.conn(),
         number,
         Some(user.id),
-        "related",
+        HistoryField::Related,
         None,
         Some(&old),
         now,

@@ -3,6 +3,7 @@
 use super::reply::validate_text;
 use crate::backend::db::messages;
 use crate::domain::Escalation;
+use crate::domain::HistoryField;
 use crate::domain::TicketUpdate;
 
 use crate::backend::db::tickets::{self};
@@ -43,11 +44,11 @@ pub async fn update_ticket(
         }
     }
     let mut errors = Vec::new();
-    let mut changes: Vec<(&'static str, Option<String>, Option<String>)> = Vec::new();
+    let mut changes: Vec<(HistoryField, Option<String>, Option<String>)> = Vec::new();
     let current = status_of(&state)?;
     if let Some(status) = update.status.filter(|s| *s != current) {
         changes.push((
-            "status",
+            HistoryField::Status,
             Some(current.as_str().to_owned()),
             Some(status.as_str().to_owned()),
         ));
@@ -56,7 +57,7 @@ pub async fn update_ticket(
     }
     if let Some(priority) = update.priority.filter(|p| p.as_str() != state.priority) {
         changes.push((
-            "priority",
+            HistoryField::Priority,
             Some(state.priority.clone()),
             Some(priority.as_str().to_owned()),
         ));
@@ -70,7 +71,7 @@ pub async fn update_ticket(
         {
             Some(t) if t.id != state.ticket_type_id => {
                 changes.push((
-                    "type",
+                    HistoryField::Type,
                     Some(state.ticket_type_id.to_string()),
                     Some(t.key.clone()),
                 ));
@@ -87,7 +88,7 @@ pub async fn update_ticket(
             .any(|(id, _)| *id == department)
         {
             changes.push((
-                "department",
+                HistoryField::Department,
                 Some(state.department_id.to_string()),
                 Some(department.to_string()),
             ));
@@ -108,7 +109,7 @@ pub async fn update_ticket(
             }
         }
         changes.push((
-            "assignee",
+            HistoryField::Assignee,
             state.assignee_id.map(|a| a.to_string()),
             assignee.map(|a| a.to_string()),
         ));
@@ -120,7 +121,11 @@ pub async fn update_ticket(
                 let old = workspace::tags_of(tx.conn(), state.id).await?;
                 if old != tags {
                     workspace::set_tags(tx.conn(), state.id, &tags).await?;
-                    changes.push(("tags", Some(old.join(", ")), Some(tags.join(", "))));
+                    changes.push((
+                        HistoryField::Tags,
+                        Some(old.join(", ")),
+                        Some(tags.join(", ")),
+                    ));
                 }
             }
             Err(code) => errors.push(FieldError::new("tags", code)),
@@ -135,7 +140,7 @@ pub async fn update_ticket(
                 tx.conn(),
                 state.id,
                 Some(user.id),
-                field,
+                *field,
                 old.as_deref(),
                 new.as_deref(),
                 now,
@@ -147,7 +152,7 @@ pub async fn update_ticket(
             .iter()
             .map(|(field, _, new)| {
                 (
-                    (*field).to_owned(),
+                    field.as_str().to_owned(),
                     new.clone().map_or(Value::Null, Value::String),
                 )
             })
@@ -160,10 +165,12 @@ pub async fn update_ticket(
             before.department_id = old_department;
             events::record(tx.conn(), EventKind::TicketUpdated, before, data, now).await?;
         }
-        if changes
-            .iter()
-            .any(|(field, _, _)| matches!(*field, "status" | "priority" | "department"))
-        {
+        if changes.iter().any(|(field, _, _)| {
+            matches!(
+                *field,
+                HistoryField::Status | HistoryField::Priority | HistoryField::Department
+            )
+        }) {
             announce(
                 &mut tx,
                 &state,
@@ -224,7 +231,7 @@ pub async fn reopen(
         tx.conn(),
         state.id,
         Some(user.id),
-        "status",
+        HistoryField::Status,
         Some("closed"),
         Some("open"),
         now,
@@ -290,7 +297,7 @@ pub async fn escalate(
         tx.conn(),
         state.id,
         Some(user.id),
-        "escalated",
+        HistoryField::Escalated,
         None,
         Some(&reason),
         now,
@@ -330,7 +337,7 @@ pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, A
             tx.conn(),
             *id,
             None,
-            "status",
+            HistoryField::Status,
             Some("answered"),
             Some("closed"),
             now,

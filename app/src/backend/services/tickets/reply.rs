@@ -163,7 +163,7 @@ async fn reply_in_tx(
                 tx.conn(),
                 state.id,
                 Some(user.id),
-                "status",
+                crate::domain::HistoryField::Status,
                 Some(current.as_str()),
                 Some(next.as_str()),
                 now,
