@@ -133,32 +133,8 @@ pub async fn get_article_editor(
     #[server(default)] id: Option<i64>,
     #[server(default)] ticket: Option<String>,
 ) -> Result<(Option<AuthoredArticle>, ArticleDraft, Vec<String>), AppError> {
-    use crate::backend::services::help_center;
     let (state, user) = crate::backend::auth::signed_in().await?;
-    if !user.may_write_articles() {
-        return Err(AppError::Forbidden);
-    }
-    let categories = help_center::categories(&state.db, &user).await?;
-    match (id, ticket.filter(|t| !t.is_empty())) {
-        (Some(id), _) => {
-            let article = help_center::authored(&state.db, &user, id).await?;
-            let draft = article.draft.clone();
-            Ok((Some(article), draft, categories))
-        }
-        (None, Some(ticket)) => Ok((
-            None,
-            help_center::draft_from_ticket(&state.db, &user, &ticket).await?,
-            categories,
-        )),
-        (None, None) => Ok((
-            None,
-            ArticleDraft {
-                lang: user.language,
-                ..ArticleDraft::default()
-            },
-            categories,
-        )),
-    }
+    crate::backend::services::help_center::editor(&state.db, &user, id, ticket).await
 }
 
 /// Saves an article (new when `id` is absent), as the editor's form sends it: tags

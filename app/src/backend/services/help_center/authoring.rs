@@ -5,7 +5,7 @@ use super::{MAX_PAGE, MAX_SLUG_CHARS};
 use crate::backend::db::articles::{self, ArticleContent, ArticleWrite};
 use crate::backend::db::Conn;
 use crate::backend::markdown;
-use crate::backend::services::{split_page, tickets};
+use crate::backend::services::{require, split_page, tickets};
 use crate::backend::Db;
 use crate::domain::text_within;
 use crate::domain::{
@@ -354,4 +354,36 @@ pub async fn draft_from_ticket(
         published: false,
         translation_of: None,
     })
+}
+
+/// What the article editor opens with (writers only): the article (or a new one in the
+/// writer's language, or one drafted from a ticket) and the categories in use.
+pub async fn editor(
+    db: &Db,
+    user: &CurrentUser,
+    id: Option<i64>,
+    ticket: Option<String>,
+) -> Result<(Option<AuthoredArticle>, ArticleDraft, Vec<String>), AppError> {
+    require(user.may_write_articles())?;
+    let categories = categories(db, user).await?;
+    match (id, ticket.filter(|t| !t.is_empty())) {
+        (Some(id), _) => {
+            let article = authored(db, user, id).await?;
+            let draft = article.draft.clone();
+            Ok((Some(article), draft, categories))
+        }
+        (None, Some(ticket)) => Ok((
+            None,
+            draft_from_ticket(db, user, &ticket).await?,
+            categories,
+        )),
+        (None, None) => Ok((
+            None,
+            ArticleDraft {
+                lang: user.language,
+                ..ArticleDraft::default()
+            },
+            categories,
+        )),
+    }
 }
