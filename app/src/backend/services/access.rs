@@ -34,6 +34,22 @@ pub(crate) async fn announce(
     Ok(events::record(tx.conn(), kind, audience(state, false), data, now).await?)
 }
 
+/// Tells everyone who may see the ticket that the counters above their lists moved.
+pub(crate) async fn announce_counts(
+    tx: &mut Tx,
+    state: &tickets::StateRow,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    announce(
+        tx,
+        state,
+        EventKind::StatsChanged,
+        Value::Object(Default::default()),
+        now,
+    )
+    .await
+}
+
 pub(crate) fn audience(state: &tickets::StateRow, staff_only: bool) -> Audience {
     Audience {
         ticket_id: state.id,

@@ -29,6 +29,27 @@ impl Change {
         }
     }
 
+    /// One row of this change (`field` absent: the row names the thing).
+    fn row<'r>(
+        &'r self,
+        actor: &CurrentUser,
+        action: AuditAction,
+        field: Option<&'r str>,
+        before: &'r str,
+        after: &'r str,
+    ) -> AuditWrite<'r> {
+        AuditWrite {
+            actor_id: Some(actor.id),
+            entity: self.entity.as_str(),
+            entity_id: &self.entity_id,
+            entity_name: &self.entity_name,
+            action: action.as_str(),
+            field,
+            old_value: (!before.is_empty()).then_some(before),
+            new_value: (!after.is_empty()).then_some(after),
+        }
+    }
+
     /// Records a creation or a deletion (one row naming the thing).
     pub async fn record(
         &self,
@@ -37,16 +58,7 @@ impl Change {
         action: AuditAction,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let row = AuditWrite {
-            actor_id: Some(actor.id),
-            entity: self.entity.as_str(),
-            entity_id: &self.entity_id,
-            entity_name: &self.entity_name,
-            action: action.as_str(),
-            field: None,
-            old_value: None,
-            new_value: None,
-        };
+        let row = self.row(actor, action, None, "", "");
         Ok(db::insert_audit(c, &row, now).await?)
     }
 
@@ -60,16 +72,7 @@ impl Change {
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
         for (field, before, after) in fields.iter().filter(|(_, b, a)| b != a) {
-            let row = AuditWrite {
-                actor_id: Some(actor.id),
-                entity: self.entity.as_str(),
-                entity_id: &self.entity_id,
-                entity_name: &self.entity_name,
-                action: action.as_str(),
-                field: Some(field),
-                old_value: (!before.is_empty()).then_some(before.as_str()),
-                new_value: (!after.is_empty()).then_some(after.as_str()),
-            };
+            let row = self.row(actor, action, Some(field), before, after);
             db::insert_audit(c.reborrow(), &row, now).await?;
         }
         Ok(())

@@ -11,7 +11,9 @@ use serde_json::json;
 use crate::backend::db::{departments, tickets, workspace, Conn};
 use crate::backend::events::begin_write;
 use crate::backend::events::{self, EventKind};
-use crate::backend::services::access::{announce, state_in_scope, status_of, summary_in};
+use crate::backend::services::access::{
+    announce, announce_counts, state_in_scope, status_of, summary_in,
+};
 use crate::backend::services::require;
 use crate::backend::Db;
 use crate::domain::text_within;
@@ -147,7 +149,7 @@ pub async fn merge(
     )
     .await?;
     if !was_closed {
-        announce(&mut tx, &duplicate, EventKind::StatsChanged, json!({}), now).await?;
+        announce_counts(&mut tx, &duplicate, now).await?;
     }
     let summary = summary_in(tx.conn(), &TicketScope::All, target.id).await?;
     tx.commit().await?;

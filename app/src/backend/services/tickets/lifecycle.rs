@@ -11,7 +11,8 @@ use crate::backend::db::{departments, ticket_types, workspace, Tx};
 use crate::backend::events::begin_write;
 use crate::backend::events::{self, EventKind};
 use crate::backend::services::access::{
-    announce, audience, customer_may_act, save_state, state_in_scope, status_of, summary_in,
+    announce, announce_counts, audience, customer_may_act, save_state, state_in_scope, status_of,
+    summary_in,
 };
 use crate::backend::Db;
 use crate::domain::MessageChannel;
@@ -171,14 +172,7 @@ pub async fn update_ticket(
                 HistoryField::Status | HistoryField::Priority | HistoryField::Department
             )
         }) {
-            announce(
-                &mut tx,
-                &state,
-                EventKind::StatsChanged,
-                serde_json::json!({}),
-                now,
-            )
-            .await?;
+            announce_counts(&mut tx, &state, now).await?;
         }
     }
     let summary = summary_in(tx.conn(), &TicketScope::All, state.id).await?;
@@ -259,14 +253,7 @@ async fn record_status_change(
     announce(tx, state, EventKind::MessageCreated, message, now).await?;
     let status = serde_json::json!({ "status": status });
     announce(tx, state, EventKind::TicketUpdated, status, now).await?;
-    announce(
-        tx,
-        state,
-        EventKind::StatsChanged,
-        serde_json::json!({}),
-        now,
-    )
-    .await?;
+    announce_counts(tx, state, now).await?;
     Ok(())
 }
 

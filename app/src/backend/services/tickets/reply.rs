@@ -11,7 +11,7 @@ use crate::backend::db::workspace;
 use crate::backend::events::begin_write;
 use crate::backend::events::{self, EventKind};
 use crate::backend::services::access::{
-    announce, audience, customer_may_act, save_state, state_in_scope, status_of,
+    announce, announce_counts, audience, customer_may_act, save_state, state_in_scope, status_of,
 };
 use crate::backend::Db;
 use crate::domain::{CurrentUser, Limits, MessageChannel, TicketStatus};
@@ -151,14 +151,7 @@ async fn reply_in_tx(
         if next != current {
             let data = serde_json::json!({ "status": next.as_str() });
             announce(&mut tx, &state, EventKind::TicketUpdated, data, now).await?;
-            announce(
-                &mut tx,
-                &state,
-                EventKind::StatsChanged,
-                serde_json::json!({}),
-                now,
-            )
-            .await?;
+            announce_counts(&mut tx, &state, now).await?;
             tickets::insert_history(
                 tx.conn(),
                 state.id,
