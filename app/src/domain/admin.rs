@@ -372,3 +372,25 @@ wire_enum! {
         Delete => "delete",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn customers_write_up_to_the_admins_limit_and_support_longer() {
+        let limits = Limits {
+            message_max_chars: 10,
+            ..Limits::default()
+        };
+        assert_eq!(limits.message_max_chars_for(false), 10);
+        assert_eq!(
+            limits.message_max_chars_for(true),
+            super::super::SUPPORT_MESSAGE_MAX_CHARS
+        );
+        assert_eq!(limits.message_text(false, "  olá  "), Ok("olá".to_owned()));
+        assert_eq!(limits.message_text(false, "   "), Err("required"));
+        assert_eq!(limits.message_text(false, &"é".repeat(11)), Err("too_long"));
+        assert!(limits.message_text(true, &"é".repeat(11)).is_ok());
+    }
+}

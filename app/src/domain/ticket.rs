@@ -201,6 +201,19 @@ mod scope_tests {
     }
 
     #[test]
+    fn admins_administer_and_leads_supervise() {
+        let may = |role| {
+            let u = user(role, None, &[]);
+            (u.may_administer(), u.may_supervise())
+        };
+        assert_eq!(may(Role::Admin), (true, true));
+        assert_eq!(may(Role::Lead), (false, true));
+        assert_eq!(may(Role::Agent), (false, false));
+        assert_eq!(may(Role::OrgAdmin), (false, false));
+        assert_eq!(may(Role::Customer), (false, false));
+    }
+
+    #[test]
     fn internal_notes_are_for_support_staff_only() {
         assert!(user(Role::Agent, None, &[1]).sees_internal_notes());
         assert!(user(Role::Admin, None, &[]).sees_internal_notes());
