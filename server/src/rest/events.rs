@@ -67,15 +67,22 @@ pub async fn events(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok())
         .filter(|id| *id >= 0);
-    let mut cursor = state.events.last_id();
     let mut replay = Vec::new();
-    if let Some(after) = resume_after {
-        cursor = after;
-        let mut c = state
-            .db
-            .acquire()
+    let mut c = state
+        .db
+        .acquire()
+        .await
+        .map_err(|e| Problem::from(app::error::AppError::from(e)))?;
+    // A new stream starts after what has committed, not after what this instance's pump has
+    // broadcast so far: events committed just before the stream opened are not news to it.
+    let mut cursor = match resume_after {
+        Some(after) => after,
+        None => events::latest_id(c.conn())
             .await
-            .map_err(|e| Problem::from(app::error::AppError::from(e)))?;
+            .map_err(|e| Problem::from(app::error::AppError::from(e)))?
+            .max(state.events.last_id()),
+    };
+    if resume_after.is_some() {
         while replay.len() < MAX_REPLAY {
             let batch = events::since(c.conn(), cursor, 500)
                 .await
