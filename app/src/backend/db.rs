@@ -29,6 +29,16 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+/// A value stored as its wire name (a status, a channel, a history field …), read back; a name
+/// the code does not know is a corrupt row (a decode error), never a silent default.
+pub fn stored<T>(name: &str) -> Result<T, sqlx::Error>
+where
+    T: FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    name.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
 /// A pool of either backend. Cloning is cheap (the pools are reference-counted).
 #[derive(Clone, Debug)]
 pub enum Db {

@@ -303,13 +303,10 @@ fn place_row(
     if existed.is_none() && !first_page {
         return false;
     }
+    let order = ListSort::parse(sort).unwrap_or_default();
     let at = rows
         .iter()
-        .position(|other| {
-            ListSort::parse(sort)
-                .unwrap_or_default()
-                .goes_before(&row, other)
-        })
+        .position(|other| order.goes_before(&row, other))
         .unwrap_or(rows.len());
     if existed.is_none() && at == rows.len() && rows.len() >= 50 {
         // Past the end of a full page: it belongs to a later page.

@@ -191,8 +191,3 @@ pub async fn mark_read(
     };
     on_conn!(c, conn => sqlx::query(sql).bind(ticket_id).bind(now).execute(&mut *conn).await.map(|r| r.rows_affected() > 0))
 }
-
-/// A channel as stored (`portal`, `email`, `api`, `system`); anything else is a corrupt row.
-pub fn stored_channel(s: &str) -> Result<MessageChannel, sqlx::Error> {
-    s.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}

@@ -507,11 +507,6 @@ async fn fetch_stats(c: Conn<'_>, sql: &str, f: &Filter) -> Result<TicketStats, 
     })
 }
 
-/// A status as stored (`open`, `answered`, `closed`); anything else is a corrupt row.
-pub fn stored_status(s: &str) -> Result<TicketStatus, sqlx::Error> {
-    s.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
 /// The fields the lifecycle rules read and write.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StateRow {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::backend::db::tickets;
-use crate::backend::db::{Conn, Tx};
+use crate::backend::db::{stored, Conn, Tx};
 use crate::backend::events::{self, Audience, EventKind};
 use crate::domain::{CurrentUser, TicketNumber, TicketScope, TicketStatus, TicketSummary};
 use crate::error::{AppError, Entity};
@@ -94,7 +94,7 @@ pub(crate) async fn state_in_scope(
 }
 
 pub(crate) fn status_of(state: &tickets::StateRow) -> Result<TicketStatus, AppError> {
-    Ok(tickets::stored_status(&state.status)?)
+    Ok(stored(&state.status)?)
 }
 
 /// A customer acts on a ticket they can see only if it is theirs or they may open tickets.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::backend::db::admin::{self as db, AuditFilter, AuditWrite};
-use crate::backend::db::Conn;
+use crate::backend::db::{stored, Conn};
 use crate::backend::services::{require, split_page};
 use crate::domain::{
     AuditAction, AuditEntity, AuditEntry, AuditPage, AuditQuery, CurrentUser, NamedRef,
@@ -221,10 +221,8 @@ async fn with_names(
 }
 
 fn entry_of(row: db::AuditRow) -> Result<AuditEntry, AppError> {
-    let decode =
-        |e: crate::domain::UnknownVariant| AppError::from(sqlx::Error::Decode(Box::new(e)));
-    let entity: AuditEntity = row.entity.parse().map_err(decode)?;
-    let action: AuditAction = row.action.parse().map_err(decode)?;
+    let entity: AuditEntity = stored(&row.entity)?;
+    let action: AuditAction = stored(&row.action)?;
     let entity_id = if entity == AuditEntity::Ticket {
         row.entity_id
             .parse()

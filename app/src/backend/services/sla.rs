@@ -12,8 +12,7 @@ use crate::backend::business_time::{
     pauses_from_statuses, schedule, verdict, Calendar, Pause, Targets, DAY,
 };
 use crate::backend::db::sla::{self as db, ClockWrite};
-use crate::backend::db::tickets::stored_status;
-use crate::backend::db::Conn;
+use crate::backend::db::{stored, Conn};
 use crate::backend::events::{self, Audience, EventKind};
 use crate::backend::Db;
 use crate::domain::{SlaState, TicketStatus};
@@ -74,10 +73,10 @@ pub async fn refresh(
         let changes = db::status_changes(c.reborrow(), ticket_id).await?;
         let statuses = changes
             .iter()
-            .map(|(at, s)| Ok((*at, stored_status(s)?)))
+            .map(|(at, s)| Ok((*at, stored::<TicketStatus>(s)?)))
             .collect::<Result<Vec<_>, AppError>>()?;
         let pauses = pauses_from_statuses(statuses);
-        let status = stored_status(&t.status)?;
+        let status = stored::<TicketStatus>(&t.status)?;
         let closed = status == TicketStatus::Closed;
         // A target met stays as it was when met: pauses from then on do not move it.
         let until = |end: Option<DateTime<Utc>>| -> Vec<Pause> {

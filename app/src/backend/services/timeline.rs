@@ -1,6 +1,6 @@
 //! A ticket's timeline for staff: every recorded change, with the names of who made it.
 
-use crate::backend::db::{departments, workspace, Conn};
+use crate::backend::db::{departments, stored, workspace, Conn};
 use crate::domain::{HistoryEntry, HistoryField, NamedRef};
 use crate::error::AppError;
 
@@ -10,9 +10,8 @@ pub async fn history_of(c: Conn<'_>, ticket_id: i64) -> Result<Vec<HistoryEntry>
     let rows = workspace::history(c.reborrow(), ticket_id).await?;
     let fields = rows
         .iter()
-        .map(|r| r.field.parse::<HistoryField>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| AppError::from(sqlx::Error::Decode(Box::new(e))))?;
+        .map(|r| stored(&r.field))
+        .collect::<Result<Vec<HistoryField>, _>>()?;
     let user_ids: Vec<i64> = rows
         .iter()
         .zip(&fields)

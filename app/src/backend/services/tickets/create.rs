@@ -8,7 +8,7 @@ use crate::backend::db::messages;
 use crate::domain::HistoryField;
 use crate::domain::NewTicketInput;
 
-use crate::backend::db::tickets::{self};
+use crate::backend::db::tickets;
 use crate::backend::db::Tx;
 use crate::backend::db::{departments, ticket_types, workspace};
 use crate::backend::events::begin_write;

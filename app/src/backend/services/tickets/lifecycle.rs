@@ -6,7 +6,7 @@ use crate::domain::Escalation;
 use crate::domain::HistoryField;
 use crate::domain::TicketUpdate;
 
-use crate::backend::db::tickets::{self};
+use crate::backend::db::tickets;
 use crate::backend::db::{departments, ticket_types, workspace, Tx};
 use crate::backend::events::begin_write;
 use crate::backend::events::{self, EventKind};

@@ -7,8 +7,8 @@ use crate::domain::MessageView;
 use crate::domain::ReadMarks;
 use crate::domain::TicketDetail;
 
-use crate::backend::db::tickets::{self};
-use crate::backend::db::{ticket_types, workspace, Conn};
+use crate::backend::db::tickets;
+use crate::backend::db::{stored, ticket_types, workspace, Conn};
 use crate::backend::events::begin_write;
 use crate::backend::events::{self, EventKind};
 use crate::backend::services::access::{announce, summary_in};
@@ -44,7 +44,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
                     }),
                     body: m.body,
                     internal: m.internal,
-                    channel: messages::stored_channel(&m.channel)?,
+                    channel: stored(&m.channel)?,
                     created_at: m.created_at,
                     attachments: files.remove(&m.id).unwrap_or_default(),
                 })

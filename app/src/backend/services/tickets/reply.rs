@@ -6,7 +6,7 @@ use crate::backend::db::messages;
 use crate::domain::AuthorRef;
 use crate::domain::MessageView;
 
-use crate::backend::db::tickets::{self};
+use crate::backend::db::tickets;
 use crate::backend::db::workspace;
 use crate::backend::events::begin_write;
 use crate::backend::events::{self, EventKind};
