@@ -22,6 +22,8 @@ test("the hydrated home page switches language at once and remembers it", async 
   // The choice survives a reload (cookie), rendered by the server in English.
   await page.reload();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("How can we help?");
+  // The switch below is the hydrated one: wait for hydration, as at the start.
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 
   // And back to Portuguese.
   await page.getByRole("button", { name: "Mudar idioma para Português (Brasil)" }).click();
