@@ -155,7 +155,7 @@ impl Application {
             .to_owned();
         let state = AppState {
             leptos_options: leptos_options(&serve.site_root, addr),
-            db,
+            db: db.with_read_cache(serve.read_cache),
             settings: Arc::new(RuntimeSettings {
                 data_dir: global.data_dir.clone(),
                 public_url,
@@ -175,7 +175,6 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("building the search index: {e}"))?;
         spawn_search_sync(&state, mark);
-        app::backend::cache::set_enabled(serve.read_cache);
         tokio::spawn(state.events.clone().run_pump(state.db.clone()));
         spawn_housekeeping(&state);
         spawn_sla_watcher(&state, Duration::from_millis(serve.sla_watch_ms.max(100)));
@@ -259,7 +258,7 @@ fn spawn_sla_watcher(state: &AppState, period: Duration) {
                 Ok(0) => {}
                 Ok(n) => {
                     tracing::debug!(tickets = n, "service-level clocks advanced");
-                    app::backend::events::wake();
+                    app::backend::events::wake(&db);
                 }
                 Err(error) => tracing::warn!(%error, "SLA watcher failed"),
             }

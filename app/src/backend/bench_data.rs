@@ -11,6 +11,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use crate::backend::db::Pool;
 use crate::backend::Db;
 use crate::error::AppError;
 
@@ -31,7 +32,7 @@ pub struct BenchData {
 /// Adds `tickets` tickets (and their organizations and customers the first time) to a
 /// database that holds the demo data.
 pub async fn generate(db: &Db, tickets: i64, now: DateTime<Utc>) -> Result<BenchData, AppError> {
-    let Db::Sqlite(pool) = db else {
+    let Pool::Sqlite(pool) = db.pool() else {
         return Err(AppError::Malformed {
             code: "bench_data_needs_sqlite".to_owned(),
         });

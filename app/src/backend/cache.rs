@@ -1,135 +1,226 @@
-//! Small in-process caches for the hottest reads of the API: who a bearer token belongs to, the
-//! ticket counters of a scope and pages of ticket lists. Each entry remembers the generation it was read at;
-//! every local write that could change it bumps the generation (so this instance never serves
-//! a stale value after its own writes), and entries expire after [`TTL`] at the latest (so
-//! another instance's writes show within that time). Keys include the database's identity, so
-//! two applications in one process (tests) never share entries.
+//! Small in-memory caches for the hottest reads of the API: who a bearer token belongs to, the
+//! ticket counters of a scope, pages of ticket lists, the limits in force. They belong to one
+//! application (a field of its [`Db`](crate::backend::Db) handle), never to the process: two
+//! applications in one process (tests, a benchmark) share nothing.
+//!
+//! Each entry remembers the generation it was read at; every local write that could change it
+//! bumps the generation (so this instance never serves a stale value after its own writes), and
+//! entries expire after [`TTL`] at the latest (so another instance's writes show within that
+//! time).
+//!
+//! A service declares what it caches with a [`CacheKind`] (key, value, what it depends on) and
+//! reads through [`Caches::get`] / [`Caches::put`]; this module knows none of those types.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The longest an entry is trusted without a local write invalidating it.
 pub const TTL: Duration = Duration::from_secs(2);
-/// Entries kept before the cache starts over (a bound on memory, not a tuning knob).
+/// Entries kept before a cache starts over (a bound on memory, not a tuning knob).
 const MAX_ENTRIES: usize = 50_000;
-
-static ENABLED: AtomicBool = AtomicBool::new(true);
-static IDENTITIES: AtomicU64 = AtomicU64::new(0);
-static TICKETS: AtomicU64 = AtomicU64::new(0);
-
-/// Turns every cache of the process on or off (`CHAMADO_READ_CACHE`); off, each read goes to
-/// the database.
-pub fn set_enabled(enabled: bool) {
-    ENABLED.store(enabled, Ordering::Release);
-}
-
-/// Accounts, organizations or tokens changed: cached identities are stale.
-pub fn identities_changed() {
-    IDENTITIES.fetch_add(1, Ordering::AcqRel);
-    // Ticket pages show names of people, organizations and departments.
-    TICKETS.fetch_add(1, Ordering::AcqRel);
-}
-
-/// Tickets changed (committed here, or seen by the event pump from another instance).
-pub fn tickets_changed() {
-    TICKETS.fetch_add(1, Ordering::AcqRel);
-}
 
 /// Which generation counter an entry depends on.
 #[derive(Debug, Clone, Copy)]
 pub enum Depends {
+    /// Accounts, organizations, departments, tokens, settings.
     Identities,
+    /// Tickets (and everything the first kind also invalidates).
     Tickets,
 }
 
-impl Depends {
-    fn current(self) -> u64 {
-        match self {
-            Depends::Identities => IDENTITIES.load(Ordering::Acquire),
-            Depends::Tickets => TICKETS.load(Ordering::Acquire),
-        }
+/// One kind of cached read, declared by the service that does it (a marker type).
+pub trait CacheKind: 'static {
+    type Key: Eq + Hash + Send + 'static;
+    type Value: Clone + Send + 'static;
+    const DEPENDS: Depends;
+    /// Large values (a page of tickets) keep fewer entries.
+    const MAX_ENTRIES: usize = MAX_ENTRIES;
+}
+
+type Entries<K, V> = Mutex<HashMap<K, (V, Instant, u64)>>;
+
+/// The read caches of one application. Cloning shares them.
+#[derive(Clone)]
+pub struct Caches {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    enabled: bool,
+    identities: AtomicU64,
+    tickets: AtomicU64,
+    /// One map of entries per [`CacheKind`], created on first use.
+    kinds: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+}
+
+impl std::fmt::Debug for Caches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caches")
+            .field("enabled", &self.inner.enabled)
+            .field("identities", &self.inner.identities.load(Ordering::Relaxed))
+            .field("tickets", &self.inner.tickets.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
     }
 }
 
-pub struct Cache<K, V> {
-    depends: Depends,
-    max_entries: usize,
-    entries: Mutex<HashMap<K, (V, Instant, u64)>>,
-}
-
-impl<K: Eq + Hash, V: Clone> Cache<K, V> {
-    pub fn new(depends: Depends) -> Self {
-        Self::with_max_entries(depends, MAX_ENTRIES)
-    }
-
-    /// A cache of large values: at most `max_entries` are kept.
-    pub fn with_max_entries(depends: Depends, max_entries: usize) -> Self {
+impl Caches {
+    /// Caches that are used when `enabled` (`CHAMADO_READ_CACHE`); off, every read goes to the
+    /// database.
+    pub fn new(enabled: bool) -> Self {
         Self {
-            depends,
-            max_entries,
-            entries: Mutex::new(HashMap::new()),
+            inner: Arc::new(Inner {
+                enabled,
+                identities: AtomicU64::new(0),
+                tickets: AtomicU64::new(0),
+                kinds: Mutex::new(HashMap::new()),
+            }),
         }
+    }
+
+    /// Accounts, organizations or tokens changed: cached identities are stale.
+    pub fn identities_changed(&self) {
+        self.inner.identities.fetch_add(1, Ordering::AcqRel);
+        // Ticket pages show names of people, organizations and departments.
+        self.inner.tickets.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Tickets changed (committed here, or seen by the event pump from another instance).
+    pub fn tickets_changed(&self) {
+        self.inner.tickets.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn generation(&self, depends: Depends) -> u64 {
+        match depends {
+            Depends::Identities => self.inner.identities.load(Ordering::Acquire),
+            Depends::Tickets => self.inner.tickets.load(Ordering::Acquire),
+        }
+    }
+
+    fn entries<K: CacheKind>(&self) -> Option<Arc<Entries<K::Key, K::Value>>> {
+        let mut kinds = self.inner.kinds.lock().ok()?;
+        let any = kinds
+            .entry(TypeId::of::<K>())
+            .or_insert_with(|| Arc::new(Entries::<K::Key, K::Value>::default()))
+            .clone();
+        any.downcast().ok()
     }
 
     /// The value, if it was read at the current generation less than [`TTL`] ago; with its
-    /// generation, to hand back to [`Cache::put`].
-    pub fn get(&self, key: &K) -> (Option<V>, u64) {
-        let generation = self.depends.current();
-        if !ENABLED.load(Ordering::Acquire) {
+    /// generation, to hand back to [`Caches::put`].
+    pub fn get<K: CacheKind>(&self, key: &K::Key) -> (Option<K::Value>, u64) {
+        let generation = self.generation(K::DEPENDS);
+        if !self.inner.enabled {
             return (None, generation);
         }
-        let hit = self.entries.lock().ok().and_then(|entries| {
-            entries
+        let hit = self.entries::<K>().and_then(|store| {
+            let entries = store.lock().ok()?;
+            let hit = entries
                 .get(key)
                 .filter(|(_, at, g)| *g == generation && at.elapsed() < TTL)
-                .map(|(v, _, _)| v.clone())
+                .map(|(v, _, _)| v.clone());
+            hit
         });
         (hit, generation)
     }
 
-    /// Stores a value read at `generation` (from [`Cache::get`], taken before the read: a write
+    /// Stores a value read at `generation` (from [`Caches::get`], taken before the read: a write
     /// that happened meanwhile makes the entry stale at once).
-    pub fn put(&self, key: K, value: V, generation: u64) {
-        if !ENABLED.load(Ordering::Acquire) {
+    pub fn put<K: CacheKind>(&self, key: K::Key, value: K::Value, generation: u64) {
+        if !self.inner.enabled {
             return;
         }
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= self.max_entries {
+        let Some(store) = self.entries::<K>() else {
+            return;
+        };
+        if let Ok(mut entries) = store.lock() {
+            if entries.len() >= K::MAX_ENTRIES {
                 entries.clear();
             }
             entries.insert(key, (value, Instant::now(), generation));
-        }
+        };
     }
-}
-
-/// A process-wide cache, created on first use.
-pub fn global<K: Eq + Hash + Send + 'static, V: Clone + Send + 'static>(
-    cell: &'static OnceLock<Cache<K, V>>,
-    depends: Depends,
-) -> &'static Cache<K, V> {
-    cell.get_or_init(|| Cache::new(depends))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    struct Names;
+    impl CacheKind for Names {
+        type Key = &'static str;
+        type Value = i32;
+        const DEPENDS: Depends = Depends::Identities;
+    }
+
+    struct Counts;
+    impl CacheKind for Counts {
+        type Key = &'static str;
+        type Value = i32;
+        const DEPENDS: Depends = Depends::Tickets;
+        const MAX_ENTRIES: usize = 2;
+    }
+
     #[test]
     fn a_write_makes_entries_read_before_it_stale() {
-        let cache: Cache<&str, i32> = Cache::new(Depends::Identities);
-        let (miss, generation) = cache.get(&"a");
+        let caches = Caches::new(true);
+        let (miss, generation) = caches.get::<Names>(&"a");
         assert_eq!(miss, None);
-        cache.put("a", 1, generation);
-        assert_eq!(cache.get(&"a").0, Some(1));
-        identities_changed();
-        assert_eq!(cache.get(&"a").0, None);
+        caches.put::<Names>("a", 1, generation);
+        assert_eq!(caches.get::<Names>(&"a").0, Some(1));
+        caches.identities_changed();
+        assert_eq!(caches.get::<Names>(&"a").0, None);
         // A value read before a write and stored after it is already stale.
-        let (_, before) = cache.get(&"b");
-        identities_changed();
-        cache.put("b", 2, before);
-        assert_eq!(cache.get(&"b").0, None);
+        let (_, before) = caches.get::<Names>(&"b");
+        caches.identities_changed();
+        caches.put::<Names>("b", 2, before);
+        assert_eq!(caches.get::<Names>(&"b").0, None);
+    }
+
+    #[test]
+    fn ticket_writes_leave_identities_cached_but_identity_writes_reach_tickets() {
+        let caches = Caches::new(true);
+        let (_, g) = caches.get::<Names>(&"a");
+        caches.put::<Names>("a", 1, g);
+        let (_, g) = caches.get::<Counts>(&"a");
+        caches.put::<Counts>("a", 2, g);
+        caches.tickets_changed();
+        assert_eq!(caches.get::<Names>(&"a").0, Some(1));
+        assert_eq!(caches.get::<Counts>(&"a").0, None);
+        let (_, g) = caches.get::<Counts>(&"a");
+        caches.put::<Counts>("a", 2, g);
+        caches.identities_changed();
+        assert_eq!(caches.get::<Counts>(&"a").0, None);
+    }
+
+    #[test]
+    fn kinds_with_the_same_key_and_value_types_are_kept_apart() {
+        let caches = Caches::new(true);
+        caches.put::<Names>("a", 1, caches.get::<Names>(&"a").1);
+        assert_eq!(caches.get::<Counts>(&"a").0, None);
+    }
+
+    #[test]
+    fn two_applications_share_nothing_and_a_disabled_cache_keeps_nothing() {
+        let one = Caches::new(true);
+        let other = Caches::new(true);
+        one.put::<Names>("a", 1, one.get::<Names>(&"a").1);
+        assert_eq!(other.get::<Names>(&"a").0, None);
+        let off = Caches::new(false);
+        off.put::<Names>("a", 1, off.get::<Names>(&"a").1);
+        assert_eq!(off.get::<Names>(&"a").0, None);
+    }
+
+    #[test]
+    fn a_full_cache_starts_over() {
+        let caches = Caches::new(true);
+        for key in ["a", "b", "c"] {
+            caches.put::<Counts>(key, 1, caches.get::<Counts>(&key).1);
+        }
+        assert_eq!(caches.get::<Counts>(&"a").0, None);
+        assert_eq!(caches.get::<Counts>(&"c").0, Some(1));
     }
 }

@@ -22,7 +22,12 @@ pub mod users;
 pub mod workspace;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::backend::cache::Caches;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -39,9 +44,19 @@ where
     name.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-/// A pool of either backend. Cloning is cheap (the pools are reference-counted).
+/// The database of one application: a pool of either backend, with what this application keeps
+/// beside it (its read caches and the signal that it committed events). Cloning is cheap and
+/// shares all of it; two `Db`s opened separately share nothing, even on the same database.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    caches: Caches,
+    commits: Arc<watch::Sender<u64>>,
+}
+
+/// The connection pool of the backend in use.
+#[derive(Clone, Debug)]
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -167,7 +182,7 @@ impl Db {
                     .connect_with(options)
                     .await
                     .map_err(unreachable)?;
-                Ok(Db::Sqlite(pool))
+                Ok(Db::new(Pool::Sqlite(pool)))
             }
             Backend::Postgres => {
                 let options =
@@ -181,41 +196,59 @@ impl Db {
                     .connect_with(options)
                     .await
                     .map_err(unreachable)?;
-                Ok(Db::Postgres(pool))
+                Ok(Db::new(Pool::Postgres(pool)))
             }
         }
     }
 
-    /// Which database this is (file or server and name), to key process-wide caches.
-    pub fn identity(&self) -> String {
-        match self {
-            Db::Sqlite(pool) => {
-                format!("sqlite:{}", pool.connect_options().get_filename().display())
-            }
-            Db::Postgres(pool) => {
-                let o = pool.connect_options();
-                format!(
-                    "postgres:{}:{}/{}",
-                    o.get_host(),
-                    o.get_port(),
-                    o.get_database().unwrap_or_default()
-                )
-            }
+    fn new(pool: Pool) -> Db {
+        Db {
+            pool,
+            caches: Caches::new(true),
+            commits: Arc::new(watch::channel(0).0),
         }
+    }
+
+    /// The same database with fresh read caches, used only when `enabled`
+    /// (`CHAMADO_READ_CACHE`); call before handing the handle out.
+    pub fn with_read_cache(mut self, enabled: bool) -> Db {
+        self.caches = Caches::new(enabled);
+        self
+    }
+
+    /// The pool of the backend in use (prefer [`with_db!`] or [`Db::acquire`]).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// This application's read caches.
+    pub fn caches(&self) -> &Caches {
+        &self.caches
+    }
+
+    /// Tells this application's event pump that events were committed (see
+    /// [`crate::backend::events::wake`]).
+    pub fn signal_commit(&self) {
+        self.commits.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver that changes whenever [`Db::signal_commit`] is called.
+    pub fn commit_signals(&self) -> watch::Receiver<u64> {
+        self.commits.subscribe()
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
     /// Applies the migrations of this backend (`migrations/<backend>/`).
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        match self {
-            Db::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await,
-            Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await,
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await,
+            Pool::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await,
         }
     }
 
@@ -239,9 +272,9 @@ impl Db {
 #[macro_export]
 macro_rules! with_db {
     ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::backend::db::Db::Sqlite($pool) => $body,
-            $crate::backend::db::Db::Postgres($pool) => $body,
+        match $db.pool() {
+            $crate::backend::db::Pool::Sqlite($pool) => $body,
+            $crate::backend::db::Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -313,18 +346,18 @@ impl Tx {
 
 impl Db {
     pub async fn acquire(&self) -> Result<PooledConn, sqlx::Error> {
-        Ok(match self {
-            Db::Sqlite(pool) => PooledConn::Sqlite(pool.acquire().await?),
-            Db::Postgres(pool) => PooledConn::Postgres(pool.acquire().await?),
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => PooledConn::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => PooledConn::Postgres(pool.acquire().await?),
         })
     }
 
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match self {
+        Ok(match &self.pool {
             // Write transactions take SQLite's write lock at once: a deferred transaction that
             // read first could fail with SQLITE_BUSY on upgrade, which busy_timeout cannot wait out.
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 }

@@ -10,14 +10,14 @@
 //! SQLite files shared by several processes).
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::broadcast;
 
-use crate::backend::db::{Conn, Tx};
+use crate::backend::db::{Conn, Pool, Tx};
 use crate::backend::Db;
 use crate::domain::{TicketNumber, TicketScope};
 use crate::on_conn;
@@ -185,15 +185,11 @@ pub async fn prune(c: Conn<'_>, before: DateTime<Utc>) -> Result<u64, sqlx::Erro
     on_conn!(c, conn => sqlx::query(SQL).bind(before).execute(&mut *conn).await.map(|r| r.rows_affected()))
 }
 
-fn waker() -> &'static watch::Sender<u64> {
-    static WAKER: OnceLock<watch::Sender<u64>> = OnceLock::new();
-    WAKER.get_or_init(|| watch::channel(0).0)
-}
-
-/// Tells this process's pumps that events were committed (call after `commit`).
-pub fn wake() {
-    crate::backend::cache::tickets_changed();
-    waker().send_modify(|n| *n = n.wrapping_add(1));
+/// Tells this application's pump that events were committed (call after `commit`); cached
+/// ticket reads are stale from now on.
+pub fn wake(db: &Db) {
+    db.caches().tickets_changed();
+    db.signal_commit();
 }
 
 /// The in-process side of the bus: a broadcast of committed events, fed by the pump.
@@ -236,9 +232,9 @@ impl EventBus {
     /// process commits one ([`wake`]), whenever PostgreSQL notifies a commit of any instance,
     /// and every poll interval as the safety net.
     pub async fn run_pump(self, db: Db) {
-        let mut wakes = waker().subscribe();
-        if let Db::Postgres(pool) = &db {
-            tokio::spawn(listen(pool.clone()));
+        let mut wakes = db.commit_signals();
+        if let Pool::Postgres(pool) = db.pool() {
+            tokio::spawn(listen(pool.clone(), db.clone()));
         }
         let start = match db.acquire().await {
             Ok(mut c) => latest_id(c.conn()).await.unwrap_or(0),
@@ -273,7 +269,7 @@ impl EventBus {
             let full = batch.len() == 500;
             if !batch.is_empty() {
                 // Possibly another instance's writes: cached counters are stale.
-                crate::backend::cache::tickets_changed();
+                db.caches().tickets_changed();
             }
             for event in batch {
                 self.last_id.store(event.id, Ordering::Release);
@@ -290,16 +286,16 @@ impl EventBus {
 
 /// Wakes this process's pump whenever any instance commits events (PostgreSQL LISTEN);
 /// reconnects after a lost connection.
-async fn listen(pool: sqlx::PgPool) {
+async fn listen(pool: sqlx::PgPool, db: Db) {
     loop {
         let listener = async {
             let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
             listener.listen(NOTIFY_CHANNEL).await?;
             // Anything committed while (re)connecting is picked up by this first wake.
-            waker().send_modify(|n| *n = n.wrapping_add(1));
+            db.signal_commit();
             loop {
                 listener.recv().await?;
-                waker().send_modify(|n| *n = n.wrapping_add(1));
+                db.signal_commit();
             }
         };
         let result: Result<(), sqlx::Error> = listener.await;

@@ -9,6 +9,7 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions::Session;
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
+use crate::backend::db::Pool;
 use crate::backend::services::auth;
 use crate::backend::Db;
 use crate::domain::CurrentUser;
@@ -27,9 +28,9 @@ pub enum AnySessionStore {
 
 impl AnySessionStore {
     pub fn new(db: &Db) -> Self {
-        match db {
-            Db::Sqlite(pool) => AnySessionStore::Sqlite(SqliteStore::new(pool.clone())),
-            Db::Postgres(pool) => AnySessionStore::Postgres(PostgresStore::new(pool.clone())),
+        match db.pool() {
+            Pool::Sqlite(pool) => AnySessionStore::Sqlite(SqliteStore::new(pool.clone())),
+            Pool::Postgres(pool) => AnySessionStore::Postgres(PostgresStore::new(pool.clone())),
         }
     }
 

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use app::backend::db::{Backend, PoolSettings};
+use app::backend::db::{Backend, Pool, PoolSettings};
 use app::backend::Db;
 use server::config::{GlobalOptions, LogFormat, ServeOptions};
 use server::startup::Application;
@@ -54,7 +54,7 @@ pub async fn fresh_database() -> TestDb {
             )
             .await
             .expect("connect to TEST_DATABASE_URL");
-            if let Db::Postgres(pool) = &admin {
+            if let Pool::Postgres(pool) = admin.pool() {
                 sqlx::query(&format!("CREATE DATABASE {name}"))
                     .execute(pool)
                     .await

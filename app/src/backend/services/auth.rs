@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::backend::cache::{CacheKind, Depends};
 use crate::backend::db::{tokens, users, Conn};
 use crate::backend::{password, secrets, Db};
 use crate::domain::{
@@ -163,6 +164,14 @@ pub async fn user_for_session(
     current_user(c.conn(), user_id).await
 }
 
+/// Who a token belongs to, by the token's hash (a revoked token is an identity change).
+struct TokenOwners;
+impl CacheKind for TokenOwners {
+    type Key = String;
+    type Value = CurrentUser;
+    const DEPENDS: Depends = Depends::Identities;
+}
+
 /// The user behind an API token (`Authorization: Bearer …`).
 pub async fn user_for_token(
     db: &Db,
@@ -172,22 +181,19 @@ pub async fn user_for_token(
     if !token.starts_with(API_TOKEN_PREFIX) || token.len() > 200 {
         return Ok(None);
     }
-    use crate::backend::cache::{self, Cache, Depends};
-    use std::sync::OnceLock;
-    static CACHE: OnceLock<Cache<(String, String), CurrentUser>> = OnceLock::new();
-    let cache = cache::global(&CACHE, Depends::Identities);
-    let key = (db.identity(), secrets::hash(token));
-    let (hit, generation) = cache.get(&key);
+    let key = secrets::hash(token);
+    let (hit, generation) = db.caches().get::<TokenOwners>(&key);
     if let Some(user) = hit {
         return Ok(Some(user));
     }
     let mut c = db.acquire().await?;
-    let user = match tokens::use_api_token(c.conn(), &key.1, now).await? {
+    let user = match tokens::use_api_token(c.conn(), &key, now).await? {
         Some(user_id) => current_user(c.conn(), user_id).await?,
         None => None,
     };
     if let Some(user) = &user {
-        cache.put(key, user.clone(), generation);
+        db.caches()
+            .put::<TokenOwners>(key, user.clone(), generation);
     }
     Ok(user)
 }
@@ -269,7 +275,7 @@ pub async fn update_me(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     tx.commit().await?;
-    crate::backend::cache::identities_changed();
+    db.caches().identities_changed();
     Ok((updated, new_hash.is_some()))
 }
 
@@ -322,7 +328,7 @@ pub async fn revoke_api_token(
 ) -> Result<(), AppError> {
     let mut c = db.acquire().await?;
     let revoked = tokens::revoke_api_token(c.conn(), user.id, id, now).await?;
-    crate::backend::cache::identities_changed();
+    db.caches().identities_changed();
     match revoked {
         0 => Err(AppError::not_found(crate::error::Entity::Page)),
         _ => Ok(()),

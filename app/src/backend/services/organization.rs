@@ -91,7 +91,7 @@ pub async fn update_member(
         .await?
         .ok_or(AppError::not_found(Entity::User))?;
     tx.commit().await?;
-    crate::backend::cache::identities_changed();
+    db.caches().identities_changed();
     to_member(updated)
 }
 
@@ -142,7 +142,7 @@ pub async fn invite_member(
         )
         .await?;
         tx.commit().await?;
-        crate::backend::cache::identities_changed();
+        db.caches().identities_changed();
         return Ok(Invitation {
             member: to_member(member)?,
             link_path: link_path(PURPOSE_INVITATION, &secret),
@@ -163,7 +163,7 @@ pub async fn invite_member(
         .await?
         .ok_or(AppError::Internal)?;
     tx.commit().await?;
-    crate::backend::cache::identities_changed();
+    db.caches().identities_changed();
     Ok(Invitation {
         member: to_member(member)?,
         link_path: link_path(PURPOSE_INVITATION, &secret),

@@ -91,7 +91,7 @@ pub async fn set_presence(
     let others = presence_on(tx.conn(), ticket.id, user.id, now).await?;
     tx.commit().await?;
     if announce_it {
-        events::wake();
+        events::wake(db);
     }
     Ok(others)
 }

@@ -2,6 +2,7 @@
 //! attachments, auto-close, reopen window) and the priority texts of the new-ticket form.
 //! Everyone reads them in force; leads read and admins write them as settings.
 
+use crate::backend::cache::{CacheKind, Depends};
 use crate::backend::db::settings;
 use crate::backend::services::audit::Change;
 use crate::backend::services::require;
@@ -126,14 +127,17 @@ pub async fn save_priority_texts(
     Ok(after)
 }
 
+/// The limits in force (one value per application).
+struct LimitsInForce;
+impl CacheKind for LimitsInForce {
+    type Key = ();
+    type Value = Limits;
+    const DEPENDS: Depends = Depends::Identities;
+}
+
 /// The limits in force (defaults until an admin changes them).
 pub async fn limits(db_: &Db) -> Result<Limits, AppError> {
-    use crate::backend::cache::{self, Cache, Depends};
-    use std::sync::OnceLock;
-    static CACHE: OnceLock<Cache<String, Limits>> = OnceLock::new();
-    let cache = cache::global(&CACHE, Depends::Identities);
-    let key = db_.identity();
-    let (hit, generation) = cache.get(&key);
+    let (hit, generation) = db_.caches().get::<LimitsInForce>(&());
     if let Some(limits) = hit {
         return Ok(limits);
     }
@@ -142,7 +146,8 @@ pub async fn limits(db_: &Db) -> Result<Limits, AppError> {
         .await?
         .and_then(|(v, _)| serde_json::from_value(v.0).ok())
         .unwrap_or_default();
-    cache.put(key, limits.clone(), generation);
+    db_.caches()
+        .put::<LimitsInForce>((), limits.clone(), generation);
     Ok(limits)
 }
 
@@ -254,7 +259,7 @@ pub async fn save_limits(
         )
         .await?;
     tx.commit().await?;
-    crate::backend::cache::identities_changed();
+    db_.caches().identities_changed();
     Ok(after)
 }
 

@@ -2,6 +2,7 @@
 //! canned responses, round-robin settings. Support staff only; every ticket is looked up in
 //! the caller's scope first (404 outside it), exactly as in [`super::tickets`].
 
+use crate::backend::cache::{CacheKind, Depends};
 use crate::backend::db::messages;
 use crate::domain::HistoryField;
 use crate::domain::{AuditAction, AuditEntity};
@@ -23,27 +24,31 @@ use crate::domain::{
 };
 use crate::error::{AppError, Entity, FieldError};
 
+/// The queue counts of a scope, for one agent (their own queue is among them).
+struct Queues;
+impl CacheKind for Queues {
+    type Key = (TicketScope, i64);
+    type Value = QueueCounts;
+    const DEPENDS: Depends = Depends::Tickets;
+}
+
 /// The dashboard's queue counts.
 pub async fn queue_counts(db: &Db, user: &CurrentUser) -> Result<QueueCounts, AppError> {
-    use crate::backend::cache::{self, Cache, Depends};
-    use std::sync::OnceLock;
     require(user.is_staff())?;
-    static CACHE: OnceLock<Cache<(String, TicketScope, i64), QueueCounts>> = OnceLock::new();
-    let cache = cache::global(&CACHE, Depends::Tickets);
-    let key = (db.identity(), TicketScope::of(user), user.id);
-    let (hit, generation) = cache.get(&key);
+    let key = (TicketScope::of(user), user.id);
+    let (hit, generation) = db.caches().get::<Queues>(&key);
     if let Some(counts) = hit {
         return Ok(counts);
     }
     let mut c = db.acquire().await?;
-    let row = workspace::queue_counts(c.conn(), &key.1, user.id).await?;
+    let row = workspace::queue_counts(c.conn(), &key.0, user.id).await?;
     let counts = QueueCounts {
         unassigned: row.unassigned,
         mine: row.mine,
         escalated: row.escalated,
         sla_risk: row.sla_risk,
     };
-    cache.put(key, counts, generation);
+    db.caches().put::<Queues>(key, counts, generation);
     Ok(counts)
 }
 
@@ -153,7 +158,7 @@ pub async fn merge(
     }
     let summary = summary_in(tx.conn(), &TicketScope::All, target.id).await?;
     tx.commit().await?;
-    events::wake();
+    events::wake(db);
     Ok(summary)
 }
 
@@ -196,7 +201,7 @@ pub async fn link(
         announce(&mut tx, &ticket, EventKind::TicketUpdated, data, now).await?;
     }
     tx.commit().await?;
-    events::wake();
+    events::wake(db);
     Ok(())
 }
 

@@ -145,6 +145,6 @@ pub async fn save_department(
     let change = Change::new(AuditEntity::Department, id, &after.name);
     audit_save(tx.conn(), user, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
-    crate::backend::cache::identities_changed();
+    db_.caches().identities_changed();
     Ok(after)
 }

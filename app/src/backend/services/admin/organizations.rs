@@ -150,8 +150,8 @@ pub async fn save_organization(
     let change = Change::new(AuditEntity::Organization, id, &after.name);
     audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
-    crate::backend::cache::identities_changed();
-    crate::backend::events::wake();
+    db_.caches().identities_changed();
+    crate::backend::events::wake(db_);
     Ok(after)
 }
 

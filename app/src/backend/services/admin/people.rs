@@ -267,7 +267,7 @@ pub async fn invite_user(
     );
     audit_save(tx.conn(), actor, &change, None, &view, now).await?;
     tx.commit().await?;
-    crate::backend::cache::identities_changed();
+    db_.caches().identities_changed();
     Ok(UserLink {
         user: view,
         link: link_path(PURPOSE_INVITATION, &secret),
@@ -393,7 +393,7 @@ pub async fn update_user(
     );
     audit_save(tx.conn(), actor, &change, Some(&before), &after, now).await?;
     tx.commit().await?;
-    crate::backend::cache::identities_changed();
+    db_.caches().identities_changed();
     Ok(after)
 }
 

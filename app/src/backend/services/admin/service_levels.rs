@@ -210,7 +210,7 @@ pub async fn save_calendar(
     let change = Change::new(AuditEntity::Calendar, id, &after.name);
     audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
-    crate::backend::events::wake();
+    crate::backend::events::wake(db_);
     Ok(after)
 }
 
@@ -373,6 +373,6 @@ pub async fn save_policy(
     let change = Change::new(AuditEntity::SlaPolicy, id, name);
     audit_save(tx.conn(), actor, &change, before.as_ref(), &after, now).await?;
     tx.commit().await?;
-    crate::backend::events::wake();
+    crate::backend::events::wake(db_);
     Ok(after)
 }

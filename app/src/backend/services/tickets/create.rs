@@ -76,7 +76,7 @@ pub async fn create_ticket(
             storage.remove(&persisted).await;
         }
     } else {
-        events::wake();
+        events::wake(db);
     }
     match outcome {
         Ok(ticket) => Ok((ticket, true)),

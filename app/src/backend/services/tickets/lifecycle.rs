@@ -177,7 +177,7 @@ pub async fn update_ticket(
     }
     let summary = summary_in(tx.conn(), &TicketScope::All, state.id).await?;
     tx.commit().await?;
-    events::wake();
+    events::wake(db);
     Ok(summary)
 }
 
@@ -238,7 +238,7 @@ pub async fn reopen(
     record_status_change(&mut tx, &state, "open", now).await?;
     let summary = summary_in(tx.conn(), &TicketScope::All, state.id).await?;
     tx.commit().await?;
-    events::wake();
+    events::wake(db);
     Ok(summary)
 }
 
@@ -297,7 +297,7 @@ pub async fn escalate(
     let data = serde_json::json!({ "escalated": true });
     announce(&mut tx, &state, EventKind::TicketUpdated, data, now).await?;
     tx.commit().await?;
-    events::wake();
+    events::wake(db);
     Ok(Escalation {
         id: escalation_id,
         ticket_id: TicketNumber(state.id).to_string(),
@@ -339,6 +339,6 @@ pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, A
         record_status_change(&mut tx, &state, "closed", now).await?;
     }
     tx.commit().await?;
-    events::wake();
+    events::wake(db);
     Ok(due.len())
 }

@@ -1,6 +1,7 @@
 //! Ticket lists in the caller's scope: filters, sorts, keyset pages and the counters above them.
 use crate::domain::TicketPage;
 
+use crate::backend::cache::{CacheKind, Depends};
 use crate::backend::db::tickets::{self, Cursor, ListFilter};
 use crate::backend::services::split_page;
 use crate::backend::Db;
@@ -9,6 +10,26 @@ use crate::domain::{char_count, CurrentUser, Priority, TicketScope, TicketStats,
 use crate::error::{AppError, FieldError};
 
 pub const MAX_PAGE: i64 = 100;
+
+/// A page of a ticket list. It depends on nothing but the tickets in scope: people who look at
+/// the same view (a shared organization's list, a department's queue) share it until a ticket
+/// changes. A page is ≈ 20 KB, hence the smaller bound.
+struct Pages;
+impl CacheKind for Pages {
+    type Key = (TicketScope, ListFilter, ListSort, Option<String>, i64);
+    type Value = TicketPage;
+    const DEPENDS: Depends = Depends::Tickets;
+    const MAX_ENTRIES: usize = 2_000;
+}
+
+/// The counters of a scope: they change only with ticket writes, here or seen from another
+/// instance by the event pump.
+struct Stats;
+impl CacheKind for Stats {
+    type Key = TicketScope;
+    type Value = TicketStats;
+    const DEPENDS: Depends = Depends::Tickets;
+}
 
 /// Tickets in the caller's scope, filtered and sorted, one keyset page at a time.
 pub async fn list_tickets(
@@ -19,40 +40,18 @@ pub async fn list_tickets(
     cursor: Option<&str>,
     limit: i64,
 ) -> Result<TicketPage, AppError> {
-    use crate::backend::cache::{Cache, Depends};
-    use std::sync::OnceLock;
-    type Key = (
-        String,
-        TicketScope,
-        ListFilter,
-        ListSort,
-        Option<String>,
-        i64,
-    );
-    // A page depends on nothing but the tickets in scope: people who look at the same view
-    // (a shared organization's list, a department's queue) share it until a ticket changes.
-    // A page is ≈ 20 KB, hence the smaller bound.
-    static CACHE: OnceLock<Cache<Key, TicketPage>> = OnceLock::new();
     let limit = limit.clamp(1, MAX_PAGE);
     let decoded = cursor.map(decode_cursor).transpose()?;
     filter.search_internal = user.sees_internal_notes();
     let scope = TicketScope::of(user);
-    let cache = CACHE.get_or_init(|| Cache::with_max_entries(Depends::Tickets, 2_000));
-    let key: Key = (
-        db.identity(),
-        scope,
-        filter,
-        sort,
-        cursor.map(str::to_owned),
-        limit,
-    );
-    let (hit, generation) = cache.get(&key);
+    let key = (scope, filter, sort, cursor.map(str::to_owned), limit);
+    let (hit, generation) = db.caches().get::<Pages>(&key);
     if let Some(page) = hit {
         return Ok(page);
     }
-    let (_, scope, filter, ..) = &key;
+    let (scope, filter, ..) = &key;
     let page = read_page(db, scope, filter, sort, decoded.as_ref(), limit).await?;
-    cache.put(key, page.clone(), generation);
+    db.caches().put::<Pages>(key, page.clone(), generation);
     Ok(page)
 }
 
@@ -98,20 +97,14 @@ fn decode_cursor(text: &str) -> Result<Cursor, AppError> {
 
 /// The counters over what the caller may see.
 pub async fn stats(db: &Db, user: &CurrentUser) -> Result<TicketStats, AppError> {
-    use crate::backend::cache::{self, Cache, Depends};
-    use std::sync::OnceLock;
-    // The counters of a scope change only with ticket writes: served from memory until one
-    // happens (here, or seen from another instance by the event pump) or for 2 s at most.
-    static CACHE: OnceLock<Cache<(String, TicketScope), TicketStats>> = OnceLock::new();
-    let cache = cache::global(&CACHE, Depends::Tickets);
-    let key = (db.identity(), TicketScope::of(user));
-    let (hit, generation) = cache.get(&key);
+    let scope = TicketScope::of(user);
+    let (hit, generation) = db.caches().get::<Stats>(&scope);
     if let Some(stats) = hit {
         return Ok(stats);
     }
     let mut c = db.acquire().await?;
-    let stats = tickets::stats(c.conn(), &key.1).await?;
-    cache.put(key, stats, generation);
+    let stats = tickets::stats(c.conn(), &scope).await?;
+    db.caches().put::<Stats>(scope, stats, generation);
     Ok(stats)
 }
 

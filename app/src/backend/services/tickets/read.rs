@@ -113,7 +113,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
                 announce(&mut tx, &state, EventKind::TicketUpdated, data, now).await?;
             }
             tx.commit().await?;
-            events::wake();
+            events::wake(db);
             if by_support {
                 by_support_at = Some(now);
             } else {

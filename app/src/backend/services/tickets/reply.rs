@@ -72,7 +72,7 @@ pub async fn reply(
     let mut persisted = Vec::new();
     let outcome = reply_in_tx(db, user, id, reply, &limits, now, &mut persisted).await;
     match &outcome {
-        Ok(_) => events::wake(),
+        Ok(_) => events::wake(db),
         Err(_) => {
             if let Some(storage) = storage {
                 storage.remove(&persisted).await;
