@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod kb_bench;
 pub mod metrics;
+pub mod render;
 pub mod rest;
 pub mod security;
 pub mod server_fn_status;

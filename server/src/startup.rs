@@ -27,7 +27,7 @@ use app::backend::{AppState, Db};
 use app::{shell, App};
 
 use crate::config::{GlobalOptions, ServeOptions};
-use crate::{metrics, rest, security, server_fn_status, static_files};
+use crate::{metrics, render, rest, security, server_fn_status, static_files};
 
 /// Opens the database named by the options, applies migrations and the default data.
 /// Errors are one line a person can act on.
@@ -114,6 +114,7 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(provide_state, shell))
+        .layer(axum::middleware::from_fn(render::keep_arena))
         .layer(axum::middleware::from_fn(
             server_fn_status::map_server_fn_errors,
         ))
