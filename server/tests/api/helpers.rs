@@ -412,11 +412,14 @@ impl Browser {
 
 /// Serialises the tests that render pages on the server (and the matrix, which calls every
 /// server function as every role). Several applications rendering pages at once in one test
-/// process (each test has its own tokio runtime) now and then leave one request unanswered;
-/// one at a time they never did (0 hangs in 14 runs, against about one run in eight in
-/// parallel). Production runs one runtime per process. Seen again in session 6 with the matrix
-/// calling server functions while a page test rendered (3 hangs in ~6 full runs), hence the
-/// matrix takes the lock too.
+/// process (each test has its own multi-threaded tokio runtime) now and then leave one request
+/// unanswered; one at a time they never did. Session 9 made the caches and the commit signal
+/// per application and fixed the arena mix-up that reset pages under load (`server::render`),
+/// yet without this lock 2 of 6 full runs still timed out on one page request. A probe in
+/// `leptos_integration_utils` placed the stuck request in the page's asynchronous resolution
+/// (`SsrMode::Async`: a resource or `Suspend` that is never woken), not in the head or the
+/// stream. The release server under `scripts/page-load.py` (one runtime, 12 connections) showed
+/// no such hang in about 60,000 requests.
 pub async fn rendering_pages() -> tokio::sync::MutexGuard<'static, ()> {
     static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     LOCK.lock().await
