@@ -15,6 +15,7 @@ pub mod search_eval;
 pub mod secrets;
 pub mod services;
 pub mod session;
+pub mod spreadsheet;
 pub mod state;
 pub mod storage;
 

@@ -110,7 +110,7 @@ test("an admin sets up a department, an Enterprise ticket type and an SLA; the t
   await expect(audit.locator('tr[data-entity="ticket"]').filter({ hasText: id }).first()).toBeVisible();
   const csv = await admin.request.get("/api/v1/admin/audit.csv?entity=sla_policy");
   expect(csv.status()).toBe(200);
-  expect(await csv.text()).toMatch(/,sla_policy,\d+,enterprise · critical,update,calendar,24x7,Horário comercial \(São Paulo\)/);
+  expect(await csv.text()).toMatch(/;sla_policy;\d+;enterprise · critical;update;calendar;24x7;Horário comercial \(São Paulo\)/);
 });
 
 /** Drops a file of `bytes` bytes on the attachments zone, the way a desktop drag does. */

@@ -66,6 +66,11 @@ pub struct ServeOptions {
     #[arg(long, env = "CHAMADO_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 
+    /// The bearer token Prometheus sends to scrape `/metrics`
+    /// (`Authorization: Bearer <token>`). Unset, `/metrics` answers 404: it is never public.
+    #[arg(long, env = "CHAMADO_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Serve repeated reads (token identities, ticket counters, list pages) from memory until a
     /// ticket or account changes (at most 2 s for other instances' writes). `false` reads the
     /// database every time: for measuring the uncached path, or ruling the caches out.

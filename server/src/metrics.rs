@@ -4,8 +4,8 @@
 use std::sync::OnceLock;
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum_prometheus::utils::SECONDS_DURATION_BUCKETS;
 use axum_prometheus::{
     EndpointLabel, PrometheusMetricLayer, PrometheusMetricLayerBuilder,
@@ -48,8 +48,22 @@ pub fn layer() -> PrometheusMetricLayer<'static> {
         .build()
 }
 
-/// `GET /metrics`
-pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
+/// `GET /metrics`, for the bearer of `CHAMADO_METRICS_TOKEN` only (404 for anyone else: the
+/// route does not exist for them).
+pub async fn render(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let allowed = match (&state.settings.metrics_token, presented) {
+        (Some(expected), Some(presented)) => {
+            app::backend::secrets::hash(expected) == app::backend::secrets::hash(presented)
+        }
+        _ => false,
+    };
+    if !allowed {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let (open, idle) = state.db.pool_stats();
     metrics::gauge!("chamado_db_pool_connections").set(f64::from(open));
     metrics::gauge!("chamado_db_pool_idle_connections").set(idle as f64);
@@ -62,4 +76,5 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
         )],
         body,
     )
+        .into_response()
 }

@@ -1,4 +1,17 @@
-//! Keeps each server-rendered page on its own reactive arena for its whole life.
+//! Server rendering that holds up when several requests, or several applications, share a
+//! process: the page routes are generated once per process ([`routes`]), and each page keeps its
+//! own reactive arena for its whole life ([`KeepArena`]).
+//!
+//! ## The route list
+//!
+//! Generating the route list runs the app once with every resource load suppressed, through a
+//! flag that is global to the process (`leptos_server`'s `SuppressResourceLoad`,
+//! leptos-rs/leptos#4773). A resource that another application of the same process first polls
+//! meanwhile waits forever, and so does its page: the test suite, which starts an application
+//! per test, saw one page request never answered in 2 of 6 full runs. The list depends only
+//! on the compiled app, so it is generated once.
+//!
+//! ## The arena
 //!
 //! Leptos stores signals, memos and contexts of a request in an arena that is chosen per thread
 //! (`reactive_graph`'s `sandboxed-arenas`): every future that touches them must set its arena
@@ -16,12 +29,20 @@
 
 use std::future::{Future, Pending};
 use std::pin::Pin;
+use std::sync::OnceLock;
 use std::task::{Context, Poll};
 
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use leptos::reactive::owner::Sandboxed;
+use leptos_axum::{generate_route_list, AxumRouteListing};
+
+/// The app's page routes, generated the first time any application of the process asks.
+pub fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
 
 /// Every request's handler runs inside a [`KeepArena`].
 pub async fn keep_arena(request: Request, next: Next) -> Response {

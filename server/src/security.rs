@@ -1,6 +1,6 @@
 //! Cross-site request defences and security headers, for every route.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -70,9 +70,42 @@ pub async fn csrf_guard(request: Request, next: Next) -> Response {
 
 /// Headers for every response; HTML pages set their own Content-Security-Policy (with the
 /// page's script nonce) and keep it.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// How people reach this installation (from `CHAMADO_PUBLIC_URL`).
+#[derive(Debug, Clone, Copy)]
+pub struct Transport {
+    pub https: bool,
+}
+
+/// Whether a response may carry someone's data: every API answer, and any page or file asked
+/// for with a session cookie or a token. Those are never stored by a browser or a proxy.
+fn personal(request: &Request) -> bool {
+    let headers = request.headers();
+    request.uri().path().starts_with("/api/")
+        || headers.contains_key(header::AUTHORIZATION)
+        || headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.contains(COOKIE_NAME))
+}
+
+pub async fn security_headers(
+    State(transport): State<Transport>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let personal = personal(&request);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if personal && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if transport.https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

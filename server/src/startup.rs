@@ -11,7 +11,7 @@ use axum::Router;
 use chrono::Utc;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::LeptosRoutes;
 use tokio::net::TcpListener;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -24,7 +24,7 @@ use app::backend::services::defaults;
 use app::backend::session::{AnySessionStore, COOKIE_NAME};
 use app::backend::state::RuntimeSettings;
 use app::backend::{AppState, Db};
-use app::{shell, App};
+use app::shell;
 
 use crate::config::{GlobalOptions, ServeOptions};
 use crate::{metrics, render, rest, security, server_fn_status, static_files};
@@ -92,7 +92,7 @@ pub fn router(state: AppState) -> Router {
             tower_sessions::cookie::time::Duration::days(14),
         ));
     let options = state.leptos_options.clone();
-    let routes = generate_route_list(App);
+    let routes = render::routes();
     let context_state = state.clone();
     let provide_state = move || provide_context(context_state.clone());
     let pkg = static_files::pkg_router(
@@ -120,7 +120,12 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::csrf_guard))
-        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            security::Transport {
+                https: secure_cookies,
+            },
+            security::security_headers,
+        ))
         .layer(
             CompressionLayer::new()
                 .quality(CompressionLevel::Fastest)
@@ -161,6 +166,10 @@ impl Application {
                 data_dir: global.data_dir.clone(),
                 public_url,
                 trust_proxy: serve.trust_proxy,
+                metrics_token: serve
+                    .metrics_token
+                    .clone()
+                    .filter(|token| !token.is_empty()),
             }),
             events: app::backend::events::EventBus::with_poll(Duration::from_millis(
                 serve.event_poll_ms.max(10),

@@ -30,6 +30,8 @@ pub struct RuntimeSettings {
     pub public_url: String,
     /// Believe `X-Forwarded-For` (only behind a reverse proxy that sets it).
     pub trust_proxy: bool,
+    /// The bearer token that may read `/metrics` (none: nobody may).
+    pub metrics_token: Option<String>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -261,9 +261,50 @@ pub fn display_name(name: &str) -> String {
     }
 }
 
+/// The name a file is kept under: a file whose content is an image, a PDF or a zip ends in an
+/// extension of that type, whatever it was uploaded as (`relatorio.hta` holding a PDF becomes
+/// `relatorio.hta.pdf`), so that nobody who downloads it opens it with another program. Text
+/// files are only accepted when their extension already names their type (see [`sniff`]).
+pub fn name_for(content_type: &str, name: &str) -> String {
+    let extensions: &[&str] = match content_type {
+        "image/png" => &["png"],
+        "image/jpeg" => &["jpg", "jpeg"],
+        "image/gif" => &["gif"],
+        "image/webp" => &["webp"],
+        "application/pdf" => &["pdf"],
+        "application/zip" => &["zip"],
+        _ => return name.to_owned(),
+    };
+    let current = crate::domain::file_extension(name);
+    if extensions.contains(&current.as_str()) {
+        name.to_owned()
+    } else {
+        format!("{name}.{}", extensions[0])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_files_keep_an_extension_of_their_content() {
+        assert_eq!(
+            name_for("application/pdf", "relatorio.hta"),
+            "relatorio.hta.pdf"
+        );
+        assert_eq!(
+            name_for("application/pdf", "Relatorio.PDF"),
+            "Relatorio.PDF"
+        );
+        assert_eq!(name_for("application/zip", "fotos"), "fotos.zip");
+        assert_eq!(name_for("image/jpeg", "foto.jpeg"), "foto.jpeg");
+        assert_eq!(name_for("image/jpeg", "foto.png"), "foto.png.jpg");
+        assert_eq!(
+            name_for("text/plain; charset=utf-8", "erro.log"),
+            "erro.log"
+        );
+    }
 
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
 

@@ -483,7 +483,7 @@ pub mod reports {
     ) -> Result<Response, Problem> {
         let part = query.part.clone().unwrap_or_else(|| "days".to_owned());
         let report = reports::ticket_report(&state.db, &caller.user, &query, Utc::now()).await?;
-        let text = reports::csv(&report, &part)?;
+        let text = reports::csv(&report, &part, caller.user.language)?;
         Ok(csv_response(
             text,
             &format!("relatorio-{part}-{}-{}.csv", report.from, report.to),

@@ -697,14 +697,14 @@ async fn limits_priorities_and_the_audit_csv() {
         .unwrap()
         .starts_with("text/csv"));
     let text = csv.text().await.unwrap();
-    let mut lines = text.lines();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
     assert_eq!(
         lines.next(),
-        Some("at,actor_id,actor,entity,entity_id,entity_name,action,field,before,after")
+        Some("at;actor_id;actor;entity;entity_id;entity_name;action;field;before;after")
     );
     let rows: Vec<&str> = lines.collect();
     assert!(
-        rows.iter().any(|r| r.contains(",auto_close_days,7,10")),
+        rows.iter().any(|r| r.contains(";auto_close_days;7;10")),
         "{rows:?}"
     );
     assert!(rows.iter().any(|r| r.contains("allowed_types")), "{rows:?}");

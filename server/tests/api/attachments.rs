@@ -292,3 +292,42 @@ async fn files_on_internal_notes_stay_with_support() {
         200
     );
 }
+
+/// A file keeps a name that matches its content: a PDF uploaded as `relatorio.hta` is offered
+/// for download as `relatorio.hta.pdf`, not as an HTML application.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_binary_file_is_named_for_its_content() {
+    let app = demo_app().await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let department = diego.department("Técnico").await;
+    let pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+    let form = Form::new()
+        .text("ticket", ticket_json(department, "Relatório em anexo."))
+        .part("attachment", file("relatorio.hta", pdf))
+        .part("attachment", file("tela.png", PNG));
+    let response = diego.post_multipart("/api/v1/tickets", form).await;
+    assert_eq!(response.status(), 201);
+    let ticket: Value = response.json().await.unwrap();
+    let detail: Value = diego
+        .get(&format!(
+            "/api/v1/tickets/{}",
+            ticket["id"].as_str().unwrap()
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let files = &detail["messages"][0]["attachments"];
+    assert_eq!(files[0]["name"], "relatorio.hta.pdf", "{files}");
+    assert_eq!(files[0]["content_type"], "application/pdf");
+    assert_eq!(files[1]["name"], "tela.png");
+    let download = diego
+        .get(&format!("/api/v1/attachments/{}", files[0]["id"]))
+        .await;
+    assert_eq!(download.status(), 200);
+    let disposition = download.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.contains("relatorio%2Ehta%2Epdf"),
+        "{disposition}"
+    );
+}

@@ -249,7 +249,6 @@ async fn cross_origin_writes_are_refused_and_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_the_security_headers() {
-    let _pages = crate::helpers::rendering_pages().await;
     let app = demo_app().await;
     let page = app.get("/").await;
     let csp = page.headers()["content-security-policy"]
@@ -285,6 +284,30 @@ async fn every_response_carries_the_security_headers() {
             "{path}"
         );
     }
+    // Personal data is never stored by a browser or proxy; a visitor's public page may be.
+    let diego = app.signed_in("diego@acme.com.br").await;
+    for path in ["/api/v1/me", "/api/v1/tickets", "/chamados", "/"] {
+        let r = diego.get(path).await;
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+    }
+    assert!(app.get("/").await.headers().get("cache-control").is_none());
+    assert!(
+        app.get("/")
+            .await
+            .headers()
+            .get("strict-transport-security")
+            .is_none(),
+        "no HSTS over plain http"
+    );
+    let https = crate::helpers::spawn_app_with(crate::helpers::SpawnOptions {
+        public_url: Some("https://suporte.example.com".to_owned()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(
+        https.get("/healthz").await.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -292,6 +315,18 @@ async fn changing_the_password_validates_and_ends_other_sessions() {
     let app = demo_app().await;
     let laptop = app.signed_in("diego@acme.com.br").await;
     let phone = app.signed_in("diego@acme.com.br").await;
+    let token = crate::helpers::api_token(&laptop).await;
+    let token_works = || async {
+        let response = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        response.status()
+    };
+    assert_eq!(token_works().await, 200);
 
     let wrong = laptop
         .send(
@@ -340,6 +375,11 @@ async fn changing_the_password_validates_and_ends_other_sessions() {
         phone.get("/api/v1/me").await.status(),
         401,
         "other sessions end"
+    );
+    assert_eq!(
+        token_works().await,
+        401,
+        "API tokens end with the old password"
     );
     assert_eq!(
         app.browser()

@@ -182,6 +182,7 @@ async fn start_on(test_db: TestDb, options: SpawnOptions) -> TestApp {
         shutdown_grace_seconds: 2,
         public_url: options.public_url.clone(),
         trust_proxy: false,
+        metrics_token: Some(METRICS_TOKEN.to_owned()),
         read_cache: true,
         event_poll_ms: 500,
         sla_watch_ms: 1000,
@@ -410,19 +411,21 @@ impl Browser {
     }
 }
 
-/// Serialises the tests that render pages on the server (and the matrix, which calls every
-/// server function as every role). Several applications rendering pages at once in one test
-/// process (each test has its own multi-threaded tokio runtime) now and then leave one request
-/// unanswered; one at a time they never did. Session 9 made the caches and the commit signal
-/// per application and fixed the arena mix-up that reset pages under load (`server::render`),
-/// yet without this lock 2 of 6 full runs still timed out on one page request. A probe in
-/// `leptos_integration_utils` placed the stuck request in the page's asynchronous resolution
-/// (`SsrMode::Async`: a resource or `Suspend` that is never woken), not in the head or the
-/// stream. The release server under `scripts/page-load.py` (one runtime, 12 connections) showed
-/// no such hang in about 60,000 requests.
-pub async fn rendering_pages() -> tokio::sync::MutexGuard<'static, ()> {
-    static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    LOCK.lock().await
+/// The token the test applications accept on `/metrics`.
+pub const METRICS_TOKEN: &str = "scrape-me";
+
+/// A new API token of the signed-in person.
+pub async fn api_token(browser: &Browser) -> String {
+    let created = browser
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/me/tokens",
+            Some(serde_json::json!({"name": "test"})),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: serde_json::Value = created.json().await.expect("token json");
+    created["token"].as_str().expect("token").to_owned()
 }
 
 /// The `(field, code)` pairs of a validation problem's errors.

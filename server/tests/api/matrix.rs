@@ -233,7 +233,6 @@ fn template(path: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_actor_gets_exactly_what_their_role_allows() {
     // Server functions render through Leptos too: not at the same time as the page tests.
-    let _pages = crate::helpers::rendering_pages().await;
     let mut failures = Vec::new();
     for row in rows() {
         // A fresh installation per row: what one actor's call changes cannot hide another's.

@@ -193,10 +193,7 @@ async fn an_invitation_link_sets_the_password_once_and_expires() {
         401
     );
     // The page offers the form; the link expires after 7 days.
-    let page = {
-        let _pages = crate::helpers::rendering_pages().await;
-        app.get(&invitation.link_path).await.text().await.unwrap()
-    };
+    let page = { app.get(&invitation.link_path).await.text().await.unwrap() };
     assert!(page.contains("Aceitar convite"));
     assert!(auth::link_is_live(
         &app.db,
@@ -243,6 +240,7 @@ async fn an_invitation_link_sets_the_password_once_and_expires() {
 async fn a_password_reset_link_works_once_and_ends_old_sessions() {
     let app = demo_app().await;
     let old = app.signed_in("fabio@paoquente.com.br").await;
+    let token = crate::helpers::api_token(&old).await;
     let path = auth::request_password_reset(&app.db, "FABIO@paoquente.com.br", Utc::now())
         .await
         .unwrap()
@@ -285,6 +283,14 @@ async fn a_password_reset_link_works_once_and_ends_old_sessions() {
         401,
         "sessions from before the reset end"
     );
+    let by_token = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_token.status(), 401, "so do API tokens");
     assert_eq!(
         app.browser()
             .sign_in("fabio@paoquente.com.br", PASSWORD)

@@ -35,7 +35,23 @@ async fn readyz_answers_503_when_the_database_is_gone() {
 async fn metrics_count_requests_by_route_and_show_the_pool() {
     let app = spawn_app().await;
     assert_eq!(app.get("/healthz").await.status(), 200);
-    let response = app.get("/metrics").await;
+    // Not public: without the scrape token (or with a wrong one) there is no such page.
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    let wrong = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 404);
+    let response = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(crate::helpers::METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
     assert!(text.contains("axum_http_requests_total"), "{text}");

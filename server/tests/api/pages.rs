@@ -2,7 +2,6 @@ use crate::helpers::{spawn_app, spawn_app_with, SpawnOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_is_server_rendered_in_portuguese_by_default() {
-    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -21,7 +20,6 @@ async fn home_page_is_server_rendered_in_portuguese_by_default() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_follows_accept_language_before_sign_in() {
-    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -44,7 +42,6 @@ async fn home_page_follows_accept_language_before_sign_in() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn language_cookie_wins_over_accept_language() {
-    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -66,7 +63,6 @@ async fn language_cookie_wins_over_accept_language() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_help_center_says_so() {
-    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app().await;
     let html = app.get("/").await.text().await.unwrap();
     assert!(html.contains("Ainda não há artigos publicados neste idioma."));
@@ -74,7 +70,6 @@ async fn an_empty_help_center_says_so() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_pages_answer_404_with_a_translated_page() {
-    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app().await;
     let response = app.get("/nao/existe").await;
     assert_eq!(response.status(), 404);
@@ -88,7 +83,6 @@ async fn unknown_pages_answer_404_with_a_translated_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_compressed_when_the_client_accepts_it() {
-    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -107,7 +101,6 @@ async fn pages_are_compressed_when_the_client_accepts_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn help_center_pages_render_for_search_engines_and_without_javascript() {
-    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -178,7 +171,6 @@ async fn help_center_pages_render_for_search_engines_and_without_javascript() {
 /// hydrates the same page instead of an error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_in_pages_render_their_data_on_the_server() {
-    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -227,7 +219,6 @@ async fn signed_in_pages_render_their_data_on_the_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn administration_pages_render_for_admins_and_leads_only() {
-    let _pages = crate::helpers::rendering_pages().await;
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         ..Default::default()
@@ -303,5 +294,39 @@ async fn administration_pages_render_for_admins_and_leads_only() {
     assert!(
         !html.contains("status: open"),
         "ticket fields by identifier"
+    );
+}
+
+/// Applications starting while another renders pages never stall a page: generating the route
+/// list suppresses resource loads in the whole process (leptos-rs/leptos#4773), so it happens
+/// once per process (`server::render::routes`), not once per application.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_applications_start_in_the_process() {
+    let app = crate::helpers::demo_app().await;
+    let starting = tokio::spawn(async {
+        for _ in 0..16 {
+            drop(spawn_app().await);
+        }
+    });
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let mut rendered = 0;
+    while !starting.is_finished() {
+        let response = client
+            .get(app.url("/"))
+            .send()
+            .await
+            .expect("every page is answered");
+        assert_eq!(response.status(), 200);
+        let html = response.text().await.expect("body");
+        assert!(html.contains("Como podemos ajudar?") && html.contains("</html>"));
+        rendered += 1;
+    }
+    starting.await.expect("applications started");
+    assert!(
+        rendered > 0,
+        "no page was rendered while applications started"
     );
 }

@@ -231,8 +231,8 @@ async fn the_report_counts_todays_tickets_times_sla_and_ratings() {
         .await;
     assert_eq!(csv.status(), 200);
     let text = csv.text().await.unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "date,opened,closed,backlog");
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "date;opened;closed;backlog");
     assert!(lines[1].starts_with(&today), "{text}");
     let sla_csv = admin
         .get(&format!(
@@ -245,7 +245,7 @@ async fn the_report_counts_todays_tickets_times_sla_and_ratings() {
     assert!(
         sla_csv
             .lines()
-            .any(|l| l.starts_with("enterprise,critical,")),
+            .any(|l| l.starts_with("enterprise;critical;")),
         "{sla_csv}"
     );
 
@@ -279,4 +279,57 @@ async fn the_report_counts_todays_tickets_times_sla_and_ratings() {
     let daily = charts.iter().find(|c| c["key"] == "daily").unwrap();
     assert!(daily["svg"].as_str().unwrap().starts_with("<svg"));
     assert!(!daily["svg"].as_str().unwrap().contains("<script"));
+}
+
+/// CSV exports open in a Brazilian spreadsheet (BOM, `;`, decimal comma; `,` and `.` for an
+/// English reader) and what people typed cannot run there as a formula.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_exports_open_in_the_readers_spreadsheet_and_run_nothing() {
+    let app = demo_app().await;
+    let admin = app.signed_in("admin@chamado.local").await;
+    let formula = "=HYPERLINK(\"http://evil.example\";\"x\")";
+    let (status, body) = admin
+        .call(
+            Method::POST,
+            "/api/v1/admin/departments",
+            Some(json!({"name": formula})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    async fn audit(admin: &Browser) -> String {
+        let response = admin.get("/api/v1/admin/audit.csv?entity=department").await;
+        assert_eq!(response.status(), 200);
+        response.text().await.unwrap()
+    }
+    let text = audit(&admin).await;
+    assert!(text.starts_with('\u{feff}'), "no byte-order mark");
+    let row = text
+        .lines()
+        .find(|l| l.contains("HYPERLINK"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        row.contains(";\"'=HYPERLINK(\"\"http://evil.example\"\";\"\"x\"\")\";"),
+        "the typed name must be text, quoted for the `;` inside: {row}"
+    );
+    assert!(!text.contains(";=HYPERLINK"), "{text}");
+
+    let (status, _) = admin
+        .call(Method::PATCH, "/api/v1/me", Some(json!({"language": "en"})))
+        .await;
+    assert_eq!(status, 200);
+    let text = audit(&admin).await;
+    assert!(text
+        .trim_start_matches('\u{feff}')
+        .starts_with("at,actor_id,actor,"));
+    let report = admin
+        .get("/api/v1/admin/reports/tickets.csv?part=deflection")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rate = report.lines().nth(1).and_then(|l| l.rsplit(',').next());
+    assert!(
+        rate.is_some_and(|r| r.contains('.') && r.len() == 5),
+        "an English rate like 0.250: {report}"
+    );
 }

@@ -1,6 +1,7 @@
 //! The audit log: every admin change (who, when, before → after), written in the same
 //! transaction as the change, and read together with the tickets' own history.
 
+use crate::backend::spreadsheet::{Cell, Sheet};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::backend::db::admin::{self as db, AuditFilter, AuditWrite};
@@ -275,8 +276,8 @@ pub async fn csv(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<String,
     let mut c = db_.acquire().await?;
     let rows = db::audit(c.conn(), &filter).await?;
     let rows = with_names(c.conn(), rows).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let header = [
+    let mut sheet = Sheet::new(user.language);
+    sheet.header(&[
         "at",
         "actor_id",
         "actor",
@@ -287,33 +288,27 @@ pub async fn csv(db_: &Db, user: &CurrentUser, q: &AuditQuery) -> Result<String,
         "field",
         "before",
         "after",
-    ];
-    let bad = |e: csv::Error| AppError::from(anyhow::anyhow!("csv: {e}"));
-    out.write_record(header).map_err(bad)?;
+    ])?;
     for e in rows.into_iter().map(entry_of) {
         let e = e?;
         let (actor_id, actor) = e
             .actor
             .map(|a| (a.id.to_string(), a.name))
             .unwrap_or_default();
-        out.write_record([
-            e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            actor_id,
-            actor,
-            e.entity.as_str().to_owned(),
-            e.entity_id,
-            e.entity_name,
-            e.action.as_str().to_owned(),
-            e.field.unwrap_or_default(),
-            e.before.unwrap_or_default(),
-            e.after.unwrap_or_default(),
-        ])
-        .map_err(bad)?;
+        sheet.row([
+            Cell::Value(e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            Cell::Value(actor_id),
+            Cell::Typed(actor),
+            Cell::value(e.entity.as_str()),
+            Cell::Value(e.entity_id),
+            Cell::Typed(e.entity_name),
+            Cell::value(e.action.as_str()),
+            Cell::Value(e.field.unwrap_or_default()),
+            Cell::Typed(e.before.unwrap_or_default()),
+            Cell::Typed(e.after.unwrap_or_default()),
+        ])?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| AppError::from(anyhow::anyhow!("csv: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| AppError::from(anyhow::anyhow!("csv: {e}")))
+    sheet.finish()
 }
 
 /// Booleans in the audit log: neutral words the pages translate.

@@ -238,8 +238,11 @@ pub async fn update_me(
         if let Err(code) = validate_password(&change.new) {
             errors.push(FieldError::new("password.new", code));
         }
-        let mut c = db.acquire().await?;
-        let stored = users::find_password_hash(c.conn(), user.id).await?;
+        let stored = {
+            let mut c = db.acquire().await?;
+            users::find_password_hash(c.conn(), user.id).await?
+        };
+        // Hashing takes tens of milliseconds: no pooled connection is held meanwhile.
         let current = change.current.clone();
         let ok = match stored {
             Some(hash) => password::verify(current, hash).await?,
@@ -270,6 +273,8 @@ pub async fn update_me(
     }
     if let Some(hash) = &new_hash {
         users::set_password(tx.conn(), user.id, hash, now).await?;
+        // A new password ends every credential made with the old one: the API tokens too.
+        tokens::revoke_all_api_tokens(tx.conn(), user.id, now).await?;
     }
     let updated = current_user(tx.conn(), user.id)
         .await?
@@ -420,11 +425,18 @@ pub async fn set_password_with_link(
     if let Err(code) = validate_password(new_password) {
         return Err(AppError::validation("password", code));
     }
-    let hash = password::hash(new_password.to_owned()).await?;
-    let mut tx = db.begin().await?;
     let expired = || AppError::Conflict {
         code: "link_expired".to_owned(),
     };
+    // The link is looked up before the (deliberately slow) hash: a made-up one costs nothing.
+    {
+        let mut c = db.acquire().await?;
+        tokens::find_live_link(c.conn(), purpose, &secrets::hash(secret), now)
+            .await?
+            .ok_or_else(expired)?;
+    }
+    let hash = password::hash(new_password.to_owned()).await?;
+    let mut tx = db.begin().await?;
     let (link_id, user_id) =
         tokens::find_live_link(tx.conn(), purpose, &secrets::hash(secret), now)
             .await?
@@ -433,10 +445,12 @@ pub async fn set_password_with_link(
         return Err(expired());
     }
     users::set_password(tx.conn(), user_id, &hash, now).await?;
+    tokens::revoke_all_api_tokens(tx.conn(), user_id, now).await?;
     let user = current_user(tx.conn(), user_id)
         .await?
         .ok_or_else(expired)?;
     tx.commit().await?;
+    db.caches().identities_changed();
     Ok(user)
 }
 

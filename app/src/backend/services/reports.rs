@@ -2,6 +2,8 @@
 //! dates; times are wall-clock minutes. Charts are SVG drawn on the server by `charts-rs`
 //! (no script, text escaped), so the page needs no charting JavaScript.
 
+use crate::backend::spreadsheet::{Cell, Sheet};
+use crate::domain::Language;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -327,80 +329,73 @@ pub fn charts(report: &TicketReport, labels: &ChartLabels) -> Vec<ReportChart> {
     out
 }
 
-/// One part of the report as CSV.
-pub fn csv(report: &TicketReport, part: &str) -> Result<String, AppError> {
-    let bad = |e: csv::Error| AppError::from(anyhow::anyhow!("csv: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let opt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_default();
+/// One part of the report as CSV, for a reader of `language` (see [`Sheet`]).
+pub fn csv(report: &TicketReport, part: &str, language: Language) -> Result<String, AppError> {
+    let mut w = Sheet::new(language);
+    let opt = |w: &Sheet, v: Option<f64>| {
+        v.map(|v| w.decimal(v, 1))
+            .unwrap_or_else(|| Cell::value(""))
+    };
     match part {
         "days" => {
-            w.write_record(["date", "opened", "closed", "backlog"])
-                .map_err(bad)?;
+            w.header(&["date", "opened", "closed", "backlog"])?;
             for d in &report.days {
-                w.write_record([
-                    d.date.to_string(),
-                    d.opened.to_string(),
-                    d.closed.to_string(),
-                    d.backlog.to_string(),
-                ])
-                .map_err(bad)?;
+                w.row([
+                    Cell::value(d.date),
+                    Cell::value(d.opened),
+                    Cell::value(d.closed),
+                    Cell::value(d.backlog),
+                ])?;
             }
         }
         "times" => {
-            w.write_record(["measure", "tickets", "median_minutes", "p90_minutes"])
-                .map_err(bad)?;
+            w.header(&["measure", "tickets", "median_minutes", "p90_minutes"])?;
             for (name, s) in [
                 ("first_response", &report.first_response),
                 ("resolution", &report.resolution),
             ] {
-                w.write_record([
-                    name.to_owned(),
-                    s.count.to_string(),
-                    opt(s.median_minutes),
-                    opt(s.p90_minutes),
-                ])
-                .map_err(bad)?;
+                let row = [
+                    Cell::value(name),
+                    Cell::value(s.count),
+                    opt(&w, s.median_minutes),
+                    opt(&w, s.p90_minutes),
+                ];
+                w.row(row)?;
             }
         }
         "sla" => {
-            w.write_record(["plan", "priority", "tickets", "met", "rate"])
-                .map_err(bad)?;
+            w.header(&["plan", "priority", "tickets", "met", "rate"])?;
             for s in &report.sla {
-                w.write_record([
-                    s.plan.as_str().to_owned(),
-                    s.priority.as_str().to_owned(),
-                    s.tickets.to_string(),
-                    s.met.to_string(),
-                    format!("{:.3}", s.rate),
-                ])
-                .map_err(bad)?;
+                let row = [
+                    Cell::value(s.plan.as_str()),
+                    Cell::value(s.priority.as_str()),
+                    Cell::value(s.tickets),
+                    Cell::value(s.met),
+                    w.decimal(s.rate, 3),
+                ];
+                w.row(row)?;
             }
         }
         "satisfaction" => {
-            w.write_record(["score", "ratings"]).map_err(bad)?;
+            w.header(&["score", "ratings"])?;
             for (i, n) in report.satisfaction.distribution.iter().enumerate() {
-                w.write_record([(i + 1).to_string(), n.to_string()])
-                    .map_err(bad)?;
+                w.row([Cell::value(i + 1), Cell::value(n)])?;
             }
         }
         "deflection" => {
             let d = &report.deflection;
-            w.write_record(["suggestions_shown", "deflected", "submitted_anyway", "rate"])
-                .map_err(bad)?;
-            w.write_record([
-                d.suggestions_shown.to_string(),
-                d.deflected.to_string(),
-                d.submitted_anyway.to_string(),
-                format!("{:.3}", d.rate),
-            ])
-            .map_err(bad)?;
+            w.header(&["suggestions_shown", "deflected", "submitted_anyway", "rate"])?;
+            let row = [
+                Cell::value(d.suggestions_shown),
+                Cell::value(d.deflected),
+                Cell::value(d.submitted_anyway),
+                w.decimal(d.rate, 3),
+            ];
+            w.row(row)?;
         }
         _ => return Err(AppError::validation("part", "invalid")),
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| AppError::from(anyhow::anyhow!("csv: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| AppError::from(anyhow::anyhow!("csv: {e}")))
+    w.finish()
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ pub(crate) async fn store_uploads(
     let mut stored = Vec::with_capacity(files.len());
     for file in files {
         let content_type = file.content_type().ok_or(AppError::UnsupportedMediaType)?;
-        let name = display_name(&file.name);
+        let name = crate::backend::storage::name_for(content_type, &display_name(&file.name));
         let size = i64::try_from(file.size).map_err(|_| AppError::PayloadTooLarge)?;
         let sha256 = file.sha256_hex();
         let key = file
