@@ -158,7 +158,7 @@ def main():
         CHAMADO_ADDR=f"127.0.0.1:{port}",
         LEPTOS_SITE_ROOT=args.site_root,
         RUST_LOG="warn",
-        RUST_BACKTRACE="0",
+        RUST_BACKTRACE=os.environ.get("RUST_BACKTRACE", "0"),
     )
     with open(log_path, "w") as log:
         server = subprocess.Popen([args.binary, "serve", "--demo"], env=env, stdout=log, stderr=log)
@@ -202,7 +202,7 @@ def main():
     if failures or panics or missing:
         if panics:
             start = log.find("panicked")
-            print("--- first panic ---\n" + log[max(0, start - 200):start + 1500], file=sys.stderr)
+            print("--- first panic ---\n" + log[max(0, start - 200):start + 6000], file=sys.stderr)
         if missing:
             print(f"pages never requested: {missing}", file=sys.stderr)
         sys.exit(1)

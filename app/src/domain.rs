@@ -12,6 +12,7 @@ mod report;
 mod role;
 mod sla;
 mod status;
+mod text;
 mod ticket;
 mod ticket_field;
 mod user;
@@ -48,6 +49,7 @@ pub use sla::{
     SlaState, TicketSla, SLA_MAX_MINUTES,
 };
 pub use status::{status_after_message, TicketStatus, AUTO_CLOSE_DAYS, REOPEN_WINDOW_DAYS};
+pub use text::{has_visible, multi_line, single_line};
 pub use ticket::{
     Escalation, ListSort, LiveRow, NewTicketInput, TicketDetail, TicketListQuery, TicketNumber,
     TicketOwner, TicketPage, TicketScope, TicketStats, TicketSummary, TicketUpdate,

@@ -35,7 +35,7 @@ use std::task::{Context, Poll};
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
-use leptos::reactive::owner::Sandboxed;
+use leptos::reactive::owner::{Owner, Sandboxed};
 use leptos_axum::{generate_route_list, AxumRouteListing};
 
 /// The app's page routes, generated the first time any application of the process asks.
@@ -44,17 +44,25 @@ pub fn routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
-/// Every request's handler runs inside a [`KeepArena`].
+/// Pages and server functions run inside a [`KeepArena`]; the REST API, the event stream and
+/// static files render nothing reactive and are left alone (a long event stream must not hold
+/// on to whatever owner another request left on its thread).
 pub async fn keep_arena(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/api/v1/") || path.starts_with("/pkg/") {
+        return next.run(request).await;
+    }
     KeepArena::new(next.run(request)).await
 }
 
-/// A future that restores, before each poll, the reactive arena that was current after its
-/// previous poll.
+/// A future that restores, before each poll, the reactive arena and the current owner that
+/// were current after its previous poll (both are per thread: another request polled on the
+/// same thread meanwhile leaves its own).
 pub struct KeepArena<F> {
     inner: Pin<Box<F>>,
     /// Holds the arena; polling it makes the arena current (it never completes).
     arena: Option<Sandboxed<Pending<()>>>,
+    owner: Option<Owner>,
 }
 
 impl<F: Future> KeepArena<F> {
@@ -62,6 +70,7 @@ impl<F: Future> KeepArena<F> {
         Self {
             inner: Box::pin(inner),
             arena: None,
+            owner: None,
         }
     }
 }
@@ -75,9 +84,15 @@ impl<F: Future> Future for KeepArena<F> {
             // `Sandboxed` sets its arena as the thread's current one whenever it is polled.
             let _ = Pin::new(arena).poll(cx);
         }
+        if let Some(owner) = &this.owner {
+            owner.set();
+        }
         let output = this.inner.as_mut().poll(cx);
         if output.is_pending() {
             this.arena = Some(Sandboxed::new(std::future::pending()));
+            this.owner = Owner::current();
+        } else {
+            this.owner = None;
         }
         output
     }
@@ -87,7 +102,6 @@ impl<F: Future> Future for KeepArena<F> {
 mod tests {
     use super::*;
     use leptos::prelude::*;
-    use leptos::reactive::owner::Owner;
 
     /// A "request" that stores a value in its own arena, yields while another "request" runs on
     /// the same thread, then reads the value back.

@@ -24,7 +24,7 @@ use app::backend::AppState;
 
 pub use auth::Caller;
 pub use ops::{healthz, readyz};
-pub use problem::{Problem, RequestLanguage};
+pub use problem::{language_of, Problem, RequestLanguage};
 
 #[derive(OpenApi)]
 #[openapi(

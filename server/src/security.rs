@@ -68,8 +68,78 @@ pub async fn csrf_guard(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Headers for every response; HTML pages set their own Content-Security-Policy (with the
-/// page's script nonce) and keep it.
+/// The most a JSON or form body may hold (axum's default body limit; uploads are multipart).
+const TEXT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Whether JSON text holds a NUL: an escape `\u0000` (a backslash that is not itself escaped)
+/// or a raw zero byte.
+pub fn json_has_nul(json: &[u8]) -> bool {
+    if json.contains(&0) {
+        return true;
+    }
+    let mut backslashes = 0usize;
+    for (i, &b) in json.iter().enumerate() {
+        if b == b'\\' {
+            backslashes += 1;
+            continue;
+        }
+        if backslashes % 2 == 1 && json[i..].starts_with(b"u0000") {
+            return true;
+        }
+        backslashes = 0;
+    }
+    false
+}
+
+/// Whether URL-encoded text (a query string, a form body) holds a NUL.
+fn url_encoded_has_nul(text: &[u8]) -> bool {
+    text.contains(&0) || text.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00"))
+}
+
+/// A NUL can never be stored (PostgreSQL refuses it in text, SQLite would keep an invisible
+/// character): a request with one in its query string or in a JSON or form body is refused
+/// with a 400 problem before any handler runs, and changes nothing. Multipart bodies are
+/// checked where their JSON part is read.
+pub async fn refuse_nul(request: Request, next: Next) -> Response {
+    let lang = crate::rest::language_of(request.headers());
+    let refused = || {
+        Problem::from_error(
+            &AppError::Malformed {
+                code: "invalid_characters".to_owned(),
+            },
+            lang,
+        )
+        .into_response()
+    };
+    if request
+        .uri()
+        .query()
+        .is_some_and(|q| url_encoded_has_nul(q.as_bytes()))
+    {
+        return refused();
+    }
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let json = content_type.starts_with("application/json");
+    let form = content_type.starts_with("application/x-www-form-urlencoded");
+    if !json && !form {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, TEXT_BODY_LIMIT).await else {
+        return Problem::from_error(&AppError::PayloadTooLarge, lang).into_response();
+    };
+    if (json && json_has_nul(&bytes)) || (form && url_encoded_has_nul(&bytes)) {
+        return refused();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
 /// How people reach this installation (from `CHAMADO_PUBLIC_URL`).
 #[derive(Debug, Clone, Copy)]
 pub struct Transport {
@@ -89,6 +159,8 @@ fn personal(request: &Request) -> bool {
             .any(|v| v.contains(COOKIE_NAME))
 }
 
+/// Headers for every response; HTML pages set their own Content-Security-Policy (with the
+/// page's script nonce) and keep it.
 pub async fn security_headers(
     State(transport): State<Transport>,
     request: Request,
@@ -134,6 +206,24 @@ mod tests {
             h.append(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn a_nul_is_found_wherever_it_hides() {
+        assert!(json_has_nul(br#"{"a":"x\u0000y"}"#));
+        assert!(json_has_nul(b"{\"a\":\"\0\"}"));
+        assert!(
+            json_has_nul(br#"{"a":"\\\u0000"}"#),
+            "an escaped backslash, then NUL"
+        );
+        assert!(
+            !json_has_nul(br#"{"a":"\\u0000"}"#),
+            "a backslash and the text u0000"
+        );
+        assert!(!json_has_nul(br#"{"a":"%00 e texto"}"#));
+        assert!(url_encoded_has_nul(b"q=a%00b"));
+        assert!(url_encoded_has_nul(b"q=a%00"));
+        assert!(!url_encoded_has_nul(b"q=100%25"));
     }
 
     #[test]

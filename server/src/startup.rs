@@ -119,6 +119,7 @@ pub fn router(state: AppState) -> Router {
             server_fn_status::map_server_fn_errors,
         ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(security::refuse_nul))
         .layer(axum::middleware::from_fn(security::csrf_guard))
         .layer(axum::middleware::from_fn_with_state(
             security::Transport {

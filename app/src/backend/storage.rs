@@ -251,6 +251,10 @@ pub fn display_name(name: &str) -> String {
     let clean: String = last
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
+        .collect();
+    // No direction overrides or invisible characters either (`crate::domain::single_line`).
+    let clean: String = crate::domain::single_line(&clean)
+        .chars()
         .take(120)
         .collect();
     let clean = clean.trim().trim_start_matches('.').trim().to_owned();
@@ -379,6 +383,7 @@ mod tests {
             "relatório.pdf"
         );
         assert_eq!(display_name("a\u{0}b\nc.txt"), "abc.txt");
+        assert_eq!(display_name("foto\u{202E}gnp.exe"), "fotognp.exe");
         assert_eq!(display_name("..."), "arquivo");
         assert_eq!(display_name(""), "arquivo");
     }

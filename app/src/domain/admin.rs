@@ -243,8 +243,8 @@ impl Limits {
     /// A message text checked against [`Limits::message_max_chars_for`]: trimmed, not empty,
     /// not too long. Error: a field code (`required`, `too_long`).
     pub fn message_text(&self, staff: bool, text: &str) -> Result<String, &'static str> {
-        let text = text.trim();
-        super::text_within(text, self.message_max_chars_for(staff)).map(|()| text.to_owned())
+        let text = super::multi_line(text);
+        super::text_within(&text, self.message_max_chars_for(staff)).map(|()| text)
     }
 }
 

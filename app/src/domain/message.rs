@@ -97,6 +97,9 @@ pub struct ReadMarks {
 /// The one length rule for texts people write: not empty, at most `max` characters (Unicode
 /// scalar values, as the browser counts them; the text already trimmed). Error: a field code.
 pub fn text_within(trimmed: &str, max: usize) -> Result<(), &'static str> {
+    if !super::has_visible(trimmed) {
+        return Err("required");
+    }
     match char_count(trimmed) {
         0 => Err("required"),
         n if n > max => Err("too_long"),

@@ -51,7 +51,7 @@ pub fn validate_password(password: &str) -> Result<(), &'static str> {
 
 /// A person's display name: trimmed, 1 to 120 characters. Error: a field code.
 pub fn validate_name(name: &str) -> Result<String, &'static str> {
-    let name = name.trim();
+    let name = super::single_line(name);
     match name.chars().count() {
         0 => Err("required"),
         n if n > 120 => Err("too_long"),

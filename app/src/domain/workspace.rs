@@ -37,11 +37,23 @@ pub const TAG_MAX_CHARS: usize = 40;
 pub const PRESENCE_TTL_SECONDS: i64 = 45;
 pub const PRESENCE_BEAT_SECONDS: i64 = 15;
 
+/// The longest tag list read at all (duplicates and blanks included); more is `too_many`
+/// before any work.
+pub const MAX_TAG_INPUTS: usize = 5 * MAX_TAGS;
+
 /// Normalises a tag list: trimmed, lower case, inner whitespace as one `-`, no duplicates,
-/// sorted. Errors with the field code of the first bad tag.
+/// sorted. Errors with the field code of the first bad tag. Work is linear in the input and
+/// bounded: a list longer than [`MAX_TAG_INPUTS`], or one that reaches more than [`MAX_TAGS`]
+/// distinct tags, stops at once.
 pub fn normalize_tags(tags: &[String]) -> Result<Vec<String>, &'static str> {
+    if tags.len() > MAX_TAG_INPUTS {
+        return Err("too_many");
+    }
     let mut out: Vec<String> = Vec::new();
     for tag in tags {
+        if tag.chars().count() > 4 * TAG_MAX_CHARS {
+            return Err("too_long");
+        }
         let tag = tag
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -58,10 +70,10 @@ pub fn normalize_tags(tags: &[String]) -> Result<Vec<String>, &'static str> {
         }
         if !out.contains(&tag) {
             out.push(tag);
+            if out.len() > MAX_TAGS {
+                return Err("too_many");
+            }
         }
-    }
-    if out.len() > MAX_TAGS {
-        return Err("too_many");
     }
     out.sort();
     Ok(out)
@@ -233,6 +245,16 @@ mod tests {
         assert_eq!(normalize_tags(&["x".repeat(41)]), Err("too_long"));
         let many: Vec<String> = (0..21).map(|i| format!("t{i}")).collect();
         assert_eq!(normalize_tags(&many), Err("too_many"));
+        // Input-sized lists are refused before any work; repeats within the bound are fine.
+        assert_eq!(
+            normalize_tags(&vec!["a".to_owned(); 50_000]),
+            Err("too_many")
+        );
+        assert_eq!(
+            normalize_tags(&vec!["a".to_owned(); MAX_TAG_INPUTS]),
+            Ok(vec!["a".to_owned()])
+        );
+        assert_eq!(normalize_tags(&[" ".repeat(1_000_000)]), Err("too_long"));
     }
 
     #[test]

@@ -113,6 +113,11 @@ async fn read_body<T: DeserializeOwned>(
         Ok((json, files)) => {
             let json =
                 json.ok_or_else(|| Problem::from(AppError::validation(json_part, "required")))?;
+            if crate::security::json_has_nul(&json) {
+                return Err(Problem::from(AppError::Malformed {
+                    code: "invalid_characters".to_owned(),
+                }));
+            }
             let value = serde_json::from_slice::<T>(&json)
                 .map_err(|_| Problem::from(AppError::validation(json_part, "invalid")))?;
             Ok((value, files))

@@ -306,17 +306,7 @@ async fn a_binary_file_is_named_for_its_content() {
         .part("attachment", file("relatorio.hta", pdf))
         .part("attachment", file("tela.png", PNG));
     let response = diego.post_multipart("/api/v1/tickets", form).await;
-    assert_eq!(response.status(), 201);
-    let ticket: Value = response.json().await.unwrap();
-    let detail: Value = diego
-        .get(&format!(
-            "/api/v1/tickets/{}",
-            ticket["id"].as_str().unwrap()
-        ))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let detail = diego.created_ticket(response).await;
     let files = &detail["messages"][0]["attachments"];
     assert_eq!(files[0]["name"], "relatorio.hta.pdf", "{files}");
     assert_eq!(files[0]["content_type"], "application/pdf");

@@ -382,6 +382,18 @@ impl Browser {
     }
 
     /// The id of an active department by name.
+    /// The ticket a creation answered with (201), as its detail (`GET /api/v1/tickets/{id}`).
+    pub async fn created_ticket(&self, response: reqwest::Response) -> serde_json::Value {
+        assert_eq!(response.status(), 201);
+        let ticket: serde_json::Value = response.json().await.expect("ticket json");
+        let id = ticket["id"].as_str().expect("ticket id");
+        self.get(&format!("/api/v1/tickets/{id}"))
+            .await
+            .json()
+            .await
+            .expect("detail json")
+    }
+
     pub async fn department(&self, name: &str) -> i64 {
         let list: Vec<serde_json::Value> = self
             .get("/api/v1/departments")

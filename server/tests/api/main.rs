@@ -9,6 +9,7 @@ mod auth;
 mod cli;
 mod demo;
 mod events;
+mod hardening;
 mod help_center;
 mod helpers;
 mod matrix;

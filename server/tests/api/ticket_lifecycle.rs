@@ -499,3 +499,53 @@ async fn a_listed_page_never_outlives_a_change() {
         "answered, the ticket leaves the list of open ones"
     );
 }
+
+/// Auto-close works in batches (one write transaction each, the write lock let go between
+/// them): with a batch of one, every due ticket still closes, each with its message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_close_takes_due_tickets_a_batch_at_a_time() {
+    let app = demo_app().await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let ana = app.signed_in("ana@chamado.local").await;
+    let tecnico = diego.department("Técnico").await;
+    for n in 0..3 {
+        let ticket: Value = open(&diego, bug(tecnico, &format!("Falha {n}")))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let answer = ana
+            .send(
+                Method::POST,
+                &format!(
+                    "/api/v1/tickets/{}/messages",
+                    ticket["id"].as_str().unwrap()
+                ),
+                Some(json!({"body": "Pode testar?"})),
+            )
+            .await;
+        assert_eq!(answer.status(), 201);
+    }
+    let later = chrono::Utc::now() + chrono::Duration::days(30);
+    let due = app
+        .number("SELECT COUNT(*) FROM tickets WHERE status = 'answered'")
+        .await;
+    assert!(due >= 3, "{due}");
+    let system_before = app
+        .number("SELECT COUNT(*) FROM ticket_messages WHERE channel = 'system'")
+        .await;
+    let closed = app::backend::services::tickets::auto_close_in_batches(&app.db, later, 1)
+        .await
+        .unwrap();
+    assert_eq!(closed as i64, due);
+    assert_eq!(
+        app.number("SELECT COUNT(*) FROM tickets WHERE status = 'answered'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.number("SELECT COUNT(*) FROM ticket_messages WHERE channel = 'system'")
+            .await,
+        system_before + due
+    );
+}

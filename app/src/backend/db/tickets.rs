@@ -616,12 +616,13 @@ pub async fn idempotency_ticket(
 pub async fn answered_before(
     c: Conn<'_>,
     before: DateTime<Utc>,
+    limit: i64,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     const SQL: &str = r#"
         SELECT t.id, u.language FROM tickets t JOIN users u ON u.id = t.requester_id
         WHERE t.status = 'answered' AND t.last_reply_at < $1
-        ORDER BY t.id"#;
-    on_conn!(c, conn => sqlx::query_as(SQL).bind(before).fetch_all(&mut *conn).await)
+        ORDER BY t.id LIMIT $2"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(before).bind(limit).fetch_all(&mut *conn).await)
 }
 
 /// Marks the ticket as changed now (lists sort by it).

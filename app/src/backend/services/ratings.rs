@@ -30,7 +30,7 @@ pub async fn rate(
     if !(1..=5).contains(&input.score) {
         errors.push(FieldError::new("score", "out_of_range"));
     }
-    let comment = input.comment.trim().to_owned();
+    let comment = crate::domain::multi_line(&input.comment);
     if !comment.is_empty() {
         if let Err(code) = text_within(&comment, RATING_COMMENT_MAX_CHARS) {
             errors.push(FieldError::new("comment", code));

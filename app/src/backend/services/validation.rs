@@ -30,9 +30,10 @@ impl Errors {
         }
     }
 
-    /// A required short name: trimmed, 1 to `max` characters.
+    /// A required short name: one line of visible text ([`crate::domain::single_line`]), 1 to
+    /// `max` characters.
     pub(crate) fn name(&mut self, field: &str, value: &str, max: usize) -> String {
-        let value = value.trim().to_owned();
+        let value = crate::domain::single_line(value);
         match value.chars().count() {
             0 => self.add(field, "required"),
             n if n > max => self.add(field, "too_long"),

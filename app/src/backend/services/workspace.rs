@@ -314,14 +314,14 @@ async fn apply_canned(
 ) -> Result<(), AppError> {
     let mut errors = Vec::new();
     if let Some(title) = input.title.or_else(|| creating.then(String::new)) {
-        let title = title.trim().to_owned();
+        let title = crate::domain::single_line(&title);
         match text_within(&title, CANNED_TITLE_MAX_CHARS) {
             Ok(()) => row.title = title,
             Err(code) => errors.push(FieldError::new("title", code)),
         }
     }
     if let Some(body) = input.body.or_else(|| creating.then(String::new)) {
-        let body = body.trim().to_owned();
+        let body = crate::domain::multi_line(&body);
         match text_within(&body, CANNED_BODY_MAX_CHARS) {
             Ok(()) => row.body = body,
             Err(code) => errors.push(FieldError::new("body", code)),

@@ -51,7 +51,7 @@ fn is_slug(s: &str) -> bool {
 /// Checks and tidies an author's draft; field errors name every problem at once.
 fn clean_draft(mut d: ArticleDraft) -> Result<ArticleDraft, AppError> {
     let mut errors = Vec::new();
-    d.title = d.title.trim().to_owned();
+    d.title = crate::domain::single_line(&d.title);
     d.category = d.category.trim().to_owned();
     d.slug = d.slug.trim().to_owned();
     if d.slug.is_empty() {

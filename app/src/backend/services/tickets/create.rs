@@ -231,7 +231,7 @@ async fn check(
     limits: &Limits,
 ) -> Result<Checked, AppError> {
     let mut errors = Vec::new();
-    let subject = input.subject.trim().to_owned();
+    let subject = crate::domain::single_line(&input.subject);
     if let Err(code) = text_within(&subject, SUBJECT_MAX_CHARS) {
         errors.push(FieldError::new("subject", code));
     }

@@ -28,6 +28,8 @@ pub async fn update_ticket(
     update: TicketUpdate,
     now: DateTime<Utc>,
 ) -> Result<TicketSummary, AppError> {
+    // Input-sized work happens before the write lock is taken.
+    let tags = update.tags.as_deref().map(crate::domain::normalize_tags);
     let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
     let old_department = state.department_id;
@@ -116,8 +118,8 @@ pub async fn update_ticket(
         ));
         state.assignee_id = assignee;
     }
-    if let Some(tags) = &update.tags {
-        match crate::domain::normalize_tags(tags) {
+    if let Some(tags) = tags {
+        match tags {
             Ok(tags) => {
                 let old = workspace::tags_of(tx.conn(), state.id).await?;
                 if old != tags {
@@ -309,11 +311,43 @@ pub async fn escalate(
 /// Closes answered tickets that waited [`crate::domain::AUTO_CLOSE_DAYS`] days for the customer,
 /// each with a system message in the requester's language and a history row. Returns how many.
 pub async fn auto_close_answered(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
+    auto_close_in_batches(db, now, AUTO_CLOSE_BATCH).await
+}
+
+/// Tickets closed per write transaction: the write lock is let go between batches, so that
+/// nobody's reply waits for a long run.
+pub const AUTO_CLOSE_BATCH: i64 = 200;
+
+/// [`auto_close_answered`], `batch` tickets per transaction.
+pub async fn auto_close_in_batches(
+    db: &Db,
+    now: DateTime<Utc>,
+    batch: i64,
+) -> Result<usize, AppError> {
     let days = crate::backend::services::settings::limits(db)
         .await?
         .auto_close_days;
+    let cutoff = now - chrono::Duration::days(days);
+    let mut closed = 0;
+    loop {
+        let done = close_batch(db, cutoff, days, now, batch.max(1)).await?;
+        closed += done;
+        if (done as i64) < batch.max(1) {
+            return Ok(closed);
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
+async fn close_batch(
+    db: &Db,
+    cutoff: DateTime<Utc>,
+    days: i64,
+    now: DateTime<Utc>,
+    batch: i64,
+) -> Result<usize, AppError> {
     let mut tx = begin_write(db).await?;
-    let due = tickets::answered_before(tx.conn(), now - chrono::Duration::days(days)).await?;
+    let due = tickets::answered_before(tx.conn(), cutoff, batch).await?;
     for (id, language) in &due {
         let locale = crate::i18n::Locale::from(
             crate::domain::Language::from_tag(language).unwrap_or_default(),
