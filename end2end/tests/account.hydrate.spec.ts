@@ -76,6 +76,8 @@ test("an organization admin grants a member the right to open tickets", async ({
 test("personal API tokens are shown once and work as Bearer", async ({ page, request }) => {
   await signIn(page, "fabio@paoquente.com.br");
   await page.goto("/preferencias");
+  // The token is shown by the hydrated page (a click before hydration posts the plain form).
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
   await page.getByLabel("Nome do token").fill("Planilha");
   await page.getByRole("button", { name: "Criar token" }).click();
   const token = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
