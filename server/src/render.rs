@@ -22,10 +22,10 @@
 //! panics with "you tried to access a reactive value … but it has already been disposed": under
 //! concurrent load, a reset connection for the visitor.
 //!
-//! [`KeepArena`] remembers the arena that was current when its inner future last yielded and
-//! makes it current again before the next poll: the arena of the request (set when its root
-//! owner is created, during the first poll) follows the handler across threads and across
-//! other requests' polls.
+//! [`KeepArena`] remembers the arena and the current owner (also kept per thread; contexts are
+//! found through it) as they were when its inner future last yielded, and makes them current
+//! again before the next poll: the request's own (set when its root owner is created, during
+//! the first poll) follow the handler across threads and across other requests' polls.
 
 use std::future::{Future, Pending};
 use std::pin::Pin;
