@@ -40,8 +40,9 @@ pub async fn signed_in() -> Result<(AppState, CurrentUser), AppError> {
     Ok((state, user))
 }
 
-/// The client's address: the first `X-Forwarded-For` hop when Chamado runs behind a proxy it
-/// trusts (`CHAMADO_TRUST_PROXY=true`), else the TCP peer.
+/// The client's address: behind the one reverse proxy Chamado trusts
+/// (`CHAMADO_TRUST_PROXY=true`), the right-most `X-Forwarded-For` entry, the one that proxy
+/// wrote (entries left of it come from the client and prove nothing); else the TCP peer.
 pub fn client_ip_from(
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
@@ -49,9 +50,11 @@ pub fn client_ip_from(
 ) -> Option<IpAddr> {
     if trust_proxy {
         let forwarded = headers
-            .get("x-forwarded-for")
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
             .and_then(|ip| ip.trim().parse().ok());
         if forwarded.is_some() {
             return forwarded;
@@ -80,12 +83,22 @@ mod tests {
     #[test]
     fn forwarded_for_counts_only_behind_a_trusted_proxy() {
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", "203.0.113.7, 10.0.0.1".parse().unwrap());
+        // The client wrote 6.6.6.6 itself; the proxy appended the address it saw.
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
         let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
         assert_eq!(
             client_ip_from(&headers, Some(peer), true),
             "203.0.113.7".parse().ok()
         );
         assert_eq!(client_ip_from(&headers, Some(peer), false), Some(peer.ip()));
+        // A second header line (the proxy's) wins over the client's.
+        headers.append("x-forwarded-for", "198.51.100.4".parse().unwrap());
+        assert_eq!(
+            client_ip_from(&headers, Some(peer), true),
+            "198.51.100.4".parse().ok()
+        );
+        let mut garbage = HeaderMap::new();
+        garbage.insert("x-forwarded-for", "1.2.3.4, nonsense".parse().unwrap());
+        assert_eq!(client_ip_from(&garbage, Some(peer), true), Some(peer.ip()));
     }
 }
