@@ -528,13 +528,7 @@ async fn people_are_invited_filtered_and_deactivated_at_once() {
         .await;
     assert_eq!(gone.status(), 204);
     assert_eq!(ana.get("/api/v1/me").await.status(), 401);
-    let by_token = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let by_token = app.get_as("/api/v1/me", &token).await;
     assert_eq!(by_token.status(), 401);
 
     // Admins cannot lock themselves out.

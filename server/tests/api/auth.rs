@@ -317,13 +317,7 @@ async fn changing_the_password_validates_and_ends_other_sessions() {
     let phone = app.signed_in("diego@acme.com.br").await;
     let token = crate::helpers::api_token(&laptop).await;
     let token_works = || async {
-        let response = app
-            .client
-            .get(app.url("/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let response = app.get_as("/api/v1/me", &token).await;
         response.status()
     };
     assert_eq!(token_works().await, 200);
@@ -435,13 +429,7 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
     assert!(token.starts_with("chm_"));
 
     // Bearer calls need no cookie and no Origin.
-    let me = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let me = app.get_as("/api/v1/me", &token).await;
     assert_eq!(me.status(), 200);
     let me: Value = me.json().await.unwrap();
     assert_eq!(me["email"], "diego@acme.com.br");
@@ -478,21 +466,9 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
             .status(),
         204
     );
-    let after = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let after = app.get_as("/api/v1/me", &token).await;
     assert_eq!(after.status(), 401);
-    let bogus = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth("chm_nope")
-        .send()
-        .await
-        .unwrap();
+    let bogus = app.get_as("/api/v1/me", "chm_nope").await;
     assert_eq!(bogus.status(), 401);
 }
 

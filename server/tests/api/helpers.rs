@@ -104,6 +104,16 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// A GET with `Authorization: Bearer <token>` (no cookie, no Origin).
+    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))

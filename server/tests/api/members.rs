@@ -283,13 +283,7 @@ async fn a_password_reset_link_works_once_and_ends_old_sessions() {
         401,
         "sessions from before the reset end"
     );
-    let by_token = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let by_token = app.get_as("/api/v1/me", &token).await;
     assert_eq!(by_token.status(), 401, "so do API tokens");
     assert_eq!(
         app.browser()

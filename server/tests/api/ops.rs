@@ -37,21 +37,9 @@ async fn metrics_count_requests_by_route_and_show_the_pool() {
     assert_eq!(app.get("/healthz").await.status(), 200);
     // Not public: without the scrape token (or with a wrong one) there is no such page.
     assert_eq!(app.get("/metrics").await.status(), 404);
-    let wrong = app
-        .client
-        .get(app.url("/metrics"))
-        .bearer_auth("guess")
-        .send()
-        .await
-        .unwrap();
+    let wrong = app.get_as("/metrics", "guess").await;
     assert_eq!(wrong.status(), 404);
-    let response = app
-        .client
-        .get(app.url("/metrics"))
-        .bearer_auth(crate::helpers::METRICS_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_as("/metrics", crate::helpers::METRICS_TOKEN).await;
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
     assert!(text.contains("axum_http_requests_total"), "{text}");
