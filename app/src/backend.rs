@@ -18,6 +18,7 @@ pub mod session;
 pub mod spreadsheet;
 pub mod state;
 pub mod storage;
+pub mod visitor;
 
 pub use db::Db;
 pub use state::{app_state, AppState};

@@ -55,6 +55,10 @@ pub enum AppError {
     Conflict { code: String },
     #[error("rate limited")]
     RateLimited { retry_after_seconds: u64 },
+    /// The server cannot answer now (its database is unreachable, or it is at capacity for
+    /// this kind of work); the request changed nothing and may be repeated after the delay.
+    #[error("temporarily unavailable")]
+    Unavailable { retry_after_seconds: u64 },
     /// The request could not be read (broken JSON, wrong shape, bad parameter).
     #[error("malformed request: {code}")]
     Malformed { code: String },
@@ -88,6 +92,7 @@ impl AppError {
             AppError::Validation { .. } => 422,
             AppError::Conflict { .. } => 409,
             AppError::RateLimited { .. } => 429,
+            AppError::Unavailable { .. } => 503,
             AppError::Malformed { .. } => 400,
             AppError::UnsupportedMediaType => 415,
             AppError::PayloadTooLarge => 413,
@@ -105,6 +110,7 @@ impl AppError {
             AppError::Validation { .. } => "validation",
             AppError::Conflict { .. } => "conflict",
             AppError::RateLimited { .. } => "rate_limited",
+            AppError::Unavailable { .. } => "unavailable",
             AppError::Malformed { .. } => "malformed",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::PayloadTooLarge => "payload_too_large",
@@ -148,6 +154,9 @@ impl AppError {
                 retry_after_seconds: problem.and_then(|p| p.retry_after_seconds).unwrap_or(60),
             },
             400 => AppError::Malformed { code },
+            503 if code.is_empty() || code == "unavailable" => AppError::Unavailable {
+                retry_after_seconds: problem.and_then(|p| p.retry_after_seconds).unwrap_or(5),
+            },
             0 => AppError::Transport {
                 message: "network".to_owned(),
             },
@@ -175,6 +184,34 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// What a client is told to wait when the database cannot be reached.
+pub const DATABASE_RETRY_AFTER_SECONDS: u64 = 5;
+
+/// Whether a database error means "the database cannot answer now" (down, restarting, out of
+/// connections, busy) rather than a fault of the request or of Chamado: the request changed
+/// nothing and can be repeated, so it answers 503 with `Retry-After`, not 500.
+#[cfg(feature = "ssr")]
+pub fn database_unreachable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // PostgreSQL: connection exceptions (08…), shutting down or starting (57P01–57P03),
+            // too many connections (53300). SQLite: busy or locked (5, 6).
+            code.starts_with("08")
+                || matches!(
+                    code.as_ref(),
+                    "57P01" | "57P02" | "57P03" | "53300" | "5" | "6"
+                )
+        }),
+        _ => false,
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
@@ -186,6 +223,12 @@ impl From<sqlx::Error> for AppError {
                 tracing::info!(%error, "unique constraint violated");
                 AppError::Conflict {
                     code: "already_exists".to_owned(),
+                }
+            }
+            _ if database_unreachable(&error) => {
+                tracing::warn!(error = ?error, "database unreachable: answering 503");
+                AppError::Unavailable {
+                    retry_after_seconds: DATABASE_RETRY_AFTER_SECONDS,
                 }
             }
             _ => {

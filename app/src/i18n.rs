@@ -64,6 +64,7 @@ impl AppError {
             }
             AppError::Conflict { .. } => td_string!(locale, errors.conflict),
             AppError::RateLimited { .. } => td_string!(locale, errors.rate_limited),
+            AppError::Unavailable { .. } => td_string!(locale, errors.unavailable),
             AppError::Malformed { .. } => td_string!(locale, errors.malformed),
             AppError::UnsupportedMediaType => td_string!(locale, errors.unsupported_media_type),
             AppError::PayloadTooLarge => td_string!(locale, errors.payload_too_large),

@@ -88,6 +88,15 @@ pub struct ServeOptions {
     #[arg(long, env = "CHAMADO_SLA_WATCH_MS", default_value_t = 5000)]
     pub sla_watch_ms: u64,
 
+    /// Seconds without a request after which a signed-in session ends (default 14 days). Every
+    /// request moves the end forward (at most once a minute is it written down).
+    #[arg(long, env = "CHAMADO_SESSION_IDLE_SECONDS", default_value_t = 14 * 86_400)]
+    pub session_idle_seconds: u64,
+
+    /// Seconds after signing in at which a session ends however active it is (default 30 days).
+    #[arg(long, env = "CHAMADO_SESSION_MAX_SECONDS", default_value_t = 30 * 86_400)]
+    pub session_max_seconds: u64,
+
     /// Seconds to let in-flight requests finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "CHAMADO_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
     pub shutdown_grace_seconds: u64,

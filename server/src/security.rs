@@ -196,9 +196,127 @@ pub async fn security_headers(
     response
 }
 
+/// Writes anyone may send without signing in, limited per client address: a reset link asked
+/// for, a password set through a link, a vote on an article. (Sign-in has its own throttle by
+/// account and address, in the auth service.)
+pub fn anonymous_write(method: &Method, path: &str) -> bool {
+    *method == Method::POST
+        && (matches!(
+            path,
+            "/api/fn/auth/forgot-password"
+                | "/api/fn/auth/set-password"
+                | "/api/fn/help-center/feedback"
+        ) || (path.starts_with("/api/v1/articles/") && path.ends_with("/feedback")))
+}
+
+/// [`anonymous_write`]s per client address: a burst of [`ANONYMOUS_BURST`], then one every
+/// [`ANONYMOUS_PERIOD`] (GCRA, `governor`). Kept per application, in memory: with several
+/// instances each one limits what reaches it.
+pub const ANONYMOUS_BURST: u32 = 10;
+pub const ANONYMOUS_PERIOD: std::time::Duration = std::time::Duration::from_secs(6);
+
+type AddressLimiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
+
+#[derive(Clone)]
+pub struct AnonymousWrites {
+    limiter: std::sync::Arc<AddressLimiter>,
+    trust_proxy: bool,
+}
+
+impl AnonymousWrites {
+    pub fn new(trust_proxy: bool) -> Self {
+        let quota = governor::Quota::with_period(ANONYMOUS_PERIOD)
+            .unwrap_or_else(|| governor::Quota::per_minute(std::num::NonZeroU32::MIN))
+            .allow_burst(
+                std::num::NonZeroU32::new(ANONYMOUS_BURST).unwrap_or(std::num::NonZeroU32::MIN),
+            );
+        let limiter = std::sync::Arc::new(governor::RateLimiter::keyed(quota));
+        // Addresses whose budget is full again are forgotten every minute, while the router lives.
+        let weak = std::sync::Arc::downgrade(&limiter);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+                loop {
+                    tick.tick().await;
+                    let Some(limiter) = weak.upgrade() else { break };
+                    limiter.retain_recent();
+                    limiter.shrink_to_fit();
+                }
+            });
+        }
+        AnonymousWrites {
+            limiter,
+            trust_proxy,
+        }
+    }
+}
+
+pub async fn throttle_anonymous_writes(
+    State(writes): State<AnonymousWrites>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !anonymous_write(request.method(), request.uri().path()) {
+        return next.run(request).await;
+    }
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    let Some(ip) = app::backend::auth::client_ip_from(request.headers(), peer, writes.trust_proxy)
+    else {
+        return next.run(request).await;
+    };
+    match writes.limiter.check_key(&ip) {
+        Ok(()) => next.run(request).await,
+        Err(not_until) => {
+            use governor::clock::Clock;
+            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+            tracing::info!(%ip, path = %request.uri().path(), "anonymous write throttled");
+            let lang = crate::rest::language_of(request.headers());
+            let error = AppError::RateLimited {
+                retry_after_seconds: wait.as_secs().max(1),
+            };
+            if request.uri().path().starts_with("/api/fn/") {
+                // Server functions answer their own error shape (the page shows the message).
+                let body = serde_json::to_vec(&error).unwrap_or_default();
+                let mut response = (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    body,
+                )
+                    .into_response();
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(wait.as_secs().max(1)),
+                );
+                return response;
+            }
+            Problem::from_error(&error, lang).into_response()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anonymous_writes_are_named() {
+        assert!(anonymous_write(
+            &Method::POST,
+            "/api/fn/auth/forgot-password"
+        ));
+        assert!(anonymous_write(
+            &Method::POST,
+            "/api/v1/articles/x/feedback"
+        ));
+        assert!(!anonymous_write(
+            &Method::GET,
+            "/api/v1/articles/x/feedback"
+        ));
+        assert!(!anonymous_write(&Method::POST, "/api/v1/tickets"));
+    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();

@@ -28,6 +28,9 @@ pub async fn map_server_fn_errors(request: Request, next: Next) -> Response {
             StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let AppError::RateLimited {
             retry_after_seconds,
+        }
+        | AppError::Unavailable {
+            retry_after_seconds,
         } = error
         {
             parts

@@ -89,7 +89,9 @@ pub fn router(state: AppState) -> Router {
         .with_secure(secure_cookies)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::days(14),
+            tower_sessions::cookie::time::Duration::seconds(
+                state.settings.sessions.idle.num_seconds(),
+            ),
         ));
     let options = state.leptos_options.clone();
     let routes = render::routes();
@@ -119,6 +121,10 @@ pub fn router(state: AppState) -> Router {
             server_fn_status::map_server_fn_errors,
         ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            security::AnonymousWrites::new(state.settings.trust_proxy),
+            security::throttle_anonymous_writes,
+        ))
         .layer(axum::middleware::from_fn(security::refuse_nul))
         .layer(axum::middleware::from_fn(security::csrf_guard))
         .layer(axum::middleware::from_fn_with_state(
@@ -171,6 +177,14 @@ impl Application {
                     .metrics_token
                     .clone()
                     .filter(|token| !token.is_empty()),
+                sessions: app::backend::session::SessionPolicy {
+                    idle: chrono::Duration::seconds(
+                        i64::try_from(serve.session_idle_seconds.max(1)).unwrap_or(i64::MAX / 1000),
+                    ),
+                    lifetime: chrono::Duration::seconds(
+                        i64::try_from(serve.session_max_seconds.max(1)).unwrap_or(i64::MAX / 1000),
+                    ),
+                },
             }),
             events: app::backend::events::EventBus::with_poll(Duration::from_millis(
                 serve.event_poll_ms.max(10),

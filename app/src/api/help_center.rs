@@ -62,10 +62,20 @@ pub async fn get_category(
 pub async fn send_article_feedback(slug: String, helpful: bool) -> Result<(), AppError> {
     use crate::backend::{app_state, services::help_center};
     let state = app_state()?;
+    let response_options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .unwrap_or_default();
+    let secure = state.settings.public_url.starts_with("https://");
+    let (visitor, new_cookie) = crate::backend::visitor::visitor_or_new(&headers, secure);
+    if let (Some(cookie), Some(response)) = (new_cookie, response_options) {
+        response.append_header(axum::http::header::SET_COOKIE, cookie);
+    }
     let user = crate::backend::auth::current_user().await?;
     help_center::record_feedback(
         &state.db,
         user.as_ref(),
+        &visitor,
         &slug,
         crate::domain::ArticleFeedback { helpful },
         chrono::Utc::now(),

@@ -21,7 +21,13 @@ pub async fn request_session() -> Result<Session, AppError> {
 /// The signed-in user, if any.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let state = app_state()?;
-    session::user(&request_session().await?, &state.db).await
+    session::user(
+        &request_session().await?,
+        &state.db,
+        state.settings.sessions,
+        chrono::Utc::now(),
+    )
+    .await
 }
 
 /// The signed-in user, or `Unauthenticated`.
@@ -34,9 +40,14 @@ pub async fn require_user() -> Result<CurrentUser, AppError> {
 /// then), and the signed-in user, or `Unauthenticated`.
 pub async fn signed_in() -> Result<(AppState, CurrentUser), AppError> {
     let state = app_state()?;
-    let user = session::user(&request_session().await?, &state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = session::user(
+        &request_session().await?,
+        &state.db,
+        state.settings.sessions,
+        chrono::Utc::now(),
+    )
+    .await?
+    .ok_or(AppError::Unauthenticated)?;
     Ok((state, user))
 }
 

@@ -18,6 +18,32 @@ use crate::error::AppError;
 pub const COOKIE_NAME: &str = "chamado_session";
 const USER_KEY: &str = "user_id";
 const SIGNED_IN_AT_KEY: &str = "signed_in_at_ms";
+const SEEN_AT_KEY: &str = "seen_at_ms";
+
+/// How long a session lasts: it ends after `idle` without a request, and `lifetime` after the
+/// sign-in however active it is.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionPolicy {
+    pub idle: chrono::Duration,
+    pub lifetime: chrono::Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle: chrono::Duration::days(14),
+            lifetime: chrono::Duration::days(30),
+        }
+    }
+}
+
+impl SessionPolicy {
+    /// How stale the record's expiry may get before a request writes it again: a session in use
+    /// is written at most once a minute (less for very short idle times, as in tests).
+    fn refresh_after(&self) -> chrono::Duration {
+        (self.idle / 10).min(chrono::Duration::minutes(1))
+    }
+}
 
 /// The session store of whichever database Chamado runs on.
 #[derive(Clone, Debug)]
@@ -84,9 +110,21 @@ impl ExpiredDeletion for AnySessionStore {
     }
 }
 
+/// The session store is a database table: when it cannot be read or written the database is
+/// unreachable (the store reports only a message), so the request answers 503 and may be repeated.
 fn internal(error: tower_sessions::session::Error) -> AppError {
-    tracing::error!(%error, "session store error");
-    AppError::Internal
+    match error {
+        tower_sessions::session::Error::Store(_) => {
+            tracing::warn!(%error, "session store unreachable: answering 503");
+            AppError::Unavailable {
+                retry_after_seconds: crate::error::DATABASE_RETRY_AFTER_SECONDS,
+            }
+        }
+        _ => {
+            tracing::error!(%error, "session record unreadable");
+            AppError::Internal
+        }
+    }
 }
 
 /// Signs a user in on this session: a new session id (no fixation), then the user.
@@ -95,6 +133,10 @@ pub async fn start(session: &Session, user_id: i64, now: DateTime<Utc>) -> Resul
     session.insert(USER_KEY, user_id).await.map_err(internal)?;
     session
         .insert(SIGNED_IN_AT_KEY, now.timestamp_millis())
+        .await
+        .map_err(internal)?;
+    session
+        .insert(SEEN_AT_KEY, now.timestamp_millis())
         .await
         .map_err(internal)?;
     Ok(())
@@ -106,7 +148,16 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
 }
 
 /// The signed-in user of this session, if it is still valid.
-pub async fn user(session: &Session, db: &Db) -> Result<Option<CurrentUser>, AppError> {
+///
+/// A session slides: each request that finds it valid moves its end `idle` ahead (tower-sessions
+/// writes a record back only when it changed, so the time of the request is written into it,
+/// at most every [`SessionPolicy::refresh_after`]). Past its `lifetime` it ends, active or not.
+pub async fn user(
+    session: &Session,
+    db: &Db,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentUser>, AppError> {
     let user_id: Option<i64> = session.get(USER_KEY).await.map_err(internal)?;
     let signed_in_at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(internal)?;
     let (Some(user_id), Some(at)) = (user_id, signed_in_at) else {
@@ -115,5 +166,22 @@ pub async fn user(session: &Session, db: &Db) -> Result<Option<CurrentUser>, App
     let Some(signed_in_at) = DateTime::<Utc>::from_timestamp_millis(at) else {
         return Ok(None);
     };
-    auth::user_for_session(db, user_id, signed_in_at).await
+    if now - signed_in_at >= policy.lifetime {
+        session.flush().await.map_err(internal)?;
+        return Ok(None);
+    }
+    let user = auth::user_for_session(db, user_id, signed_in_at).await?;
+    if user.is_some() {
+        let seen_at: Option<i64> = session.get(SEEN_AT_KEY).await.map_err(internal)?;
+        let stale = seen_at
+            .and_then(DateTime::<Utc>::from_timestamp_millis)
+            .is_none_or(|seen| now - seen >= policy.refresh_after());
+        if stale {
+            session
+                .insert(SEEN_AT_KEY, now.timestamp_millis())
+                .await
+                .map_err(internal)?;
+        }
+    }
+    Ok(user)
 }

@@ -32,6 +32,8 @@ pub struct RuntimeSettings {
     pub trust_proxy: bool,
     /// The bearer token that may read `/metrics` (none: nobody may).
     pub metrics_token: Option<String>,
+    /// How long sessions last.
+    pub sessions: crate::backend::session::SessionPolicy,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

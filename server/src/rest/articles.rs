@@ -130,19 +130,30 @@ pub async fn feedback(
     State(state): State<AppState>,
     RequestLanguage(lang): RequestLanguage,
     caller: Option<Caller>,
+    headers: axum::http::HeaderMap,
     axum::extract::Path(slug): axum::extract::Path<String>,
     ApiJson(body): ApiJson<ArticleFeedback>,
-) -> Result<StatusCode, Problem> {
+) -> Result<axum::response::Response, Problem> {
+    use axum::response::IntoResponse;
+    let secure = state.settings.public_url.starts_with("https://");
+    let (visitor, new_cookie) = app::backend::visitor::visitor_or_new(&headers, secure);
     help_center::record_feedback(
         &state.db,
         caller.as_ref().map(|c| &c.user),
+        &visitor,
         &slug,
         body,
         Utc::now(),
     )
     .await
     .map_err(|e| Problem::from_error(&e, lang))?;
-    Ok(StatusCode::NO_CONTENT)
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if let Some(cookie) = new_cookie {
+        response
+            .headers_mut()
+            .insert(axum::http::header::SET_COOKIE, cookie);
+    }
+    Ok(response)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

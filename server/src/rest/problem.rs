@@ -68,6 +68,9 @@ pub struct Problem {
     pub errors: Vec<ProblemField>,
     #[serde(skip)]
     retry_after: Option<u64>,
+    /// The connection is closed after this answer (a body that is refused unread).
+    #[serde(skip)]
+    pub close_connection: bool,
 }
 
 impl Problem {
@@ -87,6 +90,9 @@ impl Problem {
         let retry_after = match error {
             AppError::RateLimited {
                 retry_after_seconds,
+            }
+            | AppError::Unavailable {
+                retry_after_seconds,
             } => Some(*retry_after_seconds),
             _ => None,
         };
@@ -101,6 +107,7 @@ impl Problem {
             },
             errors,
             retry_after,
+            close_connection: false,
         }
     }
 }
@@ -109,6 +116,7 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = self.retry_after;
+        let close_connection = self.close_connection;
         let mut response = (status, Json(self)).into_response();
         let headers = response.headers_mut();
         headers.insert(
@@ -117,6 +125,9 @@ impl IntoResponse for Problem {
         );
         if let Some(seconds) = retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if close_connection {
+            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         response
     }

@@ -6,7 +6,7 @@ use chrono::Utc;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use app::backend::services::tickets::Uploads;
+use app::backend::services::tickets::{UploadAllowance, UploadTarget, Uploads};
 use app::backend::storage::{StagedFile, Storage, UploadError};
 use app::domain::{MAX_ATTACHMENTS_BOUND, MAX_ATTACHMENT_BYTES_BOUND};
 
@@ -46,10 +46,15 @@ pub async fn ticket_types(
         .map_err(Problem::from)
 }
 
-/// The largest request body the routes with attachments accept: five files of 10 MiB and the
-/// JSON part. A single file over 10 MiB is refused (413) as soon as its bytes pass the limit.
+/// The most bytes any request to the routes with attachments may carry (every file at the largest
+/// limit admins may choose). The limit in force is lower and checked per request, before the
+/// body is read: see [`read_body`].
 pub const UPLOAD_BODY_LIMIT: usize =
     MAX_ATTACHMENTS_BOUND * MAX_ATTACHMENT_BYTES_BOUND as usize + (1 << 20);
+
+/// The most the JSON of a message may take, alone or as the `ticket`/`message` part: the longest
+/// message (10,000 characters) in any script, escaped.
+pub const TEXT_PART_LIMIT: usize = 128 * 1024;
 
 /// `multipart/form-data` for a new ticket: `ticket` holds the JSON of the plain request.
 #[derive(utoipa::ToSchema)]
@@ -93,14 +98,44 @@ fn multipart_error(error: axum::extract::multipart::MultipartError) -> AppError 
     }
 }
 
+fn too_large() -> Problem {
+    Problem::from(AppError::PayloadTooLarge)
+}
+
 /// Reads a JSON body, or a multipart body whose `json_part` holds the JSON and whose
-/// `attachment` parts are files (streamed to staging, at most 5 × 10 MiB).
+/// `attachment` parts are files streamed to staging. Nothing is read before the caller's right to
+/// write there was checked (`allowance`); a body announced larger than the allowance is refused
+/// at once (413, the connection closed), the JSON (alone or as a part) may take at most
+/// [`TEXT_PART_LIMIT`], and each file at most the admins' current limit, while it streams.
 async fn read_body<T: DeserializeOwned>(
     state: &AppState,
     request: Request,
     json_part: &str,
+    allowance: UploadAllowance,
 ) -> Result<(T, Vec<StagedFile>), Problem> {
-    if !is_multipart(request.headers()) {
+    let multipart = is_multipart(request.headers());
+    let cap = if multipart {
+        allowance.max_body_bytes(TEXT_PART_LIMIT)
+    } else {
+        TEXT_PART_LIMIT as u64
+    };
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > cap) {
+        let mut problem = too_large();
+        problem.close_connection = true;
+        return Err(problem);
+    }
+    let (parts, body) = request.into_parts();
+    let limited = axum::body::Body::new(http_body_util::Limited::new(
+        body,
+        usize::try_from(cap).unwrap_or(usize::MAX),
+    ));
+    let request = Request::from_parts(parts, limited);
+    if !multipart {
         let ApiJson(value) = ApiJson::<T>::from_request(request, &()).await?;
         return Ok((value, Vec::new()));
     }
@@ -109,7 +144,7 @@ async fn read_body<T: DeserializeOwned>(
             code: "invalid_multipart".to_owned(),
         })
     })?;
-    match read_parts(&mut multipart, &state.storage, json_part).await {
+    match read_parts(&mut multipart, &state.storage, json_part, allowance).await {
         Ok((json, files)) => {
             let json =
                 json.ok_or_else(|| Problem::from(AppError::validation(json_part, "required")))?;
@@ -123,7 +158,8 @@ async fn read_body<T: DeserializeOwned>(
             Ok((value, files))
         }
         Err(error) => {
-            // Read what is left so the client gets the answer instead of a reset connection.
+            // Read what is left (at most the allowance) so the client gets the answer instead of
+            // a reset connection.
             while let Ok(Some(mut field)) = multipart.next_field().await {
                 while let Ok(Some(_)) = field.chunk().await {}
             }
@@ -136,24 +172,28 @@ async fn read_parts(
     multipart: &mut Multipart,
     storage: &Storage,
     json_part: &str,
+    allowance: UploadAllowance,
 ) -> Result<(Option<Vec<u8>>, Vec<StagedFile>), AppError> {
     let mut json = None;
     let mut files: Vec<StagedFile> = Vec::new();
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == json_part {
-            let bytes = field.bytes().await.map_err(multipart_error)?;
-            if bytes.len() > 1 << 20 {
-                return Err(AppError::PayloadTooLarge);
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                if bytes.len() + chunk.len() > TEXT_PART_LIMIT {
+                    return Err(AppError::PayloadTooLarge);
+                }
+                bytes.extend_from_slice(&chunk);
             }
-            json = Some(bytes.to_vec());
+            json = Some(bytes);
         } else if name == "attachment" {
-            if files.len() == MAX_ATTACHMENTS_BOUND {
+            if files.len() >= allowance.max_files {
                 return Err(AppError::validation("attachments", "too_many"));
             }
             let file_name = field.file_name().unwrap_or_default().to_owned();
             let mut staged = storage
-                .stage(&file_name, MAX_ATTACHMENT_BYTES_BOUND)
+                .stage(&file_name, allowance.max_file_bytes)
                 .await
                 .map_err(|e| AppError::from(anyhow::anyhow!("cannot stage an upload: {e}")))?;
             while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
@@ -196,7 +236,10 @@ pub async fn create(
     headers: HeaderMap,
     request: Request,
 ) -> Result<(StatusCode, ApiJson<TicketSummary>), Problem> {
-    let (input, files): (NewTicketInput, _) = read_body(&state, request, "ticket").await?;
+    let allowance =
+        tickets::upload_allowance(&state.db, &caller.user, UploadTarget::NewTicket).await?;
+    let (input, files): (NewTicketInput, _) =
+        read_body(&state, request, "ticket", allowance).await?;
     let uploads = (!files.is_empty()).then_some(Uploads {
         storage: &state.storage,
         files,
@@ -318,7 +361,10 @@ pub async fn reply(
     Path(id): Path<String>,
     request: Request,
 ) -> Result<(StatusCode, ApiJson<tickets::MessageView>), Problem> {
-    let (body, files): (MessageRequest, _) = read_body(&state, request, "message").await?;
+    let allowance =
+        tickets::upload_allowance(&state.db, &caller.user, UploadTarget::Reply(&id)).await?;
+    let (body, files): (MessageRequest, _) =
+        read_body(&state, request, "message", allowance).await?;
     let uploads = (!files.is_empty()).then_some(Uploads {
         storage: &state.storage,
         files,

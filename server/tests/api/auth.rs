@@ -524,6 +524,8 @@ async fn behind_https_the_session_cookie_is_secure() {
     let app = spawn_app_with(SpawnOptions {
         demo: true,
         public_url: Some("https://suporte.example.com.br".to_owned()),
+
+        ..Default::default()
     })
     .await;
     let response = app.browser().sign_in("diego@acme.com.br", PASSWORD).await;

@@ -5,7 +5,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::demo_app;
+use crate::helpers::{demo_app, PASSWORD};
 use crate::tickets::{bug, open, ticket_count};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,4 +142,273 @@ async fn an_oversized_tag_list_is_refused_before_any_work() {
     );
     let detail: Value = ana.get(&path).await.json().await.unwrap();
     assert_eq!(detail["tags"], json!([]));
+}
+
+/// A body that announces `length` bytes, sends the first 64 KiB and then nothing: a server that
+/// reads it before deciding never answers.
+fn stalled_body() -> reqwest::Body {
+    use futures_util::StreamExt;
+    let first = futures_util::stream::once(async { Ok::<_, std::io::Error>(bytes_of(64 * 1024)) });
+    reqwest::Body::wrap_stream(first.chain(futures_util::stream::pending()))
+}
+
+fn bytes_of(n: usize) -> Vec<u8> {
+    vec![b'a'; n]
+}
+
+async fn stalled_upload(browser: &crate::helpers::Browser, path: &str) -> reqwest::Response {
+    let request = browser
+        .client
+        .post(browser.url(path))
+        .header("origin", &browser.base)
+        .header("content-type", "multipart/form-data; boundary=xyz")
+        .header("content-length", "200000000")
+        .body(stalled_body())
+        .send();
+    tokio::time::timeout(std::time::Duration::from_secs(10), request)
+        .await
+        .expect("answered without waiting for the body")
+        .expect("response")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_are_refused_before_their_body_is_read() {
+    let app = demo_app().await;
+    // A customer who may not open tickets: refused before a byte of the 200 MB is read.
+    let elisa = app.signed_in("elisa@acme.com.br").await;
+    assert_eq!(
+        stalled_upload(&elisa, "/api/v1/tickets").await.status(),
+        403
+    );
+    // A made-up ticket: 404 the same way.
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let missing = stalled_upload(&diego, "/api/v1/tickets/TKT-999999/messages").await;
+    assert_eq!(missing.status(), 404);
+    // Someone who may write, announcing more than five files at the admins' limit: 413 at once.
+    let too_big = stalled_upload(&diego, "/api/v1/tickets").await;
+    assert_eq!(too_big.status(), 413);
+    let problem: Value = too_big.json().await.unwrap();
+    assert_eq!(problem["status"], 413);
+
+    // The JSON part is capped while it streams, far below the file limit.
+    let before = ticket_count(&app).await;
+    let department = diego.department("Técnico").await;
+    let mut ticket = bug(department, "ok");
+    ticket["fields"]["passos"] = json!("x".repeat(200 * 1024));
+    let form = Form::new().part("ticket", Part::text(ticket.to_string()));
+    let response = diego.post_multipart("/api/v1/tickets", form).await;
+    assert_eq!(response.status(), 413);
+    // And a plain JSON body on the same route too.
+    let response = open(&diego, ticket).await;
+    assert_eq!(response.status(), 413);
+    assert_eq!(ticket_count(&app).await, before, "nothing was created");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_wrong_passwords_get_no_more_than_the_limit_through() {
+    let app = demo_app().await;
+    let browser = app.browser();
+    let attempts = (0..30).map(|_| browser.sign_in("diego@acme.com.br", "wrong-password-xx"));
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + refused, 30, "{statuses:?}");
+    assert!(
+        checked <= app::backend::services::auth::THROTTLE_LIMIT as usize,
+        "{checked} passwords were checked: {statuses:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_from_elsewhere_do_not_lock_the_owner_out() {
+    let app = demo_app().await;
+    // The admin signed in from 127.0.0.1 before.
+    let own = app.browser();
+    assert_eq!(
+        own.sign_in("admin@chamado.local", PASSWORD).await.status(),
+        200
+    );
+    // Someone at another address guesses until the account is locked for them.
+    let stranger = app.browser_at(2);
+    for _ in 0..10 {
+        let r = stranger
+            .sign_in("admin@chamado.local", "wrong-password-xx")
+            .await;
+        assert_eq!(r.status(), 401);
+    }
+    let locked = stranger.sign_in("admin@chamado.local", PASSWORD).await;
+    assert_eq!(
+        locked.status(),
+        429,
+        "an unknown address waits, even with the password"
+    );
+    let third = app.browser_at(3);
+    assert_eq!(
+        third
+            .sign_in("admin@chamado.local", PASSWORD)
+            .await
+            .status(),
+        429
+    );
+    // The owner, from the address they signed in from, is not locked out.
+    let again = app.browser();
+    assert_eq!(
+        again
+            .sign_in("admin@chamado.local", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_slide_while_used_and_end_when_idle_or_too_old() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::SpawnOptions {
+        demo: true,
+        session_idle_seconds: Some(3),
+        session_max_seconds: Some(9),
+        ..Default::default()
+    })
+    .await;
+    let tick = std::time::Duration::from_millis(1000);
+    let idle_after_use = async {
+        let browser = app.signed_in("diego@acme.com.br").await;
+        // Used every second for 5 s: longer than the idle time, still signed in.
+        for second in 0..5 {
+            tokio::time::sleep(tick).await;
+            assert_eq!(
+                browser.get("/api/v1/me").await.status(),
+                200,
+                "second {second}"
+            );
+        }
+        // Then left alone longer than the idle time: signed out.
+        tokio::time::sleep(std::time::Duration::from_millis(4000)).await;
+        assert_eq!(browser.get("/api/v1/me").await.status(), 401);
+    };
+    let always_used = async {
+        let browser = app.signed_in("carla@acme.com.br").await;
+        let started = std::time::Instant::now();
+        let mut last = 200;
+        while started.elapsed() < std::time::Duration::from_secs(11) {
+            tokio::time::sleep(tick).await;
+            let status = browser.get("/api/v1/me").await.status().as_u16();
+            if started.elapsed() < std::time::Duration::from_secs(8) {
+                assert_eq!(status, 200, "at {:?}", started.elapsed());
+            }
+            last = status;
+        }
+        assert_eq!(
+            last, 401,
+            "the absolute lifetime ends even an active session"
+        );
+    };
+    tokio::join!(idle_after_use, always_used);
+}
+
+async fn votes_of(app: &crate::helpers::TestApp, slug: &str) -> (i64, i64) {
+    let admin = app.signed_in("admin@chamado.local").await;
+    let authored: Value = admin
+        .get("/api/v1/admin/articles?status=published&limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let row = authored["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["slug"] == slug)
+        .cloned()
+        .expect("listed");
+    (
+        row["helpful"].as_i64().unwrap(),
+        row["not_helpful"].as_i64().unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_counts_once_per_person_or_visitor() {
+    let app = demo_app().await;
+    let path = "/api/v1/articles/redefinir-senha/feedback";
+    let before = votes_of(&app, "redefinir-senha").await;
+    let visitor = app.browser();
+    for _ in 0..3 {
+        let r = visitor
+            .send(Method::POST, path, Some(json!({"helpful": true})))
+            .await;
+        assert_eq!(r.status(), 204);
+    }
+    assert_eq!(
+        votes_of(&app, "redefinir-senha").await,
+        (before.0 + 1, before.1)
+    );
+    // Changing one's mind moves the vote; it does not add one.
+    visitor
+        .send(Method::POST, path, Some(json!({"helpful": false})))
+        .await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    for _ in 0..2 {
+        diego
+            .send(Method::POST, path, Some(json!({"helpful": true})))
+            .await;
+    }
+    assert_eq!(
+        votes_of(&app, "redefinir-senha").await,
+        (before.0 + 1, before.1 + 1)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_writes_are_throttled_per_address() {
+    let app = demo_app().await;
+    let here = app.browser();
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let r = here
+            .server_fn("auth/forgot-password", &[("email", "nobody@example.com")])
+            .await;
+        statuses.push(r.status().as_u16());
+        if r.status() == 429 {
+            let retry: u64 = r.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((1..=10).contains(&retry), "{retry}");
+        }
+    }
+    assert_eq!(statuses[..10], [200; 10], "{statuses:?}");
+    assert_eq!(statuses[10..], [429, 429], "{statuses:?}");
+    // Votes from here wait too; another address is not affected.
+    let vote = here
+        .send(
+            Method::POST,
+            "/api/v1/articles/redefinir-senha/feedback",
+            Some(json!({"helpful": true})),
+        )
+        .await;
+    assert_eq!(vote.status(), 429);
+    let elsewhere = app.browser_at(2);
+    let r = elsewhere
+        .server_fn("auth/forgot-password", &[("email", "nobody@example.com")])
+        .await;
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_database_answers_503_with_retry_after() {
+    let app = demo_app().await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    assert_eq!(diego.get("/api/v1/tickets").await.status(), 200);
+    app.db.close().await;
+    let response = diego.get("/api/v1/tickets").await;
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["type"], "https://chamado.dev/problems/unavailable");
 }

@@ -401,8 +401,10 @@ async fn votes_lists_related_articles_and_the_sitemap() {
     let app = demo_app().await;
     let visitor = app.browser();
     let vote = |helpful: bool| serde_json::json!({ "helpful": helpful });
+    // Three visitors (a vote counts once per visitor).
     for helpful in [true, true, false] {
-        let r = visitor
+        let r = app
+            .browser()
             .send(
                 Method::POST,
                 "/api/v1/articles/redefinir-senha/feedback",

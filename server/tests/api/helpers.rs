@@ -163,6 +163,9 @@ pub struct SpawnOptions {
     pub demo: bool,
     /// `CHAMADO_PUBLIC_URL` (default: the listening address over http).
     pub public_url: Option<String>,
+    /// `CHAMADO_SESSION_IDLE_SECONDS` / `CHAMADO_SESSION_MAX_SECONDS` (defaults: 14 and 30 days).
+    pub session_idle_seconds: Option<u64>,
+    pub session_max_seconds: Option<u64>,
 }
 
 /// Starts the real application on a free loopback port with a fresh database.
@@ -196,6 +199,8 @@ async fn start_on(test_db: TestDb, options: SpawnOptions) -> TestApp {
         read_cache: true,
         event_poll_ms: 500,
         sla_watch_ms: 1000,
+        session_idle_seconds: options.session_idle_seconds.unwrap_or(14 * 86_400),
+        session_max_seconds: options.session_max_seconds.unwrap_or(30 * 86_400),
     };
     let application = Application::build(&serve, &global, db.clone())
         .await
@@ -231,6 +236,22 @@ pub const PASSWORD: &str = app::backend::demo::DEMO_PASSWORD;
 impl TestApp {
     pub fn browser(&self) -> Browser {
         Browser::new(&format!("http://{}", self.addr))
+    }
+
+    /// A fresh browser whose connections come from another loopback address (`127.0.0.n`), as
+    /// a person elsewhere would.
+    pub fn browser_at(&self, n: u8) -> Browser {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(std::net::IpAddr::from([127, 0, 0, n]))
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: format!("http://{}", self.addr),
+        }
     }
 
     /// A browser signed in as a demo account (through the REST API).

@@ -329,21 +329,25 @@ pub async fn delete(mut c: Conn<'_>, id: i64, now: DateTime<Utc>) -> Result<bool
     Ok(done == 1)
 }
 
-/// One "Was this helpful?" vote.
-pub async fn insert_feedback(
+/// One "Was this helpful?" vote per voter and article: voting again changes the vote.
+pub async fn record_feedback(
     c: Conn<'_>,
     article_id: i64,
     helpful: bool,
     user_id: Option<i64>,
+    voter: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     const SQL: &str = r#"
-        INSERT INTO article_feedback (article_id, helpful, user_id, created_at)
-        VALUES ($1, $2, $3, $4)"#;
+        INSERT INTO article_feedback (article_id, helpful, user_id, voter, created_at)
+        VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (article_id, voter) WHERE voter IS NOT NULL
+        DO UPDATE SET helpful = excluded.helpful, created_at = excluded.created_at"#;
     on_conn!(c, conn => sqlx::query(SQL)
         .bind(article_id)
         .bind(helpful)
         .bind(user_id)
+        .bind(voter)
         .bind(now)
         .execute(&mut *conn)
         .await

@@ -136,6 +136,59 @@ pub async fn record_login_failure(
     on_conn!(c, conn => sqlx::query(SQL).bind(key).bind(now).execute(&mut *conn).await.map(|r| r.rows_affected()))
 }
 
+/// Records a failure now, to be taken back by [`forget_login_attempt`] if the password was right
+/// (the check and the record are one step: parallel guesses cannot pass the limit together).
+pub async fn reserve_login_attempt(
+    c: Conn<'_>,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    const SQL: &str = "INSERT INTO login_failures (key, failed_at) VALUES ($1, $2) RETURNING id";
+    on_conn!(c, conn => sqlx::query_scalar(SQL).bind(key).bind(now).fetch_one(&mut *conn).await)
+}
+
+pub async fn forget_login_attempt(c: Conn<'_>, id: i64) -> Result<u64, sqlx::Error> {
+    const SQL: &str = "DELETE FROM login_failures WHERE id = $1";
+    on_conn!(c, conn => sqlx::query(SQL).bind(id).execute(&mut *conn).await.map(|r| r.rows_affected()))
+}
+
+/// Serialises sign-in attempts on one throttle key until the transaction ends (PostgreSQL: an
+/// advisory lock per key; SQLite: write transactions are serialised already).
+pub async fn lock_throttle_key(c: Conn<'_>, key: &str) -> Result<(), sqlx::Error> {
+    match c {
+        Conn::Sqlite(_) => Ok(()),
+        Conn::Postgres(conn) => {
+            sqlx::query("SELECT pg_advisory_xact_lock(2026120701, hashtext($1))")
+                .bind(key)
+                .execute(&mut *conn)
+                .await
+                .map(|_| ())
+        }
+    }
+}
+
+/// Whether the account signed in from this address before (with the right password).
+pub async fn is_known_sign_in(
+    c: Conn<'_>,
+    user_id: i64,
+    address: &str,
+) -> Result<bool, sqlx::Error> {
+    const SQL: &str = "SELECT COUNT(*) FROM known_sign_ins WHERE user_id = $1 AND address = $2";
+    let n: i64 = on_conn!(c, conn => sqlx::query_scalar(SQL).bind(user_id).bind(address).fetch_one(&mut *conn).await)?;
+    Ok(n > 0)
+}
+
+pub async fn remember_sign_in(
+    c: Conn<'_>,
+    user_id: i64,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    const SQL: &str = "INSERT INTO known_sign_ins (user_id, address, last_at) VALUES ($1, $2, $3) \
+                       ON CONFLICT (user_id, address) DO UPDATE SET last_at = excluded.last_at";
+    on_conn!(c, conn => sqlx::query(SQL).bind(user_id).bind(address).bind(now).execute(&mut *conn).await.map(|_| ()))
+}
+
 /// `(failures, oldest failure)` for a key since a time.
 pub async fn login_failures_since(
     c: Conn<'_>,

@@ -1,7 +1,6 @@
 //! Signing in, the signed-in person, personal settings, API tokens and single-use links.
 
 use std::net::IpAddr;
-use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -23,33 +22,68 @@ pub const PASSWORD_RESET_TTL: Duration = Duration::hours(24);
 pub const PURPOSE_INVITATION: &str = "invitation";
 pub const PURPOSE_PASSWORD_RESET: &str = "password_reset";
 
-/// Verified against when the account does not exist, so that unknown e-mails and wrong
-/// passwords cost the same time.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| password::hash_blocking("chamado: not a password").unwrap_or_default());
-
 pub struct Credentials<'a> {
     pub email: &'a str,
     pub password: &'a str,
     pub client_ip: Option<IpAddr>,
 }
 
-/// Checks e-mail and password. Wrong or unknown answers `Unauthenticated` alike; after
-/// [`THROTTLE_LIMIT`] failures in [`THROTTLE_WINDOW`] for the account or the address, `RateLimited`.
+/// The throttle key of a client address: the address itself, or its /64 network for IPv6 (one
+/// subscriber gets a whole /64 and could otherwise rotate addresses freely).
+fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// Checks e-mail and password. Wrong or unknown answers `Unauthenticated` alike.
+///
+/// Throttling, per account and per client address: after [`THROTTLE_LIMIT`] failures in
+/// [`THROTTLE_WINDOW`] further attempts answer `RateLimited` until the oldest failure leaves the
+/// window. The account's limit does not apply from an address the account signed in from
+/// before with the right password, so wrong guesses from elsewhere cannot lock its owner out;
+/// the address limit always applies. Each attempt is counted *before* the password is checked,
+/// in the same transaction as the limit check (serialised per key), and taken back when the
+/// password was right: parallel guesses cannot pass the limit together.
 pub async fn sign_in(
     db: &Db,
     credentials: Credentials<'_>,
     now: DateTime<Utc>,
 ) -> Result<CurrentUser, AppError> {
     let email = credentials.email.trim().to_lowercase();
-    let mut keys = vec![format!("email:{email}")];
-    if let Some(ip) = credentials.client_ip {
-        keys.push(format!("ip:{ip}"));
+    let address = credentials.client_ip.map(address_key);
+    let account_key = format!("email:{email}");
+    let address_throttle_key = address.as_ref().map(|a| format!("ip:{a}"));
+
+    let mut tx = db.begin().await?;
+    let stored = match EmailAddress::parse(&email) {
+        Ok(parsed) => users::find_credentials(tx.conn(), parsed.as_str()).await?,
+        Err(_) => None,
+    };
+    let known_address = match (&stored, &address) {
+        (Some(s), Some(a)) => tokens::is_known_sign_in(tx.conn(), s.id, a).await?,
+        _ => false,
+    };
+    let mut keys: Vec<&str> = Vec::with_capacity(2);
+    if !known_address {
+        keys.push(&account_key);
     }
-    let mut c = db.acquire().await?;
+    if let Some(key) = &address_throttle_key {
+        keys.push(key);
+    }
+    for key in &keys {
+        tokens::lock_throttle_key(tx.conn(), key).await?;
+    }
     for key in &keys {
         let (failures, oldest) =
-            tokens::login_failures_since(c.conn(), key, now - THROTTLE_WINDOW).await?;
+            tokens::login_failures_since(tx.conn(), key, now - THROTTLE_WINDOW).await?;
         if failures >= THROTTLE_LIMIT {
             let retry = oldest
                 .map(|t| (t + THROTTLE_WINDOW - now).num_seconds())
@@ -59,35 +93,38 @@ pub async fn sign_in(
             });
         }
     }
-    let stored = match EmailAddress::parse(&email) {
-        Ok(address) => users::find_credentials(c.conn(), address.as_str()).await?,
-        Err(_) => None,
-    };
+    // Every attempt counts against the account too (also from a known address), so that the
+    // owner's own failures still lock out strangers.
+    let mut reserved = Vec::with_capacity(2);
+    for key in std::iter::once(account_key.as_str()).chain(address_throttle_key.as_deref()) {
+        reserved.push(tokens::reserve_login_attempt(tx.conn(), key, now).await?);
+    }
+    tx.commit().await?;
+
+    // Hashing takes tens of milliseconds: no pooled connection is held meanwhile.
     let candidate = stored
         .as_ref()
         .filter(|s| s.active)
         .and_then(|s| s.password_hash.clone().map(|h| (s.id, h)));
-    let password = credentials.password.to_owned();
     let hash = candidate.as_ref().map(|(_, h)| h.clone());
-    let matches = tokio::task::spawn_blocking(move || {
-        let verified = password::verify_blocking(&password, hash.as_deref().unwrap_or(&DUMMY_HASH));
-        verified && hash.is_some()
-    })
-    .await
-    .map_err(|e| AppError::from(anyhow::Error::from(e)))?;
+    let matches = password::verify(credentials.password.to_owned(), hash).await?;
     let user_id = match (matches, candidate) {
         (true, Some((id, _))) => id,
-        _ => {
-            for key in &keys {
-                tokens::record_login_failure(c.conn(), key, now).await?;
-            }
-            return Err(AppError::Unauthenticated);
-        }
+        _ => return Err(AppError::Unauthenticated),
     };
-    tokens::clear_login_failures(c.conn(), &keys[0]).await?;
-    current_user(c.conn(), user_id)
+    let mut tx = db.begin().await?;
+    for id in reserved {
+        tokens::forget_login_attempt(tx.conn(), id).await?;
+    }
+    tokens::clear_login_failures(tx.conn(), &account_key).await?;
+    if let Some(address) = &address {
+        tokens::remember_sign_in(tx.conn(), user_id, address, now).await?;
+    }
+    let user = current_user(tx.conn(), user_id)
         .await?
-        .ok_or(AppError::Unauthenticated)
+        .ok_or(AppError::Unauthenticated)?;
+    tx.commit().await?;
+    Ok(user)
 }
 
 /// The active user with this id, with organization and departments.
@@ -244,10 +281,7 @@ pub async fn update_me(
         };
         // Hashing takes tens of milliseconds: no pooled connection is held meanwhile.
         let current = change.current.clone();
-        let ok = match stored {
-            Some(hash) => password::verify(current, hash).await?,
-            None => false,
-        };
+        let ok = password::verify(current, stored).await?;
         if !ok {
             errors.push(FieldError::new("password.current", "wrong_password"));
         }

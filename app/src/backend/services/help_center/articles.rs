@@ -222,6 +222,7 @@ pub async fn sitemap(db: &Db, base_url: &str) -> Result<String, AppError> {
 pub async fn record_feedback(
     db: &Db,
     user: Option<&CurrentUser>,
+    visitor: &str,
     slug: &str,
     feedback: ArticleFeedback,
     now: DateTime<Utc>,
@@ -230,7 +231,9 @@ pub async fn record_feedback(
     let row = articles::find_published(c.conn(), slug)
         .await?
         .ok_or(AppError::not_found(Entity::Article))?;
-    articles::insert_feedback(c.conn(), row.id, feedback.helpful, user.map(|u| u.id), now).await?;
+    let user_id = user.map(|u| u.id);
+    let voter = crate::backend::visitor::voter(user_id, visitor);
+    articles::record_feedback(c.conn(), row.id, feedback.helpful, user_id, &voter, now).await?;
     Ok(())
 }
 

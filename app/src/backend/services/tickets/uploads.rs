@@ -142,3 +142,60 @@ mod tests {
         assert!(!type_allowed("text/html", "x.log", &logs));
     }
 }
+
+/// What a request that carries a message may send: checked before its body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadAllowance {
+    /// Files per message (the admins' current limit).
+    pub max_files: usize,
+    /// Bytes per file (the admins' current limit).
+    pub max_file_bytes: u64,
+}
+
+impl UploadAllowance {
+    /// The most a whole request may carry: every file at its limit, the text part and the
+    /// multipart framing.
+    pub fn max_body_bytes(&self, text_part_limit: usize) -> u64 {
+        (self.max_files as u64)
+            .saturating_mul(self.max_file_bytes)
+            .saturating_add(text_part_limit as u64)
+            .saturating_add(64 * 1024)
+    }
+}
+
+/// Where a message with files is going.
+pub enum UploadTarget<'a> {
+    NewTicket,
+    /// A reply to the ticket with this number (`TKT-000042` or `42`).
+    Reply(&'a str),
+}
+
+/// Whether `user` may send a message to `target` at all, and with how many and how large files.
+/// Called before a body is read, so that a person who may not write there (or a made-up ticket)
+/// costs no upload: 403/404/409 as the write itself would answer.
+pub async fn upload_allowance(
+    db: &crate::backend::Db,
+    user: &crate::domain::CurrentUser,
+    target: UploadTarget<'_>,
+) -> Result<UploadAllowance, AppError> {
+    match target {
+        UploadTarget::NewTicket => {
+            if user.organization.is_none() || !user.can_open_tickets {
+                return Err(AppError::Forbidden);
+            }
+        }
+        UploadTarget::Reply(id) => {
+            let mut c = db.acquire().await?;
+            let state =
+                crate::backend::services::access::state_in_scope(c.conn(), user, id).await?;
+            if !crate::backend::services::access::customer_may_act(user, &state) {
+                return Err(AppError::Forbidden);
+            }
+        }
+    }
+    let limits = crate::backend::services::settings::limits(db).await?;
+    Ok(UploadAllowance {
+        max_files: usize::try_from(limits.max_attachments.max(0)).unwrap_or(0),
+        max_file_bytes: u64::try_from(limits.max_attachment_bytes.max(0)).unwrap_or(0),
+    })
+}
