@@ -5,7 +5,7 @@ mod admin;
 mod admin_articles;
 mod articles;
 mod auth;
-mod events;
+pub mod events;
 mod json;
 mod me;
 mod ops;

@@ -36,8 +36,9 @@ pub async fn sign_in(
 /// Ends the session (server-side) and goes to the start page.
 #[server(prefix = "/api/fn", endpoint = "auth/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::backend::{auth::request_session, session};
-    session::end(&request_session().await?).await?;
+    use crate::backend::{app_state, auth::request_session, session};
+    let state = app_state()?;
+    session::end(&request_session().await?, &state.db).await?;
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -53,6 +53,8 @@ struct Inner {
     enabled: bool,
     identities: AtomicU64,
     tickets: AtomicU64,
+    /// Tells whoever holds access decided from an identity (open event streams) to decide again.
+    identity_signal: tokio::sync::watch::Sender<u64>,
     /// One map of entries per [`CacheKind`], created on first use.
     kinds: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
@@ -76,6 +78,7 @@ impl Caches {
                 enabled,
                 identities: AtomicU64::new(0),
                 tickets: AtomicU64::new(0),
+                identity_signal: tokio::sync::watch::channel(0).0,
                 kinds: Mutex::new(HashMap::new()),
             }),
         }
@@ -86,6 +89,15 @@ impl Caches {
         self.inner.identities.fetch_add(1, Ordering::AcqRel);
         // Ticket pages show names of people, organizations and departments.
         self.inner.tickets.fetch_add(1, Ordering::AcqRel);
+        self.inner
+            .identity_signal
+            .send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Changes each time accounts, organizations, sessions or tokens change on this instance
+    /// (whether or not the caches are enabled).
+    pub fn identity_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.inner.identity_signal.subscribe()
     }
 
     /// Tickets changed (committed here, or seen by the event pump from another instance).

@@ -199,6 +199,38 @@ pub struct EventBus {
     /// The id of the newest event broadcast so far.
     last_id: Arc<AtomicI64>,
     poll: Duration,
+    streams: Arc<StreamSlots>,
+}
+
+/// Open event streams a person may hold at once (tabs, devices).
+pub const MAX_STREAMS_PER_USER: usize = 10;
+/// Open event streams one instance holds at once.
+pub const MAX_STREAMS: usize = 4096;
+
+/// Who holds open streams on this instance.
+#[derive(Debug, Default)]
+struct StreamSlots {
+    open: std::sync::Mutex<std::collections::HashMap<i64, usize>>,
+}
+
+/// One open stream; dropping it frees the slot.
+#[derive(Debug)]
+pub struct StreamSlot {
+    slots: Arc<StreamSlots>,
+    user_id: i64,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.slots.open.lock() {
+            if let Some(n) = open.get_mut(&self.user_id) {
+                *n -= 1;
+                if *n == 0 {
+                    open.remove(&self.user_id);
+                }
+            }
+        }
+    }
 }
 
 impl Default for EventBus {
@@ -217,7 +249,35 @@ impl EventBus {
             sender: broadcast::channel(4096).0,
             last_id: Arc::new(AtomicI64::new(0)),
             poll,
+            streams: Arc::default(),
         }
+    }
+
+    /// A slot for one more open stream of `user_id`: at most [`MAX_STREAMS_PER_USER`] per person
+    /// (429 beyond) and [`MAX_STREAMS`] on the instance (503 beyond).
+    pub fn open_stream(&self, user_id: i64) -> Result<StreamSlot, crate::error::AppError> {
+        let mut open = self
+            .streams
+            .open
+            .lock()
+            .map_err(|_| crate::error::AppError::Internal)?;
+        let total: usize = open.values().sum();
+        if total >= MAX_STREAMS {
+            return Err(crate::error::AppError::Unavailable {
+                retry_after_seconds: 10,
+            });
+        }
+        let mine = open.entry(user_id).or_insert(0);
+        if *mine >= MAX_STREAMS_PER_USER {
+            return Err(crate::error::AppError::RateLimited {
+                retry_after_seconds: 10,
+            });
+        }
+        *mine += 1;
+        Ok(StreamSlot {
+            slots: self.streams.clone(),
+            user_id,
+        })
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<StoredEvent>> {

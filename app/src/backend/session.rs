@@ -142,9 +142,40 @@ pub async fn start(session: &Session, user_id: i64, now: DateTime<Utc>) -> Resul
     Ok(())
 }
 
-/// Signs out: the record is deleted from the store and the cookie cleared.
-pub async fn end(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(internal)
+/// Signs out: the record is deleted from the store and the cookie cleared; open event streams
+/// of the session check again and end.
+pub async fn end(session: &Session, db: &Db) -> Result<(), AppError> {
+    session.flush().await.map_err(internal)?;
+    db.caches().identities_changed();
+    Ok(())
+}
+
+/// The user of the session with this id as the store has it now (not as a request loaded it):
+/// for a long-lived response (an event stream) to check that its session still stands.
+pub async fn user_of_session_id(
+    db: &Db,
+    id: Id,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentUser>, AppError> {
+    let record = AnySessionStore::new(db)
+        .load(&id)
+        .await
+        .map_err(|e| internal(e.into()))?;
+    let Some(record) = record else {
+        return Ok(None);
+    };
+    let number = |key: &str| record.data.get(key).and_then(serde_json::Value::as_i64);
+    let (Some(user_id), Some(at)) = (number(USER_KEY), number(SIGNED_IN_AT_KEY)) else {
+        return Ok(None);
+    };
+    let Some(signed_in_at) = DateTime::<Utc>::from_timestamp_millis(at) else {
+        return Ok(None);
+    };
+    if now - signed_in_at >= policy.lifetime {
+        return Ok(None);
+    }
+    auth::user_for_session(db, user_id, signed_in_at).await
 }
 
 /// The signed-in user of this session, if it is still valid.

@@ -64,6 +64,8 @@ pub const ALL_KINDS: &[&str] = &[
     "stats.changed",
     "presence",
     "sla.breached",
+    // Sent instead of a replay when the client was away too long: reload what is shown.
+    "resync",
 ];
 
 /// Calls `handler` for each event of these kinds until the current reactive owner is cleaned

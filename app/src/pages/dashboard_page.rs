@@ -29,6 +29,9 @@ struct Live {
     fresh: RwSignal<Vec<String>>,
     presence: RwSignal<PresenceMap>,
     stats_version: RwSignal<u32>,
+    /// Read by the event stream's follower (in the browser only).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    resync: RwSignal<u32>,
     /// Announced to screen readers.
     announcement: RwSignal<String>,
     clock: RwSignal<f64>,
@@ -66,12 +69,15 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let params = move || query.with(query_of);
-    let page = Resource::new(params, list_tickets);
+    // Bumped when the event stream asks for a resync (the list is read again).
+    let resync = RwSignal::new(0_u32);
+    let page = Resource::new(move || (params(), resync.get()), |(p, _)| list_tickets(p));
     let live = Live {
         rows: RwSignal::new(Vec::new()),
         fresh: RwSignal::new(Vec::new()),
         presence: RwSignal::new(HashMap::new()),
         stats_version: RwSignal::new(0),
+        resync,
         announcement: RwSignal::new(String::new()),
         clock: RwSignal::new(0.0),
     };
@@ -375,6 +381,10 @@ fn follow(live: Live, query: Memo<leptos_router::params::ParamsMap>) {
             return;
         }
         counters.call(move |_| live.stats_version.update(|v| *v += 1));
+        if event.kind == "resync" {
+            live.resync.update(|n| *n += 1);
+            return;
+        }
         let Some(ticket) = event.ticket_id.clone() else {
             return;
         };

@@ -484,8 +484,12 @@ fn follow_live(id: String, draft: Draft, me: i64) {
     {
         on_cleanup(move || handle.clear());
     }
-    let kinds = ["message.created", "ticket.updated", "presence"];
+    let kinds = ["message.created", "ticket.updated", "presence", "resync"];
     follow_events(&kinds, move |event: LiveEvent| {
+        if event.kind == "resync" {
+            draft.refresh.update(|n| *n += 1);
+            return;
+        }
         let about_this = event
             .ticket_id
             .as_deref()

@@ -60,10 +60,11 @@ pub async fn create(
 /// Sign out: the session is destroyed on the server and the cookie cleared.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "Signed out")))]
 pub async fn delete(
+    State(state): State<AppState>,
     RequestLanguage(lang): RequestLanguage,
     session: Session,
 ) -> Result<StatusCode, Problem> {
-    session::end(&session)
+    session::end(&session, &state.db)
         .await
         .map_err(|e| Problem::from_error(&e, lang))?;
     Ok(StatusCode::NO_CONTENT)

@@ -54,6 +54,23 @@ impl Stream {
         stream
     }
 
+    /// Whether the server ends the stream within `within` (what arrives meanwhile is buffered).
+    pub(crate) async fn ends_within(&mut self, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Ok(Some(Ok(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                Ok(None) | Ok(Some(Err(_))) => return true,
+                Err(_) => return false,
+            }
+        }
+    }
+
+    /// What arrived and was not read as events yet.
+    pub(crate) fn buffered(&self) -> &str {
+        &self.buffer
+    }
+
     /// Events until one matches (returned last) or the time is up (then all seen so far).
     pub(crate) async fn read_until(
         &mut self,

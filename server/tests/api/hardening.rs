@@ -412,3 +412,141 @@ async fn an_unreachable_database_answers_503_with_retry_after() {
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["type"], "https://chamado.dev/problems/unavailable");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn event_streams_end_when_access_ends() {
+    use crate::events::Stream;
+    use std::time::Duration;
+    let app = demo_app().await;
+    let admin = app.signed_in("admin@chamado.local").await;
+    // Deactivated while listening: the stream ends.
+    let ana = app.signed_in("ana@chamado.local").await;
+    let mut deactivated = Stream::open(&ana, None).await;
+    // Signed out in another tab of the same browser: the stream ends.
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let mut signed_out = Stream::open(&diego, None).await;
+    // A revoked token's stream ends.
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let token = crate::helpers::api_token(&carla).await;
+    let tokens: Value = carla.get("/api/v1/me/tokens").await.json().await.unwrap();
+    let token_id = tokens[0]["id"].as_i64().unwrap();
+    let response = app
+        .client
+        .get(app.url("/api/v1/events"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut by_token = response.bytes_stream();
+    // A stream of someone whose access stays keeps going.
+    let lider = app.signed_in("lider@chamado.local").await;
+    let mut unaffected = Stream::open(&lider, None).await;
+
+    let ana_id = app.user_id("ana@chamado.local").await;
+    let (status, _) = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/users/{ana_id}"),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        diego
+            .send(Method::DELETE, "/api/v1/session", None)
+            .await
+            .status(),
+        204
+    );
+    let revoked = carla
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/me/tokens/{token_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status(), 204);
+
+    assert!(deactivated.ends_within(Duration::from_secs(5)).await);
+    assert!(signed_out.ends_within(Duration::from_secs(5)).await);
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        use futures_util::StreamExt;
+        while let Some(Ok(_)) = by_token.next().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the revoked token's stream ended");
+    assert!(!unaffected.ends_within(Duration::from_secs(1)).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn event_streams_are_capped_per_person() {
+    use crate::events::Stream;
+    let app = demo_app().await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let mut open = Vec::new();
+    for _ in 0..app::backend::events::MAX_STREAMS_PER_USER {
+        open.push(Stream::open(&diego, None).await);
+    }
+    let refused = diego.get("/api/v1/events").await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    // Another person is not affected; a closed stream frees its slot.
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let _carla = Stream::open(&carla, None).await;
+    drop(open.pop());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let _again = Stream::open(&diego, None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_last_event_id_gets_a_resync_not_a_table_scan() {
+    use crate::events::Stream;
+    use app::backend::events::{record, Audience, EventKind};
+    let app = demo_app().await;
+    let lider = app.signed_in("lider@chamado.local").await;
+    {
+        let mut tx = app.db.begin().await.unwrap();
+        let audience = Audience {
+            ticket_id: 1,
+            requester_id: 1,
+            organization_id: 1,
+            department_id: 1,
+            staff_only: true,
+        };
+        for _ in 0..(server::rest::events::REPLAY_WINDOW + 50) {
+            record(
+                tx.conn(),
+                EventKind::StatsChanged,
+                audience,
+                json!({}),
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    let mut from_zero = Stream::open(&lider, Some(0)).await;
+    let _ = from_zero
+        .ends_within(std::time::Duration::from_millis(500))
+        .await;
+    assert!(from_zero.buffered().contains("event: resync"));
+    assert!(
+        !from_zero.buffered().contains("id: 1\n"),
+        "nothing from the start of the table"
+    );
+    // A recent id is replayed exactly, without a resync.
+    let mut c = app.db.acquire().await.unwrap();
+    let latest = app::backend::events::latest_id(c.conn()).await.unwrap();
+    drop(c);
+    let mut recent = Stream::open(&lider, Some(latest - 3)).await;
+    let seen = recent
+        .read_until(|e| e.id == latest, std::time::Duration::from_secs(3))
+        .await;
+    assert_eq!(
+        seen.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [latest - 2, latest - 1, latest]
+    );
+    assert!(!recent.buffered().contains("resync"));
+}
