@@ -15,7 +15,7 @@ token_of() {
   curl -sf -c "$jar" -H "Origin: $base" -H 'content-type: application/json' \
     -d "{\"email\":\"$1\",\"password\":\"chamado-demo\"}" "$base/api/v1/session" >/dev/null
   curl -sf -b "$jar" -H "Origin: $base" -H 'content-type: application/json' \
-    -d '{"name":"bench"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+    -d '{"name":"bench","password":"chamado-demo"}' "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
 }
 
 as_root() {

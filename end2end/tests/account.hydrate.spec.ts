@@ -79,6 +79,7 @@ test("personal API tokens are shown once and work as Bearer", async ({ page, req
   // The token is shown by the hydrated page (a click before hydration posts the plain form).
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
   await page.getByLabel("Nome do token").fill("Planilha");
+  await page.getByLabel(/Sua senha/).fill("chamado-demo");
   await page.getByRole("button", { name: "Criar token" }).click();
   const token = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
   expect(token).toMatch(/^chm_/);

@@ -110,10 +110,20 @@ pub async fn list_api_tokens() -> Result<Vec<ApiTokenSummary>, AppError> {
 
 /// Creates a personal API token; the secret is in the answer once and never again.
 #[server(prefix = "/api/fn", endpoint = "me/tokens/create")]
-pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
+pub async fn create_api_token(
+    name: String,
+    #[server(default)] password: String,
+) -> Result<NewApiToken, AppError> {
     let (state, user) = crate::backend::auth::signed_in().await?;
     let db = state.db.clone();
-    crate::backend::services::auth::create_api_token(&db, &user, &name, chrono::Utc::now()).await
+    crate::backend::services::auth::create_api_token(
+        &db,
+        &user,
+        &name,
+        Some(&password),
+        chrono::Utc::now(),
+    )
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "me/tokens/revoke")]

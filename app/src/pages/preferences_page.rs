@@ -146,6 +146,11 @@ fn ApiTokens() -> impl IntoView {
                     <input id="token-name" name="name" type="text" maxlength="80" required aria-describedby="token-name-msg" />
                     <FieldMessage error=create_error field="name" id="token-name-msg" />
                 </div>
+                <div class="field">
+                    <label for="token-password">{t!(i18n, preferences.token_password)}</label>
+                    <input id="token-password" name="password" type="password" autocomplete="current-password" required aria-describedby="token-password-msg" />
+                    <FieldMessage error=create_error field="password" id="token-password-msg" />
+                </div>
                 <button type="submit" class="button">{t!(i18n, preferences.create_token)}</button>
             </ActionForm>
             {move || create.value().get().and_then(Result::ok).map(|new| view! {

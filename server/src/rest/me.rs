@@ -70,18 +70,31 @@ pub async fn patch(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
     pub name: String,
+    /// Required when signed in with the session cookie: the person's password, asked again.
+    #[serde(default)]
+    pub password: Option<String>,
 }
 
 /// Create a personal API token; `token` is shown in this answer only.
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "account", request_body = TokenRequest, responses(
     (status = 201, description = "Created", body = NewApiToken),
-    (status = 422, description = "Invalid name", body = Problem)))]
+    (status = 422, description = "Invalid name; from a session, the password missing (required) or wrong (wrong_password)", body = Problem)))]
 pub async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<(StatusCode, ApiJson<NewApiToken>), Problem> {
-    let token = auth::create_api_token(&state.db, &caller.user, &body.name, Utc::now()).await?;
+    let password = caller
+        .via_session
+        .then(|| body.password.clone().unwrap_or_default());
+    let token = auth::create_api_token(
+        &state.db,
+        &caller.user,
+        &body.name,
+        password.as_deref(),
+        Utc::now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, ApiJson(token)))
 }
 

@@ -514,7 +514,7 @@ async fn people_are_invited_filtered_and_deactivated_at_once() {
         .call(
             Method::POST,
             "/api/v1/me/tokens",
-            Some(json!({"name": "cli"})),
+            Some(json!({"name": "cli", "password": crate::helpers::PASSWORD})),
         )
         .await;
     let token = token["token"].as_str().unwrap().to_owned();

@@ -416,11 +416,29 @@ async fn the_stored_hash_is_never_accepted_as_a_password() {
 async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
     let app = demo_app().await;
     let browser = app.signed_in("diego@acme.com.br").await;
+    // From a session, the password is asked again: missing or wrong, no token.
+    for (body, code) in [
+        (json!({"name": "CI"}), "required"),
+        (
+            json!({"name": "CI", "password": "not-my-password"}),
+            "wrong_password",
+        ),
+    ] {
+        let refused = browser
+            .send(Method::POST, "/api/v1/me/tokens", Some(body))
+            .await;
+        assert_eq!(refused.status(), 422);
+        let problem: Value = refused.json().await.unwrap();
+        assert_eq!(
+            crate::helpers::field_codes(&problem),
+            [("password".to_owned(), code.to_owned())]
+        );
+    }
     let created = browser
         .send(
             Method::POST,
             "/api/v1/me/tokens",
-            Some(json!({"name": "CI"})),
+            Some(json!({"name": "CI", "password": PASSWORD})),
         )
         .await;
     assert_eq!(created.status(), 201);

@@ -463,7 +463,7 @@ pub async fn api_token(browser: &Browser) -> String {
         .send(
             reqwest::Method::POST,
             "/api/v1/me/tokens",
-            Some(serde_json::json!({"name": "test"})),
+            Some(serde_json::json!({"name": "test", "password": PASSWORD})),
         )
         .await;
     assert_eq!(created.status(), 201);

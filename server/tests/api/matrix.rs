@@ -153,7 +153,7 @@ async fn new_token(browser: &Browser) -> String {
         .send(
             Method::POST,
             "/api/v1/me/tokens",
-            Some(serde_json::json!({"name": "fixture"})),
+            Some(serde_json::json!({"name": "fixture", "password": crate::helpers::PASSWORD})),
         )
         .await;
     let body: Value = r.json().await.unwrap();

@@ -117,7 +117,7 @@ async fn deactivating_a_member_ends_their_sessions_and_tokens_at_once() {
         .send(
             Method::POST,
             "/api/v1/me/tokens",
-            Some(json!({"name": "script"})),
+            Some(json!({"name": "script", "password": crate::helpers::PASSWORD})),
         )
         .await
         .json()

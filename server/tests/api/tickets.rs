@@ -81,7 +81,7 @@ async fn a_ticket_opened_with_a_token_comes_through_the_api_channel() {
         .call(
             Method::POST,
             "/api/v1/me/tokens",
-            Some(json!({"name": "integração"})),
+            Some(json!({"name": "integração", "password": crate::helpers::PASSWORD})),
         )
         .await;
     assert_eq!(status, 201);

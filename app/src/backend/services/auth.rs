@@ -327,13 +327,29 @@ fn validate_token_name(name: &str) -> Result<String, AppError> {
     }
 }
 
+/// Makes a personal API token. A token outlives the session it is made from, so someone at an
+/// unattended signed-in browser must not be able to mint one: from a session (`password` is
+/// `Some`), the person's password is asked again. (A call made with a token needs none.)
 pub async fn create_api_token(
     db: &Db,
     user: &CurrentUser,
     name: &str,
+    password: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<NewApiToken, AppError> {
     let name = validate_token_name(name)?;
+    if let Some(given) = password {
+        if given.is_empty() {
+            return Err(AppError::validation("password", "required"));
+        }
+        let stored = {
+            let mut c = db.acquire().await?;
+            users::find_password_hash(c.conn(), user.id).await?
+        };
+        if !password::verify(given.to_owned(), stored).await? {
+            return Err(AppError::validation("password", "wrong_password"));
+        }
+    }
     let token = secrets::generate(API_TOKEN_PREFIX);
     let mut c = db.acquire().await?;
     let id =

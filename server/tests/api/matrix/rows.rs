@@ -30,7 +30,7 @@ pub(super) fn accounts() -> Vec<Row> {
         rest_row(
             "POST",
             "/api/v1/me/tokens",
-            Some(r#"{"name":"matriz"}"#),
+            Some(r#"{"name":"matriz","password":"chamado-demo"}"#),
             signed_in(201),
         ),
         rest_row(
@@ -703,7 +703,7 @@ pub(super) fn server_functions() -> Vec<Row> {
         fn_row(
             "me/tokens/create",
             false,
-            &[("name", "matriz")],
+            &[("name", "matriz"), ("password", "chamado-demo")],
             signed_in(200),
         ),
         fn_row(
