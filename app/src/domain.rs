@@ -58,8 +58,8 @@ pub use ticket::{
 pub use ticket_field::{validate_field_value, FieldValue, TicketField, TicketTypeInfo};
 pub use user::{
     may_open_tickets, validate_name, validate_password, ApiTokenSummary, CurrentUser,
-    DepartmentRef, EmailAddress, Member, NewApiToken, OrganizationRef, PASSWORD_MAX_CHARS,
-    PASSWORD_MIN_CHARS,
+    DepartmentRef, EmailAddress, InvitationReceipt, Member, NewApiToken, OrganizationRef,
+    PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
 };
 pub use workspace::{
     fill_placeholders, normalize_tags, CannedInput, CannedResponse, FilterChoices, HistoryEntry,

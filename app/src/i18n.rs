@@ -109,6 +109,8 @@ impl FieldError {
             "inactive" => td_string!(locale, field_error.inactive),
             "not_closed" => td_string!(locale, field_error.not_closed),
             "before_from" => td_string!(locale, field_error.before_from),
+            "already_member" => td_string!(locale, field_error.already_member),
+            "deactivated_by_support" => td_string!(locale, field_error.deactivated_by_support),
             _ => td_string!(locale, field_error.invalid),
         }
         .to_string()

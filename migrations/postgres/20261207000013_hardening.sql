@@ -13,3 +13,7 @@ CREATE TABLE known_sign_ins (
 ALTER TABLE article_feedback ADD COLUMN voter TEXT;
 CREATE UNIQUE INDEX article_feedback_voter_idx ON article_feedback (article_id, voter)
     WHERE voter IS NOT NULL;
+
+-- Who deactivated an account (issue 16, item 16): an organization admin may not re-activate a
+-- member whom support (a platform admin) deactivated.
+ALTER TABLE users ADD COLUMN deactivated_by_staff BOOLEAN NOT NULL DEFAULT FALSE;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use crate::domain::Member;
+use crate::domain::{InvitationReceipt, Member};
 use crate::error::AppError;
 
 /// The members of the organization the signed-in organization admin manages.
@@ -11,16 +11,16 @@ pub async fn list_members() -> Result<Vec<Member>, AppError> {
     crate::backend::services::organization::list_members(&state.db, &user).await
 }
 
-/// Invites a person; the single-use link goes to the server log until e-mail is sent.
+/// Invites a person (the answer is the same whether or not the address could be invited).
 #[server(prefix = "/api/fn", endpoint = "organization/members/invite")]
 pub async fn invite_member(
     name: String,
     email: String,
     can_open_tickets: Option<String>,
-) -> Result<Member, AppError> {
+) -> Result<InvitationReceipt, AppError> {
     let (state, user) = crate::backend::auth::signed_in().await?;
     let may_open = can_open_tickets.is_some();
-    let invitation = crate::backend::services::organization::invite_member(
+    let outcome = crate::backend::services::organization::invite_member(
         &state.db,
         &user,
         &email,
@@ -29,9 +29,7 @@ pub async fn invite_member(
         chrono::Utc::now(),
     )
     .await?;
-    tracing::info!(target: "chamado::links", url = %format!("{}{}", state.settings.public_url, invitation.link_path),
-        "invitation link (send it to the person; e-mail is not configured)");
-    Ok(invitation.member)
+    Ok(outcome.receipt(&email))
 }
 
 /// Grants or withdraws a customer's right to open tickets.

@@ -204,6 +204,15 @@ pub struct Member {
     pub pending_invitation: bool,
 }
 
+/// The answer to an invitation, the same whether the address could be invited or belongs to
+/// someone outside the organization (who has an account is never revealed).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct InvitationReceipt {
+    /// The address, as it will be used.
+    pub email: String,
+}
+
 /// A personal API token as listed (the secret is shown only once, at creation).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

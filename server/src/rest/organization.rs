@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use app::backend::services::organization;
 use app::backend::AppState;
-use app::domain::Member;
+use app::domain::{InvitationReceipt, Member};
 use app::error::{AppError, Entity};
 
 use super::auth::Caller;
@@ -37,16 +37,19 @@ pub struct InviteRequest {
     pub can_open_tickets: bool,
 }
 
-/// Invite a person as a customer; the single-use link goes to the server log until e-mail exists.
+/// Invite a person as a customer. The answer is the same whether the address could be invited
+/// or belongs to someone outside the organization (who has an account is never revealed); the
+/// new member shows in the member list. Until e-mail is configured, an admin passes the
+/// single-use link on (it is never written to a log).
 #[utoipa::path(post, path = "/api/v1/organization/members", tag = "organization", request_body = InviteRequest, responses(
-    (status = 201, description = "Invited", body = Member),
-    (status = 422, description = "Invalid or taken e-mail", body = Problem)))]
+    (status = 202, description = "Invitation sent if the address can be invited", body = InvitationReceipt),
+    (status = 422, description = "Invalid e-mail or name, or already a member (already_member)", body = Problem)))]
 pub async fn invite(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(body): ApiJson<InviteRequest>,
-) -> Result<(StatusCode, ApiJson<Member>), Problem> {
-    let invitation = organization::invite_member(
+) -> Result<(StatusCode, ApiJson<InvitationReceipt>), Problem> {
+    let outcome = organization::invite_member(
         &state.db,
         &caller.user,
         &body.email,
@@ -55,9 +58,7 @@ pub async fn invite(
         Utc::now(),
     )
     .await?;
-    tracing::info!(target: "chamado::links", url = %format!("{}{}", state.settings.public_url, invitation.link_path),
-        "invitation link (send it to the person; e-mail is not configured)");
-    Ok((StatusCode::CREATED, ApiJson(invitation.member)))
+    Ok((StatusCode::ACCEPTED, ApiJson(outcome.receipt(&body.email))))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

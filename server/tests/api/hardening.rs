@@ -550,3 +550,65 @@ async fn an_old_last_event_id_gets_a_resync_not_a_table_scan() {
     );
     assert!(!recent.buffered().contains("resync"));
 }
+
+/// Everything the application logs at INFO and above, from the first call on (one subscriber
+/// for the whole test process).
+fn captured_logs() -> std::sync::Arc<std::sync::Mutex<Vec<u8>>> {
+    use std::sync::{Arc, Mutex, OnceLock};
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        #[derive(Clone)]
+        struct Capture(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Capture {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                if let Ok(mut logs) = self.0.lock() {
+                    logs.extend_from_slice(bytes);
+                }
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let writer = Capture(logs.clone());
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .try_init();
+        logs
+    })
+    .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitation_and_reset_links_never_reach_the_log() {
+    let logs = captured_logs();
+    let app = demo_app().await;
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let invited = carla
+        .send(
+            Method::POST,
+            "/api/v1/organization/members",
+            Some(json!({"name": "Nova", "email": "nova-log@acme.com.br"})),
+        )
+        .await;
+    assert_eq!(invited.status(), 202);
+    let reset = app
+        .browser()
+        .server_fn("auth/forgot-password", &[("email", "diego@acme.com.br")])
+        .await;
+    assert_eq!(reset.status(), 200);
+    let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert!(text.contains("invitation link made"), "the event is logged");
+    assert!(
+        text.contains("password reset link made"),
+        "the event is logged"
+    );
+    assert!(!text.contains("/convite/"), "no invitation link in the log");
+    assert!(
+        !text.contains("/redefinir-senha/"),
+        "no reset link in the log"
+    );
+}

@@ -171,16 +171,17 @@ async fn an_invitation_link_sets_the_password_once_and_expires() {
     let app = demo_app().await;
     let carla = current(&app, "carla@acme.com.br").await;
     let now = Utc::now();
-    let invitation = organization::invite_member(
-        &app.db,
-        &carla,
-        "nova@acme.com.br",
-        "Nova Pessoa",
-        false,
-        now,
-    )
-    .await
-    .unwrap();
+    let invitation = invited(
+        organization::invite_member(
+            &app.db,
+            &carla,
+            "nova@acme.com.br",
+            "Nova Pessoa",
+            false,
+            now,
+        )
+        .await,
+    );
     assert!(invitation.member.pending_invitation);
     let secret = invitation
         .link_path
@@ -326,14 +327,12 @@ async fn inviting_a_pending_member_again_replaces_the_link() {
     let app = demo_app().await;
     let carla = current(&app, "carla@acme.com.br").await;
     let now = Utc::now();
-    let first =
-        organization::invite_member(&app.db, &carla, "nova@acme.com.br", "Nova", false, now)
-            .await
-            .unwrap();
-    let second =
-        organization::invite_member(&app.db, &carla, "nova@acme.com.br", "Nova", false, now)
-            .await
-            .unwrap();
+    let first = invited(
+        organization::invite_member(&app.db, &carla, "nova@acme.com.br", "Nova", false, now).await,
+    );
+    let second = invited(
+        organization::invite_member(&app.db, &carla, "nova@acme.com.br", "Nova", false, now).await,
+    );
     assert_eq!(first.member.id, second.member.id, "no duplicate account");
     let old = first.link_path.trim_start_matches("/convite/");
     let new = second.link_path.trim_start_matches("/convite/");
@@ -343,18 +342,147 @@ async fn inviting_a_pending_member_again_replaces_the_link() {
     assert!(auth::link_is_live(&app.db, PURPOSE_INVITATION, new, now)
         .await
         .unwrap());
-    // An address that is in use (an active account, or another organization's) stays taken.
-    let taken =
+    // A member who accepted is one already; another organization's address is not invited.
+    let member =
         organization::invite_member(&app.db, &carla, "diego@acme.com.br", "D", false, now).await;
     assert_eq!(
-        taken.err(),
-        Some(app::error::AppError::validation("email", "taken"))
+        member.err(),
+        Some(app::error::AppError::validation("email", "already_member"))
     );
     let fabio = current(&app, "fabio@paoquente.com.br").await;
     let foreign =
         organization::invite_member(&app.db, &fabio, "nova@acme.com.br", "Nova", false, now).await;
+    assert!(matches!(
+        foreign,
+        Ok(organization::InvitationOutcome::NotInvited)
+    ));
+}
+
+fn invited(
+    outcome: Result<organization::InvitationOutcome, app::error::AppError>,
+) -> organization::Invitation {
+    match outcome {
+        Ok(organization::InvitationOutcome::Invited(invitation)) => invitation,
+        _ => panic!("not invited"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_does_not_tell_who_has_an_account_elsewhere() {
+    let app = demo_app().await;
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let mut answers = Vec::new();
+    for email in [
+        "fabio@paoquente.com.br",
+        "admin@chamado.local",
+        "pessoa-nova@acme.com.br",
+    ] {
+        let response = carla
+            .send(
+                Method::POST,
+                "/api/v1/organization/members",
+                Some(json!({"name": "Alguém", "email": email})),
+            )
+            .await;
+        let status = response.status().as_u16();
+        let mut body: Value = response.json().await.unwrap();
+        assert_eq!(body["email"], email);
+        body["email"] = json!("…");
+        answers.push((status, body));
+    }
     assert_eq!(
-        foreign.err(),
-        Some(app::error::AppError::validation("email", "taken"))
+        answers[0], answers[2],
+        "another tenant's address answers like a new one"
     );
+    assert_eq!(
+        answers[1], answers[2],
+        "support's address answers like a new one"
+    );
+    assert_eq!(answers[2].0, 202);
+    // Nothing happened to the outsiders; the new person is a member.
+    let fabio = app.signed_in("fabio@paoquente.com.br").await;
+    let me: Value = fabio.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["organization"]["name"], "Padaria Pão Quente");
+    let members: Value = carla
+        .get("/api/v1/organization/members")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let emails: Vec<&str> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["email"].as_str())
+        .collect();
+    assert!(emails.contains(&"pessoa-nova@acme.com.br"));
+    assert!(!emails.contains(&"fabio@paoquente.com.br"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_org_admin_cannot_reactivate_whom_support_deactivated() {
+    let app = demo_app().await;
+    let admin = app.signed_in("admin@chamado.local").await;
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let elisa = app.user_id("elisa@acme.com.br").await;
+    let diego = app.user_id("diego@acme.com.br").await;
+    let (status, _) = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/users/{elisa}"),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let refused = carla
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/organization/members/{elisa}"),
+            Some(json!({"active": true})),
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(
+        crate::helpers::field_codes(&problem),
+        [("active".to_owned(), "deactivated_by_support".to_owned())]
+    );
+    assert_eq!(
+        app.browser()
+            .sign_in("elisa@acme.com.br", PASSWORD)
+            .await
+            .status(),
+        401,
+        "still deactivated"
+    );
+    // Whom the organization admin deactivated, they may reactivate.
+    for active in [false, true] {
+        let r = carla
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/organization/members/{diego}"),
+                Some(json!({"active": active})),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+    }
+    // Support reactivates; then the organization admin manages the account again.
+    let (status, _) = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/users/{elisa}"),
+            Some(json!({"active": true})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    for active in [false, true] {
+        let r = carla
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/organization/members/{elisa}"),
+                Some(json!({"active": active})),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+    }
 }

@@ -168,17 +168,29 @@ pub async fn set_can_open_tickets(
 }
 
 /// Activates or deactivates; deactivation ends every session of the user at once.
+/// Activates or deactivates an account; `by_staff` records that support (not the organization's
+/// admin) deactivated it.
 pub async fn set_active(
     c: Conn<'_>,
     id: i64,
     active: bool,
+    by_staff: bool,
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     const SQL: &str = r#"
         UPDATE users SET active = $2, updated_at = $3,
-               sessions_valid_after = CASE WHEN $2 THEN sessions_valid_after ELSE $3 END
+               sessions_valid_after = CASE WHEN $2 THEN sessions_valid_after ELSE $3 END,
+               deactivated_by_staff = CASE WHEN $2 THEN FALSE ELSE $4 END
         WHERE id = $1"#;
-    on_conn!(c, conn => sqlx::query(SQL).bind(id).bind(active).bind(now).execute(&mut *conn).await.map(|r| r.rows_affected()))
+    on_conn!(c, conn => sqlx::query(SQL).bind(id).bind(active).bind(now).bind(by_staff).execute(&mut *conn).await.map(|r| r.rows_affected()))
+}
+
+/// Whether support deactivated this account (then only support re-activates it).
+pub async fn deactivated_by_staff(c: Conn<'_>, id: i64) -> Result<bool, sqlx::Error> {
+    const SQL: &str = "SELECT deactivated_by_staff FROM users WHERE id = $1";
+    let row: Option<bool> =
+        on_conn!(c, conn => sqlx::query_scalar(SQL).bind(id).fetch_optional(&mut *conn).await)?;
+    Ok(row.unwrap_or(false))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -75,6 +75,12 @@ pub async fn update_member(
     if change.active.is_some() && member_id == actor.id {
         errors.push(FieldError::new("active", "cannot_change_self"));
     }
+    if change.active == Some(true)
+        && !member.active
+        && users::deactivated_by_staff(tx.conn(), member_id).await?
+    {
+        errors.push(FieldError::new("active", "deactivated_by_support"));
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation { errors });
     }
@@ -82,7 +88,7 @@ pub async fn update_member(
         users::set_can_open_tickets(tx.conn(), member_id, value, now).await?;
     }
     if let Some(active) = change.active {
-        users::set_active(tx.conn(), member_id, active, now).await?;
+        users::set_active(tx.conn(), member_id, active, false, now).await?;
         if !active {
             tokens::revoke_all_api_tokens(tx.conn(), member_id, now).await?;
         }
@@ -101,6 +107,32 @@ pub struct Invitation {
     pub link_path: String,
 }
 
+/// What an invitation did. Callers answer both alike ([`InvitationReceipt`]).
+pub enum InvitationOutcome {
+    Invited(Invitation),
+    /// The address belongs to someone outside the organization: nothing was done.
+    NotInvited,
+}
+
+impl InvitationOutcome {
+    /// Logs what may be logged, and gives the answer that is the same either way.
+    pub fn receipt(self, email: &str) -> crate::domain::InvitationReceipt {
+        if let InvitationOutcome::Invited(invitation) = &self {
+            log_invitation(invitation);
+        }
+        crate::domain::InvitationReceipt {
+            email: email.trim().to_lowercase(),
+        }
+    }
+}
+
+/// Notes that an invitation was made, without its link (a secret never goes to a log). Until
+/// e-mail is configured an admin copies a link for the person from the people page.
+pub fn log_invitation(invitation: &Invitation) {
+    tracing::info!(target: "chamado::links", member_id = invitation.member.id,
+        "invitation link made (e-mail is not configured: an admin can copy it from the people page)");
+}
+
 /// Invites a person into the actor's organization as a customer (without the right to open
 /// tickets until granted). The invitee sets their password through the link. Inviting a
 /// member who has not accepted yet sends a new link instead.
@@ -111,7 +143,7 @@ pub async fn invite_member(
     name: &str,
     can_open_tickets: bool,
     now: DateTime<Utc>,
-) -> Result<Invitation, AppError> {
+) -> Result<InvitationOutcome, AppError> {
     let org = administered_organization(actor)?;
     let mut errors = Vec::new();
     let email = EmailAddress::parse(email)
@@ -126,13 +158,19 @@ pub async fn invite_member(
     let mut tx = db.begin().await?;
     if let Some(existing) = users::find_credentials(tx.conn(), email.as_str()).await? {
         // Inviting someone who never accepted sends a fresh link (the old one stops working);
-        // anyone else's address is taken.
-        let pending = users::find_member(tx.conn(), org, existing.id)
-            .await?
-            .filter(|m| m.pending_invitation && m.active);
-        let Some(member) = pending else {
-            return Err(AppError::validation("email", "taken"));
+        // a member who did is already one. An address of anyone outside the organization (another
+        // customer's, support's) is not invited, and the answer does not say so: the caller
+        // must not learn who has an account here.
+        let Some(member) = users::find_member(tx.conn(), org, existing.id).await? else {
+            tracing::info!(
+                organization_id = org,
+                "invitation to an address outside the organization: nothing done"
+            );
+            return Ok(InvitationOutcome::NotInvited);
         };
+        if !(member.pending_invitation && member.active) {
+            return Err(AppError::validation("email", "already_member"));
+        }
         let secret = create_link(
             tx.conn(),
             member.id,
@@ -143,10 +181,10 @@ pub async fn invite_member(
         .await?;
         tx.commit().await?;
         db.caches().identities_changed();
-        return Ok(Invitation {
+        return Ok(InvitationOutcome::Invited(Invitation {
             member: to_member(member)?,
             link_path: link_path(PURPOSE_INVITATION, &secret),
-        });
+        }));
     }
     let new = users::NewUser {
         email: email.as_str(),
@@ -164,8 +202,8 @@ pub async fn invite_member(
         .ok_or(AppError::Internal)?;
     tx.commit().await?;
     db.caches().identities_changed();
-    Ok(Invitation {
+    Ok(InvitationOutcome::Invited(Invitation {
         member: to_member(member)?,
         link_path: link_path(PURPOSE_INVITATION, &secret),
-    })
+    }))
 }

@@ -46,6 +46,11 @@ pub(super) fn org_admins(ok: u16) -> fn(Actor) -> u16 {
             OrgAdmin | OtherOrgAdmin => 201,
             _ => 403,
         },
+        202 => |a| match a {
+            Visitor => 401,
+            OrgAdmin | OtherOrgAdmin => 202,
+            _ => 403,
+        },
         _ => unreachable!(),
     }
 }

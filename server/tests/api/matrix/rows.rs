@@ -51,7 +51,7 @@ pub(super) fn accounts() -> Vec<Row> {
             "POST",
             "/api/v1/organization/members",
             Some(r#"{"email":"convite-{actor}@exemplo.com.br","name":"Convidada"}"#),
-            org_admins(201),
+            org_admins(202),
         ),
         rest_row(
             "PATCH",

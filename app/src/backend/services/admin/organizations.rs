@@ -136,7 +136,7 @@ pub async fn save_organization(
     db::update_organization(tx.conn(), &row, now).await?;
     if before.as_ref().is_some_and(|b| b.active && !active) {
         for member in db::member_ids(tx.conn(), id).await? {
-            users::set_active(tx.conn(), member, false, now).await?;
+            users::set_active(tx.conn(), member, false, true, now).await?;
             tokens::revoke_all_api_tokens(tx.conn(), member, now).await?;
         }
     }

@@ -380,7 +380,7 @@ pub async fn update_user(
         db::end_sessions(tx.conn(), id, now).await?;
     }
     if let Some(active) = input.active.filter(|a| *a != before.active) {
-        users::set_active(tx.conn(), id, active, now).await?;
+        users::set_active(tx.conn(), id, active, true, now).await?;
         if !active {
             tokens::revoke_all_api_tokens(tx.conn(), id, now).await?;
         }
