@@ -292,8 +292,6 @@ fn spawn_sla_watcher(state: &AppState, period: Duration) {
 }
 
 fn spawn_housekeeping(state: &AppState) {
-    use tower_sessions::session_store::ExpiredDeletion;
-    let store = AnySessionStore::new(&state.db);
     let db = state.db.clone();
     let tickets_db = state.db.clone();
     tokio::spawn(async move {
@@ -318,32 +316,53 @@ fn spawn_housekeeping(state: &AppState) {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            let before = Utc::now()
-                - chrono::Duration::from_std(app::backend::events::RETENTION).unwrap_or_default();
-            match db.acquire().await {
-                Ok(mut c) => {
-                    if let Err(error) = app::backend::events::prune(c.conn(), before).await {
-                        tracing::warn!(%error, "cannot prune old events");
-                    }
-                }
-                Err(error) => tracing::warn!(%error, "housekeeping cannot reach the database"),
-            }
-            if let Err(error) = store.delete_expired().await {
-                tracing::warn!(%error, "cannot delete expired sessions");
-            }
-            let before = Utc::now() - app::backend::services::auth::THROTTLE_WINDOW;
-            match db.acquire().await {
-                Ok(mut c) => {
-                    if let Err(error) =
-                        app::backend::db::tokens::prune_login_failures(c.conn(), before).await
-                    {
-                        tracing::warn!(%error, "cannot prune sign-in failures");
-                    }
-                }
-                Err(error) => tracing::warn!(%error, "housekeeping cannot reach the database"),
-            }
+            prune_old_rows(&db).await;
         }
     });
+}
+
+/// Rows deleted per statement by the hourly clean-up: each batch is its own short write, so
+/// requests get the write lock between batches however much there is to delete.
+pub const PRUNE_BATCH: i64 = 1000;
+
+/// Deletes old events, expired sessions and old sign-in failures, in batches.
+pub async fn prune_old_rows(db: &Db) -> u64 {
+    use app::backend::{db::tokens, events, session};
+    let now = Utc::now();
+    let events_before = now - chrono::Duration::from_std(events::RETENTION).unwrap_or_default();
+    let failures_before = now - app::backend::services::auth::THROTTLE_WINDOW;
+    let mut total = 0;
+    for job in ["events", "sessions", "sign-in failures"] {
+        loop {
+            let deleted = match job {
+                "events" => match db.acquire().await {
+                    Ok(mut c) => events::prune(c.conn(), events_before, PRUNE_BATCH).await,
+                    Err(e) => Err(e),
+                },
+                "sessions" => session::delete_expired_sessions(db, PRUNE_BATCH).await,
+                _ => match db.acquire().await {
+                    Ok(mut c) => {
+                        tokens::prune_login_failures(c.conn(), failures_before, PRUNE_BATCH).await
+                    }
+                    Err(e) => Err(e),
+                },
+            };
+            match deleted {
+                Ok(n) => {
+                    total += n;
+                    if n < PRUNE_BATCH as u64 {
+                        break;
+                    }
+                    tokio::task::yield_now().await;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, job, "housekeeping failed");
+                    break;
+                }
+            }
+        }
+    }
+    total
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

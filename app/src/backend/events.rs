@@ -179,10 +179,12 @@ pub async fn latest_id(c: Conn<'_>) -> Result<i64, sqlx::Error> {
     on_conn!(c, conn => sqlx::query_scalar(SQL).fetch_one(&mut *conn).await)
 }
 
-/// Deletes events older than `before` (housekeeping).
-pub async fn prune(c: Conn<'_>, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    const SQL: &str = "DELETE FROM events WHERE created_at < $1";
-    on_conn!(c, conn => sqlx::query(SQL).bind(before).execute(&mut *conn).await.map(|r| r.rows_affected()))
+/// Deletes at most `limit` events older than `before`, oldest first (housekeeping calls it until
+/// it deletes none, so the write lock is let go between batches).
+pub async fn prune(c: Conn<'_>, before: DateTime<Utc>, limit: i64) -> Result<u64, sqlx::Error> {
+    const SQL: &str = "DELETE FROM events WHERE id IN \
+                       (SELECT id FROM events WHERE created_at < $1 ORDER BY id LIMIT $2)";
+    on_conn!(c, conn => sqlx::query(SQL).bind(before).bind(limit).execute(&mut *conn).await.map(|r| r.rows_affected()))
 }
 
 /// Tells this application's pump that events were committed (call after `commit`); cached

@@ -100,6 +100,30 @@ impl SessionStore for AnySessionStore {
     }
 }
 
+/// Deletes at most `limit` expired sessions from the store's table (housekeeping calls it until
+/// it deletes none, so the write lock is let go between batches; the store's own
+/// `delete_expired` deletes them all in one statement).
+pub async fn delete_expired_sessions(db: &Db, limit: i64) -> Result<u64, sqlx::Error> {
+    match db.pool() {
+        Pool::Sqlite(pool) => sqlx::query(
+            "DELETE FROM tower_sessions WHERE id IN (SELECT id FROM tower_sessions \
+             WHERE datetime(expiry_date) < datetime('now') LIMIT $1)",
+        )
+        .bind(limit)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()),
+        Pool::Postgres(pool) => sqlx::query(
+            r#"DELETE FROM "tower_sessions"."session" WHERE id IN (SELECT id FROM "tower_sessions"."session"
+               WHERE expiry_date < (now() at time zone 'utc') LIMIT $1)"#,
+        )
+        .bind(limit)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()),
+    }
+}
+
 #[async_trait]
 impl ExpiredDeletion for AnySessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {

@@ -612,3 +612,59 @@ async fn invitation_and_reset_links_never_reach_the_log() {
         "no reset link in the log"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn old_rows_are_pruned_in_batches_and_recent_ones_kept() {
+    use app::backend::events::{record, Audience, EventKind};
+    let app = demo_app().await;
+    let old = chrono::Utc::now() - chrono::Duration::hours(3);
+    let audience = Audience {
+        ticket_id: 1,
+        requester_id: 1,
+        organization_id: 1,
+        department_id: 1,
+        staff_only: true,
+    };
+    let old_events = 2 * server::startup::PRUNE_BATCH + 17;
+    {
+        let mut tx = app.db.begin().await.unwrap();
+        for i in 0..old_events + 5 {
+            let at = if i < old_events {
+                old
+            } else {
+                chrono::Utc::now()
+            };
+            record(tx.conn(), EventKind::StatsChanged, audience, json!({}), at)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    let count = |sql: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let mut c = db.acquire().await.unwrap();
+            match c.conn() {
+                app::backend::db::Conn::Sqlite(conn) => {
+                    sqlx::query_scalar::<_, i64>(sql)
+                        .fetch_one(&mut *conn)
+                        .await
+                }
+                app::backend::db::Conn::Postgres(conn) => {
+                    sqlx::query_scalar::<_, i64>(sql)
+                        .fetch_one(&mut *conn)
+                        .await
+                }
+            }
+            .unwrap()
+        }
+    };
+    let before = count("SELECT COUNT(*) FROM events").await;
+    let deleted = server::startup::prune_old_rows(&app.db).await;
+    assert!(deleted >= old_events as u64, "{deleted}");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM events").await,
+        before - old_events,
+        "the old events went, the recent ones stayed"
+    );
+}

@@ -206,7 +206,12 @@ pub async fn clear_login_failures(c: Conn<'_>, key: &str) -> Result<u64, sqlx::E
 }
 
 /// Forgets failures older than the window (housekeeping).
-pub async fn prune_login_failures(c: Conn<'_>, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    const SQL: &str = "DELETE FROM login_failures WHERE failed_at < $1";
-    on_conn!(c, conn => sqlx::query(SQL).bind(before).execute(&mut *conn).await.map(|r| r.rows_affected()))
+pub async fn prune_login_failures(
+    c: Conn<'_>,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    const SQL: &str = "DELETE FROM login_failures WHERE id IN \
+                       (SELECT id FROM login_failures WHERE failed_at < $1 ORDER BY id LIMIT $2)";
+    on_conn!(c, conn => sqlx::query(SQL).bind(before).bind(limit).execute(&mut *conn).await.map(|r| r.rows_affected()))
 }

@@ -274,11 +274,18 @@ pub async fn invite_user(
     })
 }
 
+/// The most departments one person may be in (a list longer than this is refused unread).
+pub const MAX_DEPARTMENTS_PER_PERSON: usize = 100;
+
 async fn check_departments(
     c: Conn<'_>,
     ids: &[i64],
     errors: &mut Errors,
 ) -> Result<Vec<i64>, AppError> {
+    if ids.len() > MAX_DEPARTMENTS_PER_PERSON {
+        errors.add("department_ids", "too_many");
+        return Ok(Vec::new());
+    }
     let known: Vec<i64> = departments::list(c)
         .await?
         .into_iter()

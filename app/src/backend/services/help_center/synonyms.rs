@@ -60,6 +60,15 @@ pub async fn set_synonyms(
     if user.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
+    // Sizes first: no input-sized work on a list that is refused anyway.
+    if input.groups.len() > MAX_SYNONYM_GROUPS
+        || input
+            .groups
+            .iter()
+            .any(|g| g.len() > 2 * MAX_SYNONYMS_PER_GROUP)
+    {
+        return Err(AppError::validation("groups", "too_many_entries"));
+    }
     let mut groups = Vec::new();
     let mut errors = Vec::new();
     for group in &input.groups {
