@@ -15,4 +15,7 @@ pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod backend;
 
+#[cfg(all(test, feature = "ssr"))]
+mod fuzz;
+
 pub use app::{shell, App};

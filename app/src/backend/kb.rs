@@ -45,7 +45,7 @@ pub enum KbError {
     Invalid { path: PathBuf, message: String },
 }
 
-fn slug_is_valid(slug: &str) -> bool {
+pub(crate) fn slug_is_valid(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 120
         && slug

@@ -20,12 +20,14 @@ use crate::error::AppError;
 /// How long a request waits for a free hashing slot before it is turned away.
 pub const WAIT_FOR_HASHING: Duration = Duration::from_secs(2);
 
-/// How many hashes may run at once: one per core (argon2 is CPU-bound), at least 2.
+/// How many hashes may run at once: half the cores (argon2 is CPU-bound; the other half keeps
+/// answering everything else), at least one.
 pub fn hashes_in_flight() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
-        .max(2)
+        .div_ceil(2)
+        .max(1)
 }
 
 static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(hashes_in_flight()));

@@ -108,7 +108,7 @@ fn too_large() -> Problem {
 /// at once (413, the connection closed), the JSON (alone or as a part) may take at most
 /// [`TEXT_PART_LIMIT`], and each file at most the admins' current limit, while it streams.
 async fn read_body<T: DeserializeOwned>(
-    state: &AppState,
+    storage: &Storage,
     request: Request,
     json_part: &str,
     allowance: UploadAllowance,
@@ -144,7 +144,7 @@ async fn read_body<T: DeserializeOwned>(
             code: "invalid_multipart".to_owned(),
         })
     })?;
-    match read_parts(&mut multipart, &state.storage, json_part, allowance).await {
+    match read_parts(&mut multipart, storage, json_part, allowance).await {
         Ok((json, files)) => {
             let json =
                 json.ok_or_else(|| Problem::from(AppError::validation(json_part, "required")))?;
@@ -239,7 +239,7 @@ pub async fn create(
     let allowance =
         tickets::upload_allowance(&state.db, &caller.user, UploadTarget::NewTicket).await?;
     let (input, files): (NewTicketInput, _) =
-        read_body(&state, request, "ticket", allowance).await?;
+        read_body(&state.storage, request, "ticket", allowance).await?;
     let uploads = (!files.is_empty()).then_some(Uploads {
         storage: &state.storage,
         files,
@@ -364,7 +364,7 @@ pub async fn reply(
     let allowance =
         tickets::upload_allowance(&state.db, &caller.user, UploadTarget::Reply(&id)).await?;
     let (body, files): (MessageRequest, _) =
-        read_body(&state, request, "message", allowance).await?;
+        read_body(&state.storage, request, "message", allowance).await?;
     let uploads = (!files.is_empty()).then_some(Uploads {
         storage: &state.storage,
         files,
@@ -513,5 +513,93 @@ mod tests {
             super::content_disposition("relatório final.pdf"),
             "attachment; filename=\"relat_rio final.pdf\"; filename*=UTF-8''relat%C3%B3rio%20final%2Epdf"
         );
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    //! Multipart bodies as an attacker would send them (property tests, proptest): whatever the
+    //! bytes, reading answers a value or a 4xx problem, never panics, and keeps no more files or
+    //! bytes than allowed. A longer run: `PROPTEST_CASES=20000 cargo test -p server --lib fuzz`.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Body {
+        #[allow(dead_code)]
+        body: String,
+    }
+
+    fn part() -> impl Strategy<Value = Vec<u8>> {
+        let name = prop::sample::select(vec!["message", "attachment", "other", ""]);
+        let file = prop::sample::select(vec![
+            "",
+            "; filename=\"a.pdf\"",
+            "; filename=\"../../x\"",
+            "; filename",
+        ]);
+        let content = prop_oneof![
+            Just(b"{\"body\":\"oi\"}".to_vec()),
+            Just(b"%PDF-1.4 ...".to_vec()),
+            Just(b"{\"body\":\"\\u0000\"}".to_vec()),
+            prop::collection::vec(any::<u8>(), 0..300),
+            (0usize..3000).prop_map(|n| vec![b'x'; n]),
+        ];
+        (name, file, content, any::<bool>()).prop_map(|(name, file, content, headers)| {
+            let mut part =
+                format!("--b0undary\r\ncontent-disposition: form-data; name=\"{name}\"{file}\r\n")
+                    .into_bytes();
+            if headers {
+                part.extend_from_slice(b"content-type: application/octet-stream\r\n");
+            }
+            part.extend_from_slice(b"\r\n");
+            part.extend(content);
+            part.extend_from_slice(b"\r\n");
+            part
+        })
+    }
+
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop::collection::vec(part(), 0..5),
+            any::<bool>(),
+            prop::collection::vec(any::<u8>(), 0..40),
+        )
+            .prop_map(|(parts, closed, noise)| {
+                let mut body: Vec<u8> = parts.concat();
+                if closed {
+                    body.extend_from_slice(b"--b0undary--\r\n");
+                } else {
+                    body.extend(noise);
+                }
+                body
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn fuzz_multipart_bodies_are_read_or_refused(bytes in body(), announce in any::<bool>()) {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let storage = Storage::new(dir.path());
+            let allowance = UploadAllowance { max_files: 2, max_file_bytes: 1000 };
+            let mut request = axum::http::Request::builder()
+                .method("POST")
+                .uri("/api/v1/tickets/1/messages")
+                .header("content-type", "multipart/form-data; boundary=b0undary");
+            if announce {
+                request = request.header("content-length", bytes.len());
+            }
+            let request = request.body(axum::body::Body::from(bytes)).expect("request");
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let outcome = runtime.block_on(read_body::<Body>(&storage, request, "message", allowance));
+            match outcome {
+                Ok((_, files)) => {
+                    prop_assert!(files.len() <= allowance.max_files);
+                    prop_assert!(files.iter().all(|f| f.size <= allowance.max_file_bytes));
+                }
+                Err(problem) => prop_assert!((400..500).contains(&problem.status), "{problem:?}"),
+            }
+        }
     }
 }
