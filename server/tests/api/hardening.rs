@@ -310,7 +310,8 @@ async fn sessions_slide_while_used_and_end_when_idle_or_too_old() {
     tokio::join!(idle_after_use, always_used);
 }
 
-async fn votes_of(app: &crate::helpers::TestApp, slug: &str) -> (i64, i64) {
+/// `(helpful, not helpful)` votes of a published article, as the admins' list shows them.
+pub(crate) async fn votes_of(app: &crate::helpers::TestApp, slug: &str) -> (i64, i64) {
     let admin = app.signed_in("admin@chamado.local").await;
     let authored: Value = admin
         .get("/api/v1/admin/articles?status=published&limit=100")

@@ -429,23 +429,9 @@ async fn votes_lists_related_articles_and_the_sitemap() {
         )
         .await;
     assert_eq!(malformed.status(), 422);
-    let admin = app.signed_in("admin@chamado.local").await;
-    let authored: Value = admin
-        .get("/api/v1/admin/articles?status=published&limit=100")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let row = authored["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["slug"] == "redefinir-senha")
-        .cloned()
-        .expect("listed");
     assert_eq!(
-        (row["helpful"].as_i64(), row["not_helpful"].as_i64()),
-        (Some(2), Some(1))
+        crate::hardening::votes_of(&app, "redefinir-senha").await,
+        (2, 1)
     );
 
     // The public list pages through every published article of a language, once each.
