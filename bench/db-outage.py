@@ -3,7 +3,7 @@
 by itself (issue 16, item 5).
 
 Starts a throwaway PostgreSQL (initdb, loopback, from PG_BIN) and the given Chamado binary on it
-with the demo data. An agent lists tickets from four connections (each request answered or timed
+with the demo data. An agent searches tickets (a new search each time, so the read cache cannot answer) from four connections (each request answered or timed
 out within 15 s) and holds an event stream. A customer opens ticket A; PostgreSQL is stopped for
 --down seconds, during which the stream is closed and a customer tries to open a ticket; then
 PostgreSQL starts again. Fails unless:
@@ -198,8 +198,12 @@ def main():
             return status, (json.loads(data).get("id") if status == 201 else None), headers
 
         def load():
+            n = 0
             while running[0]:
-                status, _, headers = call(port, "GET", "/api/v1/tickets?limit=5", token=agent)
+                # A search never asked before: the read cache cannot answer it, the database must.
+                n += 1
+                status, _, headers = call(port, "GET", f"/api/v1/tickets?limit=5&q=busca{threading.get_ident()}x{n}",
+                                          token=agent)
                 phases[phase[0]].append((status, "retry-after" in {k.lower() for k in headers.keys()}))
                 time.sleep(0.1)
 
