@@ -96,10 +96,104 @@ fn url_encoded_has_nul(text: &[u8]) -> bool {
     text.contains(&0) || text.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00"))
 }
 
+/// Bodies announced at most this large are read whole and checked before any handler runs;
+/// larger ones, or of unknown length, are checked as they stream into the handler (which reads
+/// them only once the caller is authenticated), so nothing big is held for an anonymous caller.
+const CHECKED_WHOLE: u64 = 64 * 1024;
+
+/// The error a streamed body ends with when it holds a NUL (see [`refuse_nul`]).
+#[derive(Debug)]
+pub struct NulInBody;
+
+impl std::fmt::Display for NulInBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the body holds a NUL character")
+    }
+}
+
+impl std::error::Error for NulInBody {}
+
+/// Whether an error (a body rejection) comes from a NUL found in a streamed body.
+pub fn is_nul_in_body(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<NulInBody>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// Finds a NUL in JSON (`\u0000` after an odd run of backslashes, or a raw zero byte) or in
+/// URL-encoded text (`%00`, or a raw zero byte) fed in pieces.
+#[derive(Debug, Default)]
+pub struct NulScanner {
+    json: bool,
+    odd_backslashes: bool,
+    /// How much of `u0000` (JSON, after an odd backslash) or `%00` (URL-encoded) was just seen.
+    matched: usize,
+    found: bool,
+}
+
+impl NulScanner {
+    pub fn json() -> Self {
+        NulScanner {
+            json: true,
+            ..Self::default()
+        }
+    }
+
+    pub fn url_encoded() -> Self {
+        Self::default()
+    }
+
+    /// Feeds the next piece; `true` once a NUL was seen.
+    pub fn feed(&mut self, bytes: &[u8]) -> bool {
+        let pattern: &[u8] = if self.json { b"u0000" } else { b"%00" };
+        for &b in bytes {
+            if self.found {
+                break;
+            }
+            if b == 0 {
+                self.found = true;
+                break;
+            }
+            if self.matched > 0 {
+                if pattern
+                    .get(self.matched)
+                    .is_some_and(|p| b.eq_ignore_ascii_case(p))
+                {
+                    self.matched += 1;
+                    if self.matched == pattern.len() {
+                        self.found = true;
+                    }
+                    continue;
+                }
+                self.matched = 0;
+            }
+            if self.json {
+                if b == b'\\' {
+                    self.odd_backslashes = !self.odd_backslashes;
+                    continue;
+                }
+                if self.odd_backslashes && b == b'u' {
+                    self.matched = 1;
+                }
+                self.odd_backslashes = false;
+            } else if b == b'%' {
+                self.matched = 1;
+            }
+        }
+        self.found
+    }
+}
+
 /// A NUL can never be stored (PostgreSQL refuses it in text, SQLite would keep an invisible
 /// character): a request with one in its query string or in a JSON or form body is refused
-/// with a 400 problem before any handler runs, and changes nothing. Multipart bodies are
-/// checked where their JSON part is read.
+/// with a 400 problem and changes nothing: small bodies before any handler runs, larger ones as
+/// the handler reads them ([`NulInBody`]). Multipart bodies are checked where their JSON part is
+/// read.
 pub async fn refuse_nul(request: Request, next: Next) -> Response {
     let lang = crate::rest::language_of(request.headers());
     let refused = || {
@@ -129,7 +223,45 @@ pub async fn refuse_nul(request: Request, next: Next) -> Response {
     if !json && !form {
         return next.run(request).await;
     }
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
     let (parts, body) = request.into_parts();
+    if announced.is_none_or(|n| n > CHECKED_WHOLE) {
+        use futures_util::StreamExt;
+        let mut scanner = if json {
+            NulScanner::json()
+        } else {
+            NulScanner::url_encoded()
+        };
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = seen.clone();
+        let checked = body.into_data_stream().map(move |chunk| match chunk {
+            Ok(bytes) if scanner.feed(&bytes) => {
+                flag.store(true, std::sync::atomic::Ordering::Release);
+                Err(axum::BoxError::from(NulInBody))
+            }
+            Ok(bytes) => Ok(bytes),
+            Err(error) => Err(axum::BoxError::from(error)),
+        });
+        let path = parts.uri.path().to_owned();
+        let response = next
+            .run(Request::from_parts(
+                parts,
+                axum::body::Body::from_stream(checked),
+            ))
+            .await;
+        // Whatever the handler made of its broken body, the answer is the one for a NUL.
+        if seen.load(std::sync::atomic::Ordering::Acquire) {
+            let error = AppError::Malformed {
+                code: "invalid_characters".to_owned(),
+            };
+            return refusal(&path, &error, lang);
+        }
+        return response;
+    }
     let Ok(bytes) = axum::body::to_bytes(body, TEXT_BODY_LIMIT).await else {
         return Problem::from_error(&AppError::PayloadTooLarge, lang).into_response();
     };
@@ -138,6 +270,18 @@ pub async fn refuse_nul(request: Request, next: Next) -> Response {
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await
+}
+
+/// An error answered before (or instead of) a handler, in the shape the caller reads: server
+/// functions' own JSON error (the page shows its message), else a problem document.
+fn refusal(path: &str, error: &AppError, lang: Language) -> Response {
+    if path.starts_with("/api/fn/") {
+        let status = axum::http::StatusCode::from_u16(error.status_code())
+            .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+        let body = serde_json::to_vec(error).unwrap_or_default();
+        return (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    }
+    Problem::from_error(error, lang).into_response()
 }
 
 /// How people reach this installation (from `CHAMADO_PUBLIC_URL`).
@@ -277,22 +421,12 @@ pub async fn throttle_anonymous_writes(
             let error = AppError::RateLimited {
                 retry_after_seconds: wait.as_secs().max(1),
             };
-            if request.uri().path().starts_with("/api/fn/") {
-                // Server functions answer their own error shape (the page shows the message).
-                let body = serde_json::to_vec(&error).unwrap_or_default();
-                let mut response = (
-                    axum::http::StatusCode::TOO_MANY_REQUESTS,
-                    [(header::CONTENT_TYPE, "application/json")],
-                    body,
-                )
-                    .into_response();
-                response.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(wait.as_secs().max(1)),
-                );
-                return response;
-            }
-            Problem::from_error(&error, lang).into_response()
+            let mut response = refusal(request.uri().path(), &error, lang);
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(wait.as_secs().max(1)),
+            );
+            response
         }
     }
 }
@@ -342,6 +476,66 @@ mod tests {
         assert!(url_encoded_has_nul(b"q=a%00b"));
         assert!(url_encoded_has_nul(b"q=a%00"));
         assert!(!url_encoded_has_nul(b"q=100%25"));
+    }
+
+    #[test]
+    fn the_streaming_scanner_agrees_with_the_whole_body_check_at_every_split() {
+        let cases: &[&[u8]] = &[
+            br#"{"a":"x\u0000y"}"#,
+            br#"{"a":"\\\u0000"}"#,
+            br#"{"a":"\\u0000"}"#,
+            br#"{"a":"%00 e texto"}"#,
+            b"{\"a\":\"\0\"}",
+            br#"{"a":"\u00001"}"#,
+            br#"{"a":"\u0001"}"#,
+        ];
+        for case in cases {
+            for split in 0..=case.len() {
+                let mut scanner = NulScanner::json();
+                let found = scanner.feed(&case[..split]) | scanner.feed(&case[split..]);
+                assert_eq!(
+                    found,
+                    json_has_nul(case),
+                    "{:?} split at {split}",
+                    String::from_utf8_lossy(case)
+                );
+            }
+        }
+        for case in [&b"q=a%00b"[..], b"q=a%0", b"q=100%25", b"q=%2500"] {
+            for split in 0..=case.len() {
+                let mut scanner = NulScanner::url_encoded();
+                let found = scanner.feed(&case[..split]) | scanner.feed(&case[split..]);
+                assert_eq!(
+                    found,
+                    url_encoded_has_nul(case),
+                    "{case:?} split at {split}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The streamed check finds exactly what the whole-body check finds, however the body
+        /// is cut into pieces (bytes from the alphabet that matters: backslashes, `u`, `0`, `%`).
+        #[test]
+        fn fuzz_the_streaming_scanner_matches_the_whole_body_check(
+            body in proptest::collection::vec(proptest::sample::select(vec![b'\\', b'u', b'0', b'%', b'a', b'"', 0u8]), 0..40),
+            cuts in proptest::collection::vec(0usize..40, 0..4),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(body.len())).collect();
+            cuts.sort_unstable();
+            for json in [true, false] {
+                let mut scanner = if json { NulScanner::json() } else { NulScanner::url_encoded() };
+                let mut start = 0;
+                let mut found = false;
+                for &cut in cuts.iter().chain(std::iter::once(&body.len())) {
+                    found |= scanner.feed(&body[start..cut]);
+                    start = cut;
+                }
+                let whole = if json { json_has_nul(&body) } else { url_encoded_has_nul(&body) };
+                proptest::prop_assert_eq!(found, whole);
+            }
+        }
     }
 
     #[test]

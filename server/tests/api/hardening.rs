@@ -109,6 +109,19 @@ async fn a_nul_anywhere_is_a_clear_400_and_changes_nothing() {
     let me: Value = diego.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["name"], "Diego Alves", "nothing changed");
 
+    // In a body too large to be read before the handler (checked as it streams in).
+    let long = format!("{}\u{0}", "a".repeat(70 * 1024));
+    let (status, problem) = diego
+        .call(Method::PATCH, "/api/v1/me", Some(json!({ "name": long })))
+        .await;
+    refused(status, &problem);
+    let response = diego
+        .server_fn("me/profile", &[("name", &long), ("language", "pt-BR")])
+        .await;
+    assert_eq!(response.status(), 400);
+    let me: Value = diego.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["name"], "Diego Alves", "nothing changed");
+
     // Text that only looks like a NUL escape is fine.
     let mut body = bug(department, "O log diz \\u0000 e %00, literalmente.");
     body["subject"] = json!("Caracteres estranhos no log");
@@ -169,6 +182,27 @@ async fn stalled_upload(browser: &crate::helpers::Browser, path: &str) -> reqwes
         .await
         .expect("answered without waiting for the body")
         .expect("response")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anonymous_json_body_is_not_read_before_sign_in() {
+    let app = demo_app().await;
+    let visitor = app.browser();
+    for path in ["/api/v1/tickets", "/api/v1/me/tokens"] {
+        let request = visitor
+            .client
+            .post(visitor.url(path))
+            .header("origin", &visitor.base)
+            .header("content-type", "application/json")
+            .header("content-length", "2000000")
+            .body(stalled_body())
+            .send();
+        let response = tokio::time::timeout(std::time::Duration::from_secs(10), request)
+            .await
+            .expect("answered without waiting for the body")
+            .expect("response");
+        assert_eq!(response.status(), 401, "{path}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

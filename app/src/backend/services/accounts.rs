@@ -39,6 +39,8 @@ pub async fn create_user(db: &Db, input: CreateUser, now: DateTime<Utc>) -> Resu
         (false, Some(_)) => errors.push(FieldError::new("organization", "not_allowed_for_role")),
         _ => {}
     }
+    // Hashed before the write transaction: no lock is held for the tens of milliseconds it takes.
+    let hash = password::hash(input.password).await?;
     let mut tx = db.begin().await?;
     let organization_id = match organization {
         Some(name) => {
@@ -61,7 +63,6 @@ pub async fn create_user(db: &Db, input: CreateUser, now: DateTime<Utc>) -> Resu
             errors: vec![FieldError::new("email", "taken")],
         });
     }
-    let hash = password::hash(input.password).await?;
     let new = users::NewUser {
         email: email.as_str(),
         name: &name,
