@@ -26,49 +26,22 @@ import argparse
 import http.client
 import json
 import os
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
-PASSWORD = "chamado-demo"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from harness import call, cookie_of, start_chamado, stop, token_of  # noqa: E402
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
     def __init__(self, binary, site_root):
         self.work = tempfile.mkdtemp(prefix="chamado-abuse.")
-        self.port = free_port()
-        self.log_path = os.path.join(self.work, "server.log")
-        env = dict(
-            os.environ,
-            DATABASE_URL=f"sqlite://{self.work}/chamado.db",
-            CHAMADO_DATA_DIR=f"{self.work}/data",
-            CHAMADO_ADDR=f"127.0.0.1:{self.port}",
-            LEPTOS_SITE_ROOT=site_root,
-            RUST_LOG="warn",
-        )
-        with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen([binary, "serve", "--demo"], env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=2)
-                return
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    sys.exit("abuse: the server did not start:\n" + open(self.log_path).read()[-3000:])
-                time.sleep(0.2)
+        self.process, self.port, self.log_path = start_chamado(binary, site_root, self.work, name="abuse")
 
     def rss_mib(self):
         try:
@@ -81,46 +54,7 @@ class Server:
         return 0.0
 
     def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-def call(port, method, path, body=None, headers=None, source=None, timeout=30):
-    """(status, body bytes, headers); status 0 when the connection failed."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout,
-                                      source_address=(source, 0) if source else None)
-    all_headers = {"origin": f"http://127.0.0.1:{port}"}
-    all_headers.update(headers or {})
-    if isinstance(body, (dict, list)):
-        body = json.dumps(body)
-        all_headers.setdefault("content-type", "application/json")
-    try:
-        conn.request(method, path, body=body, headers=all_headers)
-        response = conn.getresponse()
-        return response.status, response.read(), response.headers
-    except OSError:
-        return 0, b"", {}
-    finally:
-        conn.close()
-
-
-def cookie_of(port, email):
-    status, data, headers = call(port, "POST", "/api/v1/session", {"email": email, "password": PASSWORD})
-    if status != 200:
-        sys.exit(f"abuse: cannot sign in as {email}: {status} {data[:200]!r}")
-    return headers.get_all("set-cookie")[0].split(";", 1)[0]
-
-
-def token_of(port, email):
-    cookie = cookie_of(port, email)
-    status, data, _ = call(port, "POST", "/api/v1/me/tokens", {"name": "abuse", "password": PASSWORD},
-                           headers={"cookie": cookie})
-    if status != 201:
-        sys.exit(f"abuse: cannot make a token for {email}: {status} {data[:200]!r}")
-    return json.loads(data)["token"]
+        stop(self.process)
 
 
 class Probe(threading.Thread):

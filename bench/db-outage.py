@@ -19,26 +19,19 @@ The test command runs it against the release build.
 """
 
 import argparse
-import http.client
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
-PASSWORD = "chamado-demo"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from harness import call, free_port, start_chamado, stop, token_of  # noqa: E402
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def as_postgres(command):
@@ -68,36 +61,6 @@ class Postgres:
 
     def stop(self):
         as_postgres([f"{self.pg_bin}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"])
-
-
-def call(port, method, path, body=None, token=None, timeout=15):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    headers = {"origin": f"http://127.0.0.1:{port}"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    if body is not None:
-        body = json.dumps(body)
-        headers["content-type"] = "application/json"
-    try:
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read(), response.headers
-    except OSError:
-        return 0, b"", {}
-    finally:
-        conn.close()
-
-
-def token_of(port, email):
-    status, _, headers = call(port, "POST", "/api/v1/session", {"email": email, "password": PASSWORD})
-    assert status == 200, f"sign-in of {email}: {status}"
-    cookie = headers.get_all("set-cookie")[0].split(";", 1)[0]
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-    conn.request("POST", "/api/v1/me/tokens", body=json.dumps({"name": "outage", "password": PASSWORD}),
-                 headers={"origin": f"http://127.0.0.1:{port}", "cookie": cookie,
-                          "content-type": "application/json"})
-    response = conn.getresponse()
-    return json.loads(response.read())["token"]
 
 
 class EventStream(threading.Thread):
@@ -163,27 +126,16 @@ def main():
 
     work = tempfile.mkdtemp(prefix="chamado-outage.")
     pg = Postgres(args.pg_bin, work)
-    port = free_port()
-    log_path = os.path.join(work, "server.log")
-    env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:{pg.port}/postgres",
-               CHAMADO_DATA_DIR=f"{work}/data", CHAMADO_ADDR=f"127.0.0.1:{port}",
-               LEPTOS_SITE_ROOT=args.site_root, RUST_LOG="warn")
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([args.binary, "serve", "--demo"], env=env, stdout=log, stderr=log)
     failures = []
     phases = {"before": [], "down": [], "after": []}
     phase = ["before"]
     running = [True]
+    recovered = None
+    server = None
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    sys.exit("db-outage: the server did not start:\n" + open(log_path).read()[-3000:])
-                time.sleep(0.2)
+        server, port, _ = start_chamado(args.binary, args.site_root, work,
+                                        database_url=f"postgres://postgres@127.0.0.1:{pg.port}/postgres",
+                                        name="db-outage")
         pid = server.pid
         agent = token_of(port, "ana@chamado.local")
         customer = token_of(port, "diego@acme.com.br")
@@ -257,11 +209,8 @@ def main():
             failures.append("the ticket tried while the database was down exists")
     finally:
         running[0] = False
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        if server is not None:
+            stop(server)
         try:
             pg.stop()
         except subprocess.CalledProcessError:

@@ -16,23 +16,16 @@ import http.client
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import start_chamado, stop  # noqa: E402
 
 PASSWORD = "chamado-demo"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def request(port, method, path, body=None, cookie=None):
@@ -149,39 +142,14 @@ def main():
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="chamado-page-load.")
-    port = free_port()
-    log_path = os.path.join(work, "server.log")
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite://{work}/chamado.db",
-        CHAMADO_DATA_DIR=f"{work}/data",
-        CHAMADO_ADDR=f"127.0.0.1:{port}",
-        LEPTOS_SITE_ROOT=args.site_root,
-        RUST_LOG="warn",
-        RUST_BACKTRACE=os.environ.get("RUST_BACKTRACE", "0"),
-    )
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([args.binary, "serve", "--demo"], env=env, stdout=log, stderr=log)
+    server, port, log_path = start_chamado(args.binary, args.site_root, work, name="page-load")
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    sys.exit("page-load: the server did not start:\n" + open(log_path).read()[-3000:])
-                time.sleep(0.2)
         rows = pages(port)
         started = time.monotonic()
         results = load(port, rows, args.connections, args.seconds)
         elapsed = time.monotonic() - started
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     log = open(log_path, errors="replace").read()
     panics = log.count("panicked")
 

@@ -161,13 +161,20 @@ fn bytes_of(n: usize) -> Vec<u8> {
     vec![b'a'; n]
 }
 
-async fn stalled_upload(browser: &crate::helpers::Browser, path: &str) -> reqwest::Response {
+/// A POST whose body announces `length` bytes of `content_type` and stalls after 64 KiB; the
+/// answer must come without the rest.
+async fn stalled_post(
+    browser: &crate::helpers::Browser,
+    path: &str,
+    content_type: &str,
+    length: u64,
+) -> reqwest::Response {
     let request = browser
         .client
         .post(browser.url(path))
         .header("origin", &browser.base)
-        .header("content-type", "multipart/form-data; boundary=xyz")
-        .header("content-length", "200000000")
+        .header("content-type", content_type)
+        .header("content-length", length.to_string())
         .body(stalled_body())
         .send();
     tokio::time::timeout(std::time::Duration::from_secs(10), request)
@@ -181,18 +188,7 @@ async fn an_anonymous_json_body_is_not_read_before_sign_in() {
     let app = demo_app().await;
     let visitor = app.browser();
     for path in ["/api/v1/tickets", "/api/v1/me/tokens"] {
-        let request = visitor
-            .client
-            .post(visitor.url(path))
-            .header("origin", &visitor.base)
-            .header("content-type", "application/json")
-            .header("content-length", "2000000")
-            .body(stalled_body())
-            .send();
-        let response = tokio::time::timeout(std::time::Duration::from_secs(10), request)
-            .await
-            .expect("answered without waiting for the body")
-            .expect("response");
+        let response = stalled_post(&visitor, path, "application/json", 2_000_000).await;
         assert_eq!(response.status(), 401, "{path}");
     }
 }
@@ -529,18 +525,12 @@ async fn event_streams_are_capped_per_person() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_old_last_event_id_gets_a_resync_not_a_table_scan() {
     use crate::events::Stream;
-    use app::backend::events::{record, Audience, EventKind};
+    use app::backend::events::{record, EventKind};
     let app = demo_app().await;
     let lider = app.signed_in("lider@chamado.local").await;
     {
         let mut tx = app.db.begin().await.unwrap();
-        let audience = Audience {
-            ticket_id: 1,
-            requester_id: 1,
-            organization_id: 1,
-            department_id: 1,
-            staff_only: true,
-        };
+        let audience = staff_event();
         for _ in 0..(server::rest::events::REPLAY_WINDOW + 50) {
             record(
                 tx.conn(),
@@ -642,16 +632,10 @@ async fn invitation_and_reset_links_never_reach_the_log() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn old_rows_are_pruned_in_batches_and_recent_ones_kept() {
-    use app::backend::events::{record, Audience, EventKind};
+    use app::backend::events::{record, EventKind};
     let app = demo_app().await;
     let old = chrono::Utc::now() - chrono::Duration::hours(3);
-    let audience = Audience {
-        ticket_id: 1,
-        requester_id: 1,
-        organization_id: 1,
-        department_id: 1,
-        staff_only: true,
-    };
+    let audience = staff_event();
     let old_events = 2 * server::startup::PRUNE_BATCH + 17;
     {
         let mut tx = app.db.begin().await.unwrap();
@@ -694,4 +678,25 @@ async fn old_rows_are_pruned_in_batches_and_recent_ones_kept() {
         before - old_events,
         "the old events went, the recent ones stayed"
     );
+}
+
+async fn stalled_upload(browser: &crate::helpers::Browser, path: &str) -> reqwest::Response {
+    stalled_post(
+        browser,
+        path,
+        "multipart/form-data; boundary=xyz",
+        200_000_000,
+    )
+    .await
+}
+
+/// Whom a made-up event is for: support staff, about ticket 1.
+fn staff_event() -> app::backend::events::Audience {
+    app::backend::events::Audience {
+        ticket_id: 1,
+        requester_id: 1,
+        organization_id: 1,
+        department_id: 1,
+        staff_only: true,
+    }
 }

@@ -426,14 +426,20 @@ async fn an_org_admin_cannot_reactivate_whom_support_deactivated() {
     let carla = app.signed_in("carla@acme.com.br").await;
     let elisa = app.user_id("elisa@acme.com.br").await;
     let diego = app.user_id("diego@acme.com.br").await;
-    let (status, _) = admin
-        .call(
-            Method::PATCH,
-            &format!("/api/v1/admin/users/{elisa}"),
-            Some(json!({"active": false})),
-        )
-        .await;
-    assert_eq!(status, 200);
+    let support_sets = |active: bool| {
+        let admin = &admin;
+        async move {
+            let (status, _) = admin
+                .call(
+                    Method::PATCH,
+                    &format!("/api/v1/admin/users/{elisa}"),
+                    Some(json!({ "active": active })),
+                )
+                .await;
+            assert_eq!(status, 200);
+        }
+    };
+    support_sets(false).await;
     let refused = carla
         .send(
             Method::PATCH,
@@ -456,33 +462,23 @@ async fn an_org_admin_cannot_reactivate_whom_support_deactivated() {
         "still deactivated"
     );
     // Whom the organization admin deactivated, they may reactivate.
-    for active in [false, true] {
-        let r = carla
-            .send(
-                Method::PATCH,
-                &format!("/api/v1/organization/members/{diego}"),
-                Some(json!({"active": active})),
-            )
-            .await;
-        assert_eq!(r.status(), 200);
-    }
+    let off_and_on = |member: i64| {
+        let carla = &carla;
+        async move {
+            for active in [false, true] {
+                let r = carla
+                    .send(
+                        Method::PATCH,
+                        &format!("/api/v1/organization/members/{member}"),
+                        Some(json!({"active": active})),
+                    )
+                    .await;
+                assert_eq!(r.status(), 200);
+            }
+        }
+    };
+    off_and_on(diego).await;
     // Support reactivates; then the organization admin manages the account again.
-    let (status, _) = admin
-        .call(
-            Method::PATCH,
-            &format!("/api/v1/admin/users/{elisa}"),
-            Some(json!({"active": true})),
-        )
-        .await;
-    assert_eq!(status, 200);
-    for active in [false, true] {
-        let r = carla
-            .send(
-                Method::PATCH,
-                &format!("/api/v1/organization/members/{elisa}"),
-                Some(json!({"active": active})),
-            )
-            .await;
-        assert_eq!(r.status(), 200);
-    }
+    support_sets(true).await;
+    off_and_on(elisa).await;
 }
