@@ -7,6 +7,7 @@ pub mod cache;
 pub mod db;
 pub mod demo;
 pub mod events;
+pub mod jobs;
 pub mod kb;
 pub mod markdown;
 pub mod password;

@@ -12,6 +12,7 @@ mod events;
 mod hardening;
 mod help_center;
 mod helpers;
+mod jobs;
 mod matrix;
 mod members;
 mod ops;

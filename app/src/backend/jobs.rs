@@ -1,0 +1,166 @@
+//! The durable job queue: work that must happen after a change commits (an e-mail to send,
+//! later a webhook to call), in the database of either backend.
+//!
+//! - [`enqueue`] writes a job in the caller's transaction: if the change rolls back, so does the
+//!   job; once it commits, the job will run even if the process dies the next instant.
+//! - [`claim`] takes the oldest due job for a lease: on PostgreSQL with `FOR UPDATE SKIP LOCKED`,
+//!   so several instances share the work without taking the same job; on SQLite the claim is one
+//!   write transaction. A worker that dies mid-job loses its lease and the job is claimed again.
+//! - [`finish`] marks it done; [`fail`] schedules the next attempt after an exponential back-off
+//!   ([`retry_delay`]) or, after [`MAX_ATTEMPTS`], marks it dead with the reason.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::backend::db::Conn;
+use crate::backend::Db;
+use crate::on_conn;
+
+/// Attempts before a job is dead.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// How long a claimed job is reserved for its worker.
+pub const LEASE: Duration = Duration::minutes(5);
+
+/// One job as claimed.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    /// Including this one.
+    pub attempts: i64,
+}
+
+/// Where a job stands.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: i64,
+    pub kind: String,
+    pub state: String,
+    pub attempts: i64,
+    pub run_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+}
+
+/// Writes a job to run from `now`, in the caller's transaction.
+pub async fn enqueue(
+    c: Conn<'_>,
+    kind: &str,
+    payload: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    const SQL: &str =
+        "INSERT INTO jobs (kind, payload, state, attempts, run_at, created_at, updated_at) \
+                       VALUES ($1, $2, 'queued', 0, $3, $3, $3) RETURNING id";
+    let payload = payload.to_string();
+    on_conn!(c, conn => sqlx::query_scalar(SQL).bind(kind).bind(&payload).bind(now).fetch_one(&mut *conn).await)
+}
+
+/// Takes the oldest due job of one of `kinds` (queued and due, or running with an expired lease)
+/// for [`LEASE`], counting the attempt.
+pub async fn claim(
+    db: &Db,
+    kinds: &[&str],
+    now: DateTime<Utc>,
+) -> Result<Option<Job>, sqlx::Error> {
+    let kinds = serde_json::to_string(kinds).unwrap_or_else(|_| "[]".to_owned());
+    let mut tx = db.begin().await?;
+    let job =
+        match tx.conn() {
+            Conn::Sqlite(conn) => sqlx::query_as(
+                r#"UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2,
+                          updated_at = $1
+                   WHERE id = (SELECT id FROM jobs
+                               WHERE kind IN (SELECT value FROM json_each($3))
+                                 AND ((state = 'queued' AND run_at <= $1)
+                                      OR (state = 'running' AND locked_until < $1))
+                               ORDER BY run_at, id LIMIT 1)
+                   RETURNING id, kind, payload, attempts"#,
+            )
+            .bind(now)
+            .bind(now + LEASE)
+            .bind(&kinds)
+            .fetch_optional(&mut *conn)
+            .await?,
+            Conn::Postgres(conn) => sqlx::query_as(
+                r#"UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2,
+                          updated_at = $1
+                   WHERE id = (SELECT id FROM jobs
+                               WHERE kind IN (SELECT jsonb_array_elements_text($3::jsonb))
+                                 AND ((state = 'queued' AND run_at <= $1)
+                                      OR (state = 'running' AND locked_until < $1))
+                               ORDER BY run_at, id LIMIT 1
+                               FOR UPDATE SKIP LOCKED)
+                   RETURNING id, kind, payload, attempts"#,
+            )
+            .bind(now)
+            .bind(now + LEASE)
+            .bind(&kinds)
+            .fetch_optional(&mut *conn)
+            .await?,
+        };
+    tx.commit().await?;
+    Ok(job)
+}
+
+/// The job is done.
+pub async fn finish(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    const SQL: &str = "UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, \
+                       updated_at = $2 WHERE id = $1";
+    let mut c = db.acquire().await?;
+    on_conn!(c.conn(), conn => sqlx::query(SQL).bind(id).bind(now).execute(&mut *conn).await.map(|_| ()))
+}
+
+/// How long after its `attempts`-th failure a job is tried again: 30 s, doubling each time, at
+/// most 6 hours.
+pub fn retry_delay(attempts: i64) -> Duration {
+    let doublings = attempts.clamp(1, 20) - 1;
+    (Duration::seconds(30) * 2_i32.pow(doublings as u32)).min(Duration::hours(6))
+}
+
+/// The attempt failed with `error`: the job runs again after [`retry_delay`], or is dead after
+/// [`MAX_ATTEMPTS`]. Returns whether it is dead.
+pub async fn fail(
+    db: &Db,
+    job: &Job,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let dead = job.attempts >= MAX_ATTEMPTS;
+    let state = if dead { "dead" } else { "queued" };
+    let error: String = error.chars().take(2000).collect();
+    const SQL: &str = "UPDATE jobs SET state = $2, run_at = $3, locked_until = NULL, \
+                       last_error = $4, updated_at = $5 WHERE id = $1";
+    let mut c = db.acquire().await?;
+    on_conn!(c.conn(), conn => sqlx::query(SQL)
+        .bind(job.id)
+        .bind(state)
+        .bind(now + retry_delay(job.attempts))
+        .bind(&error)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ()))?;
+    Ok(dead)
+}
+
+/// A job as it stands (for admins' views and tests).
+pub async fn find(c: Conn<'_>, id: i64) -> Result<Option<JobRow>, sqlx::Error> {
+    const SQL: &str =
+        "SELECT id, kind, state, attempts, run_at, last_error FROM jobs WHERE id = $1";
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(id).fetch_optional(&mut *conn).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_six_hours() {
+        assert_eq!(retry_delay(1), Duration::seconds(30));
+        assert_eq!(retry_delay(2), Duration::seconds(60));
+        assert_eq!(retry_delay(5), Duration::seconds(480));
+        assert_eq!(retry_delay(12), Duration::hours(6));
+        assert_eq!(retry_delay(1000), Duration::hours(6));
+    }
+}
