@@ -9,6 +9,16 @@ use crate::helpers::spawn_app;
 
 const KIND: &str = "test";
 
+/// A committed job of the test kind, due at `now`.
+async fn one_job(app: &crate::helpers::TestApp, now: chrono::DateTime<Utc>) -> i64 {
+    let mut tx = app.db.begin().await.unwrap();
+    let id = jobs::enqueue(tx.conn(), KIND, &json!({}), now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_exists_only_if_its_change_committed_and_runs_once() {
     let app = spawn_app().await;
@@ -83,11 +93,7 @@ async fn concurrent_workers_never_take_the_same_job() {
 async fn a_failing_job_backs_off_then_dies_with_its_reason() {
     let app = spawn_app().await;
     let mut now = Utc::now();
-    let mut tx = app.db.begin().await.unwrap();
-    let id = jobs::enqueue(tx.conn(), KIND, &json!({}), now)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let id = one_job(&app, now).await;
     for attempt in 1..=MAX_ATTEMPTS {
         let job: Job = jobs::claim(&app.db, &[KIND], now)
             .await
@@ -135,11 +141,7 @@ async fn a_failing_job_backs_off_then_dies_with_its_reason() {
 async fn a_job_whose_worker_died_is_taken_up_again_after_its_lease() {
     let app = spawn_app().await;
     let now = Utc::now();
-    let mut tx = app.db.begin().await.unwrap();
-    let id = jobs::enqueue(tx.conn(), KIND, &json!({}), now)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let id = one_job(&app, now).await;
     let first = jobs::claim(&app.db, &[KIND], now)
         .await
         .unwrap()
