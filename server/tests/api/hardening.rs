@@ -632,37 +632,67 @@ async fn invitation_and_reset_links_never_reach_the_log() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn old_rows_are_pruned_in_batches_and_recent_ones_kept() {
-    use app::backend::events::{record, EventKind};
+    use app::backend::events::{prune, record, EventKind};
+    use chrono::{Duration, Utc};
+    use server::startup::PRUNE_BATCH;
     let app = demo_app().await;
-    let old = chrono::Utc::now() - chrono::Duration::hours(3);
-    let audience = staff_event();
-    let old_events = 2 * server::startup::PRUNE_BATCH + 17;
-    {
-        let mut tx = app.db.begin().await.unwrap();
-        for i in 0..old_events + 5 {
-            let at = if i < old_events {
-                old
-            } else {
-                chrono::Utc::now()
-            };
-            record(tx.conn(), EventKind::StatsChanged, audience, json!({}), at)
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
-    }
-    let count = |sql: &'static str| {
+    let add = |count: i64, at: chrono::DateTime<Utc>| {
         let db = app.db.clone();
         async move {
+            let mut tx = db.begin().await.unwrap();
+            for _ in 0..count {
+                record(
+                    tx.conn(),
+                    EventKind::StatsChanged,
+                    staff_event(),
+                    json!({}),
+                    at,
+                )
+                .await
+                .unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+    };
+    // Half an hour old: within the retention, so the application's own clean-up (which starts
+    // with it) leaves them; a prune with a ten-minute cutoff takes them batch by batch.
+    add(2 * PRUNE_BATCH + 17, Utc::now() - Duration::minutes(30)).await;
+    let cutoff = Utc::now() - Duration::minutes(10);
+    let mut batches = Vec::new();
+    loop {
+        let mut c = app.db.acquire().await.unwrap();
+        let deleted = prune(c.conn(), cutoff, PRUNE_BATCH).await.unwrap();
+        batches.push(deleted);
+        if deleted == 0 {
+            break;
+        }
+    }
+    let full = PRUNE_BATCH as u64;
+    assert_eq!(batches, [full, full, 17, 0]);
+
+    // The hourly clean-up leaves nothing older than the retention, and the recent events.
+    add(3, Utc::now() - Duration::hours(3)).await;
+    add(5, Utc::now()).await;
+    let retention = Utc::now() - Duration::from_std(app::backend::events::RETENTION).unwrap();
+    let count = |older: bool| {
+        let db = app.db.clone();
+        async move {
+            let sql = if older {
+                "SELECT COUNT(*) FROM events WHERE created_at < $1"
+            } else {
+                "SELECT COUNT(*) FROM events WHERE created_at >= $1"
+            };
             let mut c = db.acquire().await.unwrap();
             match c.conn() {
                 app::backend::db::Conn::Sqlite(conn) => {
                     sqlx::query_scalar::<_, i64>(sql)
+                        .bind(retention)
                         .fetch_one(&mut *conn)
                         .await
                 }
                 app::backend::db::Conn::Postgres(conn) => {
                     sqlx::query_scalar::<_, i64>(sql)
+                        .bind(retention)
                         .fetch_one(&mut *conn)
                         .await
                 }
@@ -670,14 +700,11 @@ async fn old_rows_are_pruned_in_batches_and_recent_ones_kept() {
             .unwrap()
         }
     };
-    let before = count("SELECT COUNT(*) FROM events").await;
-    let deleted = server::startup::prune_old_rows(&app.db).await;
-    assert!(deleted >= old_events as u64, "{deleted}");
-    assert_eq!(
-        count("SELECT COUNT(*) FROM events").await,
-        before - old_events,
-        "the old events went, the recent ones stayed"
-    );
+    let recent = count(false).await;
+    assert!(recent >= 5);
+    server::startup::prune_old_rows(&app.db).await;
+    assert_eq!(count(true).await, 0, "every old event went");
+    assert!(count(false).await >= recent, "the recent ones stayed");
 }
 
 async fn stalled_upload(browser: &crate::helpers::Browser, path: &str) -> reqwest::Response {

@@ -127,15 +127,6 @@ pub async fn expire_links(
     on_conn!(c, conn => sqlx::query(SQL).bind(user_id).bind(purpose).bind(now).execute(&mut *conn).await.map(|r| r.rows_affected()))
 }
 
-pub async fn record_login_failure(
-    c: Conn<'_>,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<u64, sqlx::Error> {
-    const SQL: &str = "INSERT INTO login_failures (key, failed_at) VALUES ($1, $2)";
-    on_conn!(c, conn => sqlx::query(SQL).bind(key).bind(now).execute(&mut *conn).await.map(|r| r.rows_affected()))
-}
-
 /// Records a failure now, to be taken back by [`forget_login_attempt`] if the password was right
 /// (the check and the record are one step: parallel guesses cannot pass the limit together).
 pub async fn reserve_login_attempt(

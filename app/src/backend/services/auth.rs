@@ -107,14 +107,25 @@ pub async fn sign_in(
         .filter(|s| s.active)
         .and_then(|s| s.password_hash.clone().map(|h| (s.id, h)));
     let hash = candidate.as_ref().map(|(_, h)| h.clone());
-    let matches = password::verify(credentials.password.to_owned(), hash).await?;
+    let matches = match password::verify(credentials.password.to_owned(), hash).await {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Not checked (hashing at capacity): the attempt does not count.
+            let mut tx = db.begin().await?;
+            for id in &reserved {
+                tokens::forget_login_attempt(tx.conn(), *id).await?;
+            }
+            tx.commit().await?;
+            return Err(error);
+        }
+    };
     let user_id = match (matches, candidate) {
         (true, Some((id, _))) => id,
         _ => return Err(AppError::Unauthenticated),
     };
     let mut tx = db.begin().await?;
-    for id in reserved {
-        tokens::forget_login_attempt(tx.conn(), id).await?;
+    for id in &reserved {
+        tokens::forget_login_attempt(tx.conn(), *id).await?;
     }
     tokens::clear_login_failures(tx.conn(), &account_key).await?;
     if let Some(address) = &address {
