@@ -202,11 +202,13 @@ pub fn database_unreachable(error: &sqlx::Error) -> bool {
         sqlx::Error::Database(db) => db.code().is_some_and(|code| {
             // PostgreSQL: connection exceptions (08…), shutting down or starting (57P01–57P03),
             // too many connections (53300). SQLite: busy or locked (5, 6).
-            code.starts_with("08")
-                || matches!(
-                    code.as_ref(),
-                    "57P01" | "57P02" | "57P03" | "53300" | "5" | "6"
-                )
+            // SQLite reports extended codes (517 BUSY_SNAPSHOT, 262 LOCKED_SHAREDCACHE …): the
+            // primary code is the low byte.
+            let sqlite_busy =
+                code.len() < 5 && code.parse::<i32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6));
+            sqlite_busy
+                || code.starts_with("08")
+                || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
         }),
         _ => false,
     }

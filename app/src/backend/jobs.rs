@@ -65,6 +65,11 @@ pub async fn claim(
 ) -> Result<Option<Job>, sqlx::Error> {
     let kinds = serde_json::to_string(kinds).unwrap_or_else(|_| "[]".to_owned());
     let mut tx = db.begin().await?;
+    // A job whose worker died during its last allowed attempt is dead, not retried forever.
+    const EXHAUSTED: &str = "UPDATE jobs SET state = 'dead', locked_until = NULL, updated_at = $1, \
+                             last_error = COALESCE(last_error, 'the worker stopped during every attempt') \
+                             WHERE state = 'running' AND locked_until < $1 AND attempts >= $2";
+    on_conn!(tx.conn(), conn => sqlx::query(EXHAUSTED).bind(now).bind(MAX_ATTEMPTS).execute(&mut *conn).await.map(|_| ()))?;
     let job =
         match tx.conn() {
             Conn::Sqlite(conn) => sqlx::query_as(
@@ -103,12 +108,13 @@ pub async fn claim(
     Ok(job)
 }
 
-/// The job is done.
-pub async fn finish(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+/// The job is done. Only the attempt that holds the job may say so: after its lease ran out
+/// and another worker claimed the job, this changes nothing (returns `false`).
+pub async fn finish(db: &Db, job: &Job, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
     const SQL: &str = "UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, \
-                       updated_at = $2 WHERE id = $1";
+                       updated_at = $2 WHERE id = $1 AND state = 'running' AND attempts = $3";
     let mut c = db.acquire().await?;
-    on_conn!(c.conn(), conn => sqlx::query(SQL).bind(id).bind(now).execute(&mut *conn).await.map(|_| ()))
+    on_conn!(c.conn(), conn => sqlx::query(SQL).bind(job.id).bind(now).bind(job.attempts).execute(&mut *conn).await.map(|r| r.rows_affected() == 1))
 }
 
 /// How long after its `attempts`-th failure a job is tried again: 30 s, doubling each time, at
@@ -130,7 +136,8 @@ pub async fn fail(
     let state = if dead { "dead" } else { "queued" };
     let error: String = error.chars().take(2000).collect();
     const SQL: &str = "UPDATE jobs SET state = $2, run_at = $3, locked_until = NULL, \
-                       last_error = $4, updated_at = $5 WHERE id = $1";
+                       last_error = $4, updated_at = $5 \
+                       WHERE id = $1 AND state = 'running' AND attempts = $6";
     let mut c = db.acquire().await?;
     on_conn!(c.conn(), conn => sqlx::query(SQL)
         .bind(job.id)
@@ -138,6 +145,7 @@ pub async fn fail(
         .bind(now + retry_delay(job.attempts))
         .bind(&error)
         .bind(now)
+        .bind(job.attempts)
         .execute(&mut *conn)
         .await
         .map(|_| ()))?;

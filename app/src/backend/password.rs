@@ -6,7 +6,7 @@
 //! The bound is the machine's, so it is process-wide; a request that waits longer than
 //! [`WAIT_FOR_HASHING`] for its turn answers 503 with `Retry-After` and changes nothing.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use argon2::password_hash::{
@@ -30,7 +30,8 @@ pub fn hashes_in_flight() -> usize {
         .max(1)
 }
 
-static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(hashes_in_flight()));
+static HASHING: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(hashes_in_flight())));
 
 /// Verified against when there is no stored hash (unknown account), so that it costs the same.
 static DUMMY_HASH: LazyLock<String> =
@@ -40,7 +41,7 @@ static DUMMY_HASH: LazyLock<String> =
 async fn with_slot<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let permit = tokio::time::timeout(WAIT_FOR_HASHING, HASHING.acquire())
+    let permit = tokio::time::timeout(WAIT_FOR_HASHING, HASHING.clone().acquire_owned())
         .await
         .map_err(|_| {
             tracing::warn!("password hashing at capacity: request turned away");
@@ -49,11 +50,14 @@ async fn with_slot<T: Send + 'static>(
             }
         })?
         .map_err(|e| AppError::from(anyhow::Error::from(e)))?;
-    let result = tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| AppError::from(anyhow::Error::from(e)));
-    drop(permit);
-    result
+    // The permit goes with the hash: a request dropped meanwhile (the client went away) does not
+    // free the slot while its hash still runs.
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(|e| AppError::from(anyhow::Error::from(e)))
 }
 
 /// Hashes a password into a PHC string (`$argon2id$v=19$...`).

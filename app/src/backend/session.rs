@@ -138,7 +138,7 @@ impl ExpiredDeletion for AnySessionStore {
 /// unreachable (the store reports only a message), so the request answers 503 and may be repeated.
 fn internal(error: tower_sessions::session::Error) -> AppError {
     match error {
-        tower_sessions::session::Error::Store(_) => {
+        tower_sessions::session::Error::Store(session_store::Error::Backend(_)) => {
             tracing::warn!(%error, "session store unreachable: answering 503");
             AppError::Unavailable {
                 retry_after_seconds: crate::error::DATABASE_RETRY_AFTER_SECONDS,
@@ -169,8 +169,16 @@ pub async fn start(session: &Session, user_id: i64, now: DateTime<Utc>) -> Resul
 /// Signs out: the record is deleted from the store and the cookie cleared; open event streams
 /// of the session check again and end.
 pub async fn end(session: &Session, db: &Db) -> Result<(), AppError> {
+    let signed_in = session
+        .get::<i64>(USER_KEY)
+        .await
+        .map_err(internal)?
+        .is_some();
     session.flush().await.map_err(internal)?;
-    db.caches().identities_changed();
+    // Only a real sign-out wakes the streams (anyone may call sign-out without a session).
+    if signed_in {
+        db.caches().identities_changed();
+    }
     Ok(())
 }
 

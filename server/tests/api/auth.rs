@@ -442,6 +442,21 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
         )
         .await;
     assert_eq!(created.status(), 201);
+    // Guessing the password there counts like guessing at sign-in: 10 wrong, then 429.
+    let mut statuses = Vec::new();
+    for _ in 0..10 {
+        let guess = json!({"name": "CI", "password": "not-my-password"});
+        let r = browser
+            .send(Method::POST, "/api/v1/me/tokens", Some(guess))
+            .await;
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        9,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
     let created: Value = created.json().await.unwrap();
     let token = created["token"].as_str().unwrap().to_owned();
     assert!(token.starts_with("chm_"));

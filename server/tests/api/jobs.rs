@@ -49,7 +49,7 @@ async fn a_job_exists_only_if_its_change_committed_and_runs_once() {
         None,
         "leased"
     );
-    jobs::finish(&app.db, id, now).await.unwrap();
+    assert!(jobs::finish(&app.db, &job, now).await.unwrap());
     let later = now + LEASE + Duration::minutes(1);
     assert_eq!(
         jobs::claim(&app.db, &[KIND], later).await.unwrap(),
@@ -158,4 +158,14 @@ async fn a_job_whose_worker_died_is_taken_up_again_after_its_lease() {
         .unwrap()
         .expect("reclaimed");
     assert_eq!((first.id, again.id, again.attempts), (id, id, 2));
+    // The first worker comes back late: it no longer holds the job and changes nothing.
+    let later = now + LEASE + Duration::seconds(2);
+    assert!(!jobs::finish(&app.db, &first, later).await.unwrap());
+    jobs::fail(&app.db, &first, "late", later).await.unwrap();
+    assert!(jobs::finish(&app.db, &again, later).await.unwrap());
+    let mut c = app.db.acquire().await.unwrap();
+    assert_eq!(
+        jobs::find(c.conn(), id).await.unwrap().unwrap().state,
+        "done"
+    );
 }

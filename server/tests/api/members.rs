@@ -453,6 +453,23 @@ async fn an_org_admin_cannot_reactivate_whom_support_deactivated() {
         crate::helpers::field_codes(&problem),
         [("active".to_owned(), "deactivated_by_support".to_owned())]
     );
+    // Deactivating again first does not wipe out who deactivated the account.
+    let again = carla
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/organization/members/{elisa}"),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(again.status(), 200);
+    let refused = carla
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/organization/members/{elisa}"),
+            Some(json!({"active": true})),
+        )
+        .await;
+    assert_eq!(refused.status(), 422, "still support's to undo");
     assert_eq!(
         app.browser()
             .sign_in("elisa@acme.com.br", PASSWORD)

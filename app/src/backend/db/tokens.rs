@@ -191,11 +191,6 @@ pub async fn login_failures_since(
     on_conn!(c, conn => sqlx::query_as(SQL).bind(key).bind(since).fetch_one(&mut *conn).await)
 }
 
-pub async fn clear_login_failures(c: Conn<'_>, key: &str) -> Result<u64, sqlx::Error> {
-    const SQL: &str = "DELETE FROM login_failures WHERE key = $1";
-    on_conn!(c, conn => sqlx::query(SQL).bind(key).execute(&mut *conn).await.map(|r| r.rows_affected()))
-}
-
 /// Forgets failures older than the window (housekeeping).
 pub async fn prune_login_failures(
     c: Conn<'_>,

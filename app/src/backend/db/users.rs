@@ -180,7 +180,9 @@ pub async fn set_active(
     const SQL: &str = r#"
         UPDATE users SET active = $2, updated_at = $3,
                sessions_valid_after = CASE WHEN $2 THEN sessions_valid_after ELSE $3 END,
-               deactivated_by_staff = CASE WHEN $2 THEN FALSE ELSE $4 END
+               deactivated_by_staff = CASE WHEN $2 THEN FALSE
+                                           WHEN NOT active THEN deactivated_by_staff
+                                           ELSE $4 END
         WHERE id = $1"#;
     on_conn!(c, conn => sqlx::query(SQL).bind(id).bind(active).bind(now).bind(by_staff).execute(&mut *conn).await.map(|r| r.rows_affected()))
 }

@@ -62,44 +62,29 @@ pub async fn sign_in(
     let account_key = format!("email:{email}");
     let address_throttle_key = address.as_ref().map(|a| format!("ip:{a}"));
 
-    let mut tx = db.begin().await?;
-    let stored = match EmailAddress::parse(&email) {
-        Ok(parsed) => users::find_credentials(tx.conn(), parsed.as_str()).await?,
-        Err(_) => None,
+    let (stored, known_address) = {
+        let mut c = db.acquire().await?;
+        let stored = match EmailAddress::parse(&email) {
+            Ok(parsed) => users::find_credentials(c.conn(), parsed.as_str()).await?,
+            Err(_) => None,
+        };
+        let known = match (&stored, &address) {
+            (Some(s), Some(a)) => tokens::is_known_sign_in(c.conn(), s.id, a).await?,
+            _ => false,
+        };
+        (stored, known)
     };
-    let known_address = match (&stored, &address) {
-        (Some(s), Some(a)) => tokens::is_known_sign_in(tx.conn(), s.id, a).await?,
-        _ => false,
-    };
-    let mut keys: Vec<&str> = Vec::with_capacity(2);
+    let mut check: Vec<&str> = Vec::with_capacity(2);
     if !known_address {
-        keys.push(&account_key);
+        check.push(&account_key);
     }
-    if let Some(key) = &address_throttle_key {
-        keys.push(key);
-    }
-    for key in &keys {
-        tokens::lock_throttle_key(tx.conn(), key).await?;
-    }
-    for key in &keys {
-        let (failures, oldest) =
-            tokens::login_failures_since(tx.conn(), key, now - THROTTLE_WINDOW).await?;
-        if failures >= THROTTLE_LIMIT {
-            let retry = oldest
-                .map(|t| (t + THROTTLE_WINDOW - now).num_seconds())
-                .unwrap_or(60);
-            return Err(AppError::RateLimited {
-                retry_after_seconds: retry.clamp(1, THROTTLE_WINDOW.num_seconds()) as u64,
-            });
-        }
-    }
+    check.extend(address_throttle_key.as_deref());
     // Every attempt counts against the account too (also from a known address), so that the
     // owner's own failures still lock out strangers.
-    let mut reserved = Vec::with_capacity(2);
-    for key in std::iter::once(account_key.as_str()).chain(address_throttle_key.as_deref()) {
-        reserved.push(tokens::reserve_login_attempt(tx.conn(), key, now).await?);
-    }
-    tx.commit().await?;
+    let count: Vec<&str> = std::iter::once(account_key.as_str())
+        .chain(address_throttle_key.as_deref())
+        .collect();
+    let reserved = reserve_attempts(db, &check, &count, now).await?;
 
     // Hashing takes tens of milliseconds: no pooled connection is held meanwhile.
     let candidate = stored
@@ -111,11 +96,7 @@ pub async fn sign_in(
         Ok(matches) => matches,
         Err(error) => {
             // Not checked (hashing at capacity): the attempt does not count.
-            let mut tx = db.begin().await?;
-            for id in &reserved {
-                tokens::forget_login_attempt(tx.conn(), *id).await?;
-            }
-            tx.commit().await?;
+            forget_attempts(db, &reserved).await?;
             return Err(error);
         }
     };
@@ -123,11 +104,12 @@ pub async fn sign_in(
         (true, Some((id, _))) => id,
         _ => return Err(AppError::Unauthenticated),
     };
+    // Only this attempt is taken back: failures from elsewhere keep counting (the owner signing
+    // in does not give a guesser a fresh allowance).
     let mut tx = db.begin().await?;
     for id in &reserved {
         tokens::forget_login_attempt(tx.conn(), *id).await?;
     }
-    tokens::clear_login_failures(tx.conn(), &account_key).await?;
     if let Some(address) = &address {
         tokens::remember_sign_in(tx.conn(), user_id, address, now).await?;
     }
@@ -136,6 +118,53 @@ pub async fn sign_in(
         .ok_or(AppError::Unauthenticated)?;
     tx.commit().await?;
     Ok(user)
+}
+
+/// Checks the throttle keys in `check` ([`THROTTLE_LIMIT`] failures in [`THROTTLE_WINDOW`]:
+/// `RateLimited`) and records an attempt against each key in `count`, in one transaction
+/// serialised per key: parallel attempts cannot pass the limit together. Returns the recorded
+/// attempts, to be taken back with [`forget_attempts`] when the password was right.
+async fn reserve_attempts(
+    db: &Db,
+    check: &[&str],
+    count: &[&str],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, AppError> {
+    let mut tx = db.begin().await?;
+    let mut keys: Vec<&str> = check.iter().chain(count).copied().collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in &keys {
+        tokens::lock_throttle_key(tx.conn(), key).await?;
+    }
+    for key in check {
+        let (failures, oldest) =
+            tokens::login_failures_since(tx.conn(), key, now - THROTTLE_WINDOW).await?;
+        if failures >= THROTTLE_LIMIT {
+            let retry = oldest
+                .map(|t| (t + THROTTLE_WINDOW - now).num_seconds())
+                .unwrap_or(60);
+            return Err(AppError::RateLimited {
+                retry_after_seconds: retry.clamp(1, THROTTLE_WINDOW.num_seconds()) as u64,
+            });
+        }
+    }
+    let mut reserved = Vec::with_capacity(count.len());
+    for key in count {
+        reserved.push(tokens::reserve_login_attempt(tx.conn(), key, now).await?);
+    }
+    tx.commit().await?;
+    Ok(reserved)
+}
+
+/// Takes back attempts recorded by [`reserve_attempts`].
+async fn forget_attempts(db: &Db, reserved: &[i64]) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    for id in reserved {
+        tokens::forget_login_attempt(tx.conn(), *id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The active user with this id, with organization and departments.
@@ -353,13 +382,24 @@ pub async fn create_api_token(
         if given.is_empty() {
             return Err(AppError::validation("password", "required"));
         }
+        // Guessing here counts like guessing at sign-in (the account's throttle).
+        let key = format!("email:{}", user.email.trim().to_lowercase());
+        let reserved = reserve_attempts(db, &[&key], &[&key], now).await?;
         let stored = {
             let mut c = db.acquire().await?;
             users::find_password_hash(c.conn(), user.id).await?
         };
-        if !password::verify(given.to_owned(), stored).await? {
+        let verified = match password::verify(given.to_owned(), stored).await {
+            Ok(verified) => verified,
+            Err(error) => {
+                forget_attempts(db, &reserved).await?;
+                return Err(error);
+            }
+        };
+        if !verified {
             return Err(AppError::validation("password", "wrong_password"));
         }
+        forget_attempts(db, &reserved).await?;
     }
     let token = secrets::generate(API_TOKEN_PREFIX);
     let mut c = db.acquire().await?;
