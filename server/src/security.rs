@@ -101,7 +101,8 @@ fn url_encoded_has_nul(text: &[u8]) -> bool {
 /// them only once the caller is authenticated), so nothing big is held for an anonymous caller.
 const CHECKED_WHOLE: u64 = 64 * 1024;
 
-/// The error a streamed body ends with when it holds a NUL (see [`refuse_nul`]).
+/// The error a streamed body ends with when it holds a NUL; [`refuse_nul`] then answers for
+/// the handler, whatever it made of the broken body.
 #[derive(Debug)]
 pub struct NulInBody;
 
@@ -112,18 +113,6 @@ impl std::fmt::Display for NulInBody {
 }
 
 impl std::error::Error for NulInBody {}
-
-/// Whether an error (a body rejection) comes from a NUL found in a streamed body.
-pub fn is_nul_in_body(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut current = Some(error);
-    while let Some(e) = current {
-        if e.is::<NulInBody>() {
-            return true;
-        }
-        current = e.source();
-    }
-    false
-}
 
 /// Finds a NUL in JSON (`\u0000` after an odd run of backslashes, or a raw zero byte) or in
 /// URL-encoded text (`%00`, or a raw zero byte) fed in pieces.

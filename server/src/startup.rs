@@ -331,38 +331,45 @@ pub async fn prune_old_rows(db: &Db) -> u64 {
     let now = Utc::now();
     let events_before = now - chrono::Duration::from_std(events::RETENTION).unwrap_or_default();
     let failures_before = now - app::backend::services::auth::THROTTLE_WINDOW;
+    let old_events = in_batches("events", || async {
+        let mut c = db.acquire().await?;
+        events::prune(c.conn(), events_before, PRUNE_BATCH).await
+    })
+    .await;
+    let sessions = in_batches("sessions", || {
+        session::delete_expired_sessions(db, PRUNE_BATCH)
+    })
+    .await;
+    let failures = in_batches("sign-in failures", || async {
+        let mut c = db.acquire().await?;
+        tokens::prune_login_failures(c.conn(), failures_before, PRUNE_BATCH).await
+    })
+    .await;
+    old_events + sessions + failures
+}
+
+/// Runs one batch of a clean-up after another until a batch is not full; returns the rows deleted.
+async fn in_batches<F, Fut>(job: &str, mut batch: F) -> u64
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<u64, sqlx::Error>>,
+{
     let mut total = 0;
-    for job in ["events", "sessions", "sign-in failures"] {
-        loop {
-            let deleted = match job {
-                "events" => match db.acquire().await {
-                    Ok(mut c) => events::prune(c.conn(), events_before, PRUNE_BATCH).await,
-                    Err(e) => Err(e),
-                },
-                "sessions" => session::delete_expired_sessions(db, PRUNE_BATCH).await,
-                _ => match db.acquire().await {
-                    Ok(mut c) => {
-                        tokens::prune_login_failures(c.conn(), failures_before, PRUNE_BATCH).await
-                    }
-                    Err(e) => Err(e),
-                },
-            };
-            match deleted {
-                Ok(n) => {
-                    total += n;
-                    if n < PRUNE_BATCH as u64 {
-                        break;
-                    }
-                    tokio::task::yield_now().await;
+    loop {
+        match batch().await {
+            Ok(n) => {
+                total += n;
+                if n < PRUNE_BATCH as u64 {
+                    return total;
                 }
-                Err(error) => {
-                    tracing::warn!(%error, job, "housekeeping failed");
-                    break;
-                }
+                tokio::task::yield_now().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, job, "housekeeping failed");
+                return total;
             }
         }
     }
-    total
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -70,40 +70,31 @@ pub async fn claim(
                              last_error = COALESCE(last_error, 'the worker stopped during every attempt') \
                              WHERE state = 'running' AND locked_until < $1 AND attempts >= $2";
     on_conn!(tx.conn(), conn => sqlx::query(EXHAUSTED).bind(now).bind(MAX_ATTEMPTS).execute(&mut *conn).await.map(|_| ()))?;
-    let job =
-        match tx.conn() {
-            Conn::Sqlite(conn) => sqlx::query_as(
-                r#"UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2,
-                          updated_at = $1
-                   WHERE id = (SELECT id FROM jobs
-                               WHERE kind IN (SELECT value FROM json_each($3))
-                                 AND ((state = 'queued' AND run_at <= $1)
-                                      OR (state = 'running' AND locked_until < $1))
-                               ORDER BY run_at, id LIMIT 1)
-                   RETURNING id, kind, payload, attempts"#,
-            )
-            .bind(now)
-            .bind(now + LEASE)
-            .bind(&kinds)
-            .fetch_optional(&mut *conn)
-            .await?,
-            Conn::Postgres(conn) => sqlx::query_as(
-                r#"UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2,
-                          updated_at = $1
-                   WHERE id = (SELECT id FROM jobs
-                               WHERE kind IN (SELECT jsonb_array_elements_text($3::jsonb))
-                                 AND ((state = 'queued' AND run_at <= $1)
-                                      OR (state = 'running' AND locked_until < $1))
-                               ORDER BY run_at, id LIMIT 1
-                               FOR UPDATE SKIP LOCKED)
-                   RETURNING id, kind, payload, attempts"#,
-            )
-            .bind(now)
-            .bind(now + LEASE)
-            .bind(&kinds)
-            .fetch_optional(&mut *conn)
-            .await?,
-        };
+    // The same statement on both backends but for how the kinds arrive (a JSON array) and the
+    // row lock that lets several PostgreSQL instances claim at once.
+    let (kinds_of, lock) = match tx.conn() {
+        Conn::Sqlite(_) => ("SELECT value FROM json_each($3)", ""),
+        Conn::Postgres(_) => (
+            "SELECT jsonb_array_elements_text($3::jsonb)",
+            "FOR UPDATE SKIP LOCKED",
+        ),
+    };
+    let sql = format!(
+        r#"UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2,
+                  updated_at = $1
+           WHERE id = (SELECT id FROM jobs
+                       WHERE kind IN ({kinds_of})
+                         AND ((state = 'queued' AND run_at <= $1)
+                              OR (state = 'running' AND locked_until < $1))
+                       ORDER BY run_at, id LIMIT 1 {lock})
+           RETURNING id, kind, payload, attempts"#
+    );
+    let job = on_conn!(tx.conn(), conn => sqlx::query_as(&sql)
+        .bind(now)
+        .bind(now + LEASE)
+        .bind(&kinds)
+        .fetch_optional(&mut *conn)
+        .await)?;
     tx.commit().await?;
     Ok(job)
 }

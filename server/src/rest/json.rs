@@ -33,12 +33,6 @@ where
                         },
                         Some(e.body_text()),
                     ),
-                    JsonRejection::BytesRejection(e) if crate::security::is_nul_in_body(e) => (
-                        AppError::Malformed {
-                            code: "invalid_characters".to_owned(),
-                        },
-                        None,
-                    ),
                     JsonRejection::BytesRejection(_) => (AppError::PayloadTooLarge, None),
                     other => (
                         AppError::Malformed {

@@ -19,16 +19,7 @@ async fn current(app: &TestApp, email: &str) -> app::domain::CurrentUser {
 async fn an_org_admin_sees_only_their_own_members() {
     let app = demo_app().await;
     let carla = app.signed_in("carla@acme.com.br").await;
-    let members: Vec<Value> = carla
-        .get("/api/v1/organization/members")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let emails: Vec<&str> = members
-        .iter()
-        .map(|m| m["email"].as_str().unwrap())
-        .collect();
+    let emails = member_emails(&carla).await;
     assert_eq!(
         emails,
         [
@@ -403,20 +394,9 @@ async fn an_invitation_does_not_tell_who_has_an_account_elsewhere() {
     let fabio = app.signed_in("fabio@paoquente.com.br").await;
     let me: Value = fabio.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["organization"]["name"], "Padaria Pão Quente");
-    let members: Value = carla
-        .get("/api/v1/organization/members")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let emails: Vec<&str> = members
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|m| m["email"].as_str())
-        .collect();
-    assert!(emails.contains(&"pessoa-nova@acme.com.br"));
-    assert!(!emails.contains(&"fabio@paoquente.com.br"));
+    let emails = member_emails(&carla).await;
+    assert!(emails.contains(&"pessoa-nova@acme.com.br".to_owned()));
+    assert!(!emails.contains(&"fabio@paoquente.com.br".to_owned()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -498,4 +478,18 @@ async fn an_org_admin_cannot_reactivate_whom_support_deactivated() {
     // Support reactivates; then the organization admin manages the account again.
     support_sets(true).await;
     off_and_on(elisa).await;
+}
+
+/// The e-mail addresses on an organization admin's member list, in its order.
+async fn member_emails(admin: &crate::helpers::Browser) -> Vec<String> {
+    let members: Vec<Value> = admin
+        .get("/api/v1/organization/members")
+        .await
+        .json()
+        .await
+        .unwrap();
+    members
+        .iter()
+        .map(|m| m["email"].as_str().unwrap().to_owned())
+        .collect()
 }
