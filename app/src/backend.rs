@@ -9,6 +9,7 @@ pub mod demo;
 pub mod events;
 pub mod jobs;
 pub mod kb;
+pub mod mail;
 pub mod markdown;
 pub mod password;
 pub mod search;

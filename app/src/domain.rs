@@ -6,6 +6,7 @@ mod article;
 mod language;
 mod message;
 mod nav;
+mod notification;
 mod priority;
 mod refs;
 mod report;
@@ -37,6 +38,10 @@ pub use message::{
     MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS, SUPPORT_MESSAGE_MAX_CHARS,
 };
 pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
+pub use notification::{
+    default_choice, NotificationChoice, NotificationKind, NotificationList, NotificationView,
+    OutboundEmailPage, OutboundEmailSummary, OutboundEmailView, OUTBOUND_STATES,
+};
 pub use priority::Priority;
 pub use refs::NamedRef;
 pub use report::{

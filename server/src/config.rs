@@ -97,6 +97,26 @@ pub struct ServeOptions {
     #[arg(long, env = "CHAMADO_SESSION_MAX_SECONDS", default_value_t = 30 * 86_400)]
     pub session_max_seconds: u64,
 
+    /// The SMTP relay mail goes out through: `smtp://user:pass@host:587` (STARTTLS required),
+    /// `smtps://user:pass@host:465`, or `smtp://host:25?tls=none` for a relay on the same host.
+    /// Unset, mail is composed and kept: admins read it in "E-mails enviados".
+    #[arg(long, env = "CHAMADO_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of Chamado's mail, e.g. `Suporte ACME <suporte@acme.com.br>`. Replies go to
+    /// the same mailbox with a signed `+token` per ticket and person.
+    #[arg(
+        long,
+        env = "CHAMADO_MAIL_FROM",
+        default_value = "Suporte Chamado <suporte@chamado.local>"
+    )]
+    pub mail_from: String,
+
+    /// How many job workers (mail to compose and deliver) this instance runs; 0 leaves the jobs
+    /// to other instances.
+    #[arg(long, env = "CHAMADO_JOB_WORKERS", default_value_t = 2)]
+    pub job_workers: usize,
+
     /// Seconds to let in-flight requests finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "CHAMADO_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
     pub shutdown_grace_seconds: u64,

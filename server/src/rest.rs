@@ -8,6 +8,7 @@ mod auth;
 pub mod events;
 mod json;
 mod me;
+mod notifications;
 mod ops;
 mod organization;
 mod problem;
@@ -44,6 +45,15 @@ pub use problem::{language_of, Problem, RequestLanguage};
         me::create_token,
         me::list_tokens,
         me::delete_token,
+        notifications::get_choices,
+        notifications::put_choices,
+        notifications::bell,
+        notifications::mark_read,
+        notifications::unsubscribe_page,
+        notifications::unsubscribe,
+        notifications::outbox,
+        notifications::outbound_email,
+        notifications::resend,
         organization::list,
         organization::invite,
         organization::patch,
@@ -129,6 +139,15 @@ pub use problem::{language_of, Problem, RequestLanguage};
     ),
     components(schemas(
         problem::Problem,
+        notifications::NotificationChoices,
+        notifications::MarkRead,
+        app::domain::NotificationChoice,
+        app::domain::NotificationKind,
+        app::domain::NotificationList,
+        app::domain::NotificationView,
+        app::domain::OutboundEmailPage,
+        app::domain::OutboundEmailSummary,
+        app::domain::OutboundEmailView,
         problem::ProblemField,
         ops::Readiness,
         session::SessionRequest,
@@ -210,6 +229,19 @@ pub fn v1_router() -> Router<AppState> {
         .route("/me", get(me::get).patch(me::patch))
         .route("/me/tokens", get(me::list_tokens).post(me::create_token))
         .route("/me/tokens/{id}", delete(me::delete_token))
+        .route(
+            "/me/notification-preferences",
+            get(notifications::get_choices).put(notifications::put_choices),
+        )
+        .route("/me/notifications", get(notifications::bell))
+        .route("/me/notifications/read", post(notifications::mark_read))
+        .route(
+            "/notifications/unsubscribe",
+            get(notifications::unsubscribe_page).post(notifications::unsubscribe),
+        )
+        .route("/admin/emails", get(notifications::outbox))
+        .route("/admin/emails/{id}", get(notifications::outbound_email))
+        .route("/admin/emails/{id}/resend", post(notifications::resend))
         .route(
             "/organization/members",
             get(organization::list).post(organization::invite),

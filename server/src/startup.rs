@@ -166,6 +166,7 @@ impl Application {
             .unwrap_or_else(|| format!("http://{addr}"))
             .trim_end_matches('/')
             .to_owned();
+        let mail = mailer(serve, &public_url, &db).await?;
         let state = AppState {
             leptos_options: leptos_options(&serve.site_root, addr),
             db: db.with_read_cache(serve.read_cache),
@@ -191,6 +192,7 @@ impl Application {
             )),
             storage: app::backend::storage::Storage::new(&global.data_dir),
             search: app::backend::search::SearchIndex::new()?,
+            mail: mail.clone(),
         };
         state
             .search
@@ -203,6 +205,12 @@ impl Application {
         tokio::spawn(state.events.clone().run_pump(state.db.clone()));
         spawn_housekeeping(&state);
         spawn_sla_watcher(&state, Duration::from_millis(serve.sla_watch_ms.max(100)));
+        for _ in 0..serve.job_workers {
+            tokio::spawn(app::backend::mail::worker::run(
+                state.db.clone(),
+                mail.clone(),
+            ));
+        }
         Ok(Application {
             router: router(state.clone()),
             listener,
@@ -252,6 +260,40 @@ impl Application {
 /// article, here or on another instance, is searchable within half a second.
 /// How often every instance checks the articles table for changes to index.
 pub const SEARCH_SYNC_INTERVAL: Duration = Duration::from_millis(500);
+
+/// The mail settings of `CHAMADO_SMTP_URL` and `CHAMADO_MAIL_FROM`, with the installation's
+/// signing key (made at the first start).
+async fn mailer(
+    serve: &ServeOptions,
+    public_url: &str,
+    db: &Db,
+) -> anyhow::Result<Arc<app::backend::mail::worker::Mailer>> {
+    use app::backend::mail::{compose::MailContext, signing::Keys, transport::Transport};
+    let from: app::backend::mail::compose::Mailbox = serve.mail_from.parse().map_err(|e| {
+        anyhow::anyhow!(
+            "CHAMADO_MAIL_FROM is not an address such as `Suporte <suporte@example.com>`: {e}"
+        )
+    })?;
+    let transport = Transport::from_url(serve.smtp_url.as_deref()).map_err(anyhow::Error::msg)?;
+    if !transport.is_configured() {
+        tracing::info!(
+            "no CHAMADO_SMTP_URL: mail is composed and kept (Administração › E-mails enviados)"
+        );
+    }
+    let keys = Keys::load(db, chrono::Utc::now())
+        .await
+        .context("reading the mail signing key")?;
+    let product = from.name.clone().unwrap_or_else(|| "Chamado".to_owned());
+    Ok(Arc::new(app::backend::mail::worker::Mailer {
+        ctx: MailContext {
+            public_url: public_url.to_owned(),
+            from,
+            product,
+            keys,
+        },
+        transport,
+    }))
+}
 
 fn spawn_search_sync(state: &AppState, mut mark: app::backend::services::help_center::SearchMark) {
     let (db, index) = (state.db.clone(), state.search.clone());

@@ -100,12 +100,21 @@ pub async fn claim(
 }
 
 /// The job is done. Only the attempt that holds the job may say so: after its lease ran out
-/// and another worker claimed the job, this changes nothing (returns `false`).
+/// and another worker claimed the job, this changes nothing (returns `false`). The payload is
+/// cleared: what the job did is recorded where it belongs, and a payload may hold a secret
+/// (an invitation link).
 pub async fn finish(db: &Db, job: &Job, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-    const SQL: &str = "UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, \
-                       updated_at = $2 WHERE id = $1 AND state = 'running' AND attempts = $3";
     let mut c = db.acquire().await?;
-    on_conn!(c.conn(), conn => sqlx::query(SQL).bind(job.id).bind(now).bind(job.attempts).execute(&mut *conn).await.map(|r| r.rows_affected() == 1))
+    finish_in(c.conn(), job, now).await
+}
+
+/// [`finish`] inside the caller's transaction, so that what the job wrote and its being done
+/// commit together.
+pub async fn finish_in(c: Conn<'_>, job: &Job, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    const SQL: &str = "UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, \
+                       payload = '{}', updated_at = $2 \
+                       WHERE id = $1 AND state = 'running' AND attempts = $3";
+    on_conn!(c, conn => sqlx::query(SQL).bind(job.id).bind(now).bind(job.attempts).execute(&mut *conn).await.map(|r| r.rows_affected() == 1))
 }
 
 /// How long after its `attempts`-th failure a job is tried again: 30 s, doubling each time, at

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod defaults;
 pub mod deflection;
 pub mod help_center;
+pub mod notifications;
 pub mod organization;
 pub mod presence;
 pub mod ratings;

@@ -19,6 +19,8 @@ pub struct AppState {
     pub storage: crate::backend::storage::Storage,
     /// The help-center search index (kept up to date by a background task).
     pub search: crate::backend::search::SearchIndex,
+    /// How mail looks and where it goes (the job workers' and the unsubscribe links').
+    pub mail: Arc<crate::backend::mail::worker::Mailer>,
 }
 
 /// Settings that services read at run time.

@@ -146,7 +146,12 @@ impl TestApp {
 impl TestApp {
     /// A process restart within the test: stops the server, closes its pool and starts a new
     /// application (fresh caches, watchers and pool) on the same database.
-    pub async fn restart(mut self) -> TestApp {
+    pub async fn restart(self) -> TestApp {
+        self.restart_with(SpawnOptions::default()).await
+    }
+
+    /// [`TestApp::restart`] with other options.
+    pub async fn restart_with(mut self, options: SpawnOptions) -> TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -154,7 +159,7 @@ impl TestApp {
             handle.await.expect("server task").expect("server stopped");
         }
         self.db.close().await;
-        start_on(self._test_db, SpawnOptions::default()).await
+        start_on(self._test_db, options).await
     }
 }
 
@@ -166,6 +171,10 @@ pub struct SpawnOptions {
     /// `CHAMADO_SESSION_IDLE_SECONDS` / `CHAMADO_SESSION_MAX_SECONDS` (defaults: 14 and 30 days).
     pub session_idle_seconds: Option<u64>,
     pub session_max_seconds: Option<u64>,
+    /// `CHAMADO_SMTP_URL` (default: none, mail is kept).
+    pub smtp_url: Option<String>,
+    /// `CHAMADO_JOB_WORKERS` (default 2; 0: this instance leaves jobs to others).
+    pub job_workers: Option<usize>,
 }
 
 /// Starts the real application on a free loopback port with a fresh database.
@@ -201,6 +210,9 @@ async fn start_on(test_db: TestDb, options: SpawnOptions) -> TestApp {
         sla_watch_ms: 1000,
         session_idle_seconds: options.session_idle_seconds.unwrap_or(14 * 86_400),
         session_max_seconds: options.session_max_seconds.unwrap_or(30 * 86_400),
+        smtp_url: options.smtp_url.clone(),
+        mail_from: "Suporte ACME <suporte@acme.test>".to_owned(),
+        job_workers: options.job_workers.unwrap_or(2),
     };
     let application = Application::build(&serve, &global, db.clone())
         .await
@@ -367,6 +379,11 @@ impl TestApp {
             query.fetch_all(pool).await.unwrap()
         });
         rows.into_iter().map(|(text,)| text).collect()
+    }
+
+    /// Runs one statement.
+    pub async fn execute(&self, sql: &str) {
+        app::with_db!(&self.db, pool => sqlx::query(sql).execute(pool).await.map(|_| ()).unwrap());
     }
 
     /// One integer a query returns.

@@ -13,6 +13,7 @@ mod hardening;
 mod help_center;
 mod helpers;
 mod jobs;
+mod mail;
 mod matrix;
 mod members;
 mod ops;

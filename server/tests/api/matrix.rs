@@ -9,6 +9,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 mod expect;
+mod notification_rows;
 mod rows;
 
 use crate::helpers::{spawn_app_with, Browser, SpawnOptions, TestApp};
@@ -85,6 +86,7 @@ struct Row {
 fn rows() -> Vec<Row> {
     [
         rows::accounts(),
+        notification_rows::notifications(),
         rows::tickets(),
         rows::administration(),
         rows::server_functions(),
@@ -221,6 +223,7 @@ fn template(path: &str) -> String {
         "{duvida_type}",
         "{policy_id}",
         "{calendar_id}",
+        "{missing_id}",
     ]
     .iter()
     .fold(
@@ -315,6 +318,7 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
                     .replace("{duvida_type}", &duvida_type)
                     .replace("{policy_id}", &policy_id)
                     .replace("{calendar_id}", &calendar_id)
+                    .replace("{missing_id}", "999999")
                     .replace("{member_user}", &acme_member)
                     .replace("{attempt}", "matriz-tentativa")
                     .replace("{actor}", &format!("{actor:?}").to_lowercase())

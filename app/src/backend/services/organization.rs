@@ -126,11 +126,11 @@ impl InvitationOutcome {
     }
 }
 
-/// Notes that an invitation was made, without its link (a secret never goes to a log). Until
-/// e-mail is configured an admin copies a link for the person from the people page.
+/// Notes that an invitation was made, without its link (a secret never goes to a log): the
+/// link went out by e-mail.
 pub fn log_invitation(invitation: &Invitation) {
     tracing::info!(target: "chamado::links", member_id = invitation.member.id,
-        "invitation link made (e-mail is not configured: an admin can copy it from the people page)");
+        "invitation link made and mailed");
 }
 
 /// Invites a person into the actor's organization as a customer (without the right to open

@@ -14,6 +14,7 @@ use crate::backend::business_time::{
 use crate::backend::db::sla::{self as db, ClockWrite};
 use crate::backend::db::{stored, Conn};
 use crate::backend::events::{self, Audience, EventKind};
+use crate::backend::mail::notices::{self, Notice};
 use crate::backend::Db;
 use crate::domain::{SlaState, TicketStatus};
 use crate::error::AppError;
@@ -46,6 +47,8 @@ pub struct Refreshed {
     pub after: Option<SlaState>,
     /// The ticket missed a target for the first time.
     pub newly_breached: bool,
+    /// Which target is running (or was missed): `first_response` or `resolution`.
+    pub target: &'static str,
     pub audience: Audience,
 }
 
@@ -119,6 +122,11 @@ pub async fn refresh(
         before,
         after,
         newly_breached: t.sla_breached_at.is_none() && write.breached_at.is_some(),
+        target: if t.first_response_at.is_none() {
+            "first_response"
+        } else {
+            "resolution"
+        },
         audience: Audience {
             ticket_id,
             requester_id: t.requester_id,
@@ -161,6 +169,11 @@ pub async fn announce_change(
             now,
         )
         .await?;
+        let notice = Notice::SlaBreached {
+            ticket_id: r.audience.ticket_id,
+            target: r.target.to_owned(),
+        };
+        notices::enqueue(c.reborrow(), &notice, now).await?;
     }
     events::record(c, EventKind::StatsChanged, r.audience, json!({}), now).await?;
     Ok(())

@@ -18,6 +18,7 @@ pub(super) fn anyone(status: u16) -> fn(Actor) -> u16 {
     match status {
         200 => |_| 200,
         204 => |_| 204,
+        404 => |_| 404,
         409 => |_| 409,
         _ => unreachable!(),
     }
@@ -299,6 +300,11 @@ pub(super) fn admin_refused(status: u16) -> fn(Actor) -> u16 {
         422 => |a| match a {
             Visitor => 401,
             Admin => 422,
+            _ => 403,
+        },
+        404 => |a| match a {
+            Visitor => 401,
+            Admin => 404,
             _ => 403,
         },
         _ => unreachable!(),

@@ -13,6 +13,7 @@ use crate::backend::db::Tx;
 use crate::backend::db::{departments, ticket_types, workspace};
 use crate::backend::events::begin_write;
 use crate::backend::events::{self, Audience, EventKind};
+use crate::backend::mail::notices::{self, Notice};
 use crate::backend::services::access::summary_in;
 use crate::backend::Db;
 use crate::domain::text_within;
@@ -207,6 +208,12 @@ async fn create_in_tx(
     }
     let summary = summary_in(tx.conn(), &TicketScope::of(user), number).await?;
     announce_created(&mut tx, &summary, organization.id, now).await?;
+    let notice = Notice::TicketCreated {
+        ticket_id: number,
+        actor_id: user.id,
+        message_id,
+    };
+    notices::enqueue(tx.conn(), &notice, now).await?;
     tx.commit().await?;
     Ok(summary)
 }

@@ -10,6 +10,7 @@ use crate::backend::db::tickets;
 use crate::backend::db::{departments, ticket_types, workspace, Tx};
 use crate::backend::events::begin_write;
 use crate::backend::events::{self, EventKind};
+use crate::backend::mail::notices::{self, Notice};
 use crate::backend::services::access::{
     announce, announce_counts, audience, customer_may_act, save_state, state_in_scope, status_of,
     summary_in,
@@ -160,6 +161,9 @@ pub async fn update_ticket(
                 )
             })
             .collect();
+        for notice in notices_of_changes(&changes, state.id, user.id) {
+            notices::enqueue(tx.conn(), &notice, now).await?;
+        }
         let data = serde_json::json!({ "changes": changed });
         announce(&mut tx, &state, EventKind::TicketUpdated, data.clone(), now).await?;
         if old_department != state.department_id {
@@ -238,10 +242,45 @@ pub async fn reopen(
     save_state(&mut tx, &state, now).await?;
     tickets::touch_reply(tx.conn(), state.id, user.is_staff(), now).await?;
     record_status_change(&mut tx, &state, "open", now).await?;
+    let notice = Notice::Reopened {
+        ticket_id: state.id,
+        actor_id: user.id,
+    };
+    notices::enqueue(tx.conn(), &notice, now).await?;
     let summary = summary_in(tx.conn(), &TicketScope::All, state.id).await?;
     tx.commit().await?;
     events::wake(db);
     Ok(summary)
+}
+
+/// Who hears of an update's changes: the new assignee, the requester of a closed or reopened
+/// ticket.
+fn notices_of_changes(
+    changes: &[(HistoryField, Option<String>, Option<String>)],
+    ticket_id: i64,
+    actor_id: i64,
+) -> Vec<Notice> {
+    changes
+        .iter()
+        .filter_map(
+            |(field, old, new)| match (field, old.as_deref(), new.as_deref()) {
+                (HistoryField::Assignee, _, Some(agent)) => Some(Notice::Assigned {
+                    ticket_id,
+                    actor_id: Some(actor_id),
+                    assignee_id: agent.parse().ok()?,
+                }),
+                (HistoryField::Status, _, Some("closed")) => Some(Notice::Closed {
+                    ticket_id,
+                    actor_id: Some(actor_id),
+                }),
+                (HistoryField::Status, Some("closed"), Some(_)) => Some(Notice::Reopened {
+                    ticket_id,
+                    actor_id,
+                }),
+                _ => None,
+            },
+        )
+        .collect()
 }
 
 /// A message and a status change: what every viewer of the ticket hears about it.
@@ -298,6 +337,12 @@ pub async fn escalate(
     save_state(&mut tx, &state, now).await?;
     let data = serde_json::json!({ "escalated": true });
     announce(&mut tx, &state, EventKind::TicketUpdated, data, now).await?;
+    let notice = Notice::Escalated {
+        ticket_id: state.id,
+        actor_id: user.id,
+        reason: reason.clone(),
+    };
+    notices::enqueue(tx.conn(), &notice, now).await?;
     tx.commit().await?;
     events::wake(db);
     Ok(Escalation {
@@ -371,6 +416,11 @@ async fn close_batch(
         state.closed_at = Some(now);
         save_state(&mut tx, &state, now).await?;
         record_status_change(&mut tx, &state, "closed", now).await?;
+        let notice = Notice::Closed {
+            ticket_id: state.id,
+            actor_id: None,
+        };
+        notices::enqueue(tx.conn(), &notice, now).await?;
     }
     tx.commit().await?;
     events::wake(db);

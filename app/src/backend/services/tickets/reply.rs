@@ -6,10 +6,9 @@ use crate::backend::db::messages;
 use crate::domain::AuthorRef;
 use crate::domain::MessageView;
 
-use crate::backend::db::tickets;
-use crate::backend::db::workspace;
-use crate::backend::events::begin_write;
-use crate::backend::events::{self, EventKind};
+use crate::backend::db::{tickets, workspace};
+use crate::backend::events::{self, begin_write, EventKind};
+use crate::backend::mail::notices::{self, Notice};
 use crate::backend::services::access::{
     announce, announce_counts, audience, customer_may_act, save_state, state_in_scope, status_of,
 };
@@ -137,6 +136,13 @@ async fn reply_in_tx(
     )
     .await?;
     let attachments = store_uploads(&mut tx, uploads, state.id, message_id, now, persisted).await?;
+    let notice = Notice::MessageAdded {
+        ticket_id: state.id,
+        actor_id: user.id,
+        message_id,
+        internal,
+    };
+    notices::enqueue(tx.conn(), &notice, now).await?;
     let data = serde_json::json!({ "message_id": message_id, "internal": internal });
     events::record(
         tx.conn(),

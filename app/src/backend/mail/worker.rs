@@ -1,0 +1,193 @@
+//! The worker: takes `notify` and `send_email` jobs, on every instance, as they are committed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::compose::{to_message, MailContext};
+use super::letters::{account_letter, TicketNotice};
+use super::notices::{person, recipients, ticket_facts, Notice, NOTIFY, SEND_EMAIL};
+use super::outbox::{self, NewEmail};
+use super::transport::{Delivery, Transport};
+use super::{bell, prefs};
+use crate::backend::db::Conn;
+use crate::backend::jobs::{self, Job, MAX_ATTEMPTS};
+use crate::backend::Db;
+use crate::error::AppError;
+
+/// How often a worker looks for jobs when nothing woke it (other instances' commits).
+pub const POLL: Duration = Duration::from_secs(1);
+
+/// What a worker needs: how mail looks and where it goes.
+#[derive(Debug, Clone)]
+pub struct Mailer {
+    pub ctx: MailContext,
+    pub transport: Transport,
+}
+
+/// The payload of a `send_email` job.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendJob {
+    pub email_id: i64,
+    /// The one-use link of a sensitive mail.
+    #[serde(default)]
+    pub link: Option<String>,
+}
+
+/// Runs until the process ends: a job as soon as a commit signals one, else every [`POLL`].
+pub async fn run(db: Db, mailer: Arc<Mailer>) {
+    let mut signals = db.commit_signals();
+    loop {
+        match step(&db, &mailer, Utc::now()).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(error) => tracing::warn!(%error, "job worker: will try again"),
+        }
+        tokio::select! {
+            _ = signals.changed() => {}
+            () = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// Does one due job, if there is one. Returns whether it found one.
+pub async fn step(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> Result<bool, AppError> {
+    let Some(job) = jobs::claim(db, &[NOTIFY, SEND_EMAIL], now).await? else {
+        return Ok(false);
+    };
+    let outcome = match job.kind.as_str() {
+        NOTIFY => expand(db, mailer, &job, now).await.map(|()| None),
+        _ => send(db, mailer, &job, now).await,
+    };
+    let error = match outcome {
+        Ok(None) => return Ok(true),
+        Ok(Some(answer)) => answer,
+        Err(error) => format!("{error:?}"),
+    };
+    let dead = jobs::fail(db, &job, &error, now).await?;
+    tracing::warn!(job_id = job.id, kind = %job.kind, attempt = job.attempts, dead, %error, "job failed");
+    Ok(true)
+}
+
+/// Stores a mail and queues its delivery.
+pub async fn queue_mail(
+    c: Conn<'_>,
+    mail: &NewEmail,
+    link: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let mut c = c;
+    let email_id = outbox::insert(c.reborrow(), mail, now).await?;
+    let payload = serde_json::to_value(SendJob { email_id, link })
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    jobs::enqueue(c, SEND_EMAIL, &payload, now).await?;
+    Ok(email_id)
+}
+
+/// A notice becomes notifications and mails, in one transaction with the job's end.
+async fn expand(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Result<(), AppError> {
+    let notice: Notice = serde_json::from_str(&job.payload).map_err(|e| {
+        tracing::error!(job_id = job.id, %e, "a notice that does not parse");
+        AppError::Internal
+    })?;
+    let ctx = &mailer.ctx;
+    let mut tx = db.begin().await?;
+    match (&notice, notice.ticket_id()) {
+        (_, Some(ticket_id)) => {
+            if let Some(ticket) = ticket_facts(tx.conn(), ticket_id).await? {
+                let people = recipients(tx.conn(), &notice, &ticket).await?;
+                let facts = TicketNotice::gather(tx.conn(), ctx, &notice, &ticket).await?;
+                for (to, kind) in people {
+                    let choice = prefs::choice(tx.conn(), to.id, kind).await?;
+                    if choice.in_app {
+                        bell::insert(
+                            tx.conn(),
+                            to.id,
+                            kind,
+                            Some(ticket_id),
+                            &facts.entry_data(),
+                            now,
+                        )
+                        .await?;
+                    }
+                    if choice.email {
+                        let mail = facts.letter(tx.conn(), ctx, &to, kind).await?;
+                        queue_mail(tx.conn(), &mail, None, now).await?;
+                    }
+                }
+            }
+        }
+        (
+            Notice::AccountLink {
+                user_id,
+                purpose,
+                path,
+            },
+            None,
+        ) => {
+            if let Some(to) = person(tx.conn(), *user_id).await?.filter(|p| p.active) {
+                let organization = organization_of(tx.conn(), to.id).await?;
+                let mail = account_letter(ctx, &to, purpose, organization.as_deref());
+                queue_mail(tx.conn(), &mail, Some(ctx.url(path)), now).await?;
+            }
+        }
+        (_, None) => {}
+    }
+    if jobs::finish_in(tx.conn(), job, now).await? {
+        tx.commit().await?;
+        db.signal_commit();
+    }
+    Ok(())
+}
+
+async fn organization_of(c: Conn<'_>, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    const SQL: &str =
+        "SELECT o.name FROM users u JOIN organizations o ON o.id = u.organization_id \
+                       WHERE u.id = $1";
+    crate::on_conn!(c, conn => sqlx::query_scalar(SQL).bind(user_id).fetch_optional(&mut *conn).await)
+}
+
+/// Delivers one mail and records the relay's answer on it. Returns the answer when the job
+/// should be tried again.
+async fn send(
+    db: &Db,
+    mailer: &Mailer,
+    job: &Job,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    let payload: SendJob = serde_json::from_str(&job.payload).map_err(|e| {
+        tracing::error!(job_id = job.id, %e, "a send job that does not parse");
+        AppError::Internal
+    })?;
+    let row = {
+        let mut c = db.acquire().await?;
+        outbox::find(c.conn(), payload.email_id).await?
+    };
+    let Some(row) = row.filter(|r| r.state != outbox::SENT) else {
+        jobs::finish(db, job, now).await?;
+        return Ok(None);
+    };
+    let delivery = match to_message(&mailer.ctx, &row, payload.link.as_deref()) {
+        Ok(message) => mailer.transport.deliver(message).await,
+        Err(reason) => Delivery::Refused(reason),
+    };
+    let (state, answer, retry) = match delivery {
+        Delivery::Accepted(answer) => (outbox::SENT, answer, false),
+        Delivery::Kept => (outbox::KEPT, "no SMTP relay configured".to_owned(), false),
+        Delivery::Refused(answer) => (outbox::FAILED, answer, false),
+        Delivery::Deferred(answer) if job.attempts >= MAX_ATTEMPTS => {
+            (outbox::FAILED, answer, false)
+        }
+        Delivery::Deferred(answer) => (outbox::QUEUED, answer, true),
+    };
+    let mut c = db.acquire().await?;
+    outbox::record_attempt(c.conn(), row.id, state, &answer, now).await?;
+    drop(c);
+    if retry {
+        return Ok(Some(answer));
+    }
+    jobs::finish(db, job, now).await?;
+    Ok(None)
+}
