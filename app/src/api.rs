@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod help_center;
+mod notifications;
 mod organization;
 mod tickets;
 mod workspace;
@@ -11,6 +12,7 @@ mod workspace;
 pub use admin::*;
 pub use auth::*;
 pub use help_center::*;
+pub use notifications::*;
 pub use organization::*;
 pub use tickets::*;
 pub use workspace::*;

@@ -2,6 +2,7 @@
 
 mod admin_form;
 mod attachments;
+mod bell;
 mod counters;
 mod debounce;
 mod footer;
@@ -27,6 +28,7 @@ pub use admin_form::{
 #[cfg(feature = "hydrate")]
 pub use attachments::post_multipart;
 pub use attachments::{AttachmentList, AttachmentPicker, PickedFile, Refusal};
+pub use bell::{notification_kind_label, notification_line, Bell};
 pub use counters::Counters;
 pub use debounce::Debounce;
 #[cfg(feature = "hydrate")]

@@ -62,6 +62,12 @@ impl AppError {
             AppError::Conflict { code } if code == "already_rated" => {
                 td_string!(locale, errors.already_rated)
             }
+            AppError::Conflict { code } if code == "secret_link_gone" => {
+                td_string!(locale, errors.secret_link_gone)
+            }
+            AppError::Conflict { code } if code == "already_queued" => {
+                td_string!(locale, errors.already_queued)
+            }
             AppError::Conflict { .. } => td_string!(locale, errors.conflict),
             AppError::RateLimited { .. } => td_string!(locale, errors.rate_limited),
             AppError::Unavailable { .. } => td_string!(locale, errors.unavailable),
@@ -94,6 +100,8 @@ impl FieldError {
             "invalid_option" => td_string!(locale, field_error.invalid_option),
             "invalid_datetime" => td_string!(locale, field_error.invalid_datetime),
             "too_many" => td_string!(locale, field_error.too_many),
+            "not_for_role" => td_string!(locale, field_error.not_for_role),
+            "unknown_state" => td_string!(locale, field_error.unknown_state),
             "invalid_slug" => td_string!(locale, field_error.invalid_slug),
             "same_language" => td_string!(locale, field_error.same_language),
             "too_many_tags" => td_string!(locale, field_error.too_many_tags),

@@ -9,6 +9,7 @@ mod home_page;
 mod members_page;
 mod new_ticket_page;
 mod not_found_page;
+mod notification_choices;
 mod preferences_page;
 mod search_page;
 mod set_password_page;
@@ -19,8 +20,8 @@ mod tickets_page;
 
 pub use admin::{
     ArticleEditorPage, ArticlesAdminPage, AuditLogPage, DeflectionReportPage, DepartmentsPage,
-    OrganizationsPage, PeoplePage, ReportsPage, ServiceLevelsPage, SettingsPage, SynonymsPage,
-    TicketTypesPage,
+    EmailsPage, OrganizationsPage, PeoplePage, ReportsPage, ServiceLevelsPage, SettingsPage,
+    SynonymsPage, TicketTypesPage,
 };
 pub use article_page::ArticlePage;
 pub use category_page::CategoryPage;

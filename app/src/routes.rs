@@ -6,7 +6,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::pages::{
     ArticleEditorPage, ArticlePage, ArticlesAdminPage, AuditLogPage, CategoryPage,
-    DeflectionReportPage, DepartmentsPage, ForgotPasswordPage, HomePage, MembersPage,
+    DeflectionReportPage, DepartmentsPage, EmailsPage, ForgotPasswordPage, HomePage, MembersPage,
     NewTicketPage, NotFoundPage, OrganizationsPage, PeoplePage, PreferencesPage, ReportsPage,
     SearchPage, ServiceLevelsPage, SetPasswordPage, SettingsPage, SignInPage, SynonymsPage,
     TicketPage, TicketTypesPage, TicketsPage,
@@ -31,6 +31,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin/tipos") ssr=SsrMode::Async view=TicketTypesPage />
             <Route path=path!("/admin/sla") ssr=SsrMode::Async view=ServiceLevelsPage />
             <Route path=path!("/admin/auditoria") ssr=SsrMode::Async view=AuditLogPage />
+            <Route path=path!("/admin/emails") ssr=SsrMode::Async view=EmailsPage />
             <Route path=path!("/admin/relatorios") ssr=SsrMode::Async view=ReportsPage />
             <Route path=path!("/admin/pessoas") ssr=SsrMode::Async view=PeoplePage />
             <Route path=path!("/admin/organizacoes") ssr=SsrMode::Async view=OrganizationsPage />

@@ -41,6 +41,8 @@ pub enum EventKind {
     Presence,
     /// A ticket missed a service-level target (staff only).
     SlaBreached,
+    /// A notification for one person (their bell), and for nobody else.
+    NotificationCreated,
 }
 
 impl EventKind {
@@ -52,6 +54,7 @@ impl EventKind {
             EventKind::StatsChanged => "stats.changed",
             EventKind::Presence => "presence",
             EventKind::SlaBreached => "sla.breached",
+            EventKind::NotificationCreated => "notification.created",
         }
     }
 }
@@ -88,6 +91,10 @@ impl StoredEvent {
     ///
     /// [`CurrentUser::sees_internal_notes`]: crate::domain::CurrentUser::sees_internal_notes
     pub fn visible_to(&self, scope: &TicketScope, sees_internal_notes: bool) -> bool {
+        if self.for_person().is_some() {
+            // Only [`StoredEvent::for_person`]'s person, whom the stream checks by id.
+            return false;
+        }
         if self.staff_only && !sees_internal_notes {
             return false;
         }
@@ -96,6 +103,45 @@ impl StoredEvent {
             _ => sees_internal_notes,
         }
     }
+}
+
+impl StoredEvent {
+    /// The one person a personal event (a notification) is for.
+    pub fn for_person(&self) -> Option<i64> {
+        (self.kind == EventKind::NotificationCreated.as_str())
+            .then_some(self.requester_id)
+            .flatten()
+    }
+}
+
+/// Records, inside the caller's transaction, that `user_id` has a new notification: their
+/// bells refresh (only that person's streams carry it).
+pub async fn record_for_person(
+    c: Conn<'_>,
+    user_id: i64,
+    ticket_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    const SQL: &str =
+        "INSERT INTO events (kind, ticket_id, requester_id, staff_only, data, created_at) \
+                       VALUES ($1, $2, $3, FALSE, $4, $5)";
+    let data = json!({ "ticket_id": ticket_id.map(|t| TicketNumber(t).to_string()) }).to_string();
+    let mut c = c;
+    if let Conn::Postgres(conn) = c.reborrow() {
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(NOTIFY_CHANNEL)
+            .execute(&mut *conn)
+            .await?;
+    }
+    on_conn!(c, conn => sqlx::query(SQL)
+        .bind(EventKind::NotificationCreated.as_str())
+        .bind(ticket_id)
+        .bind(user_id)
+        .bind(&data)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ()))
 }
 
 /// Records an event inside the caller's transaction. `data` gets the ticket's public id.
@@ -205,7 +251,7 @@ pub struct EventBus {
 }
 
 /// Open event streams a person may hold at once (tabs, devices).
-pub const MAX_STREAMS_PER_USER: usize = 10;
+pub const MAX_STREAMS_PER_USER: usize = 20;
 /// Open event streams one instance holds at once.
 pub const MAX_STREAMS: usize = 4096;
 

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::SignOut;
-use crate::components::{role_label, LanguageSwitch};
+use crate::components::{role_label, Bell, LanguageSwitch};
 use crate::contexts::use_user;
 use crate::domain::{nav_items, CurrentUser, NavTarget};
 use crate::i18n::*;
@@ -85,6 +85,7 @@ fn AccountMenu(user: CurrentUser) -> impl IntoView {
     let organization = user.organization.as_ref().map(|o| o.name.clone());
     view! {
         <div class="account" data-testid="account">
+            <Bell />
             <a class="account__who" href="/preferencias" title=move || t_string!(i18n, user_menu.preferences)>
                 <span class="account__name">{user.name.clone()}</span>
                 <span class="account__meta">

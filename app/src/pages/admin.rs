@@ -5,6 +5,7 @@
 
 mod audit_log;
 mod departments;
+mod emails;
 mod help_center;
 mod organizations;
 mod people;
@@ -15,6 +16,7 @@ mod ticket_types;
 
 pub use audit_log::*;
 pub use departments::*;
+pub use emails::*;
 pub use help_center::*;
 pub use organizations::*;
 pub use people::*;
@@ -54,6 +56,9 @@ pub fn AdminTabs(current: &'static str) -> impl IntoView {
         }),
         tab("/admin/configuracoes", |i18n| {
             t_string!(i18n, admin.settings).to_string()
+        }),
+        tab("/admin/emails", |i18n| {
+            t_string!(i18n, admin.emails).to_string()
         }),
         tab("/admin/auditoria", |i18n| {
             t_string!(i18n, admin.audit).to_string()

@@ -42,6 +42,7 @@ fn Preferences(user: CurrentUser) -> impl IntoView {
             </dl>
         </section>
         <ProfileForm user=user.clone() />
+        <super::notification_choices::NotificationChoices />
         <PasswordForm />
         <ApiTokens />
     }

@@ -87,6 +87,7 @@ async fn caller_now(
 
 /// Who the stream delivers to, re-decided on identity changes.
 struct Viewer {
+    user_id: i64,
     scope: TicketScope,
     sees_internal: bool,
 }
@@ -94,13 +95,17 @@ struct Viewer {
 impl Viewer {
     fn of(user: &CurrentUser) -> Self {
         Viewer {
+            user_id: user.id,
             scope: TicketScope::of(user),
             sees_internal: user.sees_internal_notes(),
         }
     }
 
     fn sees(&self, event: &StoredEvent) -> bool {
-        event.visible_to(&self.scope, self.sees_internal)
+        match event.for_person() {
+            Some(person) => person == self.user_id,
+            None => event.visible_to(&self.scope, self.sees_internal),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use mail_parser::{Message, MessageParser};
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::events::Stream;
 use crate::helpers::{demo_app, spawn_app_with, Browser, SpawnOptions, TestApp};
 use crate::tickets::open;
 
@@ -666,4 +667,36 @@ async fn mail_committed_before_a_crash_is_sent_after_and_a_down_relay_is_retried
         .await;
     assert_eq!(to_diego.len(), 1);
     wait_for_outbox(&admin, |m| m["id"] == waiting["id"] && m["state"] == "sent").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bell_event_reaches_its_person_live_and_nobody_else() {
+    let app = demo_app().await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let carla = app.signed_in("carla@acme.com.br").await;
+    let mut mine = Stream::open(&diego, None).await;
+    let mut colleague = Stream::open(&carla, None).await;
+    let id = open_question(&diego, "Ao vivo (correio 6)", "Oi").await;
+    let seen = mine
+        .read_until(
+            |e| e.kind == "notification.created",
+            Duration::from_secs(10),
+        )
+        .await;
+    let bell = seen.last().expect("an event");
+    assert_eq!(bell.kind, "notification.created");
+    assert_eq!(bell.data["ticket_id"], id.as_str());
+    // Carla sees Acme's tickets, so the ticket's own events, but never Diego's bell.
+    let theirs = colleague
+        .read_until(|e| e.kind == "notification.created", Duration::from_secs(3))
+        .await;
+    assert!(
+        theirs.iter().any(|e| e.kind == "ticket.created"),
+        "the ticket's events reach her"
+    );
+    assert!(
+        !theirs.iter().any(|e| e.kind == "notification.created"),
+        "{:?}",
+        theirs.iter().map(|e| &e.kind).collect::<Vec<_>>()
+    );
 }

@@ -13,6 +13,7 @@ use super::outbox::{self, NewEmail};
 use super::transport::{Delivery, Transport};
 use super::{bell, prefs};
 use crate::backend::db::Conn;
+use crate::backend::events;
 use crate::backend::jobs::{self, Job, MAX_ATTEMPTS};
 use crate::backend::Db;
 use crate::error::AppError;
@@ -93,7 +94,8 @@ async fn expand(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Resu
         AppError::Internal
     })?;
     let ctx = &mailer.ctx;
-    let mut tx = db.begin().await?;
+    // It may record events (the bells'): event ids must commit in order.
+    let mut tx = events::begin_write(db).await?;
     match (&notice, notice.ticket_id()) {
         (_, Some(ticket_id)) => {
             if let Some(ticket) = ticket_facts(tx.conn(), ticket_id).await? {
@@ -111,6 +113,7 @@ async fn expand(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Resu
                             now,
                         )
                         .await?;
+                        events::record_for_person(tx.conn(), to.id, Some(ticket_id), now).await?;
                     }
                     if choice.email {
                         let mail = facts.letter(tx.conn(), ctx, &to, kind).await?;
@@ -137,6 +140,7 @@ async fn expand(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Resu
     }
     if jobs::finish_in(tx.conn(), job, now).await? {
         tx.commit().await?;
+        // The pump streams the bells' events; no ticket changed.
         db.signal_commit();
     }
     Ok(())

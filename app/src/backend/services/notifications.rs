@@ -103,7 +103,7 @@ fn summary(row: &EmailRow) -> OutboundEmailSummary {
     }
 }
 
-/// A page of the outbox (admins), newest first, optionally in one state.
+/// A page of the outbox (admins and leads read it), newest first, optionally in one state.
 pub async fn outbox(
     db: &Db,
     actor: &CurrentUser,
@@ -111,7 +111,7 @@ pub async fn outbox(
     before: Option<i64>,
     relay_configured: bool,
 ) -> Result<OutboundEmailPage, AppError> {
-    require(actor.may_administer())?;
+    require(actor.may_supervise())?;
     let state = state.filter(|s| !s.is_empty());
     if let Some(state) = state {
         if !OUTBOUND_STATES.contains(&state) {
@@ -133,14 +133,14 @@ pub async fn outbox(
     })
 }
 
-/// One mail of the outbox (admins); a single-use link shows as a placeholder in the reader's
-/// language.
+/// One mail of the outbox (admins and leads); a single-use link shows as a placeholder in the
+/// reader's language.
 pub async fn outbound_email(
     db: &Db,
     actor: &CurrentUser,
     id: i64,
 ) -> Result<OutboundEmailView, AppError> {
-    require(actor.may_administer())?;
+    require(actor.may_supervise())?;
     let mut c = db.acquire().await?;
     let row = outbox::find(c.conn(), id)
         .await?

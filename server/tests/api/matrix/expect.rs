@@ -311,6 +311,18 @@ pub(super) fn admin_refused(status: u16) -> fn(Actor) -> u16 {
     }
 }
 
+/// Authorised for admins and leads, then refused (a mail that does not exist: 404).
+pub(super) fn supervisors_refused(status: u16) -> fn(Actor) -> u16 {
+    match status {
+        404 => |a| match a {
+            Visitor => 401,
+            Admin | Lead => 404,
+            _ => 403,
+        },
+        _ => unreachable!(),
+    }
+}
+
 /// Rating Carla's open Acme ticket: only she, the requester, gets past permission, and the
 /// ticket is not closed yet (422); others who see it 403; other organizations 404.
 pub(super) fn rates_open_acme_ticket(a: Actor) -> u16 {
