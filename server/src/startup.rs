@@ -352,6 +352,12 @@ fn spawn_housekeeping(state: &AppState) {
                 ),
                 Err(error) => tracing::warn!(%error, "auto-close failed"),
             }
+            if let Err(error) =
+                app::backend::services::tickets::warn_before_auto_close(&tickets_db, Utc::now())
+                    .await
+            {
+                tracing::warn!(%error, "auto-close warnings failed");
+            }
         }
     });
     tokio::spawn(async move {

@@ -700,3 +700,66 @@ async fn a_bell_event_reaches_its_person_live_and_nobody_else() {
         theirs.iter().map(|e| &e.kind).collect::<Vec<_>>()
     );
 }
+
+/// Queued jobs due at once (a literal both backends read as a timestamp).
+const DUE_NOW: &str = "UPDATE jobs SET run_at = '2000-01-01T00:00:00+00:00' WHERE state = 'queued'";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customers_are_warned_once_a_day_before_their_answered_ticket_closes() {
+    use app::backend::services::tickets::warn_before_auto_close;
+    let sink = SmtpSink::start();
+    let app = demo_app_mailing_to(&sink).await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let subject = "Aviso de encerramento (correio 7)";
+    let id = open_question(&diego, subject, "Oi").await;
+    let bruno = app.signed_in("bruno@chamado.local").await;
+    reply(&bruno, &id, "Feito, confirme por favor.", false).await;
+    // Six days after the answer (of seven), not before.
+    let soon = chrono::Utc::now() + chrono::Duration::days(6) + chrono::Duration::minutes(1);
+    let number: i64 = id.trim_start_matches("TKT-").parse().expect("number");
+    let warned_sql = format!(
+        "SELECT CASE WHEN auto_close_warned_at IS NULL THEN 'no' ELSE 'yes' END \
+         FROM tickets WHERE id = {number}"
+    );
+    // (The demo's older answered tickets are warned now; this one is not yet.)
+    warn_before_auto_close(&app.db, chrono::Utc::now())
+        .await
+        .expect("warnings");
+    assert_eq!(app.texts(&warned_sql, None).await, ["no"]);
+    assert!(
+        warn_before_auto_close(&app.db, soon)
+            .await
+            .expect("warnings")
+            >= 1
+    );
+    assert_eq!(app.texts(&warned_sql, None).await, ["yes"]);
+    // The notices were written for that future instant: make them due now.
+    app.execute(DUE_NOW).await;
+    let warned = sink
+        .wait_for(1, |r| {
+            about(subject)(r) && r.text().contains("closes automatically")
+        })
+        .await;
+    assert_eq!(warned[0].to(), "diego@acme.com.br");
+    // Once per waiting period.
+    assert_eq!(
+        warn_before_auto_close(&app.db, soon)
+            .await
+            .expect("warnings"),
+        0
+    );
+    // The customer's reply and a new answer start a new period.
+    reply(&diego, &id, "Ainda não funcionou.", false).await;
+    reply(&bruno, &id, "Tente agora.", false).await;
+    assert_eq!(
+        warn_before_auto_close(&app.db, soon)
+            .await
+            .expect("warnings"),
+        1
+    );
+    app.execute(DUE_NOW).await;
+    sink.wait_for(2, |r| {
+        about(subject)(r) && r.text().contains("closes automatically")
+    })
+    .await;
+}

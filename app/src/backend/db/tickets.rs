@@ -625,6 +625,32 @@ pub async fn answered_before(
     on_conn!(c, conn => sqlx::query_as(SQL).bind(before).bind(limit).fetch_all(&mut *conn).await)
 }
 
+/// Answered tickets whose last answer is older than `before` and whose customer was not warned
+/// since: `(id, last_reply_at)`, at most `limit`.
+pub async fn waiting_for_warning(
+    c: Conn<'_>,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(i64, DateTime<Utc>)>, sqlx::Error> {
+    const SQL: &str = r#"
+        SELECT id, last_reply_at FROM tickets
+        WHERE status = 'answered' AND last_reply_at < $1
+          AND (auto_close_warned_at IS NULL OR auto_close_warned_at < last_reply_at)
+        ORDER BY id LIMIT $2"#;
+    on_conn!(c, conn => sqlx::query_as(SQL).bind(before).bind(limit).fetch_all(&mut *conn).await)
+}
+
+/// Records that the customer was warned about the answer of `last_reply_at` (a later answer
+/// makes a new warning due).
+pub async fn mark_warned(
+    c: Conn<'_>,
+    id: i64,
+    last_reply_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    const SQL: &str = "UPDATE tickets SET auto_close_warned_at = $2 WHERE id = $1";
+    on_conn!(c, conn => sqlx::query(SQL).bind(id).bind(last_reply_at).execute(&mut *conn).await.map(|_| ()))
+}
+
 /// Marks the ticket as changed now (lists sort by it).
 pub async fn touch_updated(
     c: Conn<'_>,

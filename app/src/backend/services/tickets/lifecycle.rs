@@ -384,6 +384,42 @@ pub async fn auto_close_in_batches(
     }
 }
 
+/// Tells customers, a day before, that their answered ticket will close by itself: one notice
+/// per waiting period (a new answer starts a new one). Returns how many were warned.
+pub async fn warn_before_auto_close(db: &Db, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let days = crate::backend::services::settings::limits(db)
+        .await?
+        .auto_close_days;
+    if days < 2 {
+        // Closing within a day of the answer: a warning "a day before" would come with it.
+        return Ok(0);
+    }
+    let mut warned = 0;
+    loop {
+        let mut tx = begin_write(db).await?;
+        let due = tickets::waiting_for_warning(
+            tx.conn(),
+            now - chrono::Duration::days(days - 1),
+            AUTO_CLOSE_BATCH,
+        )
+        .await?;
+        for (id, last_reply_at) in &due {
+            let notice = Notice::AutoCloseWarning {
+                ticket_id: *id,
+                closes_at: *last_reply_at + chrono::Duration::days(days),
+            };
+            notices::enqueue(tx.conn(), &notice, now).await?;
+            tickets::mark_warned(tx.conn(), *id, *last_reply_at).await?;
+        }
+        tx.commit().await?;
+        warned += due.len();
+        if (due.len() as i64) < AUTO_CLOSE_BATCH {
+            return Ok(warned);
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
 async fn close_batch(
     db: &Db,
     cutoff: DateTime<Utc>,
