@@ -63,6 +63,17 @@ pub async fn claim(
     kinds: &[&str],
     now: DateTime<Utc>,
 ) -> Result<Option<Job>, sqlx::Error> {
+    Ok(claim_batch(db, kinds, now, 1).await?.pop())
+}
+
+/// [`claim`] for up to `limit` jobs at once, oldest first (one write instead of one per job).
+/// The caller must be done with all of them within the [`LEASE`].
+pub async fn claim_batch(
+    db: &Db,
+    kinds: &[&str],
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Job>, sqlx::Error> {
     let kinds = serde_json::to_string(kinds).unwrap_or_else(|_| "[]".to_owned());
     let mut tx = db.begin().await?;
     // A job whose worker died during its last allowed attempt is dead, not retried forever.
@@ -82,21 +93,23 @@ pub async fn claim(
     let sql = format!(
         r#"UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2,
                   updated_at = $1
-           WHERE id = (SELECT id FROM jobs
-                       WHERE kind IN ({kinds_of})
-                         AND ((state = 'queued' AND run_at <= $1)
-                              OR (state = 'running' AND locked_until < $1))
-                       ORDER BY run_at, id LIMIT 1 {lock})
+           WHERE id IN (SELECT id FROM jobs
+                        WHERE kind IN ({kinds_of})
+                          AND ((state = 'queued' AND run_at <= $1)
+                               OR (state = 'running' AND locked_until < $1))
+                        ORDER BY run_at, id LIMIT $4 {lock})
            RETURNING id, kind, payload, attempts"#
     );
-    let job = on_conn!(tx.conn(), conn => sqlx::query_as(&sql)
+    let mut jobs: Vec<Job> = on_conn!(tx.conn(), conn => sqlx::query_as(&sql)
         .bind(now)
         .bind(now + LEASE)
         .bind(&kinds)
-        .fetch_optional(&mut *conn)
+        .bind(limit.max(1))
+        .fetch_all(&mut *conn)
         .await)?;
     tx.commit().await?;
-    Ok(job)
+    jobs.sort_by_key(|j| j.id);
+    Ok(jobs)
 }
 
 /// The job is done. Only the attempt that holds the job may say so: after its lease ran out
@@ -132,14 +145,24 @@ pub async fn fail(
     error: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
+    let mut c = db.acquire().await?;
+    fail_in(c.conn(), job, error, now).await
+}
+
+/// [`fail`] inside the caller's transaction.
+pub async fn fail_in(
+    c: Conn<'_>,
+    job: &Job,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let dead = job.attempts >= MAX_ATTEMPTS;
     let state = if dead { "dead" } else { "queued" };
     let error: String = error.chars().take(2000).collect();
     const SQL: &str = "UPDATE jobs SET state = $2, run_at = $3, locked_until = NULL, \
                        last_error = $4, updated_at = $5 \
                        WHERE id = $1 AND state = 'running' AND attempts = $6";
-    let mut c = db.acquire().await?;
-    on_conn!(c.conn(), conn => sqlx::query(SQL)
+    on_conn!(c, conn => sqlx::query(SQL)
         .bind(job.id)
         .bind(state)
         .bind(now + retry_delay(job.attempts))

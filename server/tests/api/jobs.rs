@@ -169,3 +169,22 @@ async fn a_job_whose_worker_died_is_taken_up_again_after_its_lease() {
         "done"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_claims_the_oldest_due_jobs_once_each() {
+    let app = spawn_app().await;
+    let now = Utc::now();
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        ids.push(one_job(&app, now).await);
+    }
+    let first = jobs::claim_batch(&app.db, &[KIND], now, 3).await.unwrap();
+    assert_eq!(first.iter().map(|j| j.id).collect::<Vec<_>>(), ids[..3]);
+    assert!(first.iter().all(|j| j.attempts == 1));
+    let second = jobs::claim_batch(&app.db, &[KIND], now, 3).await.unwrap();
+    assert_eq!(second.iter().map(|j| j.id).collect::<Vec<_>>(), ids[3..]);
+    assert!(jobs::claim_batch(&app.db, &[KIND], now, 3)
+        .await
+        .unwrap()
+        .is_empty());
+}

@@ -11,7 +11,7 @@ use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncTransport, Message, Tokio1Executor};
 
 /// How long one delivery may take before it counts as failed (and is retried).
-const TIMEOUT: Duration = Duration::from_secs(30);
+const TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(Clone)]
 pub enum Transport {

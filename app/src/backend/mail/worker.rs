@@ -53,23 +53,33 @@ pub async fn run(db: Db, mailer: Arc<Mailer>) {
     }
 }
 
-/// Does one due job, if there is one. Returns whether it found one.
+/// Jobs a worker takes at once: one write claims them all. Each may take up to the relay's
+/// timeout, and all must be done within the lease.
+const BATCH: i64 = 8;
+
+/// Does the due jobs of one batch, if there are any. Returns whether it found some.
 pub async fn step(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> Result<bool, AppError> {
-    let Some(job) = jobs::claim(db, &[NOTIFY, SEND_EMAIL], now).await? else {
+    let batch = jobs::claim_batch(db, &[NOTIFY, SEND_EMAIL], now, BATCH).await?;
+    if batch.is_empty() {
         return Ok(false);
-    };
+    }
+    for job in batch {
+        run_job(db, mailer, job, Utc::now().max(now)).await?;
+    }
+    Ok(true)
+}
+
+async fn run_job(db: &Db, mailer: &Mailer, job: Job, now: DateTime<Utc>) -> Result<(), AppError> {
     let outcome = match job.kind.as_str() {
-        NOTIFY => expand(db, mailer, &job, now).await.map(|()| None),
+        NOTIFY => expand(db, mailer, &job, now).await,
         _ => send(db, mailer, &job, now).await,
     };
-    let error = match outcome {
-        Ok(None) => return Ok(true),
-        Ok(Some(answer)) => answer,
-        Err(error) => format!("{error:?}"),
-    };
-    let dead = jobs::fail(db, &job, &error, now).await?;
-    tracing::warn!(job_id = job.id, kind = %job.kind, attempt = job.attempts, dead, %error, "job failed");
-    Ok(true)
+    if let Err(error) = outcome {
+        let error = format!("{error:?}");
+        let dead = jobs::fail(db, &job, &error, now).await?;
+        tracing::warn!(job_id = job.id, kind = %job.kind, attempt = job.attempts, dead, %error, "job failed");
+    }
+    Ok(())
 }
 
 /// Stores a mail and queues its delivery.
@@ -153,14 +163,9 @@ async fn organization_of(c: Conn<'_>, user_id: i64) -> Result<Option<String>, sq
     crate::on_conn!(c, conn => sqlx::query_scalar(SQL).bind(user_id).fetch_optional(&mut *conn).await)
 }
 
-/// Delivers one mail and records the relay's answer on it. Returns the answer when the job
-/// should be tried again.
-async fn send(
-    db: &Db,
-    mailer: &Mailer,
-    job: &Job,
-    now: DateTime<Utc>,
-) -> Result<Option<String>, AppError> {
+/// Delivers one mail; records the relay's answer on it and the job's end (or next attempt) in
+/// one transaction.
+async fn send(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Result<(), AppError> {
     let payload: SendJob = serde_json::from_str(&job.payload).map_err(|e| {
         tracing::error!(job_id = job.id, %e, "a send job that does not parse");
         AppError::Internal
@@ -171,7 +176,7 @@ async fn send(
     };
     let Some(row) = row.filter(|r| r.state != outbox::SENT) else {
         jobs::finish(db, job, now).await?;
-        return Ok(None);
+        return Ok(());
     };
     let delivery = match to_message(&mailer.ctx, &row, payload.link.as_deref()) {
         Ok(message) => mailer.transport.deliver(message).await,
@@ -179,19 +184,22 @@ async fn send(
     };
     let (state, answer, retry) = match delivery {
         Delivery::Accepted(answer) => (outbox::SENT, answer, false),
-        Delivery::Kept => (outbox::KEPT, "no SMTP relay configured".to_owned(), false),
+        Delivery::Kept => (outbox::KEPT, String::new(), false),
         Delivery::Refused(answer) => (outbox::FAILED, answer, false),
         Delivery::Deferred(answer) if job.attempts >= MAX_ATTEMPTS => {
             (outbox::FAILED, answer, false)
         }
         Delivery::Deferred(answer) => (outbox::QUEUED, answer, true),
     };
-    let mut c = db.acquire().await?;
-    outbox::record_attempt(c.conn(), row.id, state, &answer, now).await?;
-    drop(c);
+    let now = Utc::now().max(now);
+    let mut tx = db.begin().await?;
+    outbox::record_attempt(tx.conn(), row.id, state, &answer, now).await?;
     if retry {
-        return Ok(Some(answer));
+        tracing::info!(email_id = row.id, %answer, "mail deferred: will try again");
+        jobs::fail_in(tx.conn(), job, &answer, now).await?;
+    } else {
+        jobs::finish_in(tx.conn(), job, now).await?;
     }
-    jobs::finish(db, job, now).await?;
-    Ok(None)
+    tx.commit().await?;
+    Ok(())
 }
