@@ -373,7 +373,8 @@ fn spawn_housekeeping(state: &AppState) {
 /// requests get the write lock between batches however much there is to delete.
 pub const PRUNE_BATCH: i64 = 1000;
 
-/// Deletes old events, expired sessions and old sign-in failures, in batches.
+/// Deletes old events, expired sessions, old sign-in failures, finished jobs (7 days; dead ones
+/// 28), mails of the outbox and bell notifications (90 days), in batches.
 pub async fn prune_old_rows(db: &Db) -> u64 {
     use app::backend::{db::tokens, events, session};
     let now = Utc::now();
@@ -393,7 +394,22 @@ pub async fn prune_old_rows(db: &Db) -> u64 {
         tokens::prune_login_failures(c.conn(), failures_before, PRUNE_BATCH).await
     })
     .await;
-    old_events + sessions + failures
+    let jobs = in_batches("jobs", || async {
+        let mut c = db.acquire().await?;
+        app::backend::jobs::prune(c.conn(), now, PRUNE_BATCH).await
+    })
+    .await;
+    let mails = in_batches("outbox", || async {
+        let mut c = db.acquire().await?;
+        app::backend::mail::outbox::prune(c.conn(), now, PRUNE_BATCH).await
+    })
+    .await;
+    let bells = in_batches("notifications", || async {
+        let mut c = db.acquire().await?;
+        app::backend::mail::bell::prune(c.conn(), now, PRUNE_BATCH).await
+    })
+    .await;
+    old_events + sessions + failures + jobs + mails + bells
 }
 
 /// Runs one batch of a clean-up after another until a batch is not full; returns the rows deleted.

@@ -175,6 +175,24 @@ pub async fn fail_in(
     Ok(dead)
 }
 
+/// How long finished jobs stay (dead ones, with their reason, stay four times as long).
+pub const RETENTION: Duration = Duration::days(7);
+
+/// Deletes at most `limit` jobs that finished before `before` (dead ones before four times as
+/// long ago); housekeeping calls it until it deletes fewer.
+pub async fn prune(c: Conn<'_>, now: DateTime<Utc>, limit: i64) -> Result<u64, sqlx::Error> {
+    const SQL: &str = "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs \
+                       WHERE (state = 'done' AND updated_at < $1) OR (state = 'dead' AND updated_at < $2) \
+                       ORDER BY id LIMIT $3)";
+    on_conn!(c, conn => sqlx::query(SQL)
+        .bind(now - RETENTION)
+        .bind(now - RETENTION * 4)
+        .bind(limit)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))
+}
+
 /// A job as it stands (for admins' views and tests).
 pub async fn find(c: Conn<'_>, id: i64) -> Result<Option<JobRow>, sqlx::Error> {
     const SQL: &str =

@@ -14,6 +14,7 @@ pub mod letters;
 pub mod notices;
 pub mod outbox;
 pub mod prefs;
+pub mod reply_text;
 pub mod signing;
 pub mod texts;
 pub mod transport;

@@ -63,6 +63,16 @@ pub async fn list(c: Conn<'_>, user_id: i64) -> Result<NotificationList, sqlx::E
     Ok(NotificationList { unread, items })
 }
 
+/// How long the bell keeps a notification.
+pub const RETENTION: chrono::Duration = chrono::Duration::days(90);
+
+/// Deletes at most `limit` notifications older than [`RETENTION`].
+pub async fn prune(c: Conn<'_>, now: DateTime<Utc>, limit: i64) -> Result<u64, sqlx::Error> {
+    const SQL: &str = "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications \
+                       WHERE created_at < $1 ORDER BY id LIMIT $2)";
+    on_conn!(c, conn => sqlx::query(SQL).bind(now - RETENTION).bind(limit).execute(&mut *conn).await.map(|r| r.rows_affected()))
+}
+
 /// Marks one (or, with `None`, every) notification of the person read. Another person's id
 /// changes nothing.
 pub async fn mark_read(

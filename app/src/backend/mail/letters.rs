@@ -78,8 +78,13 @@ impl<'a> TicketNotice<'a> {
             Notice::AutoCloseWarning { closes_at, .. } => format_when(language, *closes_at),
             _ => String::new(),
         };
-        let key = match (kind, self.actor.is_some()) {
-            (NotificationKind::TicketAssigned, false) => "ticket_assigned.auto",
+        // Assigned as the ticket opened, or by nobody: round-robin did it.
+        let by_distribution = matches!(
+            self.notice,
+            Notice::TicketCreated { .. } | Notice::Assigned { actor_id: None, .. }
+        );
+        let key = match kind {
+            NotificationKind::TicketAssigned if by_distribution => "ticket_assigned.auto",
             _ => kind.as_str(),
         };
         text(

@@ -118,6 +118,16 @@ pub async fn record_attempt(
     on_conn!(c, conn => sqlx::query(SQL).bind(id).bind(state).bind(&response).bind(now).execute(&mut *conn).await.map(|_| ()))
 }
 
+/// How long the outbox keeps a mail.
+pub const RETENTION: chrono::Duration = chrono::Duration::days(90);
+
+/// Deletes at most `limit` mails older than [`RETENTION`] that are not waiting to go out.
+pub async fn prune(c: Conn<'_>, now: DateTime<Utc>, limit: i64) -> Result<u64, sqlx::Error> {
+    const SQL: &str = "DELETE FROM outbound_emails WHERE id IN (SELECT id FROM outbound_emails \
+                       WHERE created_at < $1 AND state <> 'queued' ORDER BY id LIMIT $2)";
+    on_conn!(c, conn => sqlx::query(SQL).bind(now - RETENTION).bind(limit).execute(&mut *conn).await.map(|r| r.rows_affected()))
+}
+
 /// Puts a mail back in the queue (an admin's "send again").
 pub async fn requeue(c: Conn<'_>, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     const SQL: &str = "UPDATE outbound_emails SET state = 'queued', updated_at = $2 WHERE id = $1";

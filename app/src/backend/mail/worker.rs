@@ -82,15 +82,21 @@ async fn run_job(db: &Db, mailer: &Mailer, job: Job, now: DateTime<Utc>) -> Resu
     Ok(())
 }
 
-/// Stores a mail and queues its delivery.
+/// Stores a mail and queues its delivery; with no relay configured it is kept at once (no job:
+/// there is nothing to deliver).
 pub async fn queue_mail(
     c: Conn<'_>,
+    mailer: &Mailer,
     mail: &NewEmail,
     link: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let mut c = c;
     let email_id = outbox::insert(c.reborrow(), mail, now).await?;
+    if !mailer.transport.is_configured() {
+        outbox::record_attempt(c, email_id, outbox::KEPT, "", now).await?;
+        return Ok(email_id);
+    }
     let payload = serde_json::to_value(SendJob { email_id, link })
         .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     jobs::enqueue(c, SEND_EMAIL, &payload, now).await?;
@@ -127,7 +133,7 @@ async fn expand(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Resu
                     }
                     if choice.email {
                         let mail = facts.letter(tx.conn(), ctx, &to, kind).await?;
-                        queue_mail(tx.conn(), &mail, None, now).await?;
+                        queue_mail(tx.conn(), mailer, &mail, None, now).await?;
                     }
                 }
             }
@@ -143,7 +149,7 @@ async fn expand(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Resu
             if let Some(to) = person(tx.conn(), *user_id).await?.filter(|p| p.active) {
                 let organization = organization_of(tx.conn(), to.id).await?;
                 let mail = account_letter(ctx, &to, purpose, organization.as_deref());
-                queue_mail(tx.conn(), &mail, Some(ctx.url(path)), now).await?;
+                queue_mail(tx.conn(), mailer, &mail, Some(ctx.url(path)), now).await?;
             }
         }
         (_, None) => {}
