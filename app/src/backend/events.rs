@@ -122,21 +122,54 @@ pub async fn record_for_person(
     ticket_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    const SQL: &str =
-        "INSERT INTO events (kind, ticket_id, requester_id, staff_only, data, created_at) \
-                       VALUES ($1, $2, $3, FALSE, $4, $5)";
-    let data = json!({ "ticket_id": ticket_id.map(|t| TicketNumber(t).to_string()) }).to_string();
+    let data = json!({ "ticket_id": ticket_id.map(|t| TicketNumber(t).to_string()) });
+    let row = Row {
+        kind: EventKind::NotificationCreated,
+        ticket_id,
+        requester_id: Some(user_id),
+        organization_id: None,
+        department_id: None,
+        staff_only: false,
+    };
+    insert(c, &row, &data, now).await
+}
+
+/// The columns of an event row but for its data and time.
+struct Row {
+    kind: EventKind,
+    ticket_id: Option<i64>,
+    requester_id: Option<i64>,
+    organization_id: Option<i64>,
+    department_id: Option<i64>,
+    staff_only: bool,
+}
+
+async fn insert(
+    c: Conn<'_>,
+    row: &Row,
+    data: &Value,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    const SQL: &str = r#"
+        INSERT INTO events (kind, ticket_id, requester_id, organization_id, department_id,
+                            staff_only, data, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#;
+    let data = data.to_string();
     let mut c = c;
     if let Conn::Postgres(conn) = c.reborrow() {
+        // Delivered when the transaction commits; repeated ones in a transaction fold into one.
         sqlx::query("SELECT pg_notify($1, '')")
             .bind(NOTIFY_CHANNEL)
             .execute(&mut *conn)
             .await?;
     }
     on_conn!(c, conn => sqlx::query(SQL)
-        .bind(EventKind::NotificationCreated.as_str())
-        .bind(ticket_id)
-        .bind(user_id)
+        .bind(row.kind.as_str())
+        .bind(row.ticket_id)
+        .bind(row.requester_id)
+        .bind(row.organization_id)
+        .bind(row.department_id)
+        .bind(row.staff_only)
         .bind(&data)
         .bind(now)
         .execute(&mut *conn)
@@ -158,31 +191,15 @@ pub async fn record(
             json!(TicketNumber(audience.ticket_id).to_string()),
         );
     }
-    const SQL: &str = r#"
-        INSERT INTO events (kind, ticket_id, requester_id, organization_id, department_id,
-                            staff_only, data, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#;
-    let data = data.to_string();
-    let mut c = c;
-    if let Conn::Postgres(conn) = c.reborrow() {
-        // Delivered when the transaction commits; repeated ones in a transaction fold into one.
-        sqlx::query("SELECT pg_notify($1, '')")
-            .bind(NOTIFY_CHANNEL)
-            .execute(&mut *conn)
-            .await?;
-    }
-    on_conn!(c, conn => sqlx::query(SQL)
-        .bind(kind.as_str())
-        .bind(audience.ticket_id)
-        .bind(audience.requester_id)
-        .bind(audience.organization_id)
-        .bind(audience.department_id)
-        .bind(audience.staff_only)
-        .bind(&data)
-        .bind(now)
-        .execute(&mut *conn)
-        .await
-        .map(|_| ()))
+    let row = Row {
+        kind,
+        ticket_id: Some(audience.ticket_id),
+        requester_id: Some(audience.requester_id),
+        organization_id: Some(audience.organization_id),
+        department_id: Some(audience.department_id),
+        staff_only: audience.staff_only,
+    };
+    insert(c, &row, &data, now).await
 }
 
 /// Makes event-writing transactions commit one at a time on PostgreSQL (an advisory lock held

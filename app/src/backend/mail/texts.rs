@@ -23,43 +23,14 @@ fn table(language: Language) -> &'static HashMap<String, String> {
     }
 }
 
-/// The text of `key` in `language` (pt-BR when missing there), with each `{name}` replaced by
-/// its value. Values are inserted once: braces inside them are left alone.
+/// The text of `key` in `language` (pt-BR when missing there), with each `{{name}}` replaced by
+/// its value (the canned responses' placeholders: values are inserted once, unknown names stay).
 pub fn text(language: Language, key: &str, args: &[(&str, &str)]) -> String {
     let template = table(language)
         .get(key)
         .or_else(|| table(Language::PtBr).get(key))
         .map_or(key, String::as_str);
-    fill(template, args)
-}
-
-fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        match after.find('}') {
-            Some(end) => {
-                let name = &after[..end];
-                match args.iter().find(|(n, _)| *n == name) {
-                    Some((_, value)) => out.push_str(value),
-                    None => {
-                        out.push('{');
-                        out.push_str(name);
-                        out.push('}');
-                    }
-                }
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    crate::domain::fill_placeholders(template, args)
 }
 
 #[cfg(test)]
@@ -68,9 +39,9 @@ mod tests {
 
     fn placeholders(s: &str) -> Vec<String> {
         let mut names: Vec<String> = s
-            .split('{')
+            .split("{{")
             .skip(1)
-            .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned()))
+            .filter_map(|p| p.split_once("}}").map(|(n, _)| n.to_owned()))
             .collect();
         names.sort();
         names
@@ -92,12 +63,11 @@ mod tests {
     }
 
     #[test]
-    fn values_are_inserted_once_and_unknown_names_stay() {
+    fn texts_are_filled_in_the_readers_language_and_values_once() {
         assert_eq!(
-            fill("a {x} b {y}", &[("x", "{y}"), ("y", "2")]),
-            "a {y} b 2"
+            text(Language::En, "greeting", &[("name", "{{name}}")]),
+            "Hello {{name}},"
         );
-        assert_eq!(fill("{missing} {", &[]), "{missing} {");
         assert_eq!(
             text(Language::En, "greeting", &[("name", "Ana")]),
             "Hello Ana,"
