@@ -110,8 +110,9 @@ async fn expand(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Resu
         AppError::Internal
     })?;
     let ctx = &mailer.ctx;
-    // It may record events (the bells'): event ids must commit in order.
-    let mut tx = events::begin_write(db).await?;
+    let mut tx = db.begin().await?;
+    // The people whose bells ring, told last (see below).
+    let mut rung = Vec::new();
     match (&notice, notice.ticket_id()) {
         (_, Some(ticket_id)) => {
             if let Some(ticket) = ticket_facts(tx.conn(), ticket_id).await? {
@@ -129,7 +130,7 @@ async fn expand(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Resu
                             now,
                         )
                         .await?;
-                        events::record_for_person(tx.conn(), to.id, Some(ticket_id), now).await?;
+                        rung.push((to.id, ticket_id));
                     }
                     if choice.email {
                         let mail = facts.letter(tx.conn(), ctx, &to, kind).await?;
@@ -153,6 +154,14 @@ async fn expand(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Resu
             }
         }
         (_, None) => {}
+    }
+    if !rung.is_empty() {
+        // Event ids must commit in order (the writers' lock), taken only now: composing mail
+        // does not hold up ticket writes. Nothing this transaction wrote is locked by them.
+        events::serialize_writers(tx.conn()).await?;
+        for (user_id, ticket_id) in rung {
+            events::record_for_person(tx.conn(), user_id, Some(ticket_id), now).await?;
+        }
     }
     if jobs::finish_in(tx.conn(), job, now).await? {
         tx.commit().await?;
