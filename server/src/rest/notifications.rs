@@ -8,6 +8,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use app::backend::mail::compose::escape;
 use app::backend::mail::texts::text;
 use app::backend::services::notifications;
 use app::backend::AppState;
@@ -183,13 +184,6 @@ fn page(language: Language, title: &str, body: &str) -> Response {
         escape(title)
     );
     ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -143,7 +143,8 @@ pub fn render(blocks: &[Block]) -> (String, String) {
     (text.trim_end().to_owned() + "\n", html)
 }
 
-fn escape(s: &str) -> String {
+/// Text made safe inside HTML (element content and quoted attributes).
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -97,18 +97,35 @@ pub async fn queue_mail(
         outbox::record_attempt(c, email_id, outbox::KEPT, "", now).await?;
         return Ok(email_id);
     }
+    queue_delivery(c, email_id, link, now).await?;
+    Ok(email_id)
+}
+
+/// Queues the delivery of a stored mail (`link`: a sensitive mail's single-use link).
+pub async fn queue_delivery(
+    c: Conn<'_>,
+    email_id: i64,
+    link: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let payload = serde_json::to_value(SendJob { email_id, link })
         .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    jobs::enqueue(c, SEND_EMAIL, &payload, now).await?;
-    Ok(email_id)
+    jobs::enqueue(c, SEND_EMAIL, &payload, now)
+        .await
+        .map(|_| ())
+}
+
+/// A job's payload, read as what its kind carries; one that does not parse is a bug, logged.
+fn payload_of<T: serde::de::DeserializeOwned>(job: &Job) -> Result<T, AppError> {
+    serde_json::from_str(&job.payload).map_err(|e| {
+        tracing::error!(job_id = job.id, kind = %job.kind, %e, "a job payload that does not parse");
+        AppError::Internal
+    })
 }
 
 /// A notice becomes notifications and mails, in one transaction with the job's end.
 async fn expand(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Result<(), AppError> {
-    let notice: Notice = serde_json::from_str(&job.payload).map_err(|e| {
-        tracing::error!(job_id = job.id, %e, "a notice that does not parse");
-        AppError::Internal
-    })?;
+    let notice: Notice = payload_of(job)?;
     let ctx = &mailer.ctx;
     let mut tx = db.begin().await?;
     // The people whose bells ring, told last (see below).
@@ -181,10 +198,7 @@ async fn organization_of(c: Conn<'_>, user_id: i64) -> Result<Option<String>, sq
 /// Delivers one mail; records the relay's answer on it and the job's end (or next attempt) in
 /// one transaction.
 async fn send(db: &Db, mailer: &Mailer, job: &Job, now: DateTime<Utc>) -> Result<(), AppError> {
-    let payload: SendJob = serde_json::from_str(&job.payload).map_err(|e| {
-        tracing::error!(job_id = job.id, %e, "a send job that does not parse");
-        AppError::Internal
-    })?;
+    let payload: SendJob = payload_of(job)?;
     let row = {
         let mut c = db.acquire().await?;
         outbox::find(c.conn(), payload.email_id).await?

@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 
 use super::require;
 use crate::backend::mail::outbox::{self, EmailRow, SECRET_LINK};
-use crate::backend::mail::worker::SendJob;
+use crate::backend::mail::worker::queue_delivery;
 use crate::backend::mail::{bell, prefs, texts};
-use crate::backend::{jobs, Db};
+use crate::backend::Db;
 use crate::domain::{
     CurrentUser, Language, NotificationChoice, NotificationKind, NotificationList,
     OutboundEmailPage, OutboundEmailSummary, OutboundEmailView, TicketNumber, OUTBOUND_STATES,
@@ -185,18 +185,7 @@ pub async fn resend(
         });
     }
     outbox::requeue(tx.conn(), id, now).await?;
-    let payload = serde_json::to_value(SendJob {
-        email_id: id,
-        link: None,
-    })
-    .map_err(|_| AppError::Internal)?;
-    jobs::enqueue(
-        tx.conn(),
-        crate::backend::mail::notices::SEND_EMAIL,
-        &payload,
-        now,
-    )
-    .await?;
+    queue_delivery(tx.conn(), id, None, now).await?;
     let row = outbox::find(tx.conn(), id)
         .await?
         .ok_or(AppError::Internal)?;
