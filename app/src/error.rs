@@ -21,6 +21,8 @@ pub enum Entity {
     TicketType,
     Calendar,
     SlaPolicy,
+    Message,
+    Mailbox,
 }
 
 /// One invalid field: `code` is stable and machine-readable (`too_long`, `required`, …).

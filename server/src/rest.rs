@@ -7,6 +7,7 @@ mod articles;
 mod auth;
 pub mod events;
 mod json;
+mod mail_in;
 mod me;
 mod notifications;
 mod ops;
@@ -54,6 +55,18 @@ pub use problem::{language_of, Problem, RequestLanguage};
         notifications::outbox,
         notifications::outbound_email,
         notifications::resend,
+        mail_in::inbound,
+        mail_in::list,
+        mail_in::create,
+        mail_in::get,
+        mail_in::put,
+        mail_in::rotate_token,
+        mail_in::channel,
+        mail_in::put_channel,
+        mail_in::received,
+        mail_in::suppressions,
+        mail_in::lift,
+        mail_in::original,
         organization::list,
         organization::invite,
         organization::patch,
@@ -148,6 +161,16 @@ pub use problem::{language_of, Problem, RequestLanguage};
         app::domain::OutboundEmailPage,
         app::domain::OutboundEmailSummary,
         app::domain::OutboundEmailView,
+        app::domain::MailboxAdmin,
+        app::domain::MailboxInput,
+        app::domain::MailboxWithToken,
+        app::domain::MailChannel,
+        app::domain::InboundEmailPage,
+        app::domain::InboundEmailSummary,
+        app::domain::Suppression,
+        app::domain::EmailOriginal,
+        app::domain::MessageEmail,
+        app::domain::RefusedFile,
         problem::ProblemField,
         ops::Readiness,
         session::SessionRequest,
@@ -242,6 +265,24 @@ pub fn v1_router() -> Router<AppState> {
         .route("/admin/emails", get(notifications::outbox))
         .route("/admin/emails/{id}", get(notifications::outbound_email))
         .route("/admin/emails/{id}/resend", post(notifications::resend))
+        .route(
+            "/inbound-email",
+            post(mail_in::inbound).layer(DefaultBodyLimit::max(mail_in::RAW_MAIL_LIMIT)),
+        )
+        .route("/admin/mailboxes", get(mail_in::list).post(mail_in::create))
+        .route("/admin/mailboxes/{id}", get(mail_in::get).put(mail_in::put))
+        .route("/admin/mailboxes/{id}/token", post(mail_in::rotate_token))
+        .route(
+            "/admin/mail-channel",
+            get(mail_in::channel).put(mail_in::put_channel),
+        )
+        .route("/admin/inbound-emails", get(mail_in::received))
+        .route("/admin/email-suppressions", get(mail_in::suppressions))
+        .route("/admin/email-suppressions/{address}", delete(mail_in::lift))
+        .route(
+            "/tickets/{id}/messages/{message_id}/original",
+            get(mail_in::original),
+        )
         .route(
             "/organization/members",
             get(organization::list).post(organization::invite),

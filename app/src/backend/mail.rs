@@ -10,10 +10,12 @@
 
 pub mod bell;
 pub mod compose;
+pub mod inbox;
 pub mod letters;
 pub mod notices;
 pub mod outbox;
 pub mod prefs;
+pub mod received;
 pub mod reply_text;
 pub mod signing;
 pub mod texts;

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod defaults;
 pub mod deflection;
 pub mod help_center;
+pub mod mail_in;
 pub mod notifications;
 pub mod organization;
 pub mod presence;

@@ -226,6 +226,14 @@ pub struct Limits {
     pub auto_close_days: i64,
     /// A customer may reopen a closed ticket within this many days.
     pub reopen_window_days: i64,
+    /// A message that arrives by e-mail, in characters: mail is longer than the portal's form
+    /// (the whole original is kept besides).
+    #[serde(default = "default_email_message_max_chars")]
+    pub email_message_max_chars: i64,
+}
+
+fn default_email_message_max_chars() -> i64 {
+    super::EMAIL_MESSAGE_MAX_CHARS as i64
 }
 
 impl Limits {
@@ -240,11 +248,31 @@ impl Limits {
         }
     }
 
+    /// The longest message that may arrive through `channel`: by e-mail, the e-mail limit (never
+    /// less than the portal's).
+    pub fn message_max_chars_via(&self, staff: bool, channel: super::MessageChannel) -> usize {
+        let portal = self.message_max_chars_for(staff);
+        match channel {
+            super::MessageChannel::Email => portal.max(self.email_message_max_chars.max(0) as usize),
+            _ => portal,
+        }
+    }
+
     /// A message text checked against [`Limits::message_max_chars_for`]: trimmed, not empty,
     /// not too long. Error: a field code (`required`, `too_long`).
     pub fn message_text(&self, staff: bool, text: &str) -> Result<String, &'static str> {
+        self.message_text_via(staff, super::MessageChannel::Portal, text)
+    }
+
+    /// [`Limits::message_text`] for a message that arrives through `channel`.
+    pub fn message_text_via(
+        &self,
+        staff: bool,
+        channel: super::MessageChannel,
+        text: &str,
+    ) -> Result<String, &'static str> {
         let text = super::multi_line(text);
-        super::text_within(&text, self.message_max_chars_for(staff)).map(|()| text)
+        super::text_within(&text, self.message_max_chars_via(staff, channel)).map(|()| text)
     }
 }
 
@@ -260,6 +288,7 @@ impl Default for Limits {
                 .collect(),
             auto_close_days: super::AUTO_CLOSE_DAYS,
             reopen_window_days: super::REOPEN_WINDOW_DAYS,
+            email_message_max_chars: default_email_message_max_chars(),
         }
     }
 }
@@ -284,6 +313,8 @@ pub struct LimitsInput {
     pub allowed_types: Option<Vec<String>>,
     pub auto_close_days: Option<i64>,
     pub reopen_window_days: Option<i64>,
+    #[serde(default)]
+    pub email_message_max_chars: Option<i64>,
 }
 
 /// The most attachments a message may ever carry (admins choose up to this).
@@ -302,6 +333,7 @@ pub const LIMIT_BOUNDS: &[(&str, i64, i64)] = &[
     ),
     ("auto_close_days", 1, 365),
     ("reopen_window_days", 0, 365),
+    ("email_message_max_chars", 1000, 100_000),
 ];
 
 /// One recorded change (`/api/v1/admin/audit`): an admin's or a ticket's.
@@ -361,6 +393,7 @@ wire_enum! {
         Priorities => "priorities",
         Settings => "settings",
         CannedResponse => "canned_response",
+        Mailbox => "mailbox",
     }
 }
 

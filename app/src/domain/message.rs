@@ -20,6 +20,9 @@ wire_enum! {
 /// count as JavaScript's `[...text].length` in the browser.
 pub const MESSAGE_MAX_CHARS: usize = 1000;
 
+/// The longest message that arrives by e-mail, by default (an admin setting).
+pub const EMAIL_MESSAGE_MAX_CHARS: usize = 20_000;
+
 /// The longest message support writes.
 pub const SUPPORT_MESSAGE_MAX_CHARS: usize = 10_000;
 
@@ -68,6 +71,9 @@ pub struct MessageView {
     pub channel: MessageChannel,
     pub created_at: DateTime<Utc>,
     pub attachments: Vec<AttachmentRef>,
+    /// For a message that arrived by e-mail: whether it was trimmed, and the files refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<super::MessageEmail>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -153,4 +153,4 @@ pub struct OutboundEmailPage {
 }
 
 /// Outbox states an admin may filter by.
-pub const OUTBOUND_STATES: &[&str] = &["queued", "sent", "kept", "failed"];
+pub const OUTBOUND_STATES: &[&str] = &["queued", "sent", "kept", "failed", "bounced", "suppressed"];

@@ -11,6 +11,9 @@ use lettre::Message;
 use super::outbox::{EmailRow, SECRET_LINK};
 use super::signing::Keys;
 
+/// The kind of the automatic answer to a mail Chamado did not take.
+pub const AUTO_ANSWER: &str = "auto_answer";
+
 /// What every mail needs from the configuration.
 #[derive(Debug, Clone)]
 pub struct MailContext {
@@ -200,10 +203,16 @@ pub fn to_message(
         .subject(one_line(&row.mail.subject))
         .message_id(Some(row.mail.message_id.clone()))
         .date(SystemTime::from(row.created_at))
-        // RFC 3834: an automatic message; vacation responders should not answer it.
+        // RFC 3834: an automatic message (an automatic answer to a mail: auto-replied);
+        // vacation responders should not answer it.
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("Auto-Submitted"),
-            "auto-generated".to_owned(),
+            if row.mail.kind == AUTO_ANSWER {
+                "auto-replied"
+            } else {
+                "auto-generated"
+            }
+            .to_owned(),
         ));
     if let Some(id) = &row.mail.in_reply_to {
         builder = builder.in_reply_to(id.clone());

@@ -13,6 +13,10 @@ pub const SENT: &str = "sent";
 pub const KEPT: &str = "kept";
 /// Dead after every retry, or refused for good by the relay.
 pub const FAILED: &str = "failed";
+/// Delivered, then reported undeliverable by the recipient's server (a DSN came back).
+pub const BOUNCED: &str = "bounced";
+/// Not sent: the address bounced for good before ([`crate::backend::mail::inbox`]).
+pub const SUPPRESSED: &str = "suppressed";
 
 /// A mail to store.
 #[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
@@ -134,17 +138,36 @@ pub async fn requeue(c: Conn<'_>, id: i64, now: DateTime<Utc>) -> Result<(), sql
     on_conn!(c, conn => sqlx::query(SQL).bind(id).bind(now).execute(&mut *conn).await.map(|_| ()))
 }
 
-/// The Message-IDs of the latest mails about a ticket to one address, oldest first (for
-/// `In-Reply-To` and `References`: the recipient's own thread).
+/// The Message-IDs of the latest mails about a ticket between Chamado and one address, sent or
+/// received, oldest first (for `In-Reply-To` and `References`: the person's own thread, their
+/// first mail included when the ticket began by e-mail).
 pub async fn thread_of(
     c: Conn<'_>,
     ticket_id: i64,
     to_address: &str,
     limit: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
-    const SQL: &str = "SELECT message_id FROM outbound_emails WHERE ticket_id = $1 \
-                       AND to_address = $2 ORDER BY id DESC LIMIT $3";
-    let mut ids: Vec<String> = on_conn!(c, conn => sqlx::query_scalar(SQL).bind(ticket_id).bind(to_address).bind(limit).fetch_all(&mut *conn).await)?;
+    const SQL: &str = "SELECT message_id FROM ( \
+        SELECT message_id, created_at AS at FROM outbound_emails \
+            WHERE ticket_id = $1 AND to_address = $2 \
+        UNION ALL \
+        SELECT message_id, received_at AS at FROM inbound_emails \
+            WHERE ticket_id = $1 AND from_address = $2 AND chamado_message_id IS NOT NULL \
+        ) AS thread ORDER BY at DESC LIMIT $3";
+    let mut ids: Vec<String> = on_conn!(c, conn => sqlx::query_scalar(SQL).bind(ticket_id).bind(to_address.to_lowercase()).bind(limit).fetch_all(&mut *conn).await)?;
     ids.reverse();
     Ok(ids)
+}
+
+/// Marks the mail with this Message-ID bounced, with the report's diagnostic. Returns its id.
+pub async fn mark_bounced(
+    c: Conn<'_>,
+    message_id: &str,
+    diagnostic: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, sqlx::Error> {
+    const SQL: &str = "UPDATE outbound_emails SET state = 'bounced', smtp_response = $2, \
+                       updated_at = $3 WHERE message_id = $1 RETURNING id";
+    let diagnostic: String = diagnostic.chars().take(1000).collect();
+    on_conn!(c, conn => sqlx::query_scalar(SQL).bind(message_id).bind(&diagnostic).bind(now).fetch_optional(&mut *conn).await)
 }

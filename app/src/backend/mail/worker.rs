@@ -83,7 +83,7 @@ async fn run_job(db: &Db, mailer: &Mailer, job: Job, now: DateTime<Utc>) -> Resu
 }
 
 /// Stores a mail and queues its delivery; with no relay configured it is kept at once (no job:
-/// there is nothing to deliver).
+/// there is nothing to deliver), and to an address that bounced for good it is not sent.
 pub async fn queue_mail(
     c: Conn<'_>,
     mailer: &Mailer,
@@ -93,6 +93,11 @@ pub async fn queue_mail(
 ) -> Result<i64, sqlx::Error> {
     let mut c = c;
     let email_id = outbox::insert(c.reborrow(), mail, now).await?;
+    if let Some(reason) = super::inbox::suppression(c.reborrow(), &mail.to_address).await? {
+        // The address bounced for good: the mail is kept, with why, and not sent.
+        outbox::record_attempt(c, email_id, outbox::SUPPRESSED, &reason, now).await?;
+        return Ok(email_id);
+    }
     if !mailer.transport.is_configured() {
         outbox::record_attempt(c, email_id, outbox::KEPT, "", now).await?;
         return Ok(email_id);

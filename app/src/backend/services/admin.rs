@@ -6,12 +6,14 @@
 //! deactivates.
 
 mod departments;
+mod mailboxes;
 mod organizations;
 mod people;
 mod service_levels;
 mod ticket_types;
 
 pub use departments::*;
+pub use mailboxes::*;
 pub use organizations::*;
 pub use people::*;
 pub use service_levels::*;

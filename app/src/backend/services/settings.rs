@@ -200,6 +200,11 @@ pub async fn save_limits(
         input.reopen_window_days,
         &mut after.reopen_window_days,
     );
+    set(
+        "email_message_max_chars",
+        input.email_message_max_chars,
+        &mut after.email_message_max_chars,
+    );
     if let Some(types) = &input.allowed_types {
         let wanted: BTreeSet<String> = types.iter().map(|t| t.trim().to_lowercase()).collect();
         if wanted
@@ -253,6 +258,11 @@ pub async fn save_limits(
                     "reopen_window_days",
                     before.reopen_window_days.to_string(),
                     after.reopen_window_days.to_string(),
+                ),
+                (
+                    "email_message_max_chars",
+                    before.email_message_max_chars.to_string(),
+                    after.email_message_max_chars.to_string(),
                 ),
             ],
             now,

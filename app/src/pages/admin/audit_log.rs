@@ -84,6 +84,7 @@ fn audit_field_label(i18n: leptos_i18n::I18nContext<Locale>, field: &str) -> Str
         "resolution_minutes" => t_string!(i18n, admin.resolution_minutes),
         "calendar" => t_string!(i18n, admin.calendar),
         "message_max_chars" => t_string!(i18n, admin.message_max_chars),
+        "email_message_max_chars" => t_string!(i18n, admin.email_message_max_chars),
         "max_attachments" => t_string!(i18n, admin.max_attachments),
         "max_attachment_bytes" => t_string!(i18n, admin.max_attachment_bytes),
         "allowed_types" => t_string!(i18n, admin.allowed_types),

@@ -27,6 +27,8 @@ pub(crate) fn state_label(i18n: leptos_i18n::I18nContext<Locale>, state: &str) -
         "sent" => t_string!(i18n, admin.email_state_sent),
         "kept" => t_string!(i18n, admin.email_state_kept),
         "failed" => t_string!(i18n, admin.email_state_failed),
+        "bounced" => t_string!(i18n, admin.email_state_bounced),
+        "suppressed" => t_string!(i18n, admin.email_state_suppressed),
         other => return other.to_owned(),
     }
     .to_string()

@@ -41,6 +41,7 @@ fn Settings(user: CurrentUser) -> impl IntoView {
                         Ok((limits, texts)) => {
                             let number = |v: i64| RwSignal::new(v.to_string());
                             let message = number(limits.message_max_chars);
+                            let email_message = number(limits.email_message_max_chars);
                             let files = number(limits.max_attachments);
                             let megabytes = RwSignal::new(format!("{:.1}", limits.max_attachment_bytes as f64 / 1_048_576.0));
                             let auto_close = number(limits.auto_close_days);
@@ -59,6 +60,7 @@ fn Settings(user: CurrentUser) -> impl IntoView {
                                         allowed_types: Some(types.get_untracked().into_iter().collect()),
                                         auto_close_days: n(auto_close).or(Some(-1)),
                                         reopen_window_days: n(reopen).or(Some(-1)),
+                                        email_message_max_chars: n(email_message).or(Some(-1)),
                                     },
                                 });
                             };
@@ -94,6 +96,7 @@ fn Settings(user: CurrentUser) -> impl IntoView {
                                     <h2 id="limits-heading">{t!(i18n, admin.limits)}</h2>
                                     <div class="form__row">
                                         {limit_field("limit-message", "message_max_chars", t_string!(i18n, admin.message_max_chars).to_string(), message, Some(t_string!(i18n, admin.message_max_chars_hint).to_string()))}
+                                        {limit_field("limit-email-message", "email_message_max_chars", t_string!(i18n, admin.email_message_max_chars).to_string(), email_message, Some(t_string!(i18n, admin.email_message_max_chars_hint).to_string()))}
                                         {limit_field("limit-files", "max_attachments", t_string!(i18n, admin.max_attachments).to_string(), files, None)}
                                         {limit_field("limit-size", "max_attachment_bytes", t_string!(i18n, admin.max_attachment_mb).to_string(), megabytes, Some(t_string!(i18n, admin.max_attachment_mb_hint).to_string()))}
                                     </div>

@@ -128,6 +128,23 @@ async fn create_in_tx(
     now: DateTime<Utc>,
     persisted: &mut Vec<String>,
 ) -> Result<TicketSummary, AppError> {
+    let mut tx = begin_write(db).await?;
+    let (summary, _) = create_in(&mut tx, user, ticket, key, limits, now, persisted).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// Opens a ticket inside the caller's writing transaction (e-mail in records the mail in the
+/// same one); the caller commits. Returns the ticket and its first message's id.
+pub(crate) async fn create_in(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    ticket: NewTicket<'_>,
+    key: Option<&str>,
+    limits: &Limits,
+    now: DateTime<Utc>,
+    persisted: &mut Vec<String>,
+) -> Result<(TicketSummary, i64), AppError> {
     let organization = match (&user.organization, user.can_open_tickets) {
         (Some(org), true) => org.clone(),
         _ => return Err(AppError::Forbidden),
@@ -138,7 +155,6 @@ async fn create_in_tx(
         uploads,
         ..
     } = ticket;
-    let mut tx = begin_write(db).await?;
     if let Some(key) = key {
         if !tickets::claim_idempotency_key(tx.conn(), user.id, key, now).await? {
             // Another request with this key committed first (or is committing): point at it.
@@ -147,7 +163,7 @@ async fn create_in_tx(
             });
         }
     }
-    let checked = check(&mut tx, user, organization.plan, &input, limits).await?;
+    let checked = check(tx, user, organization.plan, &input, channel, limits).await?;
     let number = tickets::insert(
         tx.conn(),
         &tickets::NewTicket {
@@ -176,7 +192,7 @@ async fn create_in_tx(
         },
     )
     .await?;
-    store_uploads(&mut tx, uploads, number, message_id, now, persisted).await?;
+    store_uploads(tx, uploads, number, message_id, now, persisted).await?;
     tickets::insert_history(
         tx.conn(),
         number,
@@ -187,7 +203,7 @@ async fn create_in_tx(
         now,
     )
     .await?;
-    assign_by_round_robin(&mut tx, number, input.department_id, now).await?;
+    assign_by_round_robin(tx, number, input.department_id, now).await?;
     crate::backend::services::sla::refresh(tx.conn(), number, now).await?;
     if let Some(key) = key {
         tickets::set_idempotency_ticket(tx.conn(), user.id, key, number).await?;
@@ -204,18 +220,17 @@ async fn create_in_tx(
         .await?;
     }
     if let Some(related) = checked.related {
-        link_related(&mut tx, user, number, related, now).await?;
+        link_related(tx, user, number, related, now).await?;
     }
     let summary = summary_in(tx.conn(), &TicketScope::of(user), number).await?;
-    announce_created(&mut tx, &summary, organization.id, now).await?;
+    announce_created(tx, &summary, organization.id, now).await?;
     let notice = Notice::TicketCreated {
         ticket_id: number,
         actor_id: user.id,
         message_id,
     };
     notices::enqueue(tx.conn(), &notice, now).await?;
-    tx.commit().await?;
-    Ok(summary)
+    Ok((summary, message_id))
 }
 
 /// The form's deflection attempt, if it named one.
@@ -235,6 +250,7 @@ async fn check(
     user: &CurrentUser,
     plan: Plan,
     input: &NewTicketInput,
+    channel: MessageChannel,
     limits: &Limits,
 ) -> Result<Checked, AppError> {
     let mut errors = Vec::new();
@@ -243,7 +259,7 @@ async fn check(
         errors.push(FieldError::new("subject", code));
     }
     let message = limits
-        .message_text(user.is_staff(), &input.message)
+        .message_text_via(user.is_staff(), channel, &input.message)
         .unwrap_or_else(|code| {
             errors.push(FieldError::new("message", code));
             String::new()
@@ -267,7 +283,9 @@ async fn check(
             .into_iter()
             .map(field_info)
             .collect();
-        fields = custom_fields(&definitions, &input.fields, &mut errors);
+        // A mail cannot fill the type's fields: support completes them on the ticket.
+        let require = channel != MessageChannel::Email;
+        fields = custom_fields(&definitions, &input.fields, require, &mut errors);
     }
     let related = related_ticket(tx, user, input.related.as_deref(), &mut errors).await?;
     match (ticket_type, errors.is_empty()) {
@@ -287,6 +305,7 @@ async fn check(
 fn custom_fields(
     definitions: &[TicketField],
     given: &Map<String, Value>,
+    require: bool,
     errors: &mut Vec<FieldError>,
 ) -> Map<String, Value> {
     for key in given.keys() {
@@ -298,7 +317,7 @@ fn custom_fields(
     for definition in definitions {
         let field = format!("fields.{}", definition.key);
         match given.get(&definition.key).filter(|v| !is_blank(v)) {
-            None if definition.required => errors.push(FieldError::new(field, "required")),
+            None if definition.required && require => errors.push(FieldError::new(field, "required")),
             None => {}
             Some(v) => match validate_field_value(definition, v) {
                 Ok(clean) => {

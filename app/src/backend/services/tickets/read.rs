@@ -13,11 +13,43 @@ use crate::backend::events::begin_write;
 use crate::backend::events::{self, EventKind};
 use crate::backend::services::access::{announce, summary_in};
 use crate::backend::Db;
-use crate::domain::{CurrentUser, FieldValue, TicketNumber, TicketScope};
+use crate::domain::{
+    CurrentUser, EmailOriginal, FieldValue, MessageEmail, TicketNumber, TicketScope,
+};
 use crate::error::{AppError, Entity};
 use chrono::Utc;
 use serde_json::Value;
 use sqlx::types::Json;
+
+/// What the conversation shows of a message that arrived by e-mail.
+fn message_email(original: &crate::backend::mail::inbox::Original) -> MessageEmail {
+    MessageEmail {
+        trimmed: original.trimmed,
+        refused_files: serde_json::from_str(&original.refused_files).unwrap_or_default(),
+    }
+}
+
+/// A received mail whole (its headers and all its text), for a message of a ticket the caller
+/// may see.
+pub async fn email_original(
+    db: &Db,
+    user: &CurrentUser,
+    id: &str,
+    message_id: i64,
+) -> Result<EmailOriginal, AppError> {
+    let number = TicketNumber::parse(id).ok_or(AppError::not_found(Entity::Ticket))?;
+    let mut c = db.acquire().await?;
+    summary_in(c.conn(), &TicketScope::of(user), number.0).await?;
+    crate::backend::mail::inbox::originals_of_ticket(c.conn(), number.0)
+        .await?
+        .into_iter()
+        .find(|o| o.chamado_message_id == message_id)
+        .map(|o| EmailOriginal {
+            headers: o.headers,
+            text: o.original_text,
+        })
+        .ok_or(AppError::not_found(Entity::Message))
+}
 
 /// A ticket by `TKT-000042` or `42`, if the caller may see it; internal notes for staff only.
 pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketDetail, AppError> {
@@ -30,6 +62,12 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
             files.entry(message_id).or_default().push(a.into());
         }
     }
+    let mut emails: std::collections::HashMap<i64, MessageEmail> =
+        crate::backend::mail::inbox::originals_of_ticket(c.conn(), number.0)
+            .await?
+            .into_iter()
+            .map(|o| (o.chamado_message_id, message_email(&o)))
+            .collect();
     let messages: Vec<MessageView> =
         messages::messages(c.conn(), number.0, user.sees_internal_notes())
             .await?
@@ -47,6 +85,7 @@ pub async fn get_ticket(db: &Db, user: &CurrentUser, id: &str) -> Result<TicketD
                     channel: stored(&m.channel)?,
                     created_at: m.created_at,
                     attachments: files.remove(&m.id).unwrap_or_default(),
+                    email: emails.remove(&m.id),
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?;

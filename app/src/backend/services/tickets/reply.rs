@@ -6,7 +6,7 @@ use crate::backend::db::messages;
 use crate::domain::AuthorRef;
 use crate::domain::MessageView;
 
-use crate::backend::db::{tickets, workspace};
+use crate::backend::db::{tickets, workspace, Tx};
 use crate::backend::events::{self, begin_write, EventKind};
 use crate::backend::mail::notices::{self, Notice};
 use crate::backend::services::access::{
@@ -90,6 +90,23 @@ async fn reply_in_tx(
     now: DateTime<Utc>,
     persisted: &mut Vec<String>,
 ) -> Result<MessageView, AppError> {
+    let mut tx = begin_write(db).await?;
+    let view = reply_in(&mut tx, user, id, reply, limits, now, persisted).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// Adds the message inside the caller's writing transaction (e-mail in records the mail in the
+/// same one); the caller commits.
+pub(crate) async fn reply_in(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    id: &str,
+    reply: NewReply<'_>,
+    limits: &Limits,
+    now: DateTime<Utc>,
+    persisted: &mut Vec<String>,
+) -> Result<MessageView, AppError> {
     let NewReply {
         body,
         internal,
@@ -101,12 +118,13 @@ async fn reply_in_tx(
     if internal && !user.sees_internal_notes() {
         return Err(AppError::Forbidden);
     }
-    let mut tx = begin_write(db).await?;
     let mut state = state_in_scope(tx.conn(), user, id).await?;
     if !customer_may_act(user, &state) {
         return Err(AppError::Forbidden);
     }
-    let body = validate_text(user, "body", body, limits)?;
+    let body = limits
+        .message_text_via(user.is_staff(), channel, body)
+        .map_err(|code| AppError::validation("body", code))?;
     let current = status_of(&state)?;
     if current == TicketStatus::Closed {
         return Err(AppError::Conflict {
@@ -135,7 +153,7 @@ async fn reply_in_tx(
         },
     )
     .await?;
-    let attachments = store_uploads(&mut tx, uploads, state.id, message_id, now, persisted).await?;
+    let attachments = store_uploads(tx, uploads, state.id, message_id, now, persisted).await?;
     let notice = Notice::MessageAdded {
         ticket_id: state.id,
         actor_id: user.id,
@@ -156,8 +174,8 @@ async fn reply_in_tx(
         let next = crate::domain::status_after_message(current, by_support, internal);
         if next != current {
             let data = serde_json::json!({ "status": next.as_str() });
-            announce(&mut tx, &state, EventKind::TicketUpdated, data, now).await?;
-            announce_counts(&mut tx, &state, now).await?;
+            announce(tx, &state, EventKind::TicketUpdated, data, now).await?;
+            announce_counts(tx, &state, now).await?;
             tickets::insert_history(
                 tx.conn(),
                 state.id,
@@ -173,10 +191,9 @@ async fn reply_in_tx(
         if by_support && state.first_response_at.is_none() {
             state.first_response_at = Some(now);
         }
-        save_state(&mut tx, &state, now).await?;
+        save_state(tx, &state, now).await?;
         tickets::touch_reply(tx.conn(), state.id, by_support, now).await?;
     }
-    tx.commit().await?;
     Ok(MessageView {
         id: message_id,
         author: Some(AuthorRef {
@@ -189,5 +206,6 @@ async fn reply_in_tx(
         channel: channel.to_owned(),
         created_at: now,
         attachments,
+        email: None,
     })
 }
