@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod help_center;
+mod mail_in;
 mod notifications;
 mod organization;
 mod tickets;
@@ -12,6 +13,7 @@ mod workspace;
 pub use admin::*;
 pub use auth::*;
 pub use help_center::*;
+pub use mail_in::*;
 pub use notifications::*;
 pub use organization::*;
 pub use tickets::*;

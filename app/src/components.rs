@@ -5,6 +5,7 @@ mod attachments;
 mod bell;
 mod counters;
 mod debounce;
+mod email_origin;
 mod footer;
 mod form;
 mod header;
@@ -33,6 +34,7 @@ pub use counters::Counters;
 pub use debounce::Debounce;
 #[cfg(feature = "hydrate")]
 pub use debounce::{random_id, send_beacon};
+pub use email_origin::EmailOrigin;
 pub use footer::Footer;
 pub use form::{non_field_error, FieldMessage, FormError};
 pub use header::Header;

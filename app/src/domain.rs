@@ -4,9 +4,9 @@
 mod admin;
 mod article;
 mod language;
+mod mailbox;
 mod message;
 mod nav;
-mod mailbox;
 mod notification;
 mod priority;
 mod refs;
@@ -33,16 +33,16 @@ pub use article::{
     HelpCenterHome, Suggestions, SynonymGroups,
 };
 pub use language::Language;
-pub use message::{
-    char_count, extension_allowed, file_extension, text_within, AttachmentRef, AuthorRef,
-    MessageChannel, MessageView, ReadMarks, ATTACHMENT_EXTENSIONS, MAX_ATTACHMENTS,
-    EMAIL_MESSAGE_MAX_CHARS, MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS, SUPPORT_MESSAGE_MAX_CHARS,
-};
-pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use mailbox::{
     EmailOriginal, InboundEmailPage, InboundEmailSummary, MailChannel, MailboxAdmin, MailboxInput,
     MailboxWithToken, MessageEmail, RefusedFile, Suppression, IMAP_SECURITY, INBOUND_OUTCOMES,
 };
+pub use message::{
+    char_count, extension_allowed, file_extension, text_within, AttachmentRef, AuthorRef,
+    MessageChannel, MessageView, ReadMarks, ATTACHMENT_EXTENSIONS, EMAIL_MESSAGE_MAX_CHARS,
+    MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MESSAGE_MAX_CHARS, SUPPORT_MESSAGE_MAX_CHARS,
+};
+pub use nav::{nav_items, safe_next_path, NavItem, NavTarget};
 pub use notification::{
     default_choice, NotificationChoice, NotificationKind, NotificationList, NotificationView,
     OutboundEmailPage, OutboundEmailSummary, OutboundEmailView, OUTBOUND_STATES,

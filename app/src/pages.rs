@@ -20,8 +20,8 @@ mod tickets_page;
 
 pub use admin::{
     ArticleEditorPage, ArticlesAdminPage, AuditLogPage, DeflectionReportPage, DepartmentsPage,
-    EmailsPage, OrganizationsPage, PeoplePage, ReportsPage, ServiceLevelsPage, SettingsPage,
-    SynonymsPage, TicketTypesPage,
+    EmailsPage, MailboxesPage, OrganizationsPage, PeoplePage, ReportsPage, ServiceLevelsPage,
+    SettingsPage, SynonymsPage, TicketTypesPage,
 };
 pub use article_page::ArticlePage;
 pub use category_page::CategoryPage;

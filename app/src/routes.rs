@@ -6,10 +6,10 @@ use leptos_router::{path, SsrMode};
 
 use crate::pages::{
     ArticleEditorPage, ArticlePage, ArticlesAdminPage, AuditLogPage, CategoryPage,
-    DeflectionReportPage, DepartmentsPage, EmailsPage, ForgotPasswordPage, HomePage, MembersPage,
-    NewTicketPage, NotFoundPage, OrganizationsPage, PeoplePage, PreferencesPage, ReportsPage,
-    SearchPage, ServiceLevelsPage, SetPasswordPage, SettingsPage, SignInPage, SynonymsPage,
-    TicketPage, TicketTypesPage, TicketsPage,
+    DeflectionReportPage, DepartmentsPage, EmailsPage, ForgotPasswordPage, HomePage, MailboxesPage,
+    MembersPage, NewTicketPage, NotFoundPage, OrganizationsPage, PeoplePage, PreferencesPage,
+    ReportsPage, SearchPage, ServiceLevelsPage, SetPasswordPage, SettingsPage, SignInPage,
+    SynonymsPage, TicketPage, TicketTypesPage, TicketsPage,
 };
 
 /// Pages render with `SsrMode::Async`: the server waits for their data, so the HTML is complete
@@ -32,6 +32,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin/sla") ssr=SsrMode::Async view=ServiceLevelsPage />
             <Route path=path!("/admin/auditoria") ssr=SsrMode::Async view=AuditLogPage />
             <Route path=path!("/admin/emails") ssr=SsrMode::Async view=EmailsPage />
+            <Route path=path!("/admin/caixas") ssr=SsrMode::Async view=MailboxesPage />
             <Route path=path!("/admin/relatorios") ssr=SsrMode::Async view=ReportsPage />
             <Route path=path!("/admin/pessoas") ssr=SsrMode::Async view=PeoplePage />
             <Route path=path!("/admin/organizacoes") ssr=SsrMode::Async view=OrganizationsPage />

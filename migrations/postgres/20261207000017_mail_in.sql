@@ -41,7 +41,7 @@ CREATE TABLE inbound_emails (
     -- why, for everything but created/appended (unknown_sender, auto_submitted, throttled, ...)
     reason        TEXT,
     ticket_id     BIGINT REFERENCES tickets (id),
-    chamado_message_id BIGINT REFERENCES messages (id),
+    chamado_message_id BIGINT REFERENCES ticket_messages (id),
     -- the mail's headers people read (From, To, Cc, Date, Subject) and its whole text, before
     -- quoted history and signature were trimmed
     headers       TEXT NOT NULL,

@@ -253,7 +253,9 @@ impl Limits {
     pub fn message_max_chars_via(&self, staff: bool, channel: super::MessageChannel) -> usize {
         let portal = self.message_max_chars_for(staff);
         match channel {
-            super::MessageChannel::Email => portal.max(self.email_message_max_chars.max(0) as usize),
+            super::MessageChannel::Email => {
+                portal.max(self.email_message_max_chars.max(0) as usize)
+            }
             _ => portal,
         }
     }

@@ -86,13 +86,8 @@ impl Default for MailChannel {
 }
 
 /// What happened to a received mail.
-pub const INBOUND_OUTCOMES: &[&str] = &[
-    "created",
-    "appended",
-    "auto_answered",
-    "ignored",
-    "bounce",
-];
+pub const INBOUND_OUTCOMES: &[&str] =
+    &["created", "appended", "auto_answered", "ignored", "bounce"];
 
 /// A received mail, as admins list it ("E-mails recebidos").
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

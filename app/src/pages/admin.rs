@@ -7,6 +7,7 @@ mod audit_log;
 mod departments;
 mod emails;
 mod help_center;
+mod mailboxes;
 mod organizations;
 mod people;
 mod reports;
@@ -18,6 +19,7 @@ pub use audit_log::*;
 pub use departments::*;
 pub use emails::*;
 pub use help_center::*;
+pub use mailboxes::*;
 pub use organizations::*;
 pub use people::*;
 pub use reports::*;
@@ -59,6 +61,9 @@ pub fn AdminTabs(current: &'static str) -> impl IntoView {
         }),
         tab("/admin/emails", |i18n| {
             t_string!(i18n, admin.emails).to_string()
+        }),
+        tab("/admin/caixas", |i18n| {
+            t_string!(i18n, admin.mailboxes).to_string()
         }),
         tab("/admin/auditoria", |i18n| {
             t_string!(i18n, admin.audit).to_string()

@@ -6,10 +6,12 @@ use crate::api::{
     ReplyToTicket,
 };
 use crate::components::{
-    format_time, priority_label, status_label, AttachmentList, AttachmentPicker, FieldMessage,
-    FormError, Loading, PageTitle, RequireUser, SlaBadge,
+    format_time, priority_label, status_label, AttachmentList, AttachmentPicker, EmailOrigin,
+    FieldMessage, FormError, Loading, PageTitle, RequireUser, SlaBadge,
 };
-use crate::domain::{char_count, AttachmentRef, CurrentUser, TicketDetail, TicketStatus};
+use crate::domain::{
+    char_count, AttachmentRef, CurrentUser, MessageChannel, TicketDetail, TicketStatus,
+};
 use crate::error::AppError;
 
 /// What the reply box keeps across live refreshes of the page (a draft is never lost when an
@@ -276,7 +278,9 @@ fn TicketView(
             </p>
             <h2>{t!(i18n, tickets.conversation)}</h2>
             <ol class="conversation">
-                {detail.messages.into_iter().map(|m| view! {
+                {detail.messages.into_iter().map(|m| {
+                    let by_email = m.email.clone().map(|email| view! { <EmailOrigin ticket_id=ticket.id.clone() message_id=m.id email /> });
+                    view! {
                     <li class=if m.internal { "message message--internal" } else { "message" }>
                         <p class="message__meta">
                             <strong>{match m.author.map(|a| a.name) {
@@ -285,11 +289,13 @@ fn TicketView(
                             }}</strong>
                             " · " <time datetime=m.created_at.to_rfc3339()>{format_time(m.created_at)}</time>
                             {m.internal.then(|| view! { " · " <span class="badge">{t!(i18n, tickets.internal)}</span> })}
+                            {(m.channel == MessageChannel::Email).then(|| view! { " · " <span class="badge" data-testid="via-email">{t!(i18n, tickets.via_email)}</span> })}
                         </p>
                         <p class="message__body">{m.body}</p>
                         {(!m.attachments.is_empty()).then(|| view! { <Files files=m.attachments /> })}
+                        {by_email}
                     </li>
-                }).collect_view()}
+                }}).collect_view()}
             </ol>
             <FormError error />
             {(status == TicketStatus::Closed || rating.is_some()).then(|| view! {

@@ -93,8 +93,7 @@ pub async fn create(
     caller: Caller,
     ApiJson(input): ApiJson<MailboxInput>,
 ) -> Result<(StatusCode, ApiJson<MailboxWithToken>), Problem> {
-    let created =
-        admin_service::create_mailbox(&state.db, &caller.user, input, Utc::now()).await?;
+    let created = admin_service::create_mailbox(&state.db, &caller.user, input, Utc::now()).await?;
     Ok((StatusCode::CREATED, ApiJson(created)))
 }
 

@@ -183,6 +183,16 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(options: SpawnOptions) -> TestApp {
+    // `CHAMADO_TEST_LOG=warn` (an `EnvFilter`) prints the servers' logs while debugging a test.
+    static LOG: std::sync::Once = std::sync::Once::new();
+    if let Ok(filter) = std::env::var("CHAMADO_TEST_LOG") {
+        LOG.call_once(|| {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        });
+    }
     start_on(fresh_database().await, options).await
 }
 

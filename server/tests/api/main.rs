@@ -14,6 +14,7 @@ mod help_center;
 mod helpers;
 mod jobs;
 mod mail;
+mod mail_in;
 mod mail_lifecycle;
 mod matrix;
 mod members;

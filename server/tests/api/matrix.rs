@@ -87,6 +87,7 @@ fn rows() -> Vec<Row> {
     [
         rows::accounts(),
         notification_rows::notifications(),
+        notification_rows::mail_in(),
         rows::tickets(),
         rows::administration(),
         rows::server_functions(),
@@ -122,6 +123,8 @@ async fn snapshot(app: &TestApp) -> String {
         UNION ALL SELECT 'm' || id FROM ticket_messages
         UNION ALL SELECT 'a' || id || ':' || status || ':' || slug || ':' || title FROM articles
         UNION ALL SELECT 's' || key || ':' || CAST(updated_at AS TEXT) FROM settings
+        UNION ALL SELECT 'mb' || id || ':' || name || ':' || address || ':' || token_hash FROM mailboxes
+        UNION ALL SELECT 'es' || address FROM email_suppressions
         ORDER BY 1"#;
     app.texts(SQL, None).await.join("\n")
 }
@@ -231,6 +234,8 @@ fn template(path: &str) -> String {
         |p, placeholder| p.replace(placeholder, "{id}"),
     )
     .replace("{article}", "{slug}")
+    .replace("{missing_address}", "{address}")
+    .replace("{missing_message}", "{message_id}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -319,6 +324,8 @@ async fn each_actor_gets_exactly_what_their_role_allows() {
                     .replace("{policy_id}", &policy_id)
                     .replace("{calendar_id}", &calendar_id)
                     .replace("{missing_id}", "999999")
+                    .replace("{missing_address}", "ninguem@example.com")
+                    .replace("{missing_message}", "999999")
                     .replace("{member_user}", &acme_member)
                     .replace("{attempt}", "matriz-tentativa")
                     .replace("{actor}", &format!("{actor:?}").to_lowercase())

@@ -119,9 +119,8 @@ pub async fn mailbox_by_token(
     c: Conn<'_>,
     token_hash: &str,
 ) -> Result<Option<MailboxRow>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {MAILBOX_COLUMNS} FROM mailboxes WHERE token_hash = $1 AND active = TRUE"
-    );
+    let sql =
+        format!("SELECT {MAILBOX_COLUMNS} FROM mailboxes WHERE token_hash = $1 AND active = TRUE");
     on_conn!(c, conn => sqlx::query_as(&sql).bind(token_hash).fetch_optional(&mut *conn).await)
 }
 
@@ -131,7 +130,8 @@ pub async fn address_taken(
     address: &str,
     except: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
-    const SQL: &str = "SELECT COUNT(*) FROM mailboxes WHERE address = $1 AND ($2 IS NULL OR id <> $2)";
+    const SQL: &str =
+        "SELECT COUNT(*) FROM mailboxes WHERE address = $1 AND ($2 IS NULL OR id <> $2)";
     let n: i64 = on_conn!(c, conn => sqlx::query_scalar(SQL).bind(address).bind(except).fetch_one(&mut *conn).await)?;
     Ok(n > 0)
 }
@@ -143,8 +143,7 @@ pub async fn record_check(
     error: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    const SQL: &str =
-        "UPDATE mailboxes SET last_checked_at = $2, last_error = $3 WHERE id = $1";
+    const SQL: &str = "UPDATE mailboxes SET last_checked_at = $2, last_error = $3 WHERE id = $1";
     let error: Option<String> = error.map(|e| e.chars().take(500).collect());
     on_conn!(c, conn => sqlx::query(SQL).bind(id).bind(now).bind(error).execute(&mut *conn).await.map(|_| ()))
 }
@@ -191,7 +190,8 @@ pub async fn record(
 /// Whether a mail with this Message-ID was received already.
 pub async fn received(c: Conn<'_>, message_id: &str) -> Result<bool, sqlx::Error> {
     const SQL: &str = "SELECT COUNT(*) FROM inbound_emails WHERE message_id = $1";
-    let n: i64 = on_conn!(c, conn => sqlx::query_scalar(SQL).bind(message_id).fetch_one(&mut *conn).await)?;
+    let n: i64 =
+        on_conn!(c, conn => sqlx::query_scalar(SQL).bind(message_id).fetch_one(&mut *conn).await)?;
     Ok(n > 0)
 }
 

@@ -215,9 +215,18 @@ fn html_text(html: &str) -> String {
     let mut last = 0;
     for (at, _) in lower.match_indices('<') {
         let tag = &lower[at..];
-        let block_end = ["</div", "</li", "</tr", "</h1", "</h2", "</h3", "<blockquote", "<hr"]
-            .iter()
-            .any(|t| tag.starts_with(t));
+        let block_end = [
+            "</div",
+            "</li",
+            "</tr",
+            "</h1",
+            "</h2",
+            "</h3",
+            "<blockquote",
+            "<hr",
+        ]
+        .iter()
+        .any(|t| tag.starts_with(t));
         if block_end {
             marked.push_str(&html[last..at]);
             marked.push_str("<br>");
@@ -323,7 +332,11 @@ fn bounce(message: &Message<'_>) -> Option<Bounce> {
         .to_lowercase();
     let status = header_in(&report, "status").unwrap_or_else(|| "5.0.0".to_owned());
     let diagnostic = header_in(&report, "diagnostic-code")
-        .map(|d| d.split_once(';').map(|(_, t)| t.trim().to_owned()).unwrap_or(d))
+        .map(|d| {
+            d.split_once(';')
+                .map(|(_, t)| t.trim().to_owned())
+                .unwrap_or(d)
+        })
         .unwrap_or_else(|| status.clone());
     Some(Bounce {
         recipient,
@@ -400,7 +413,9 @@ mod tests {
     use super::*;
 
     fn mail(headers: &str, body: &str) -> Vec<u8> {
-        format!("{headers}\r\n\r\n{body}").replace('\n', "\r\n").into_bytes()
+        format!("{headers}\r\n\r\n{body}")
+            .replace('\n', "\r\n")
+            .into_bytes()
     }
 
     #[test]
@@ -450,7 +465,10 @@ mod tests {
             "From: a@b.com\nSubject: Ausente\nAuto-Submitted: auto-replied",
             "Estou de férias",
         );
-        assert_eq!(read(&auto).and_then(|m| m.automated), Some("auto_submitted"));
+        assert_eq!(
+            read(&auto).and_then(|m| m.automated),
+            Some("auto_submitted")
+        );
         let bulk = mail("From: a@b.com\nSubject: News\nPrecedence: bulk", "x");
         assert_eq!(read(&bulk).and_then(|m| m.automated), Some("bulk"));
         let person = mail("From: a@b.com\nSubject: x\nAuto-Submitted: no", "x");
@@ -463,7 +481,9 @@ mod tests {
     fn a_mail_without_message_id_gets_a_stable_one() {
         let raw = mail("From: a@b.com\nSubject: x", "same bytes");
         let (a, b) = (read(&raw), read(&raw));
-        assert!(a.as_ref().is_some_and(|m| m.message_id.starts_with("<sha256.")));
+        assert!(a
+            .as_ref()
+            .is_some_and(|m| m.message_id.starts_with("<sha256.")));
         assert_eq!(a.map(|m| m.message_id), b.map(|m| m.message_id));
     }
 

@@ -15,13 +15,13 @@ mod files;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::backend::db::{tickets, ticket_types, users, Conn};
+use crate::backend::db::{ticket_types, tickets, users, Conn};
 use crate::backend::events::{self, begin_write};
 use crate::backend::mail::inbox::{self, MailboxRow, NewInbound};
+use crate::backend::mail::outbox;
 use crate::backend::mail::received::{self, ReceivedMail};
 use crate::backend::mail::reply_text::reply_part;
 use crate::backend::mail::worker::Mailer;
-use crate::backend::mail::outbox;
 use crate::backend::services::access::{customer_may_act, state_in_scope};
 use crate::backend::services::tickets::{create_in, reply_in, NewReply, NewTicket};
 use crate::backend::storage::Storage;
@@ -57,10 +57,19 @@ impl Handled {
 
 /// Where a mail goes, once read.
 enum Route {
-    Append { ticket_id: i64, author: CurrentUser },
-    Create { author: CurrentUser, related: Option<i64> },
+    Append {
+        ticket_id: i64,
+        author: CurrentUser,
+    },
+    Create {
+        author: CurrentUser,
+        related: Option<i64>,
+    },
     /// Not taken: answered politely (unless a machine sent it), with why.
-    Decline { reason: &'static str, language: Option<Language> },
+    Decline {
+        reason: &'static str,
+        language: Option<Language>,
+    },
 }
 
 /// Receives one raw mail for `mailbox`. Errors only when it could not be recorded (the caller
@@ -101,9 +110,21 @@ pub async fn receive(
         route(c.conn(), mailer, &mail, &channel).await?
     };
     match route {
-        Route::Decline { reason, language } => decline(db, mailer, mailbox, &mail, reason, language, now).await,
+        Route::Decline { reason, language } => {
+            decline(db, mailer, mailbox, &mail, reason, language, now).await
+        }
         Route::Append { ticket_id, author } => {
-            take(db, storage, mailbox, &mail, &author, Some(ticket_id), None, now).await
+            take(
+                db,
+                storage,
+                mailbox,
+                &mail,
+                &author,
+                Some(ticket_id),
+                None,
+                now,
+            )
+            .await
         }
         Route::Create { author, related } => {
             take(db, storage, mailbox, &mail, &author, None, related, now).await
@@ -259,7 +280,7 @@ fn subject_tag(subject: &str) -> Option<TicketNumber> {
 /// The requester, or someone who wrote a public message on the ticket.
 async fn took_part(c: Conn<'_>, ticket_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
     const SQL: &str = "SELECT COUNT(*) FROM tickets t WHERE t.id = $1 AND (t.requester_id = $2 \
-        OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.author_id = $2 \
+        OR EXISTS (SELECT 1 FROM ticket_messages m WHERE m.ticket_id = t.id AND m.author_id = $2 \
         AND m.internal = FALSE))";
     let n: i64 = crate::on_conn!(c, conn => sqlx::query_scalar(SQL).bind(ticket_id).bind(user_id).fetch_one(&mut *conn).await)?;
     Ok(n > 0)
@@ -267,13 +288,26 @@ async fn took_part(c: Conn<'_>, ticket_id: i64, user_id: i64) -> Result<bool, sq
 
 /// What a mail's message says: the reply without quoted history and signature (a new mail is
 /// kept whole: it may carry a forwarded message), at most the e-mail limit.
-fn message_text(mail: &ReceivedMail, reply: bool, max_chars: usize, language: Language) -> (String, bool) {
+fn message_text(
+    mail: &ReceivedMail,
+    reply: bool,
+    max_chars: usize,
+    language: Language,
+) -> (String, bool) {
     let whole = mail.text.trim();
-    let text = if reply { reply_part(whole) } else { whole.to_owned() };
+    let text = if reply {
+        reply_part(whole)
+    } else {
+        whole.to_owned()
+    };
     let mut trimmed = text.len() < whole.len();
     let mut text = text;
     if crate::domain::char_count(&text) > max_chars {
-        text = text.chars().take(max_chars.saturating_sub(1)).collect::<String>() + "…";
+        text = text
+            .chars()
+            .take(max_chars.saturating_sub(1))
+            .collect::<String>()
+            + "…";
         trimmed = true;
     }
     if !crate::domain::has_visible(&text) {
@@ -327,9 +361,8 @@ async fn take(
     let (outcome, ticket_id, message_id) = match made {
         Ok(made) => made,
         Err(
-            error @ (AppError::Internal
-            | AppError::Unavailable { .. }
-            | AppError::Transport { .. }),
+            error
+            @ (AppError::Internal | AppError::Unavailable { .. } | AppError::Transport { .. }),
         ) => {
             drop(tx);
             storage.remove(&persisted).await;
@@ -411,7 +444,10 @@ async fn new_ticket_input(
         .unwrap_or(Priority::Medium);
     let subject = strip_reply_prefixes(&mail.subject);
     let subject = if crate::domain::has_visible(&subject) {
-        subject.chars().take(crate::domain::SUBJECT_MAX_CHARS).collect()
+        subject
+            .chars()
+            .take(crate::domain::SUBJECT_MAX_CHARS)
+            .collect()
     } else {
         answer::words(author.language, "no_subject")
     };
@@ -513,7 +549,11 @@ async fn record_bounce(
     if bounce.is_hard() {
         inbox::suppress(tx.conn(), &bounce.recipient, &diagnostic, email_id, now).await?;
     }
-    let reason = if bounce.is_hard() { "hard_bounce" } else { "soft_bounce" };
+    let reason = if bounce.is_hard() {
+        "hard_bounce"
+    } else {
+        "soft_bounce"
+    };
     let recorded = record_plain(tx.conn(), mailbox, mail, "bounce", reason, None, now).await?;
     if !recorded {
         return Ok(Handled::new("duplicate", None, None));

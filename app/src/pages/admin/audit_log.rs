@@ -34,6 +34,7 @@ fn entity_label(i18n: leptos_i18n::I18nContext<Locale>, entity: &str) -> String 
         "priorities" => t_string!(i18n, admin.entity_priorities),
         "settings" => t_string!(i18n, admin.entity_settings),
         "canned_response" => t_string!(i18n, admin.entity_canned_response),
+        "mailbox" => t_string!(i18n, admin.entity_mailbox),
         _ => t_string!(i18n, admin.entity_other),
     }
     .to_string()
@@ -97,6 +98,16 @@ fn audit_field_label(i18n: leptos_i18n::I18nContext<Locale>, field: &str) -> Str
         "password_link" => t_string!(i18n, admin.password_link),
         "title" => t_string!(i18n, admin.canned_title),
         "body" => t_string!(i18n, admin.canned_body),
+        "address" => t_string!(i18n, admin.mailbox_address),
+        "imap_host" => t_string!(i18n, admin.imap_host),
+        "imap_port" => t_string!(i18n, admin.imap_port),
+        "imap_security" => t_string!(i18n, admin.imap_security),
+        "imap_user" => t_string!(i18n, admin.imap_user),
+        "imap_password" => t_string!(i18n, admin.imap_password),
+        "imap_folder" => t_string!(i18n, admin.imap_folder),
+        "inbound_token" => t_string!(i18n, admin.mailbox_token_field),
+        "email_plans" => t_string!(i18n, admin.mail_channel),
+        "suppressed_address" => t_string!(i18n, admin.suppressions),
         other => return other.to_owned(),
     }
     .to_string()

@@ -18,6 +18,7 @@ pub(super) fn anyone(status: u16) -> fn(Actor) -> u16 {
     match status {
         200 => |_| 200,
         204 => |_| 204,
+        401 => |_| 401,
         404 => |_| 404,
         409 => |_| 409,
         _ => unreachable!(),

@@ -151,7 +151,8 @@ async fn checked(
         .as_deref()
         .filter(|p| !p.is_empty())
         .map(str::to_owned);
-    let had_password = before.is_some_and(|b| b.imap_password.as_deref().is_some_and(|p| !p.is_empty()));
+    let had_password =
+        before.is_some_and(|b| b.imap_password.as_deref().is_some_and(|p| !p.is_empty()));
     let default_port = if security == "tls" { 993 } else { 143 };
     let imap_port = match (&imap_host, input.imap_port) {
         (None, _) => None,
@@ -302,7 +303,9 @@ pub async fn set_channel(
     require(actor.may_administer())?;
     let before = mail_channel(db).await?;
     let mut after = input;
-    after.email_plans.sort_by_key(|p| crate::domain::Plan::ALL.iter().position(|x| x == p));
+    after
+        .email_plans
+        .sort_by_key(|p| crate::domain::Plan::ALL.iter().position(|x| x == p));
     after.email_plans.dedup();
     let value = serde_json::to_value(&after).map_err(|e| AppError::from(anyhow::anyhow!(e)))?;
     let plans = |c: &MailChannel| {
@@ -393,7 +396,11 @@ pub async fn lift_suppression(
             tx.conn(),
             actor,
             AuditAction::Delete,
-            &[("suppressed_address", address.trim().to_lowercase(), String::new())],
+            &[(
+                "suppressed_address",
+                address.trim().to_lowercase(),
+                String::new(),
+            )],
             now,
         )
         .await?;

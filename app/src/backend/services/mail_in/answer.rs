@@ -47,7 +47,11 @@ pub fn letter(
             url: ctx.url("/chamados/novo"),
         });
         blocks.push(Block::Footer(vec![
-            text(language, "inbound.automatic", &[("mailbox", &mailbox.address)]),
+            text(
+                language,
+                "inbound.automatic",
+                &[("mailbox", &mailbox.address)],
+            ),
             text(language, "signature", &[]),
         ]));
     }
@@ -55,7 +59,7 @@ pub fn letter(
     let original = if mail.subject.trim().is_empty() {
         text(languages[0], "inbound.your_mail", &[])
     } else {
-        mail.subject.clone()
+        super::strip_reply_prefixes(&mail.subject)
     };
     NewEmail {
         kind: AUTO_ANSWER.to_owned(),

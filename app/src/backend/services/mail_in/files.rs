@@ -1,9 +1,9 @@
 //! The files a mail brought, through the portal's limits and content sniffing: what passes is
 //! staged for the message, what does not is listed with why (the message is taken anyway).
 
+use crate::backend::mail::received::MailFile;
 use crate::backend::services::tickets::type_allowed;
 use crate::backend::storage::{StagedFile, Storage, UploadError};
-use crate::backend::mail::received::MailFile;
 use crate::domain::{Limits, RefusedFile};
 use crate::error::AppError;
 

@@ -317,7 +317,9 @@ fn custom_fields(
     for definition in definitions {
         let field = format!("fields.{}", definition.key);
         match given.get(&definition.key).filter(|v| !is_blank(v)) {
-            None if definition.required && require => errors.push(FieldError::new(field, "required")),
+            None if definition.required && require => {
+                errors.push(FieldError::new(field, "required"))
+            }
             None => {}
             Some(v) => match validate_field_value(definition, v) {
                 Ok(clean) => {
