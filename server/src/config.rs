@@ -112,8 +112,8 @@ pub struct ServeOptions {
     )]
     pub mail_from: String,
 
-    /// How many job workers (mail to compose and deliver) this instance runs; 0 leaves the jobs
-    /// to other instances.
+    /// How many job workers (mail to compose and deliver) this instance runs; 0 leaves the jobs,
+    /// and reading the IMAP mailboxes, to other instances.
     #[arg(long, env = "CHAMADO_JOB_WORKERS", default_value_t = 2)]
     pub job_workers: usize,
 

@@ -211,6 +211,14 @@ impl Application {
                 mail.clone(),
             ));
         }
+        if serve.job_workers > 0 {
+            // Mailboxes with an IMAP server are read by every instance that works jobs.
+            tokio::spawn(app::backend::mail::imap::supervise(
+                state.db.clone(),
+                mail.clone(),
+                state.storage.clone(),
+            ));
+        }
         Ok(Application {
             router: router(state.clone()),
             listener,

@@ -10,6 +10,7 @@
 
 pub mod bell;
 pub mod compose;
+pub mod imap;
 pub mod inbox;
 pub mod letters;
 pub mod notices;

@@ -12,6 +12,7 @@ mod events;
 mod hardening;
 mod help_center;
 mod helpers;
+mod imap;
 mod jobs;
 mod mail;
 mod mail_in;
