@@ -23,8 +23,8 @@ mod tabs;
 mod ticket_filters;
 
 pub use admin_form::{
-    edit_cell, edit_column, edit_what_was_saved, focus, saved_status, Check, EditForm, FormFoot,
-    NameField,
+    department_options, edit_cell, edit_column, edit_what_was_saved, focus, saved_status, Check,
+    EditForm, FormFoot, NameField,
 };
 #[cfg(feature = "hydrate")]
 pub use attachments::post_multipart;

@@ -136,3 +136,17 @@ pub fn FormFoot(
         {saved_status(i18n, move || saved.get())}
     }
 }
+
+/// The `<option>`s of a department choice, the one in `selected` selected.
+pub fn department_options(
+    departments: Vec<crate::domain::NamedRef>,
+    selected: RwSignal<i64>,
+) -> impl IntoView {
+    departments
+        .into_iter()
+        .map(|d| {
+            let id = d.id;
+            view! { <option value=id.to_string() selected=move || selected.get() == id>{d.name}</option> }
+        })
+        .collect_view()
+}

@@ -237,8 +237,9 @@ fn chown_tree(path: &Path, uid: u32, gid: u32) {
     assert!(status.success(), "chown {}", path.display());
 }
 
-/// The mailbox Chamado reads: the support user's, over IMAP without TLS (same machine).
-async fn imap_mailbox(admin: &Browser, servers: &MailServers) -> i64 {
+/// The mailbox Chamado reads: the support user's, over IMAP without TLS (same machine), with
+/// this password. Answers its id.
+async fn imap_mailbox(admin: &Browser, servers: &MailServers, password: &str) -> i64 {
     let geral = admin.department("Geral").await;
     let (status, created) = admin
         .call(
@@ -248,7 +249,7 @@ async fn imap_mailbox(admin: &Browser, servers: &MailServers) -> i64 {
                 json!({"name": "Suporte", "address": SUPPORT, "department_id": geral,
                         "imap_host": "127.0.0.1", "imap_port": servers.imap_port,
                         "imap_security": "none", "imap_user": "suporte",
-                        "imap_password": PASSWORD}),
+                        "imap_password": password}),
             ),
         )
         .await;
@@ -287,7 +288,7 @@ async fn a_customer_writes_in_over_smtp_reads_the_receipt_over_imap_and_replies_
     })
     .await;
     let admin = app.signed_in("admin@chamado.local").await;
-    let mailbox = imap_mailbox(&admin, &servers).await;
+    let mailbox = imap_mailbox(&admin, &servers, PASSWORD).await;
 
     // Diego mails the support address from his own client.
     let first = message_id();
@@ -426,21 +427,7 @@ async fn a_wrong_imap_password_is_shown_to_admins_and_never_logged_in_clear() {
     })
     .await;
     let admin = app.signed_in("admin@chamado.local").await;
-    let geral = admin.department("Geral").await;
-    let (status, created) = admin
-        .call(
-            Method::POST,
-            "/api/v1/admin/mailboxes",
-            Some(
-                json!({"name": "Suporte", "address": SUPPORT, "department_id": geral,
-                        "imap_host": "127.0.0.1", "imap_port": servers.imap_port,
-                        "imap_security": "none", "imap_user": "suporte",
-                        "imap_password": "senha-errada-xyz"}),
-            ),
-        )
-        .await;
-    assert_eq!(status, 201);
-    let id = created["mailbox"]["id"].as_i64().expect("id");
+    let id = imap_mailbox(&admin, &servers, "senha-errada-xyz").await;
     let started = Instant::now();
     let error = loop {
         let (_, mailbox) = admin

@@ -16,6 +16,7 @@ mod imap;
 mod jobs;
 mod mail;
 mod mail_in;
+mod mail_in_rules;
 mod mail_lifecycle;
 mod matrix;
 mod members;

@@ -164,7 +164,7 @@ fn ids_of(value: &HeaderValue<'_>) -> Vec<String> {
     }
 }
 
-fn header_text<'a>(message: &'a Message<'_>, name: &str) -> Option<String> {
+fn header_text(message: &Message<'_>, name: &str) -> Option<String> {
     message
         .header(name)
         .and_then(|v| v.as_text())

@@ -7,8 +7,9 @@ use super::AdminTabs;
 
 use crate::api::{get_mail_in, LiftSuppression, RotateMailboxToken, SaveMailChannel, SaveMailbox};
 use crate::components::{
-    edit_cell, edit_column, edit_what_was_saved, focus, format_time, load_error, query_string,
-    Check, EditForm, FieldMessage, FormError, FormFoot, Loading, NameField,
+    department_options, edit_cell, edit_column, edit_what_was_saved, focus, format_time,
+    load_error, query_string, Check, EditForm, FieldMessage, FormError, FormFoot, Loading,
+    NameField,
 };
 use crate::domain::{
     CurrentUser, InboundEmailPage, MailChannel, MailboxAdmin, MailboxInput, NamedRef, Plan,
@@ -279,10 +280,7 @@ fn MailboxTable(
                     <label for="mailbox-department">{t!(i18n, tickets.department)}</label>
                     <select id="mailbox-department" aria-describedby="mailbox-department-msg"
                         on:change=move |ev| department.set(event_target_value(&ev).parse().unwrap_or_default())>
-                        {departments.get_value().into_iter().map(|d| {
-                            let id = d.id;
-                            view! { <option value=id.to_string() selected=move || department.get() == id>{d.name}</option> }
-                        }).collect_view()}
+                        {department_options(departments.get_value(), department)}
                     </select>
                     <FieldMessage error field="department_id" id="mailbox-department-msg" />
                 </div>

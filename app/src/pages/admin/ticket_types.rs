@@ -6,8 +6,8 @@ use super::AdminTabs;
 
 use crate::api::{get_admin_ticket_types, SaveTicketType};
 use crate::components::{
-    edit_cell, edit_column, focus, load_error, priority_label, Check, EditForm, FieldMessage,
-    FormFoot, Loading, NameField,
+    department_options, edit_cell, edit_column, focus, load_error, priority_label, Check, EditForm,
+    FieldMessage, FormFoot, Loading, NameField,
 };
 use crate::domain::{
     CurrentUser, FieldAdmin, Plan, Priority, Role, TicketTypeAdmin, TicketTypeInput, FIELD_KINDS,
@@ -235,10 +235,7 @@ fn TicketTypes(user: CurrentUser) -> impl IntoView {
                                                 <select id="type-department" on:change=move |ev| department.set(event_target_value(&ev).parse().unwrap_or(0))
                                                     aria-describedby="type-department-msg">
                                                     <option value="0" selected=move || department.get() == 0>"—"</option>
-                                                    {departments.get_value().into_iter().map(|d| {
-                                                        let id = d.id;
-                                                        view! { <option value=id.to_string() selected=move || department.get() == id>{d.name}</option> }
-                                                    }).collect_view()}
+                                                    {department_options(departments.get_value(), department)}
                                                 </select>
                                                 <FieldMessage error field="default_department_id" id="type-department-msg" />
                                             </div>
