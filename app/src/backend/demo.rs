@@ -405,6 +405,25 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
         workspace::canned_insert(tx.conn(), department, title, body, author, now).await?;
     }
 
+    // The support address of the demo: mail posted to `POST /api/v1/inbound-email` with its
+    // token (admins make one in "Caixas de entrada") opens tickets in Geral.
+    if let Some(geral) = department_id("Geral") {
+        let mailbox = crate::backend::mail::inbox::MailboxFields {
+            name: "Suporte".to_owned(),
+            address: "suporte@chamado.local".to_owned(),
+            department_id: geral,
+            imap_host: None,
+            imap_port: None,
+            imap_security: "tls".to_owned(),
+            imap_user: None,
+            imap_folder: "INBOX".to_owned(),
+            active: true,
+        };
+        let unknown_token = crate::backend::secrets::hash(&crate::backend::secrets::generate(""));
+        crate::backend::mail::inbox::insert_mailbox(tx.conn(), &mailbox, None, &unknown_token, now)
+            .await?;
+    }
+
     let type_ids = ticket_types::list_keys(tx.conn()).await?;
     let tickets_made = load_tickets(&mut tx, now, &user_ids, &department_ids, &type_ids).await?;
 

@@ -177,6 +177,17 @@ async fn machines_trial_plans_and_floods_get_no_ticket_and_at_most_one_answer_a_
         1
     );
 
+    // A sender the receiving server found forged: not taken as Diego, and not answered.
+    let forged = format!(
+        "Authentication-Results: mx.acme.test; spf=fail smtp.mailfrom=acme.com.br;\r\n dkim=none; dmarc=fail header.from=acme.com.br\r\n\
+         From: diego@acme.com.br\r\nTo: {SUPPORT}\r\nSubject: Troque minha senha\r\nMessage-ID: {}\r\n\r\nUrgente.\r\n",
+        message_id()
+    );
+    let (status, handled) = post_mail(&app, &token, forged.into_bytes()).await;
+    assert_eq!(status, 200, "{handled}");
+    assert_eq!(handled["outcome"], "ignored");
+    assert_eq!(handled["reason"], "forged_sender");
+
     // A flood from one address: past the hourly allowance, set aside unanswered.
     for n in 0..crate_per_sender() {
         app.execute(&format!(

@@ -26,6 +26,10 @@ pub struct ReceivedMail {
     pub automated: Option<&'static str>,
     /// The sender is a mail system (mailer-daemon, postmaster, no-reply): never answered.
     pub system_sender: bool,
+    /// The receiving mail server found the sender's address forged (its `Authentication-Results`
+    /// say DMARC failed, or SPF failed with no valid DKIM signature): not taken as that person,
+    /// and not answered (the answer would go to someone who did not write).
+    pub forged: bool,
     pub bounce: Option<Bounce>,
     /// The whole text, quotes and signature included.
     pub text: String,
@@ -96,6 +100,7 @@ pub fn read(raw: &[u8]) -> Option<ReceivedMail> {
         automated: automated(&message),
         system_sender: SYSTEM_SENDERS.iter().any(|s| local.eq_ignore_ascii_case(s))
             || local.to_ascii_lowercase().starts_with("bounce"),
+        forged: forged(&message),
         bounce: bounce(&message),
         text: text_of(&message),
         files: files_of(&message),
@@ -191,6 +196,23 @@ fn automated(message: &Message<'_>) -> Option<&'static str> {
         return Some("auto_submitted");
     }
     None
+}
+
+/// Whether the receiving server's verdict (the topmost `Authentication-Results`, RFC 8601) says
+/// the sender's address is forged.
+fn forged(message: &Message<'_>) -> bool {
+    let Some(verdict) = message
+        .header_raw("Authentication-Results")
+        .map(str::to_ascii_lowercase)
+    else {
+        return false;
+    };
+    let says = |what: &str| {
+        verdict
+            .split([';', ' ', '\t', '\r', '\n'])
+            .any(|part| part.trim() == what)
+    };
+    says("dmarc=fail") || (says("spf=fail") && !says("dkim=pass"))
 }
 
 /// The mail's text: every text body in order (Apple Mail splits text around inline images),
@@ -439,7 +461,32 @@ mod tests {
         );
         assert_eq!(m.automated, None);
         assert!(!m.system_sender);
+        assert!(!m.forged);
         assert!(m.headers.contains("From: João Silva <Joao@Cliente.com.br>"));
+    }
+
+    #[test]
+    fn the_receiving_servers_verdict_on_forged_senders_is_read() {
+        let with = |verdict: &str| {
+            read(&mail(
+                &format!(
+                    "Authentication-Results: mx.acme.test;\n {verdict}\nFrom: a@b.com\nSubject: x"
+                ),
+                "x",
+            ))
+            .is_some_and(|m| m.forged)
+        };
+        assert!(with(
+            "spf=pass smtp.mailfrom=b.com; dkim=pass header.d=b.com; dmarc=fail header.from=b.com"
+        ));
+        assert!(with("spf=fail smtp.mailfrom=b.com; dkim=none"));
+        assert!(!with(
+            "spf=fail smtp.mailfrom=b.com; dkim=pass header.d=b.com"
+        ));
+        assert!(!with(
+            "spf=pass smtp.mailfrom=b.com; dkim=pass header.d=b.com; dmarc=pass"
+        ));
+        assert!(!read(&mail("From: a@b.com\nSubject: x", "x")).is_some_and(|m| m.forged));
     }
 
     #[test]

@@ -154,6 +154,12 @@ async fn route(
     channel: &MailChannel,
 ) -> Result<Route, AppError> {
     let mut c = c;
+    if mail.forged {
+        return Ok(Route::Decline {
+            reason: "forged_sender",
+            language: None,
+        });
+    }
     let sender = match users::find_by_email(c.reborrow(), &mail.from_address).await? {
         Some(row) => crate::backend::services::auth::current_user(c.reborrow(), row.id).await?,
         None => None,
@@ -582,7 +588,7 @@ async fn decline(
     )
     .await?
         > 0;
-    let answer = !mail.system_sender && !answered_today;
+    let answer = !mail.system_sender && !mail.forged && !answered_today;
     let outcome = if answer { "auto_answered" } else { "ignored" };
     let recorded = record_plain(tx.conn(), mailbox, mail, outcome, reason, None, now).await?;
     if !recorded {

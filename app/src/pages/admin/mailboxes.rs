@@ -52,6 +52,7 @@ fn reason_label(i18n: leptos_i18n::I18nContext<Locale>, reason: &str) -> String 
         "staff_without_token" => t_string!(i18n, admin.inbound_staff_without_token),
         "auto_submitted" | "bulk" => t_string!(i18n, admin.inbound_automatic),
         "throttled" => t_string!(i18n, admin.inbound_throttled),
+        "forged_sender" => t_string!(i18n, admin.inbound_forged_sender),
         "hard_bounce" => t_string!(i18n, admin.inbound_hard_bounce),
         "soft_bounce" => t_string!(i18n, admin.inbound_soft_bounce),
         other => return other.to_owned(),
