@@ -35,54 +35,10 @@ from email.utils import make_msgid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
-sys.path.insert(0, os.path.join(HERE, "..", "server", "tests", "api"))
-from harness import call, free_port, start_chamado, stop, token_of  # noqa: E402
-from mail_router import Router  # noqa: E402
-
-from aiosmtpd.controller import Controller  # noqa: E402
+from harness import call, start_chamado, stop, token_of  # noqa: E402
+from mail_servers import PASSWORD, start_dovecot, start_router  # noqa: E402
 
 SUPPORT = "suporte@bench.test"
-PASSWORD = "senha-de-bench"
-
-
-def start_dovecot(work, users):
-    """An unprivileged Dovecot on a free port, one Maildir per user; returns (process, port)."""
-    port = free_port()
-    homes = os.path.join(work, "home")
-    root = os.geteuid() == 0
-    uid, gid = (65534, 65534) if root else (os.getuid(), os.getgid())
-    with open(os.path.join(work, "users"), "w") as f:
-        for user in users:
-            for sub in ("new", "cur", "tmp"):
-                os.makedirs(os.path.join(homes, user, "Maildir", sub), exist_ok=True)
-            f.write(f"{user}:{{PLAIN}}{PASSWORD}\n")
-    subprocess.run(["chown", "-R", f"{uid}:{gid}", homes], check=True)
-    me = os.environ.get("USER") or subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
-    unprivileged = "" if root else (
-        f"default_login_user = {me}\ndefault_internal_user = {me}\ndefault_internal_group = {me}\n")
-    conf = os.path.join(work, "dovecot.conf")
-    with open(conf, "w") as f:
-        f.write(
-            f"base_dir = {work}/run\nstate_dir = {work}/state\nlog_path = {work}/dovecot.log\n"
-            "protocols = imap\nlisten = 127.0.0.1\nssl = no\ndisable_plaintext_auth = no\n"
-            f"auth_mechanisms = plain login\nfirst_valid_uid = 1\n{unprivileged}"
-            f"mail_location = maildir:{homes}/%n/Maildir\n"
-            f"passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {work}/users\n}}\n"
-            f"userdb {{\n  driver = static\n  args = uid={uid} gid={gid} home={homes}/%n\n}}\n"
-            f"service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n"
-            "  inet_listener imaps {\n    port = 0\n  }\n}\n")
-    process = subprocess.Popen(["/usr/sbin/dovecot", "-F", "-c", conf],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import socket
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process, port, homes, (uid, gid)
-        except OSError:
-            if time.monotonic() > deadline:
-                sys.exit("dovecot did not start: " + open(os.path.join(work, "dovecot.log")).read()[-2000:])
-            time.sleep(0.05)
 
 
 def mail(sender, subject, body="Medindo a entrada de e-mail."):
@@ -144,9 +100,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="chamado-mail-in.") as work:
         dovecot, imap_port, homes, owner = start_dovecot(work, ["suporte"])
-        smtp_port = free_port()
-        controller = Controller(Router(homes), hostname="127.0.0.1", port=smtp_port)
-        controller.start()
+        controller, smtp_port = start_router(homes)
         os.environ["CHAMADO_SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}?tls=none"
         os.environ["CHAMADO_MAIL_FROM"] = f"Suporte Bench <{SUPPORT}>"
         process, port, _ = start_chamado(args.binary, args.site_root, work, name="mail-in")

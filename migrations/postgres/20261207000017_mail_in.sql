@@ -62,6 +62,7 @@ CREATE TABLE email_suppressions (
     address     TEXT PRIMARY KEY,
     -- the DSN's status and diagnostic
     reason      TEXT NOT NULL,
-    email_id    BIGINT REFERENCES outbound_emails (id),
+    -- the bounced mail (not a reference: the outbox is pruned, the suppression stays)
+    email_id    BIGINT,
     created_at  TIMESTAMPTZ NOT NULL
 );

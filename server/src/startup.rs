@@ -417,7 +417,12 @@ pub async fn prune_old_rows(db: &Db) -> u64 {
         app::backend::mail::bell::prune(c.conn(), now, PRUNE_BATCH).await
     })
     .await;
-    old_events + sessions + failures + jobs + mails + bells
+    let received = in_batches("received mail", || async {
+        let mut c = db.acquire().await?;
+        app::backend::mail::inbox::prune(c.conn(), now, PRUNE_BATCH).await
+    })
+    .await;
+    old_events + sessions + failures + jobs + mails + bells + received
 }
 
 /// Runs one batch of a clean-up after another until a batch is not full; returns the rows deleted.
