@@ -32,6 +32,8 @@ def start_dovecot(work, users):
     port = free_port()
     homes = os.path.join(work, "home")
     root = os.geteuid() == 0
+    # Dovecot's own processes (its `dovecot` user) read the password file under `work`.
+    os.chmod(work, 0o755)
     uid, gid = (65534, 65534) if root else (os.getuid(), os.getgid())
     with open(os.path.join(work, "users"), "w") as f:
         for user in users:

@@ -33,6 +33,9 @@ impl MailServers {
     pub fn start(users: &[&str]) -> MailServers {
         let dir = tempfile::tempdir().expect("dir");
         let root = dir.path();
+        // Dovecot's own processes (its `dovecot` user) read the password file under `root`.
+        std::fs::set_permissions(root, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
         let imap_port = free_port();
         let smtp_port = free_port();
         // As root the mail belongs to `nobody` (Dovecot refuses uid 0); else to whoever runs.
