@@ -79,7 +79,8 @@ pub fn read(raw: &[u8]) -> Option<ReceivedMail> {
     }
     let subject = message
         .subject()
-        .map(crate::domain::single_line)
+        .map(|s| legacy_header(raw, "subject").unwrap_or_else(|| s.to_owned()))
+        .map(|s| crate::domain::single_line(&s))
         .unwrap_or_default();
     let message_id = match message.message_id() {
         Some(id) if !id.trim().is_empty() => bracketed(id),
@@ -108,6 +109,37 @@ pub fn read(raw: &[u8]) -> Option<ReceivedMail> {
         from_address,
         from_name,
     })
+}
+
+/// A header an old client wrote in raw 8-bit Windows-1252 instead of encoded words (mail-parser
+/// reads raw header bytes as UTF-8): decoded as Windows-1252 when it is not valid UTF-8.
+fn legacy_header(raw: &[u8], name: &str) -> Option<String> {
+    let head_end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n"))
+        .unwrap_or(raw.len());
+    let head = &raw[..head_end];
+    let mut lines = head.split(|b| *b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        let Some(colon) = line.iter().position(|b| *b == b':') else {
+            continue;
+        };
+        if !line[..colon].eq_ignore_ascii_case(name.as_bytes()) {
+            continue;
+        }
+        let mut value = line[colon + 1..].to_vec();
+        while let Some(next) = lines.peek().filter(|l| l.starts_with(b" ") || l.starts_with(b"\t")) {
+            value.extend_from_slice(next);
+            lines.next();
+        }
+        if std::str::from_utf8(&value).is_ok() {
+            return None;
+        }
+        let decode = mail_parser::decoders::charsets::map::charset_decoder(b"windows-1252")?;
+        return Some(decode(&value).trim().to_owned());
+    }
+    None
 }
 
 /// Senders that are mail systems, not people: answering them makes loops.
@@ -494,6 +526,14 @@ mod tests {
         let raw = b"From: a@b.com\r\nSubject: x\r\nContent-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: 8bit\r\n\r\nN\xe3o consigo emitir a nota \x96 erro \x93123\x94\r\n";
         let m = read(raw).expect("a mail");
         assert_eq!(m.text.trim(), "Não consigo emitir a nota – erro “123”");
+    }
+
+    #[test]
+    fn a_raw_windows_1252_subject_from_an_old_client_is_read() {
+        let raw = b"From: a@b.com\r\nSubject: Cobran\xe7a em duplicidade\r\n\r\nx\r\n";
+        assert_eq!(read(raw).map(|m| m.subject), Some("Cobrança em duplicidade".to_owned()));
+        let utf8 = "From: a@b.com\r\nSubject: Cobrança\r\n\r\nx\r\n";
+        assert_eq!(read(utf8.as_bytes()).map(|m| m.subject), Some("Cobrança".to_owned()));
     }
 
     #[test]
