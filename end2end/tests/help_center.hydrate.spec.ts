@@ -13,8 +13,10 @@ test("a visitor searches with a typo and without accents and finds the article",
   await expect(article).toBeVisible();
   await expect(live.locator("mark").first()).toBeVisible();
   // Enter goes to the search page, which keeps following the box.
+  // Enter submits the form (a page load, as without JavaScript).
   await box.press("Enter");
   await expect(page).toHaveURL(/\/ajuda\/busca\?q=webook/);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
   await expect(page.locator(".search-results__title").first()).toHaveText("Meu webhook não está recebendo eventos");
   const onPage = page.getByRole("searchbox", { name: "Buscar artigos" });
   await onPage.fill("");

@@ -62,6 +62,8 @@ test("a person turns one notification off by e-mail and it stays off", async ({ 
   await byMail.uncheck();
   await expect(page.getByText("Preferência salva.")).toBeVisible();
   await page.reload();
+  // A switch flipped before hydration would change the page, not the preference.
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
   await expect(page.getByLabel("Por e-mail: Resposta do suporte")).not.toBeChecked();
   await expect(page.getByLabel("No sino: Resposta do suporte")).toBeChecked();
   // Staff kinds are not a customer's to choose.

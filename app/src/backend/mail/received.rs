@@ -129,7 +129,10 @@ fn legacy_header(raw: &[u8], name: &str) -> Option<String> {
             continue;
         }
         let mut value = line[colon + 1..].to_vec();
-        while let Some(next) = lines.peek().filter(|l| l.starts_with(b" ") || l.starts_with(b"\t")) {
+        while let Some(next) = lines
+            .peek()
+            .filter(|l| l.starts_with(b" ") || l.starts_with(b"\t"))
+        {
             value.extend_from_slice(next);
             lines.next();
         }
@@ -531,9 +534,15 @@ mod tests {
     #[test]
     fn a_raw_windows_1252_subject_from_an_old_client_is_read() {
         let raw = b"From: a@b.com\r\nSubject: Cobran\xe7a em duplicidade\r\n\r\nx\r\n";
-        assert_eq!(read(raw).map(|m| m.subject), Some("Cobrança em duplicidade".to_owned()));
+        assert_eq!(
+            read(raw).map(|m| m.subject),
+            Some("Cobrança em duplicidade".to_owned())
+        );
         let utf8 = "From: a@b.com\r\nSubject: Cobrança\r\n\r\nx\r\n";
-        assert_eq!(read(utf8.as_bytes()).map(|m| m.subject), Some("Cobrança".to_owned()));
+        assert_eq!(
+            read(utf8.as_bytes()).map(|m| m.subject),
+            Some("Cobrança".to_owned())
+        );
     }
 
     #[test]
