@@ -32,8 +32,14 @@ def start_dovecot(work, users):
     port = free_port()
     homes = os.path.join(work, "home")
     root = os.geteuid() == 0
-    # Dovecot's own processes (its `dovecot` user) read the password file under `work`.
+    # Dovecot's own processes (its `dovecot` user) read the password file under `work`: every
+    # directory on the way must let them through.
     os.chmod(work, 0o755)
+    parent = os.path.dirname(work)
+    while parent != os.path.dirname(parent):
+        if not os.stat(parent).st_mode & 0o001:
+            sys.exit(f"{parent} is closed to other users: Dovecot could not read {work}")
+        parent = os.path.dirname(parent)
     uid, gid = (65534, 65534) if root else (os.getuid(), os.getgid())
     with open(os.path.join(work, "users"), "w") as f:
         for user in users:

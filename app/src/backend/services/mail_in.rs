@@ -386,19 +386,11 @@ async fn take(
     let recorded = inbox::record(
         tx.conn(),
         &NewInbound {
-            mailbox_id: Some(mailbox.id),
-            message_id: &mail.message_id,
-            from_address: &mail.from_address,
-            from_name: &mail.from_name,
-            subject: &mail.subject,
-            outcome,
-            reason: None,
             ticket_id: Some(ticket_id),
             chamado_message_id: Some(message_id),
-            headers: &mail.headers,
-            original_text: &mail.text,
             refused_files: &refused_json,
             trimmed: trimmed || !refused.is_empty(),
+            ..row_of(mailbox, mail, outcome)
         },
         now,
     )
@@ -516,23 +508,29 @@ async fn record_plain(
     inbox::record(
         c,
         &NewInbound {
-            mailbox_id: Some(mailbox.id),
-            message_id: &mail.message_id,
-            from_address: &mail.from_address,
-            from_name: &mail.from_name,
-            subject: &mail.subject,
-            outcome,
             reason: Some(reason),
             ticket_id,
-            chamado_message_id: None,
-            headers: &mail.headers,
-            original_text: &mail.text,
-            refused_files: "[]",
-            trimmed: false,
+            ..row_of(mailbox, mail, outcome)
         },
         now,
     )
     .await
+}
+
+/// The record of a received mail: what it was and where it came in, with `outcome`.
+fn row_of<'a>(mailbox: &MailboxRow, mail: &'a ReceivedMail, outcome: &'a str) -> NewInbound<'a> {
+    NewInbound {
+        mailbox_id: Some(mailbox.id),
+        message_id: &mail.message_id,
+        from_address: &mail.from_address,
+        from_name: &mail.from_name,
+        subject: &mail.subject,
+        outcome,
+        headers: &mail.headers,
+        original_text: &mail.text,
+        refused_files: "[]",
+        ..NewInbound::default()
+    }
 }
 
 /// A delivery report: the mail it names is marked bounced; a permanent failure stops mail to
