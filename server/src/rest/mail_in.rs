@@ -30,12 +30,13 @@ pub struct InboundQuery {
     pub token: Option<String>,
 }
 
-/// Receive one mail: the raw RFC 5322 message as the body (`message/rfc822`), authenticated by
+/// Receive one mail: the raw RFC 5322 message as the body (any content type), authenticated by
 /// the mailbox's token (`Authorization: Bearer chm_in_…` or `?token=`). The answer says what
 /// Chamado did with it; the same mail posted twice makes one message (`duplicate`).
 #[utoipa::path(post, path = "/api/v1/inbound-email", tag = "e-mail",
     params(InboundQuery),
-    request_body(content = String, content_type = "message/rfc822"),
+    request_body(content = String, content_type = "application/octet-stream",
+        description = "The raw RFC 5322 mail, as received (sent as `message/rfc822` or any other type)"),
     responses((status = 200, description = "What happened to the mail (`outcome`, `reason`, `ticket`)"),
         (status = 401, description = "No or wrong mailbox token", body = Problem),
         (status = 413, description = "Larger than 48 MiB", body = Problem),
