@@ -97,17 +97,21 @@ pub async fn receive(
     if let Some(why) = mail.automated {
         return set_aside(db, mailbox, &mail, "ignored", why, None, now).await;
     }
-    let recent = {
-        let mut c = db.acquire().await?;
-        inbox::count_from(c.conn(), &mail.from_address, None, now - Duration::hours(1)).await?
-    };
-    if recent >= PER_SENDER_PER_HOUR {
-        return set_aside(db, mailbox, &mail, "ignored", "throttled", None, now).await;
-    }
-    let channel = mail_channel(db).await?;
+    // The allowance, the channel's settings and the route: reads on one connection.
     let route = {
         let mut c = db.acquire().await?;
-        route(c.conn(), mailer, &mail, &channel).await?
+        let since = now - Duration::hours(1);
+        if inbox::count_from(c.conn(), &mail.from_address, None, since).await?
+            >= PER_SENDER_PER_HOUR
+        {
+            None
+        } else {
+            let channel = channel_in(c.conn()).await?;
+            Some(route(c.conn(), mailer, &mail, &channel).await?)
+        }
+    };
+    let Some(route) = route else {
+        return set_aside(db, mailbox, &mail, "ignored", "throttled", None, now).await;
     };
     match route {
         Route::Decline { reason, language } => {
@@ -135,12 +139,14 @@ pub async fn receive(
 /// The e-mail channel's settings in force.
 pub async fn mail_channel(db: &Db) -> Result<MailChannel, AppError> {
     let mut c = db.acquire().await?;
-    Ok(
-        crate::backend::db::settings::get(c.conn(), MAIL_CHANNEL_KEY)
-            .await?
-            .and_then(|(v, _)| serde_json::from_value(v.0).ok())
-            .unwrap_or_default(),
-    )
+    channel_in(c.conn()).await
+}
+
+async fn channel_in(c: Conn<'_>) -> Result<MailChannel, AppError> {
+    Ok(crate::backend::db::settings::get(c, MAIL_CHANNEL_KEY)
+        .await?
+        .and_then(|(v, _)| serde_json::from_value(v.0).ok())
+        .unwrap_or_default())
 }
 
 /// Where the e-mail channel's settings are stored.
