@@ -30,37 +30,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from harness import call, free_port, start_chamado, stop, token_of  # noqa: E402
+from harness import Postgres, call, start_chamado, stop, token_of  # noqa: E402
 
-
-
-def as_postgres(command):
-    """Runs a PostgreSQL tool (as the postgres user when this runs as root)."""
-    if os.getuid() == 0:
-        return subprocess.run(["su", "postgres", "-c", " ".join(f"'{c}'" for c in command)],
-                              check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-class Postgres:
-    def __init__(self, pg_bin, work):
-        self.pg_bin, self.data = pg_bin, os.path.join(work, "pg")
-        self.port = free_port()
-        os.makedirs(self.data)
-        if os.getuid() == 0:
-            shutil.chown(work, "postgres")
-            shutil.chown(self.data, "postgres")
-        as_postgres([f"{pg_bin}/initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                     "--locale=C.UTF-8"])
-        self.start()
-
-    def start(self):
-        options = f"-k {self.data} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off"
-        as_postgres([f"{self.pg_bin}/pg_ctl", "-D", self.data, "-l", f"{self.data}/server.log", "-w",
-                     "-o", options, "start"])
-
-    def stop(self):
-        as_postgres([f"{self.pg_bin}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"])
 
 
 class EventStream(threading.Thread):

@@ -3,6 +3,7 @@ fresh database with the demo data (waiting for /readyz), and stopped again.
 Imported by scripts/page-load.py, bench/abuse.py and bench/db-outage.py."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,9 +18,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_chamado(binary, site_root, work, database_url=None, name="chamado"):
-    """Starts `binary serve --demo` with its data in `work`; returns (process, port, log path).
-    Exits with the end of the server log if it is not ready within 90 s."""
+def start_chamado(binary, site_root, work, database_url=None, name="chamado", demo=True, env=None):
+    """Starts `binary serve --demo` (or without `--demo`: on the database as it is) with its data
+    in `work` and `env` added to the environment; returns (process, port, log path). Exits with
+    the end of the server log if it is not ready within 90 s."""
     port = free_port()
     log_path = os.path.join(work, "server.log")
     env = dict(
@@ -30,9 +32,11 @@ def start_chamado(binary, site_root, work, database_url=None, name="chamado"):
         LEPTOS_SITE_ROOT=site_root,
         RUST_LOG="warn",
         RUST_BACKTRACE=os.environ.get("RUST_BACKTRACE", "0"),
+        **(env or {}),
     )
+    args = [binary, "serve"] + (["--demo"] if demo else [])
     with open(log_path, "w") as log:
-        process = subprocess.Popen([binary, "serve", "--demo"], env=env, stdout=log, stderr=log)
+        process = subprocess.Popen(args, env=env, stdout=log, stderr=log)
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -99,3 +103,32 @@ def token_of(port, email):
     if status != 201:
         sys.exit(f"cannot make a token for {email}: {status} {data[:200]!r}")
     return json.loads(data)["token"]
+
+
+def as_postgres(command):
+    """Runs a PostgreSQL tool (as the postgres user when this runs as root)."""
+    if os.getuid() == 0:
+        return subprocess.run(["su", "postgres", "-c", " ".join(f"'{c}'" for c in command)],
+                              check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class Postgres:
+    def __init__(self, pg_bin, work):
+        self.pg_bin, self.data = pg_bin, os.path.join(work, "pg")
+        self.port = free_port()
+        os.makedirs(self.data)
+        if os.getuid() == 0:
+            shutil.chown(work, "postgres")
+            shutil.chown(self.data, "postgres")
+        as_postgres([f"{pg_bin}/initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                     "--locale=C.UTF-8"])
+        self.start()
+
+    def start(self):
+        options = f"-k {self.data} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off"
+        as_postgres([f"{self.pg_bin}/pg_ctl", "-D", self.data, "-l", f"{self.data}/server.log", "-w",
+                     "-o", options, "start"])
+
+    def stop(self):
+        as_postgres([f"{self.pg_bin}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"])

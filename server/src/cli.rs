@@ -37,7 +37,7 @@ pub enum Command {
     Migrate,
     /// Load the demo data into an empty database.
     Demo,
-    /// Add a large, deterministic ticket load to a demo database (SQLite), for `bench/`.
+    /// Add a large, deterministic ticket load to a demo database (SQLite or PostgreSQL), for `bench/`.
     BenchData {
         /// How many tickets to add.
         #[arg(long, default_value_t = 1_000_000)]

@@ -77,6 +77,12 @@ pub struct ServeOptions {
     #[arg(long, env = "CHAMADO_READ_CACHE", default_value_t = true, action = clap::ArgAction::Set)]
     pub read_cache: bool,
 
+    /// How ticket lists search text (`q`): `fulltext` (the database's full-text index) or
+    /// `like`, the substring scan of earlier versions that reads every message in scope, kept
+    /// only as the baseline row of `bench/scaling.sh`.
+    #[arg(long, env = "CHAMADO_TICKET_SEARCH", default_value = "fulltext")]
+    pub ticket_search: app::backend::db::ticket_text::TextSearch,
+
     /// Milliseconds between the event pump's looks at the event table for other instances'
     /// events. On PostgreSQL, LISTEN/NOTIFY delivers them at once and this is only the safety
     /// net; with SQLite it is how a second process's events arrive.

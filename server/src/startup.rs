@@ -118,6 +118,9 @@ pub fn router(state: AppState) -> Router {
         >(provide_state, shell))
         .layer(axum::middleware::from_fn(render::keep_arena))
         .layer(axum::middleware::from_fn(
+            app::backend::session::RequestUser::layer,
+        ))
+        .layer(axum::middleware::from_fn(
             server_fn_status::map_server_fn_errors,
         ))
         .layer(sessions)
@@ -169,7 +172,9 @@ impl Application {
         let mail = mailer(serve, &public_url, &db).await?;
         let state = AppState {
             leptos_options: leptos_options(&serve.site_root, addr),
-            db: db.with_read_cache(serve.read_cache),
+            db: db
+                .with_read_cache(serve.read_cache)
+                .with_text_search(serve.ticket_search),
             settings: Arc::new(RuntimeSettings {
                 data_dir: global.data_dir.clone(),
                 public_url,
@@ -382,7 +387,8 @@ fn spawn_housekeeping(state: &AppState) {
 pub const PRUNE_BATCH: i64 = 1000;
 
 /// Deletes old events, expired sessions, old sign-in failures, finished jobs (7 days; dead ones
-/// 28), mails of the outbox and bell notifications (90 days), in batches.
+/// 28), mails of the outbox and bell notifications (90 days), in batches; merges the SQLite
+/// text index's segments.
 pub async fn prune_old_rows(db: &Db) -> u64 {
     use app::backend::{db::tokens, events, session};
     let now = Utc::now();
@@ -422,6 +428,9 @@ pub async fn prune_old_rows(db: &Db) -> u64 {
         app::backend::mail::inbox::prune(c.conn(), now, PRUNE_BATCH).await
     })
     .await;
+    if let Err(error) = app::backend::db::ticket_text::merge_segments(db).await {
+        tracing::warn!(%error, job = "text index", "housekeeping failed");
+    }
     old_events + sessions + failures + jobs + mails + bells + received
 }
 

@@ -18,14 +18,25 @@ pub async fn request_session() -> Result<Session, AppError> {
     })
 }
 
+/// The request's memo of its user (absent only outside the router, as in unit tests).
+async fn request_memo() -> Option<session::RequestUser> {
+    leptos_axum::extract::<axum::Extension<session::RequestUser>>()
+        .await
+        .ok()
+        .map(|axum::Extension(memo)| memo)
+}
+
 /// The signed-in user, if any.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let state = app_state()?;
+    let session = request_session().await?;
+    let memo = request_memo().await;
     session::user(
-        &request_session().await?,
+        &session,
         &state.db,
         state.settings.sessions,
         chrono::Utc::now(),
+        memo.as_ref(),
     )
     .await
 }
@@ -40,11 +51,14 @@ pub async fn require_user() -> Result<CurrentUser, AppError> {
 /// then), and the signed-in user, or `Unauthenticated`.
 pub async fn signed_in() -> Result<(AppState, CurrentUser), AppError> {
     let state = app_state()?;
+    let session = request_session().await?;
+    let memo = request_memo().await;
     let user = session::user(
-        &request_session().await?,
+        &session,
         &state.db,
         state.settings.sessions,
         chrono::Utc::now(),
+        memo.as_ref(),
     )
     .await?
     .ok_or(AppError::Unauthenticated)?;

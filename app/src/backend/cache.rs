@@ -39,6 +39,9 @@ pub trait CacheKind: 'static {
     const DEPENDS: Depends;
     /// Large values (a page of tickets) keep fewer entries.
     const MAX_ENTRIES: usize = MAX_ENTRIES;
+    /// How long an entry is trusted without a local write invalidating it: how late, at most,
+    /// another instance's writes show here.
+    const TTL: Duration = TTL;
 }
 
 type Entries<K, V> = Mutex<HashMap<K, (V, Instant, u64)>>;
@@ -132,11 +135,20 @@ impl Caches {
             let entries = store.lock().ok()?;
             let hit = entries
                 .get(key)
-                .filter(|(_, at, g)| *g == generation && at.elapsed() < TTL)
+                .filter(|(_, at, g)| *g == generation && at.elapsed() < K::TTL)
                 .map(|(v, _, _)| v.clone());
             hit
         });
         (hit, generation)
+    }
+
+    /// Drops one entry (the value it held is gone, as a deleted session).
+    pub fn forget<K: CacheKind>(&self, key: &K::Key) {
+        if let Some(store) = self.entries::<K>() {
+            if let Ok(mut entries) = store.lock() {
+                entries.remove(key);
+            }
+        }
     }
 
     /// Stores a value read at `generation` (from [`Caches::get`], taken before the read: a write
@@ -224,6 +236,27 @@ mod tests {
         let off = Caches::new(false);
         off.put::<Names>("a", 1, off.get::<Names>(&"a").1);
         assert_eq!(off.get::<Names>(&"a").0, None);
+    }
+
+    struct Brief;
+    impl CacheKind for Brief {
+        type Key = &'static str;
+        type Value = i32;
+        const DEPENDS: Depends = Depends::Identities;
+        const TTL: Duration = Duration::from_millis(30);
+    }
+
+    #[test]
+    fn an_entry_is_trusted_for_its_kinds_time_and_can_be_forgotten() {
+        let caches = Caches::new(true);
+        caches.put::<Brief>("a", 1, caches.get::<Brief>(&"a").1);
+        caches.put::<Names>("a", 1, caches.get::<Names>(&"a").1);
+        assert_eq!(caches.get::<Brief>(&"a").0, Some(1));
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(caches.get::<Brief>(&"a").0, None);
+        assert_eq!(caches.get::<Names>(&"a").0, Some(1));
+        caches.forget::<Names>(&"a");
+        assert_eq!(caches.get::<Names>(&"a").0, None);
     }
 
     #[test]

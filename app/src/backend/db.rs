@@ -15,6 +15,7 @@ pub mod organizations;
 pub mod reports;
 pub mod settings;
 pub mod sla;
+pub mod ticket_text;
 pub mod ticket_types;
 pub mod tickets;
 pub mod tokens;
@@ -52,6 +53,11 @@ pub struct Db {
     pool: Pool,
     caches: Caches,
     commits: Arc<watch::Sender<u64>>,
+    /// SQLite's writers queue here, first come first served, instead of in SQLite's busy
+    /// handler (which sleeps and retries: a writer could lose the lock to later ones for a
+    /// second or more).
+    write_gate: Arc<tokio::sync::Mutex<()>>,
+    text_search: ticket_text::TextSearch,
 }
 
 /// The connection pool of the backend in use.
@@ -206,7 +212,20 @@ impl Db {
             pool,
             caches: Caches::new(true),
             commits: Arc::new(watch::channel(0).0),
+            write_gate: Arc::new(tokio::sync::Mutex::new(())),
+            text_search: ticket_text::TextSearch::default(),
         }
+    }
+
+    /// The same database searching ticket text the given way (`CHAMADO_TICKET_SEARCH`).
+    pub fn with_text_search(mut self, text_search: ticket_text::TextSearch) -> Db {
+        self.text_search = text_search;
+        self
+    }
+
+    /// How ticket lists search text.
+    pub fn text_search(&self) -> ticket_text::TextSearch {
+        self.text_search
     }
 
     /// The same database with fresh read caches, used only when `enabled`
@@ -324,21 +343,25 @@ impl PooledConn {
 
 /// An open transaction; rolled back on drop unless [`Tx::commit`] is called.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// With this application's turn at SQLite's write lock, given back after the transaction.
+    Sqlite(
+        sqlx::Transaction<'static, sqlx::Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Sqlite(t, _) => Conn::Sqlite(t),
             Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t) => t.commit().await,
+            Tx::Sqlite(t, _turn) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
         }
     }
@@ -355,8 +378,15 @@ impl Db {
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match &self.pool {
             // Write transactions take SQLite's write lock at once: a deferred transaction that
-            // read first could fail with SQLITE_BUSY on upgrade, which busy_timeout cannot wait out.
-            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            // read first could fail with SQLITE_BUSY on upgrade, which busy_timeout cannot wait
+            // out. This application's writers take turns first (in order of arrival), holding
+            // their connection, so the busy handler only waits for other processes.
+            Pool::Sqlite(pool) => {
+                let conn = pool.acquire().await?;
+                let turn = self.write_gate.clone().lock_owned().await;
+                let tx = sqlx::Transaction::begin(conn, Some("BEGIN IMMEDIATE".into())).await?;
+                Tx::Sqlite(tx, turn)
+            }
             Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }

@@ -2,6 +2,8 @@
 //! the database of the backend in use. A session names the user and when they signed in, so
 //! that a password change or a deactivation ends older sessions at once.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tower_sessions::session::{Id, Record};
@@ -9,6 +11,7 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions::Session;
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
+use crate::backend::cache::{CacheKind, Caches, Depends};
 use crate::backend::db::Pool;
 use crate::backend::services::auth;
 use crate::backend::Db;
@@ -45,26 +48,51 @@ impl SessionPolicy {
     }
 }
 
-/// The session store of whichever database Chamado runs on.
+/// How long a session read from the database is trusted in memory (its record, and who it
+/// belongs to): a sign-out, deactivation or password change on another instance takes effect
+/// here within this time; on this instance at once.
+pub const TRUSTED_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Session records by id, as last read or written here.
+struct Records;
+impl CacheKind for Records {
+    type Key = Id;
+    type Value = Option<Record>;
+    const DEPENDS: Depends = Depends::Identities;
+    const TTL: std::time::Duration = TRUSTED_FOR;
+}
+
+/// The session store of whichever database Chamado runs on, its reads cached for
+/// [`TRUSTED_FOR`] in the application's read caches (off with `CHAMADO_READ_CACHE=false`).
 #[derive(Clone, Debug)]
-pub enum AnySessionStore {
+pub struct AnySessionStore {
+    table: Table,
+    caches: Caches,
+}
+
+#[derive(Clone, Debug)]
+enum Table {
     Sqlite(SqliteStore),
     Postgres(PostgresStore),
 }
 
 impl AnySessionStore {
     pub fn new(db: &Db) -> Self {
-        match db.pool() {
-            Pool::Sqlite(pool) => AnySessionStore::Sqlite(SqliteStore::new(pool.clone())),
-            Pool::Postgres(pool) => AnySessionStore::Postgres(PostgresStore::new(pool.clone())),
+        let table = match db.pool() {
+            Pool::Sqlite(pool) => Table::Sqlite(SqliteStore::new(pool.clone())),
+            Pool::Postgres(pool) => Table::Postgres(PostgresStore::new(pool.clone())),
+        };
+        AnySessionStore {
+            table,
+            caches: db.caches().clone(),
         }
     }
 
     /// Creates the store's table if needed (idempotent).
     pub async fn migrate(&self) -> Result<(), sqlx::Error> {
-        match self {
-            AnySessionStore::Sqlite(s) => s.migrate().await,
-            AnySessionStore::Postgres(s) => s.migrate().await,
+        match &self.table {
+            Table::Sqlite(s) => s.migrate().await,
+            Table::Postgres(s) => s.migrate().await,
         }
     }
 }
@@ -72,30 +100,41 @@ impl AnySessionStore {
 #[async_trait]
 impl SessionStore for AnySessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            AnySessionStore::Sqlite(s) => s.create(record).await,
-            AnySessionStore::Postgres(s) => s.create(record).await,
+        match &self.table {
+            Table::Sqlite(s) => s.create(record).await,
+            Table::Postgres(s) => s.create(record).await,
         }
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            AnySessionStore::Sqlite(s) => s.save(record).await,
-            AnySessionStore::Postgres(s) => s.save(record).await,
-        }
+        let (_, generation) = self.caches.get::<Records>(&record.id);
+        match &self.table {
+            Table::Sqlite(s) => s.save(record).await,
+            Table::Postgres(s) => s.save(record).await,
+        }?;
+        self.caches
+            .put::<Records>(record.id, Some(record.clone()), generation);
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            AnySessionStore::Sqlite(s) => s.load(id).await,
-            AnySessionStore::Postgres(s) => s.load(id).await,
+        let (hit, generation) = self.caches.get::<Records>(id);
+        if let Some(record) = hit {
+            return Ok(record);
         }
+        let record = match &self.table {
+            Table::Sqlite(s) => s.load(id).await,
+            Table::Postgres(s) => s.load(id).await,
+        }?;
+        self.caches.put::<Records>(*id, record.clone(), generation);
+        Ok(record)
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            AnySessionStore::Sqlite(s) => s.delete(id).await,
-            AnySessionStore::Postgres(s) => s.delete(id).await,
+        self.caches.forget::<Records>(id);
+        match &self.table {
+            Table::Sqlite(s) => s.delete(id).await,
+            Table::Postgres(s) => s.delete(id).await,
         }
     }
 }
@@ -127,9 +166,9 @@ pub async fn delete_expired_sessions(db: &Db, limit: i64) -> Result<u64, sqlx::E
 #[async_trait]
 impl ExpiredDeletion for AnySessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        match self {
-            AnySessionStore::Sqlite(s) => s.delete_expired().await,
-            AnySessionStore::Postgres(s) => s.delete_expired().await,
+        match &self.table {
+            Table::Sqlite(s) => s.delete_expired().await,
+            Table::Postgres(s) => s.delete_expired().await,
         }
     }
 }
@@ -148,6 +187,43 @@ fn internal(error: tower_sessions::session::Error) -> AppError {
             tracing::error!(%error, "session record unreadable");
             AppError::Internal
         }
+    }
+}
+
+/// Who a session belongs to, as first looked up during one request (a request extension put
+/// there by [`RequestUser::layer`] for pages and server functions).
+#[derive(Clone, Default)]
+pub struct RequestUser(Arc<tokio::sync::Mutex<Option<Remembered>>>);
+
+/// `(user id, sign-in time in ms, who that session belongs to)`.
+type Remembered = (i64, i64, Option<CurrentUser>);
+
+impl RequestUser {
+    /// Middleware: gives every request its own memo.
+    pub async fn layer(
+        mut request: axum::extract::Request,
+        next: axum::middleware::Next,
+    ) -> axum::response::Response {
+        request.extensions_mut().insert(RequestUser::default());
+        next.run(request).await
+    }
+
+    async fn user_for_session(
+        &self,
+        db: &Db,
+        user_id: i64,
+        signed_in_at: DateTime<Utc>,
+    ) -> Result<Option<CurrentUser>, AppError> {
+        let mut memo = self.0.lock().await;
+        let at = signed_in_at.timestamp_millis();
+        if let Some((id, when, user)) = memo.as_ref() {
+            if (*id, *when) == (user_id, at) {
+                return Ok(user.clone());
+            }
+        }
+        let user = auth::user_for_session(db, user_id, signed_in_at).await?;
+        *memo = Some((user_id, at, user.clone()));
+        Ok(user)
     }
 }
 
@@ -215,11 +291,15 @@ pub async fn user_of_session_id(
 /// A session slides: each request that finds it valid moves its end `idle` ahead (tower-sessions
 /// writes a record back only when it changed, so the time of the request is written into it,
 /// at most every [`SessionPolicy::refresh_after`]). Past its `lifetime` it ends, active or not.
+///
+/// `memo`: the request's [`RequestUser`] (pages and server functions), so a page that calls
+/// several server functions while it renders looks its user up once.
 pub async fn user(
     session: &Session,
     db: &Db,
     policy: SessionPolicy,
     now: DateTime<Utc>,
+    memo: Option<&RequestUser>,
 ) -> Result<Option<CurrentUser>, AppError> {
     let user_id: Option<i64> = session.get(USER_KEY).await.map_err(internal)?;
     let signed_in_at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(internal)?;
@@ -233,7 +313,10 @@ pub async fn user(
         session.flush().await.map_err(internal)?;
         return Ok(None);
     }
-    let user = auth::user_for_session(db, user_id, signed_in_at).await?;
+    let user = match memo {
+        Some(memo) => memo.user_for_session(db, user_id, signed_in_at).await?,
+        None => auth::user_for_session(db, user_id, signed_in_at).await?,
+    };
     if user.is_some() {
         let seen_at: Option<i64> = session.get(SEEN_AT_KEY).await.map_err(internal)?;
         let stale = seen_at

@@ -62,14 +62,18 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Caller>, 
             tracing::error!(message, "session layer missing");
             AppError::Internal
         })?;
-    Ok(
-        session::user(&session, &state.db, state.settings.sessions, Utc::now())
-            .await?
-            .map(|user| Caller {
-                user,
-                via_session: true,
-            }),
+    Ok(session::user(
+        &session,
+        &state.db,
+        state.settings.sessions,
+        Utc::now(),
+        None,
     )
+    .await?
+    .map(|user| Caller {
+        user,
+        via_session: true,
+    }))
 }
 
 impl FromRequestParts<AppState> for Caller {

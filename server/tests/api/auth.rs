@@ -569,3 +569,61 @@ async fn behind_https_the_session_cookie_is_secure() {
         "{cookie}"
     );
 }
+
+/// A session read by another instance is trusted for at most a second (issue 20): a sign-out
+/// or a deactivation on one instance ends the session on the other within that time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_out_or_deactivation_reaches_the_other_instance_within_a_second() {
+    let app = demo_app().await;
+    let other = app.second_instance().await;
+    let admin = app.signed_in("admin@chamado.local").await;
+    for (email, end) in [
+        ("diego@acme.com.br", "sign-out"),
+        ("ana@chamado.local", "deactivation"),
+    ] {
+        let signed = app.browser().sign_in(email, PASSWORD).await;
+        let cookie = cookie_pair(&set_session_cookie(&signed).expect("session cookie"));
+        let me_on = |app: &crate::helpers::TestApp| {
+            let request = app
+                .client
+                .get(app.url("/api/v1/me"))
+                .header("cookie", &cookie);
+            async move { request.send().await.unwrap().status().as_u16() }
+        };
+        // Both instances know the session (the other one now keeps it in memory).
+        assert_eq!(me_on(&app).await, 200);
+        assert_eq!(me_on(&other).await, 200);
+        assert_eq!(me_on(&other).await, 200);
+        let ended = match end {
+            "sign-out" => app
+                .client
+                .delete(app.url("/api/v1/session"))
+                .header("cookie", &cookie)
+                .header("origin", app.url(""))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+            _ => {
+                let id = app.user_id(email).await;
+                admin
+                    .send(Method::DELETE, &format!("/api/v1/admin/users/{id}"), None)
+                    .await
+                    .status()
+                    .as_u16()
+            }
+        };
+        assert!(ended == 200 || ended == 204, "{end}: {ended}");
+        let started = Instant::now();
+        assert_eq!(me_on(&app).await, 401, "{end}: at once where it happened");
+        while me_on(&other).await != 401 {
+            assert!(
+                started.elapsed().as_millis() < 1500,
+                "{end}: still signed in on the other instance after {:?}",
+                started.elapsed()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}

@@ -256,6 +256,7 @@ async fn a_reconnecting_client_gets_what_it_missed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counters_equal_a_full_count_after_every_kind_of_change() {
     use app::backend::db::tickets::{stats, stats_by_count};
+    use app::backend::db::workspace::{queue_counts, queue_counts_by_count};
     let app = demo_app().await;
     let diego = app.signed_in("diego@acme.com.br").await;
     let ana = app.signed_in("lider@chamado.local").await;
@@ -275,6 +276,39 @@ async fn counters_equal_a_full_count_after_every_kind_of_change() {
         )
         .await;
     assert_eq!(patched.status(), 200);
+    // Assigned, then escalated, and a second ticket left in the unassigned queue.
+    let lead_id = app
+        .number("SELECT id FROM users WHERE email = 'lider@chamado.local'")
+        .await;
+    let assigned = ana
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/tickets/{id}"),
+            Some(json!({"assignee_id": lead_id})),
+        )
+        .await;
+    assert_eq!(assigned.status(), 200);
+    let escalated = diego
+        .send(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/escalations"),
+            Some(json!({"reason": "Urgente"})),
+        )
+        .await;
+    assert_eq!(escalated.status(), 201);
+    open_ticket(&diego, "Fila").await;
+    let staff: Vec<i64> = app::with_db!(&app.db, pool => sqlx::query_scalar(
+        "SELECT id FROM users WHERE role IN ('agent', 'lead', 'admin')").fetch_all(pool).await.unwrap());
+    {
+        let mut c = app.db.acquire().await.unwrap();
+        let before = queue_counts(c.conn(), &TicketScope::All, lead_id)
+            .await
+            .unwrap();
+        assert!(
+            before.mine >= 1 && before.escalated >= 1 && before.unassigned >= 1,
+            "{before:?}"
+        );
+    }
     diego
         .send(
             Method::PATCH,
@@ -327,5 +361,16 @@ async fn counters_equal_a_full_count_after_every_kind_of_change() {
             stats_by_count(c.conn(), &scope).await.unwrap(),
             "{scope:?}"
         );
+        if matches!(scope, TicketScope::All | TicketScope::Departments { .. }) {
+            for viewer in &staff {
+                assert_eq!(
+                    queue_counts(c.conn(), &scope, *viewer).await.unwrap(),
+                    queue_counts_by_count(c.conn(), &scope, *viewer)
+                        .await
+                        .unwrap(),
+                    "{scope:?} {viewer}"
+                );
+            }
+        }
     }
 }

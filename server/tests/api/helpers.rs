@@ -12,9 +12,11 @@ use tokio::sync::oneshot;
 
 /// A database created for one test, dropped with it (PostgreSQL databases are dropped by the
 /// suite's cluster teardown; names are unique per test).
+#[derive(Clone)]
 pub struct TestDb {
     pub url: String,
-    pub dir: TempDir,
+    /// Shared by the applications started on this database (see [`TestApp::second_instance`]).
+    pub dir: std::sync::Arc<TempDir>,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -67,14 +69,14 @@ pub async fn fresh_database() -> TestDb {
                 .unwrap_or(&admin_url);
             TestDb {
                 url: format!("{base}/{name}"),
-                dir,
+                dir: dir.into(),
             }
         }
         _ => {
             let path = dir.path().join("chamado.db");
             TestDb {
                 url: format!("sqlite://{}", path.display()),
-                dir,
+                dir: dir.into(),
             }
         }
     }
@@ -150,6 +152,12 @@ impl TestApp {
         self.restart_with(SpawnOptions::default()).await
     }
 
+    /// Another instance of Chamado on the same database, running beside this one (its own
+    /// caches, event pump and pool), as behind a load balancer.
+    pub async fn second_instance(&self) -> TestApp {
+        start_on(self._test_db.clone(), SpawnOptions::default()).await
+    }
+
     /// [`TestApp::restart`] with other options.
     pub async fn restart_with(mut self, options: SpawnOptions) -> TestApp {
         if let Some(stop) = self.stop.take() {
@@ -216,6 +224,7 @@ async fn start_on(test_db: TestDb, options: SpawnOptions) -> TestApp {
         trust_proxy: false,
         metrics_token: Some(METRICS_TOKEN.to_owned()),
         read_cache: true,
+        ticket_search: app::backend::db::ticket_text::TextSearch::FullText,
         event_poll_ms: 500,
         sla_watch_ms: 1000,
         session_idle_seconds: options.session_idle_seconds.unwrap_or(14 * 86_400),
@@ -514,4 +523,17 @@ pub fn field_codes(problem: &serde_json::Value) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Percent-encodes every byte but ASCII letters and digits (a query string value).
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

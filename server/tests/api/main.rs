@@ -26,5 +26,6 @@ mod reports;
 mod sla;
 mod smtp;
 mod ticket_lifecycle;
+mod ticket_search;
 mod tickets;
 mod workspace;

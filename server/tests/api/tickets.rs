@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{demo_app, Browser, TestApp};
+use crate::helpers::{demo_app, urlencode, Browser, TestApp};
 
 pub(crate) async fn open(browser: &Browser, body: Value) -> reqwest::Response {
     browser
@@ -381,11 +381,15 @@ async fn search_treats_input_as_data() {
             page["items"].as_array().unwrap().len()
         }
     };
-    let queries: [(&'static str, usize); 6] = [
-        ("%", 1),
-        ("_", 1),
-        ("😀", 1),
+    // Words are looked for; the engines' own syntax (quotes, operators, wildcards, column
+    // filters) typed by a person is text, never a query.
+    let queries: [(&'static str, usize); 8] = [
         ("50%", 1),
+        ("desconto*", 1),
+        ("O_desconto", 1),
+        ("subject:fatura", 0),
+        ("fatura OR boleto", 0),
+        ("NEAR(desconto fatura)", 0),
         ("' OR 1=1 --", 0),
         ("\\", 0),
     ];
@@ -400,21 +404,10 @@ async fn search_treats_input_as_data() {
     for ((q, added), was) in queries.into_iter().zip(before) {
         assert_eq!(matches(q).await - was, added, "q={q:?}");
     }
-    // A wildcard typed by the person is a character, not "everything".
+    // A wildcard typed by the person is not "everything".
     let all = matches("").await;
     assert!(matches("%").await < all);
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    assert!(matches("*").await < all);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -112,6 +112,7 @@ pub async fn count_by_status(c: Conn<'_>) -> Result<Vec<(String, i64)>, sqlx::Er
 }
 
 use super::args::{like_pattern, Arg, Filter};
+use super::ticket_text::{TextQuery, TextScope, TextSearch, FEW_MATCHES};
 use crate::domain::{
     ListSort, NamedRef, TicketNumber, TicketOwner, TicketScope, TicketStats, TicketSummary,
 };
@@ -127,7 +128,7 @@ pub fn push_scope(filter: &mut Filter, scope: &TicketScope) {
 
 /// [`TicketScope::restriction`] as SQL: the owner's column (`column` names it) among the ids;
 /// nothing for an unrestricted scope, no row for a restriction without ids.
-fn push_restriction(
+pub(super) fn push_restriction(
     filter: &mut Filter,
     scope: &TicketScope,
     column: fn(TicketOwner) -> &'static str,
@@ -284,6 +285,8 @@ pub struct ListFilter {
     pub query: Option<String>,
     /// Whether internal notes count for the text search (support staff only).
     pub search_internal: bool,
+    /// How the text search is done (the database's full-text index, or the old scan).
+    pub text_search: TextSearch,
     /// Only escalated tickets (the "Escalados" queue).
     pub escalated: bool,
     /// Only tickets whose pending target is amber or red (the "SLA em risco" queue).
@@ -296,7 +299,7 @@ pub struct ListFilter {
 
 /// One page of tickets in scope, plus whether there is a next page.
 pub async fn list(
-    c: Conn<'_>,
+    mut c: Conn<'_>,
     scope: &TicketScope,
     filter: &ListFilter,
     sort: ListSort,
@@ -353,28 +356,11 @@ pub async fn list(
         .map(str::trim)
         .filter(|q| !q.is_empty())
     {
-        let pattern = like_pattern(q);
-        let internal = if filter.search_internal {
-            ""
-        } else {
-            " AND m.internal = FALSE"
-        };
-        let by_text = format!(
-            "(LOWER(t.subject) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM ticket_messages m \
-             WHERE m.ticket_id = t.id{internal} AND LOWER(m.body) LIKE ? ESCAPE '\\'))"
-        );
-        match TicketNumber::parse(q) {
-            Some(number) => f.push(
-                &format!("(t.id = ? OR {by_text})"),
-                [
-                    Arg::I64(number.0),
-                    Arg::Text(pattern.clone()),
-                    Arg::Text(pattern),
-                ],
-            ),
-            None => f.push(&by_text, [Arg::Text(pattern.clone()), Arg::Text(pattern)]),
-        }
+        push_text(&mut c, &mut f, q, filter).await?;
     }
+    // A text search is planned with its values (PostgreSQL's choice between reading the list's
+    // index in order and reading the text index first depends on how common the words are).
+    let plan_with_values = filter.query.is_some();
     let order = match sort {
         ListSort::UpdatedDesc => "t.updated_at DESC, t.id DESC",
         ListSort::CreatedAsc => "t.created_at ASC, t.id ASC",
@@ -432,9 +418,85 @@ pub async fn list(
         }
         Conn::Postgres(conn) => {
             let query = crate::bind_args!(sqlx::query_as::<_, SummaryRow>(&sql), &f.args);
-            query.bind(limit).fetch_all(&mut *conn).await
+            query
+                .bind(limit)
+                .persistent(!plan_with_values)
+                .fetch_all(&mut *conn)
+                .await
         }
     }
+}
+
+/// The text search condition of a list: the ticket of that number, or tickets whose subject or
+/// messages the viewer may read contain every word (see [`ticket_text`](super::ticket_text)).
+async fn push_text(
+    c: &mut Conn<'_>,
+    f: &mut Filter,
+    q: &str,
+    filter: &ListFilter,
+) -> Result<(), sqlx::Error> {
+    let scope = if filter.search_internal {
+        TextScope::WithNotes
+    } else {
+        TextScope::Public
+    };
+    let (condition, args): (String, Vec<Arg>) = match (filter.text_search, TextQuery::parse(q)) {
+        (TextSearch::Like, _) => {
+            let pattern = like_pattern(q);
+            let internal = match scope {
+                TextScope::WithNotes => "",
+                TextScope::Public => " AND m.internal = FALSE",
+            };
+            (
+                format!(
+                    "(LOWER(t.subject) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM ticket_messages m \
+                     WHERE m.ticket_id = t.id{internal} AND LOWER(m.body) LIKE ? ESCAPE '\\'))"
+                ),
+                vec![Arg::Text(pattern.clone()), Arg::Text(pattern)],
+            )
+        }
+        // Nothing to look for in the text: only a ticket number can match.
+        (TextSearch::FullText, None) => ("1 = 0".to_owned(), Vec::new()),
+        (TextSearch::FullText, Some(text)) => match c {
+            Conn::Sqlite(conn) => {
+                let query = text.fts5(scope);
+                const COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM ticket_text \
+                                     WHERE ticket_text MATCH $1 LIMIT $2)";
+                let matches: i64 = sqlx::query_scalar(COUNT)
+                    .bind(&query)
+                    .bind(FEW_MATCHES)
+                    .fetch_one(&mut **conn)
+                    .await?;
+                // Documents are messages (rowid = message id); a ticket matches when one of
+                // its messages (with the subject) does.
+                let condition = if matches < FEW_MATCHES {
+                    "t.id IN (SELECT m.ticket_id FROM ticket_text \
+                     JOIN ticket_messages m ON m.id = ticket_text.rowid WHERE ticket_text MATCH ?)"
+                } else {
+                    "EXISTS (SELECT 1 FROM ticket_messages m WHERE m.ticket_id = t.id AND \
+                     EXISTS (SELECT 1 FROM ticket_text WHERE ticket_text MATCH ? AND rowid = m.id))"
+                };
+                (condition.to_owned(), vec![Arg::Text(query)])
+            }
+            Conn::Postgres(_) => {
+                let query = text.tsquery(scope);
+                (
+                    "EXISTS (SELECT 1 FROM ticket_search s WHERE s.ticket_id = t.id AND s.document @@ \
+                     (to_tsquery('chamado_pt', ?) || to_tsquery('chamado_en', ?)))"
+                        .to_owned(),
+                    vec![Arg::Text(query.clone()), Arg::Text(query)],
+                )
+            }
+        },
+    };
+    match TicketNumber::parse(q) {
+        Some(number) => f.push(
+            &format!("(t.id = ? OR {condition})"),
+            std::iter::once(Arg::I64(number.0)).chain(args),
+        ),
+        None => f.push(&condition, args),
+    }
+    Ok(())
 }
 
 /// One ticket, only if it is in the viewer's scope.

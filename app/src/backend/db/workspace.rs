@@ -311,7 +311,7 @@ pub async fn merge(
 }
 
 /// The dashboard's queue counts over a scope's where-clause (see `tickets::push_scope`).
-#[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct QueueRow {
     pub unassigned: i64,
     pub mine: i64,
@@ -320,8 +320,38 @@ pub struct QueueRow {
 }
 
 /// Counts of the dashboard's queues among the not-closed tickets in scope: unassigned, the
-/// viewer's, escalated.
+/// viewer's, escalated, SLA at risk; a sum over the scope's rows of `queue_counters` (kept by
+/// triggers), never a count over tickets. Only departments restrict staff; any other
+/// restriction has no queues.
 pub async fn queue_counts(
+    c: Conn<'_>,
+    scope: &crate::domain::TicketScope,
+    viewer_id: i64,
+) -> Result<QueueRow, sqlx::Error> {
+    use super::args::{Arg, Filter};
+    use crate::domain::TicketOwner;
+    let mut f = Filter::default();
+    super::tickets::push_restriction(&mut f, scope, |owner| match owner {
+        TicketOwner::Department => "q.department_id",
+        TicketOwner::Requester | TicketOwner::Organization => "NULL",
+    });
+    let me = f.next_placeholder();
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN q.assignee_id = 0 THEN q.n_active ELSE 0 END), 0) AS BIGINT) AS unassigned, \
+         CAST(COALESCE(SUM(CASE WHEN q.assignee_id = ${me} THEN q.n_active ELSE 0 END), 0) AS BIGINT) AS mine, \
+         CAST(COALESCE(SUM(q.n_escalated), 0) AS BIGINT) AS escalated, \
+         CAST(COALESCE(SUM(q.n_sla_risk), 0) AS BIGINT) AS sla_risk \
+         FROM queue_counters q {}",
+        f.where_clause()
+    );
+    let mut args = f.args;
+    args.push(Arg::I64(viewer_id));
+    on_conn!(c, conn => crate::bind_args!(sqlx::query_as(&sql), &args).fetch_one(&mut *conn).await)
+}
+
+/// The same counts by a full count over the tickets: what the counter rows must always equal
+/// (tests), never on a request path.
+pub async fn queue_counts_by_count(
     c: Conn<'_>,
     scope: &crate::domain::TicketScope,
     viewer_id: i64,
@@ -367,7 +397,8 @@ pub async fn type_names(c: Conn<'_>) -> Result<Vec<(String, String, bool)>, sqlx
 }
 
 /// `(id, name)` of the organizations with tickets in the scope's departments (the dashboard's
-/// organization filter), by name; at most `limit`.
+/// organization filter), by name; at most `limit`. Each organization is one probe of the
+/// `(organization_id, department_id)` index, whatever the number of tickets.
 pub async fn organizations_in_scope(
     c: Conn<'_>,
     scope: &crate::domain::TicketScope,
@@ -375,13 +406,12 @@ pub async fn organizations_in_scope(
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     use super::args::Filter;
     let mut f = Filter::default();
+    f.push("t.organization_id = o.id", []);
     super::tickets::push_scope(&mut f, scope);
-    let inner = format!(
-        "SELECT DISTINCT t.organization_id FROM tickets t {}",
-        f.where_clause()
-    );
     let sql = format!(
-        "SELECT o.id, o.name FROM organizations o WHERE o.id IN ({inner}) ORDER BY o.name LIMIT ${}",
+        "SELECT o.id, o.name FROM organizations o WHERE EXISTS (SELECT 1 FROM tickets t {}) \
+         ORDER BY o.name LIMIT ${}",
+        f.where_clause(),
         f.next_placeholder()
     );
     on_conn!(c, conn => crate::bind_args!(sqlx::query_as(&sql), &f.args).bind(limit).fetch_all(&mut *conn).await)

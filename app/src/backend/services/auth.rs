@@ -173,6 +173,15 @@ pub async fn current_user(mut c: Conn<'_>, user_id: i64) -> Result<Option<Curren
     let Some(profile) = users::find_profile(c.reborrow(), user_id).await? else {
         return Ok(None);
     };
+    active_user(c, profile).await
+}
+
+/// The user of a profile read just now, with departments; `None` when deactivated.
+async fn active_user(
+    mut c: Conn<'_>,
+    profile: users::ProfileRow,
+) -> Result<Option<CurrentUser>, AppError> {
+    let user_id = profile.id;
     if !profile.active {
         return Ok(None);
     }
@@ -221,6 +230,17 @@ fn profile_to_user(
     })
 }
 
+/// Who a session belongs to, by user and sign-in time (milliseconds). Trusted for at most a
+/// second: a sign-out, deactivation or password change on another instance ends the session
+/// here within that time (on this instance at once: they are identity changes).
+struct SessionUsers;
+impl CacheKind for SessionUsers {
+    type Key = (i64, i64);
+    type Value = Option<CurrentUser>;
+    const DEPENDS: Depends = Depends::Identities;
+    const TTL: std::time::Duration = crate::backend::session::TRUSTED_FOR;
+}
+
 /// The user of a session that signed in at `signed_in_at`, unless the session was revoked
 /// since (password change, deactivation).
 pub async fn user_for_session(
@@ -228,18 +248,26 @@ pub async fn user_for_session(
     user_id: i64,
     signed_in_at: DateTime<Utc>,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let mut c = db.acquire().await?;
-    let Some(profile) = users::find_profile(c.conn(), user_id).await? else {
-        return Ok(None);
-    };
     // Sessions record their sign-in time in milliseconds; compare at that precision.
-    if profile
-        .sessions_valid_after
-        .is_some_and(|after| signed_in_at.timestamp_millis() < after.timestamp_millis())
-    {
-        return Ok(None);
+    let key = (user_id, signed_in_at.timestamp_millis());
+    let (hit, generation) = db.caches().get::<SessionUsers>(&key);
+    if let Some(user) = hit {
+        return Ok(user);
     }
-    current_user(c.conn(), user_id).await
+    let mut c = db.acquire().await?;
+    let user = match users::find_profile(c.conn(), user_id).await? {
+        Some(profile)
+            if profile
+                .sessions_valid_after
+                .is_none_or(|after| key.1 >= after.timestamp_millis()) =>
+        {
+            active_user(c.conn(), profile).await?
+        }
+        _ => None,
+    };
+    db.caches()
+        .put::<SessionUsers>(key, user.clone(), generation);
+    Ok(user)
 }
 
 /// Who a token belongs to, by the token's hash (a revoked token is an identity change).

@@ -43,6 +43,7 @@ pub async fn list_tickets(
     let limit = limit.clamp(1, MAX_PAGE);
     let decoded = cursor.map(decode_cursor).transpose()?;
     filter.search_internal = user.sees_internal_notes();
+    filter.text_search = db.text_search();
     let scope = TicketScope::of(user);
     let key = (scope, filter, sort, cursor.map(str::to_owned), limit);
     let (hit, generation) = db.caches().get::<Pages>(&key);
