@@ -20,6 +20,10 @@ use std::time::{Duration, Instant};
 
 /// The longest an entry is trusted without a local write invalidating it.
 pub const TTL: Duration = Duration::from_secs(2);
+/// How long a session read from the database is trusted in memory (its record, and who it
+/// belongs to): a sign-out, deactivation or password change on another instance takes effect
+/// here within this time; on this instance at once.
+pub const SESSION_TTL: Duration = Duration::from_secs(1);
 /// Entries kept before a cache starts over (a bound on memory, not a tuning knob).
 const MAX_ENTRIES: usize = 50_000;
 

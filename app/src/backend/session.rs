@@ -11,7 +11,7 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions::Session;
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-use crate::backend::cache::{CacheKind, Caches, Depends};
+use crate::backend::cache::{CacheKind, Caches, Depends, SESSION_TTL};
 use crate::backend::db::Pool;
 use crate::backend::services::auth;
 use crate::backend::Db;
@@ -48,22 +48,17 @@ impl SessionPolicy {
     }
 }
 
-/// How long a session read from the database is trusted in memory (its record, and who it
-/// belongs to): a sign-out, deactivation or password change on another instance takes effect
-/// here within this time; on this instance at once.
-pub const TRUSTED_FOR: std::time::Duration = std::time::Duration::from_secs(1);
-
 /// Session records by id, as last read or written here.
 struct Records;
 impl CacheKind for Records {
     type Key = Id;
     type Value = Option<Record>;
     const DEPENDS: Depends = Depends::Identities;
-    const TTL: std::time::Duration = TRUSTED_FOR;
+    const TTL: std::time::Duration = SESSION_TTL;
 }
 
 /// The session store of whichever database Chamado runs on, its reads cached for
-/// [`TRUSTED_FOR`] in the application's read caches (off with `CHAMADO_READ_CACHE=false`).
+/// [`SESSION_TTL`] in the application's read caches (off with `CHAMADO_READ_CACHE=false`).
 #[derive(Clone, Debug)]
 pub struct AnySessionStore {
     table: Table,

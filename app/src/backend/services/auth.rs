@@ -238,7 +238,7 @@ impl CacheKind for SessionUsers {
     type Key = (i64, i64);
     type Value = Option<CurrentUser>;
     const DEPENDS: Depends = Depends::Identities;
-    const TTL: std::time::Duration = crate::backend::session::TRUSTED_FOR;
+    const TTL: std::time::Duration = crate::backend::cache::SESSION_TTL;
 }
 
 /// The user of a session that signed in at `signed_in_at`, unless the session was revoked
