@@ -15,10 +15,12 @@ For each size, on a fresh SQLite database (demo + generated tickets):
   - the server's CPU time per request (from /proc) and its anonymous resident memory (RssAnon:
     what the process allocated, SQLite's mmap of the database file aside), idle after start and
     the peak sampled every 100 ms during the load.
-With --postgres, the search rows again on a throwaway PostgreSQL (from PG_BIN) at each size.
+With --postgres, the search rows again on a throwaway PostgreSQL (from PG_BIN) at each size
+(or at --postgres-sizes: generating 1,000,000 tickets there takes over half an hour).
 
 Usage: bench/scaling.py [--binary PATH] [--sizes 100000,1000000] [--duration 10s]
-                        [--connections 8] [--postgres] [--json results.json]
+                        [--connections 8] [--postgres [--postgres-sizes 100000]]
+                        [--json results.json]
 Without --binary it builds the release binary (cargo build --release -p server). Needs oha
 (cargo install oha --locked). Prints a Markdown table for BENCHMARKS.md.
 """
@@ -137,15 +139,12 @@ def search_rows(binary, work, database_url, size, duration, connections, results
             single = {"requests": 20 if mode == "like" else 200}
             measured(process, f"{prefix}search {name}, one at a time", results, url=url,
                      connections=1, headers=[auth], **single)
-            if mode == "fulltext":
-                measured(process, f"{prefix}search {name}, {connections} connections", results, url=url,
-                         duration=duration, connections=connections, headers=[auth])
-                measured(process, f"{prefix}rare search {name}, one at a time", results,
-                         url=f"{base}/api/v1/tickets?q={rare}&limit=25", requests=200,
-                         connections=1, headers=[auth])
-            else:
-                measured(process, f"{prefix}search {name}, {connections} connections", results, url=url,
-                         duration=duration, connections=connections, headers=[auth])
+            measured(process, f"{prefix}search {name}, {connections} connections", results, url=url,
+                     duration=duration, connections=connections, headers=[auth])
+            # A rare search: the scan reads every message before it knows there is one match.
+            measured(process, f"{prefix}rare search {name}, one at a time", results,
+                     url=f"{base}/api/v1/tickets?q={rare}&limit=25", connections=1, headers=[auth],
+                     **single)
         finally:
             stop(process)
 
@@ -255,6 +254,7 @@ def main():
     parser.add_argument("--duration", default="10s")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--postgres-sizes", help="sizes for PostgreSQL (default: --sizes)")
     parser.add_argument("--json")
     args = parser.parse_args()
     if not shutil.which("oha"):
@@ -270,7 +270,7 @@ def main():
     for size in sizes:
         print(f"== {size:,} tickets, SQLite", flush=True)
         runs[size] = sqlite_size(args.binary, size, args.duration, args.connections)
-        if args.postgres:
+        if args.postgres and str(size) in (args.postgres_sizes or args.sizes).split(","):
             print(f"== {size:,} tickets, PostgreSQL", flush=True)
             for k, v in postgres_size(args.binary, size, args.duration, args.connections).items():
                 runs[size][f"PostgreSQL {k}" if not isinstance(v, dict) else k] = v

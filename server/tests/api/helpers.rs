@@ -537,3 +537,25 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// Opens a question in Técnico as this person; answers its `TKT-…` id.
+pub async fn open_question(
+    browser: &Browser,
+    priority: &str,
+    subject: &str,
+    message: &str,
+) -> String {
+    let department = browser.department("Técnico").await;
+    let (status, ticket) = browser
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/tickets",
+            Some(
+                serde_json::json!({"type": "duvida", "department_id": department,
+                "priority": priority, "subject": subject, "message": message, "fields": {}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{ticket}");
+    ticket["id"].as_str().unwrap().to_owned()
+}

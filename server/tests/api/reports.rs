@@ -8,19 +8,7 @@ use serde_json::{json, Value};
 use crate::helpers::{demo_app, Browser};
 
 async fn open_ticket(browser: &Browser, subject: &str) -> String {
-    let department = browser.department("Técnico").await;
-    let (status, ticket) = browser
-        .call(
-            Method::POST,
-            "/api/v1/tickets",
-            Some(
-                json!({"type": "duvida", "department_id": department, "priority": "critical",
-                    "subject": subject, "message": "Ajuda?", "fields": {}}),
-            ),
-        )
-        .await;
-    assert_eq!(status, 201, "{ticket}");
-    ticket["id"].as_str().unwrap().to_owned()
+    crate::helpers::open_question(browser, "critical", subject, "Ajuda?").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,19 +13,7 @@ use app::domain::ListSort;
 use crate::helpers::*;
 
 async fn open_with(browser: &Browser, subject: &str, message: &str) -> String {
-    let department = browser.department("Técnico").await;
-    let (status, ticket) = browser
-        .call(
-            Method::POST,
-            "/api/v1/tickets",
-            Some(
-                json!({"type": "duvida", "department_id": department, "priority": "low",
-                "subject": subject, "message": message, "fields": {}}),
-            ),
-        )
-        .await;
-    assert_eq!(status, 201, "{ticket}");
-    ticket["id"].as_str().unwrap().to_owned()
+    open_question(browser, "low", subject, message).await
 }
 
 /// The ids a search lists for this person.

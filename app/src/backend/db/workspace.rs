@@ -328,25 +328,19 @@ pub async fn queue_counts(
     scope: &crate::domain::TicketScope,
     viewer_id: i64,
 ) -> Result<QueueRow, sqlx::Error> {
-    use super::args::{Arg, Filter};
     use crate::domain::TicketOwner;
-    let mut f = Filter::default();
+    let mut f = super::args::Filter::default();
     super::tickets::push_restriction(&mut f, scope, |owner| match owner {
         TicketOwner::Department => "q.department_id",
         TicketOwner::Requester | TicketOwner::Organization => "NULL",
     });
-    let me = f.next_placeholder();
-    let sql = format!(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN q.assignee_id = 0 THEN q.n_active ELSE 0 END), 0) AS BIGINT) AS unassigned, \
-         CAST(COALESCE(SUM(CASE WHEN q.assignee_id = ${me} THEN q.n_active ELSE 0 END), 0) AS BIGINT) AS mine, \
-         CAST(COALESCE(SUM(q.n_escalated), 0) AS BIGINT) AS escalated, \
-         CAST(COALESCE(SUM(q.n_sla_risk), 0) AS BIGINT) AS sla_risk \
-         FROM queue_counters q {}",
-        f.where_clause()
-    );
-    let mut args = f.args;
-    args.push(Arg::I64(viewer_id));
-    on_conn!(c, conn => crate::bind_args!(sqlx::query_as(&sql), &args).fetch_one(&mut *conn).await)
+    let sums = [
+        "CASE WHEN q.assignee_id = 0 THEN q.n_active ELSE 0 END",
+        "CASE WHEN q.assignee_id = {me} THEN q.n_active ELSE 0 END",
+        "q.n_escalated",
+        "q.n_sla_risk",
+    ];
+    queue_row(c, sums, "queue_counters q", f, viewer_id).await
 }
 
 /// The same counts by a full count over the tickets: what the counter rows must always equal
@@ -356,21 +350,42 @@ pub async fn queue_counts_by_count(
     scope: &crate::domain::TicketScope,
     viewer_id: i64,
 ) -> Result<QueueRow, sqlx::Error> {
-    use super::args::{Arg, Filter};
-    let mut f = Filter::default();
+    let mut f = super::args::Filter::default();
     super::tickets::push_scope(&mut f, scope);
     f.push("t.status IN ('open', 'answered')", []);
-    let me = f.next_placeholder();
-    let sql = format!(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN t.assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS unassigned, \
-         CAST(COALESCE(SUM(CASE WHEN t.assignee_id = ${me} THEN 1 ELSE 0 END), 0) AS BIGINT) AS mine, \
-         CAST(COALESCE(SUM(CASE WHEN t.escalated_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS escalated, \
-         CAST(COALESCE(SUM(CASE WHEN t.sla_state IN ('at_risk', 'breached') THEN 1 ELSE 0 END), 0) AS BIGINT) AS sla_risk \
-         FROM tickets t {}",
-        f.where_clause()
-    );
+    let sums = [
+        "CASE WHEN t.assignee_id IS NULL THEN 1 ELSE 0 END",
+        "CASE WHEN t.assignee_id = {me} THEN 1 ELSE 0 END",
+        "CASE WHEN t.escalated_at IS NOT NULL THEN 1 ELSE 0 END",
+        "CASE WHEN t.sla_state IN ('at_risk', 'breached') THEN 1 ELSE 0 END",
+    ];
+    queue_row(c, sums, "tickets t", f, viewer_id).await
+}
+
+/// The four queue sums (unassigned, mine, escalated, SLA at risk) over `from` with a filter;
+/// `{me}` in a sum is the viewer.
+async fn queue_row(
+    c: Conn<'_>,
+    sums: [&str; 4],
+    from: &str,
+    f: super::args::Filter,
+    viewer_id: i64,
+) -> Result<QueueRow, sqlx::Error> {
+    let me = format!("${}", f.next_placeholder());
+    let columns = sums
+        .iter()
+        .zip(["unassigned", "mine", "escalated", "sla_risk"])
+        .map(|(sum, name)| {
+            format!(
+                "CAST(COALESCE(SUM({}), 0) AS BIGINT) AS {name}",
+                sum.replace("{me}", &me)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("SELECT {columns} FROM {from} {}", f.where_clause());
     let mut args = f.args;
-    args.push(Arg::I64(viewer_id));
+    args.push(super::args::Arg::I64(viewer_id));
     on_conn!(c, conn => crate::bind_args!(sqlx::query_as(&sql), &args).fetch_one(&mut *conn).await)
 }
 
