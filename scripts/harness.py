@@ -1,6 +1,6 @@
 """What the load, abuse and outage checks share: a free port, the Chamado binary started on a
 fresh database with the demo data (waiting for /readyz), and stopped again.
-Imported by scripts/page-load.py, bench/abuse.py and bench/db-outage.py."""
+Imported by scripts/page-load.py, bench/abuse.py, bench/db-outage.py and bench/scaling.py."""
 
 import os
 import shutil

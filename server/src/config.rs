@@ -79,7 +79,7 @@ pub struct ServeOptions {
 
     /// How ticket lists search text (`q`): `fulltext` (the database's full-text index) or
     /// `like`, the substring scan of earlier versions that reads every message in scope, kept
-    /// only as the baseline row of `bench/scaling.sh`.
+    /// only as the baseline row of `bench/scaling.py`.
     #[arg(long, env = "CHAMADO_TICKET_SEARCH", default_value = "fulltext")]
     pub ticket_search: app::backend::db::ticket_text::TextSearch,
 

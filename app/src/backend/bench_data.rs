@@ -316,10 +316,9 @@ where
         created = at(age),
         half = at(&format!("{age} / 2")),
         first = at(&format!("{age} - {age} / 2 * (i % 10 + 1) / 40")),
-        created_plus_two_hours = at(&format!("GREATEST({age} - 7200, 0)")).replace(
-            "GREATEST",
-            if dialect.postgres { "GREATEST" } else { "MAX" }
-        ),
+        created_plus_two_hours = at(&format!(
+            "CASE WHEN {age} > 7200 THEN {age} - 7200 ELSE 0 END"
+        )),
     );
     // Each new ticket's first message (one of ten, and its number, so one ticket can be found
     // by a word of its own) and history: created by its requester; answered by an agent at the

@@ -559,3 +559,13 @@ pub async fn open_question(
     assert_eq!(status, 201, "{ticket}");
     ticket["id"].as_str().unwrap().to_owned()
 }
+
+/// The `TKT-…` ids of a listed page (`{items: [...]}`), in order.
+pub fn listed_ids(page: &serde_json::Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|t| t["id"].as_str().expect("id").to_owned())
+        .collect()
+}

@@ -450,14 +450,7 @@ async fn a_listed_page_never_outlives_a_change() {
     let diego = app.signed_in("diego@acme.com.br").await;
     let elisa = app.signed_in("elisa@acme.com.br").await;
     let list = "/api/v1/tickets?status=open&limit=100";
-    let ids = |page: &Value| -> Vec<String> {
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let ids = crate::helpers::listed_ids;
     let before: Value = elisa.get(list).await.json().await.unwrap();
     let again: Value = elisa.get(list).await.json().await.unwrap();
     assert_eq!(before, again);

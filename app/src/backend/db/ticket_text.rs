@@ -15,7 +15,7 @@ pub enum TextSearch {
     #[default]
     FullText,
     /// The substring scan of earlier versions (`LIKE`), reading every message in scope: kept
-    /// only as the baseline of `bench/scaling.sh`.
+    /// only as the baseline of `bench/scaling.py`.
     Like,
 }
 
