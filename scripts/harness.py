@@ -24,7 +24,7 @@ def start_chamado(binary, site_root, work, database_url=None, name="chamado", de
     the end of the server log if it is not ready within 90 s."""
     port = free_port()
     log_path = os.path.join(work, "server.log")
-    env = dict(
+    env_extra, env = env, dict(
         os.environ,
         DATABASE_URL=database_url or f"sqlite://{work}/chamado.db",
         CHAMADO_DATA_DIR=f"{work}/data",
@@ -32,8 +32,8 @@ def start_chamado(binary, site_root, work, database_url=None, name="chamado", de
         LEPTOS_SITE_ROOT=site_root,
         RUST_LOG="warn",
         RUST_BACKTRACE=os.environ.get("RUST_BACKTRACE", "0"),
-        **(env or {}),
     )
+    env.update(env_extra or {})
     args = [binary, "serve"] + (["--demo"] if demo else [])
     with open(log_path, "w") as log:
         process = subprocess.Popen(args, env=env, stdout=log, stderr=log)

@@ -105,3 +105,25 @@ test("two agents see each other on a ticket, the second sender is held, notes st
   await expect(customer.getByTestId("merged-into")).toContainText(first);
   await expect(customer.getByTestId("ticket-status")).toHaveText("Fechado");
 });
+
+test("the organization filter suggests names as they are typed and filters by the one chosen", async ({ browser }) => {
+  const agent = await pageAs(browser, "lider@chamado.local");
+  await agent.goto("/chamados");
+  await expect(agent.locator("html")).toHaveAttribute("data-hydrated", "true");
+  const field = agent.getByLabel("Organização");
+  // Suggestions come as one types (no organization is sent with the page).
+  await expect(agent.locator("#filter-organization-choices option")).toHaveCount(0);
+  await field.fill("pao");
+  await expect(agent.locator("#filter-organization-choices option")).toHaveAttribute("value", "Padaria Pão Quente");
+  await field.fill("Padaria Pão Quente");
+  await agent.getByRole("button", { name: "Filtrar" }).click();
+  await expect(agent).toHaveURL(/organization_id=\d+/);
+  const organizations = agent.locator('[data-testid="tickets"] tbody tr td:nth-child(3) .muted');
+  await expect(organizations.first()).toBeVisible();
+  for (const text of await organizations.allTextContents()) {
+    expect(text).toContain("Padaria Pão Quente");
+  }
+  // The chosen name stays in the field after the page loads with it.
+  await expect(field).toHaveValue("Padaria Pão Quente");
+  await agent.context().close();
+});

@@ -22,6 +22,16 @@ pub async fn get_filter_choices() -> Result<FilterChoices, AppError> {
     crate::backend::services::workspace::filter_choices(&state.db, &user).await
 }
 
+/// The organization filter's choices for what was typed (or the one with `id`).
+#[server(prefix = "/api/fn", endpoint = "workspace/organizations", input = GetUrl)]
+pub async fn find_organizations(
+    #[server(default)] text: String,
+    #[server(default)] id: Option<i64>,
+) -> Result<Vec<crate::domain::NamedRef>, AppError> {
+    let (state, user) = crate::backend::auth::signed_in().await?;
+    crate::backend::services::workspace::organization_choices(&state.db, &user, &text, id).await
+}
+
 /// One changed ticket as the dashboard's current view shows it: `None` when it is not (or no
 /// longer) in that view.
 #[server(prefix = "/api/fn", endpoint = "workspace/row", input = GetUrl)]

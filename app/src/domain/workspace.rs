@@ -187,7 +187,6 @@ pub struct FilterChoices {
     /// `(key, name)`.
     pub types: Vec<(String, String)>,
     pub assignees: Vec<NamedRef>,
-    pub organizations: Vec<NamedRef>,
 }
 
 /// `POST /api/v1/tickets/{id}/merge`: the duplicate (path) goes into `into`.

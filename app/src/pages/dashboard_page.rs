@@ -9,15 +9,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{
-    get_filter_choices, get_queue_counts, get_rows_presence, get_ticket_stats, list_tickets,
-    SetMyAway,
+    find_organizations, get_filter_choices, get_queue_counts, get_rows_presence, get_ticket_stats,
+    list_tickets, SetMyAway,
 };
 use crate::components::{
-    format_time, load_error, next_page_link, priority_label, status_label, Loading, SlaBadge,
-    TicketFilterFields,
+    format_time, load_error, next_page_link, priority_label, status_label, Debounce, Loading,
+    SlaBadge, TicketFilterFields,
 };
 use crate::components::{presence_text, Counters};
-use crate::domain::{CurrentUser, ListSort, TicketListQuery, TicketSummary};
+use crate::domain::{CurrentUser, ListSort, NamedRef, TicketListQuery, TicketSummary};
 use crate::i18n::*;
 
 /// Who is on which ticket: ticket id → `(person, state, expiry in ms)`.
@@ -37,6 +37,9 @@ struct Live {
     clock: RwSignal<f64>,
 }
 
+/// Tickets on one page of the dashboard's table (later ones behind "next page").
+const PAGE_ROWS: usize = 25;
+
 fn query_of(q: &leptos_router::params::ParamsMap) -> TicketListQuery {
     TicketListQuery {
         status: q.get("status"),
@@ -50,7 +53,7 @@ fn query_of(q: &leptos_router::params::ParamsMap) -> TicketListQuery {
         tag: q.get("tag"),
         q: q.get("q"),
         sort: q.get("sort"),
-        limit: None,
+        limit: Some(PAGE_ROWS.to_string()),
         cursor: q.get("cursor"),
     }
 }
@@ -84,6 +87,19 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
     let stats = Resource::new(move || live.stats_version.get(), |_| get_ticket_stats());
     let queues = Resource::new(move || live.stats_version.get(), |_| get_queue_counts());
     let choices = Resource::new(|| (), |_| get_filter_choices());
+    // The name of the organization a link filters by (the filter itself looks names up as
+    // they are typed).
+    let chosen_organization = Resource::new(
+        move || query.with(|q| q.get("organization_id")),
+        |id| async move {
+            match id.and_then(|id| id.parse::<i64>().ok()) {
+                Some(id) => find_organizations(String::new(), Some(id))
+                    .await
+                    .map(|found| found.into_iter().next()),
+                None => Ok(None),
+            }
+        },
+    );
     let away = ServerAction::<SetMyAway>::new();
     let is_away = Signal::derive(move || {
         away.value()
@@ -155,7 +171,8 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let c = choices.await.ok();
-                        let (departments, types, assignees, organizations) = c.map(|c| (c.departments, c.types, c.assignees, c.organizations)).unwrap_or_default();
+                        let organization = chosen_organization.await.ok().flatten();
+                        let (departments, types, assignees) = c.map(|c| (c.departments, c.types, c.assignees)).unwrap_or_default();
                         view! {
                             <div class="field">
                                 <label for="filter-department">{t!(i18n, tickets.department)}</label>
@@ -180,13 +197,7 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
                                     {assignees.into_iter().map(|a| { let id = a.id.to_string(); let selected = current("assignee") == id; view! { <option value=id selected=selected>{a.name}</option> } }).collect_view()}
                                 </select>
                             </div>
-                            <div class="field">
-                                <label for="filter-organization">{t!(i18n, dashboard.organization)}</label>
-                                <select id="filter-organization" name="organization_id">
-                                    <option value="">{t!(i18n, dashboard.any_organization)}</option>
-                                    {organizations.into_iter().map(|o| { let id = o.id.to_string(); let selected = current("organization_id") == id; view! { <option value=id selected=selected>{o.name}</option> } }).collect_view()}
-                                </select>
-                            </div>
+                            <OrganizationFilter selected=organization />
                         }
                     })}
                 </Transition>
@@ -247,6 +258,75 @@ pub fn Dashboard(user: CurrentUser) -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The organization filter: the names of the organizations in the viewer's scope are looked up
+/// as they are typed (a list of suggestions under the field); choosing one puts its id in the
+/// form's `organization_id`. An installation has thousands of organizations: none is sent
+/// with the page.
+#[component]
+fn OrganizationFilter(selected: Option<NamedRef>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = RwSignal::new(
+        selected
+            .as_ref()
+            .map(|o| o.id.to_string())
+            .unwrap_or_default(),
+    );
+    let name = selected
+        .as_ref()
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
+    let options = RwSignal::new(selected.into_iter().collect::<Vec<NamedRef>>());
+    let debounce = Debounce::new(std::time::Duration::from_millis(150));
+    let look_up = move |text: String| {
+        // A name chosen from the list (or typed in full) selects its organization.
+        let exact = |found: &[NamedRef], text: &str| {
+            found
+                .iter()
+                .find(|o| o.name == text)
+                .map(|o| o.id.to_string())
+        };
+        id.set(
+            options
+                .with_untracked(|o| exact(o, &text))
+                .unwrap_or_default(),
+        );
+        debounce.call(move |latest| {
+            leptos::task::spawn_local(async move {
+                if let Ok(found) = find_organizations(text.clone(), None).await {
+                    if latest.is_current() {
+                        if let Some(chosen) = exact(&found, &text) {
+                            id.set(chosen);
+                        }
+                        options.set(found);
+                    }
+                }
+            });
+        });
+    };
+    view! {
+        <div class="field">
+            <label for="filter-organization">{t!(i18n, dashboard.organization)}</label>
+            <input id="filter-organization" type="search" list="filter-organization-choices"
+                autocomplete="off" value=name data-testid="filter-organization"
+                placeholder=move || t_string!(i18n, dashboard.any_organization)
+                aria-describedby="filter-organization-hint"
+                on:input=move |ev| look_up(event_target_value(&ev))
+                on:focus=move |ev| {
+                    if options.with_untracked(Vec::is_empty) {
+                        look_up(event_target_value(&ev));
+                    }
+                } />
+            <datalist id="filter-organization-choices">
+                <For each=move || options.get() key=|o| o.id let:o>
+                    <option value=o.name></option>
+                </For>
+            </datalist>
+            <input type="hidden" name="organization_id" value=move || id.get() />
+            <span id="filter-organization-hint" class="visually-hidden">{t!(i18n, dashboard.organization_hint)}</span>
+        </div>
     }
 }
 
@@ -314,7 +394,7 @@ fn place_row(
         .iter()
         .position(|other| order.goes_before(&row, other))
         .unwrap_or(rows.len());
-    if existed.is_none() && at == rows.len() && rows.len() >= 50 {
+    if existed.is_none() && at == rows.len() && rows.len() >= PAGE_ROWS {
         // Past the end of a full page: it belongs to a later page.
         return false;
     }

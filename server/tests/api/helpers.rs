@@ -302,6 +302,15 @@ impl TestApp {
             .unwrap()
             .id
     }
+
+    /// The id of an organization by name.
+    pub async fn organization_id(&self, name: &str) -> i64 {
+        let mut c = self.db.acquire().await.unwrap();
+        app::backend::db::organizations::find_id_by_name(c.conn(), name)
+            .await
+            .unwrap()
+            .unwrap()
+    }
 }
 
 impl Browser {

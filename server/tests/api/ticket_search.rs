@@ -107,7 +107,7 @@ async fn text_search_keeps_scope_notes_accents_numbers_and_phrases() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_index_finds_what_the_scan_found_in_the_same_order() {
+async fn the_index_finds_what_the_scan_found_in_the_same_order_after_a_bulk_load() {
     let app = demo_app().await;
     // Every generated ticket's message says "Protocolo <n>": more matches than FEW_MATCHES, so
     // SQLite reads the list in order and checks each row; "boleto" (one subject in ten) has
@@ -127,6 +127,26 @@ async fn the_index_finds_what_the_scan_found_in_the_same_order() {
         .await
         .unwrap()
         .unwrap();
+    // The counters the load kept (rebuilt after each batch on PostgreSQL) are the counts.
+    {
+        use app::backend::db::tickets::{stats, stats_by_count};
+        use app::backend::db::workspace::{queue_counts, queue_counts_by_count};
+        for user in [&admin, &diego] {
+            let scope = app::domain::TicketScope::of(user);
+            assert_eq!(
+                stats(c.conn(), &scope).await.unwrap(),
+                stats_by_count(c.conn(), &scope).await.unwrap()
+            );
+        }
+        // Queues are support's.
+        let scope = app::domain::TicketScope::of(&admin);
+        assert_eq!(
+            queue_counts(c.conn(), &scope, admin_id).await.unwrap(),
+            queue_counts_by_count(c.conn(), &scope, admin_id)
+                .await
+                .unwrap()
+        );
+    }
     drop(c);
     let like = app.db.clone().with_text_search(TextSearch::Like);
     let index = app.db.clone().with_text_search(TextSearch::FullText);

@@ -469,3 +469,61 @@ impl Drop for Instance {
         let _ = self.child.wait();
     }
 }
+
+/// The organization filter's answer to `query`: status and names.
+async fn organization_names(browser: &Browser, query: &str) -> (u16, Vec<String>) {
+    let (status, body) = json_of(
+        browser
+            .get(&format!("/api/fn/workspace/organizations?{query}"))
+            .await,
+    )
+    .await;
+    let names = body
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|o| o["name"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    (status, names)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_organization_filter_finds_names_as_typed_within_the_viewers_departments() {
+    let app = demo_app().await;
+    let admin = app.signed_in("admin@chamado.local").await;
+    // Bruno works Vendas and Geral; the bakery's tickets are all Técnico's.
+    let bruno = app.signed_in("bruno@chamado.local").await;
+    let diego = app.signed_in("diego@acme.com.br").await;
+    let bakery = vec!["Padaria Pão Quente".to_owned()];
+    let acme = vec!["Acme Ltda".to_owned()];
+    // Any case, with or without accents, part of any word.
+    assert_eq!(
+        organization_names(&admin, "text=pao").await,
+        (200, bakery.clone())
+    );
+    assert_eq!(
+        organization_names(&admin, "text=P%C3%83O%20q").await,
+        (200, bakery.clone())
+    );
+    assert_eq!(
+        organization_names(&admin, "text=acm").await,
+        (200, acme.clone())
+    );
+    assert!(organization_names(&admin, "text=").await.1.len() >= 2);
+    assert_eq!(organization_names(&admin, "text=zzz").await, (200, vec![]));
+    // Outside the agent's departments the organization is not offered, by name or by id.
+    assert_eq!(organization_names(&bruno, "text=pao").await, (200, vec![]));
+    assert_eq!(organization_names(&bruno, "text=acme").await, (200, acme));
+    let by_id = format!(
+        "text=&id={}",
+        app.organization_id("Padaria Pão Quente").await
+    );
+    assert_eq!(organization_names(&admin, &by_id).await, (200, bakery));
+    assert_eq!(organization_names(&bruno, &by_id).await, (200, vec![]));
+    // Customers have no dashboard; a novel is not a name.
+    assert_eq!(organization_names(&diego, &by_id).await.0, 403);
+    let long = format!("text={}", "a".repeat(201));
+    assert_eq!(organization_names(&admin, &long).await.0, 422);
+}

@@ -38,3 +38,9 @@ pub async fn find_id_by_name(c: Conn<'_>, name: &str) -> Result<Option<i64>, sql
 pub async fn count(c: Conn<'_>) -> Result<i64, sqlx::Error> {
     on_conn!(c, conn => sqlx::query_scalar("SELECT COUNT(*) FROM organizations").fetch_one(&mut *conn).await)
 }
+
+/// `(id, name)` of every organization, by name (the organization filter's candidates).
+pub async fn names(c: Conn<'_>) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    const SQL: &str = "SELECT id, name FROM organizations ORDER BY name, id";
+    on_conn!(c, conn => sqlx::query_as(SQL).fetch_all(&mut *conn).await)
+}

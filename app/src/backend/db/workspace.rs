@@ -159,6 +159,29 @@ pub async fn assignable(
     on_conn!(c, conn => sqlx::query_as(SQL).bind(department_id).fetch_all(&mut *conn).await)
 }
 
+/// `(id, name)` of the people who may take tickets of any of `department_ids` (leads and admins
+/// once, agents of those departments), by name: one query for the dashboard's filter.
+pub async fn assignable_in(
+    c: Conn<'_>,
+    department_ids: &[i64],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    if department_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Numbers formatted from `i64`s: nothing typed reaches the SQL text.
+    let ids = department_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "SELECT u.id, u.name FROM users u WHERE u.active = TRUE AND (u.role IN ('lead', 'admin') \
+         OR (u.role = 'agent' AND EXISTS (SELECT 1 FROM department_members m \
+         WHERE m.user_id = u.id AND m.department_id IN ({ids})))) ORDER BY u.name, u.id"
+    );
+    on_conn!(c, conn => sqlx::query_as(&sql).fetch_all(&mut *conn).await)
+}
+
 pub async fn set_away(
     c: Conn<'_>,
     user_id: i64,
@@ -412,19 +435,29 @@ pub async fn type_names(c: Conn<'_>) -> Result<Vec<(String, String, bool)>, sqlx
 }
 
 /// `(id, name)` of the organizations with tickets in the scope's departments (the dashboard's
-/// organization filter), by name; at most `limit`. Each organization is one probe of the
-/// `(organization_id, department_id)` index, whatever the number of tickets.
+/// organization filter), by name, among `among` when given; at most `limit`. Each organization
+/// is one probe of the `(organization_id, department_id)` index, whatever the number of tickets.
 pub async fn organizations_in_scope(
     c: Conn<'_>,
     scope: &crate::domain::TicketScope,
+    among: Option<&[i64]>,
     limit: i64,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     use super::args::Filter;
     let mut f = Filter::default();
     f.push("t.organization_id = o.id", []);
+    let among = match among {
+        Some([]) => return Ok(Vec::new()),
+        // Numbers formatted from `i64`s: nothing typed reaches the SQL text.
+        Some(ids) => format!(
+            "o.id IN ({}) AND ",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        ),
+        None => String::new(),
+    };
     super::tickets::push_scope(&mut f, scope);
     let sql = format!(
-        "SELECT o.id, o.name FROM organizations o WHERE EXISTS (SELECT 1 FROM tickets t {}) \
+        "SELECT o.id, o.name FROM organizations o WHERE {among}EXISTS (SELECT 1 FROM tickets t {}) \
          ORDER BY o.name LIMIT ${}",
         f.where_clause(),
         f.next_placeholder()

@@ -434,8 +434,9 @@ pub async fn canned_update(
     Ok(canned_view(updated))
 }
 
-/// What the dashboard's filters offer support: departments, ticket types, the people tickets
-/// may be assigned to, and the organizations with tickets in the caller's scope.
+/// What the dashboard's filters offer support: departments, ticket types and the people
+/// tickets may be assigned to. Organizations are looked up as the filter is typed in
+/// ([`organization_choices`]): an installation has thousands.
 pub async fn filter_choices(
     db: &Db,
     user: &CurrentUser,
@@ -456,16 +457,8 @@ pub async fn filter_choices(
         .into_iter()
         .map(|(k, n, _)| (k, n))
         .collect();
-    let mut assignees: Vec<NamedRef> = Vec::new();
-    for d in &departments {
-        for (id, name) in workspace::assignable(c.conn(), d.id).await? {
-            if !assignees.iter().any(|a| a.id == id) {
-                assignees.push(NamedRef { id, name });
-            }
-        }
-    }
-    assignees.sort_by(|a, b| a.name.cmp(&b.name));
-    let organizations = workspace::organizations_in_scope(c.conn(), &scope, 500)
+    let ids: Vec<i64> = departments.iter().map(|d| d.id).collect();
+    let assignees = workspace::assignable_in(c.conn(), &ids)
         .await?
         .into_iter()
         .map(named)
@@ -474,6 +467,47 @@ pub async fn filter_choices(
         departments,
         types,
         assignees,
-        organizations,
     })
+}
+
+/// How many organizations the filter offers for what was typed.
+pub const ORGANIZATION_CHOICES: i64 = 20;
+
+/// The organization filter's choices: organizations with tickets in the caller's scope whose
+/// name contains `text` (any case, with or without accents), by name, at most
+/// [`ORGANIZATION_CHOICES`]; with `id`, just that organization when it is in scope (the name of
+/// the one a link filters by).
+pub async fn organization_choices(
+    db: &Db,
+    user: &CurrentUser,
+    text: &str,
+    id: Option<i64>,
+) -> Result<Vec<NamedRef>, AppError> {
+    require(user.is_staff())?;
+    if text.chars().count() > 200 {
+        return Err(AppError::validation("text", "too_long"));
+    }
+    let mut c = db.acquire().await?;
+    let scope = TicketScope::of(user);
+    let wanted = crate::backend::search::fold(text);
+    let among: Option<Vec<i64>> = match id {
+        Some(id) => Some(vec![id]),
+        None if wanted.is_empty() => None,
+        // Names are few next to tickets: they are folded here, the scope probed in SQL.
+        None => Some(
+            crate::backend::db::organizations::names(c.conn())
+                .await?
+                .into_iter()
+                .filter(|(_, name)| crate::backend::search::fold(name).contains(&wanted))
+                .map(|(id, _)| id)
+                .collect(),
+        ),
+    };
+    let found =
+        workspace::organizations_in_scope(c.conn(), &scope, among.as_deref(), ORGANIZATION_CHOICES)
+            .await?;
+    Ok(found
+        .into_iter()
+        .map(|(id, name)| NamedRef { id, name })
+        .collect())
 }

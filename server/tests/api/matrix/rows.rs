@@ -519,6 +519,12 @@ pub(super) fn administration() -> Vec<Row> {
         fn_row("workspace/queues", true, &[], staff_only(200)),
         fn_row("workspace/filters", true, &[], staff_only(200)),
         fn_row(
+            "workspace/organizations",
+            true,
+            &[("text", "acme")],
+            staff_only(200),
+        ),
+        fn_row(
             "workspace/row",
             true,
             &[("id", "{acme_ticket}")],
