@@ -112,7 +112,7 @@ pub async fn count_by_status(c: Conn<'_>) -> Result<Vec<(String, i64)>, sqlx::Er
 }
 
 use super::args::{like_pattern, Arg, Filter};
-use super::ticket_text::{TextQuery, TextScope, TextSearch, FEW_MATCHES};
+use super::ticket_text::{TextQuery, TextScope, TextSearch, FEW_MATCHES, MANY_MATCHES};
 use crate::domain::{
     ListSort, NamedRef, TicketNumber, TicketOwner, TicketScope, TicketStats, TicketSummary,
 };
@@ -456,22 +456,32 @@ async fn push_text(
             )
         }
         // Nothing to look for in the text: only a ticket number can match.
-        (TextSearch::FullText, None) => ("1 = 0".to_owned(), Vec::new()),
-        (TextSearch::FullText, Some(text)) => match c {
+        (TextSearch::FullText | TextSearch::FullTextRowByRow, None) => {
+            ("1 = 0".to_owned(), Vec::new())
+        }
+        (search, Some(text)) => match c {
             Conn::Sqlite(conn) => {
                 let query = text.fts5(scope);
                 const COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM ticket_text \
                                      WHERE ticket_text MATCH $1 LIMIT $2)";
-                let matches: i64 = sqlx::query_scalar(COUNT)
-                    .bind(&query)
-                    .bind(FEW_MATCHES)
-                    .fetch_one(&mut **conn)
-                    .await?;
+                let matches: i64 = if search == TextSearch::FullTextRowByRow {
+                    MANY_MATCHES
+                } else {
+                    sqlx::query_scalar(COUNT)
+                        .bind(&query)
+                        .bind(MANY_MATCHES)
+                        .fetch_one(&mut **conn)
+                        .await?
+                };
                 // Documents are messages (rowid = message id); a ticket matches when one of
-                // its messages (with the subject) does.
+                // its messages (with the subject) does. See FEW_MATCHES for the three ways.
                 let condition = if matches < FEW_MATCHES {
                     "t.id IN (SELECT m.ticket_id FROM ticket_text \
                      JOIN ticket_messages m ON m.id = ticket_text.rowid WHERE ticket_text MATCH ?)"
+                } else if matches < MANY_MATCHES {
+                    // `+m.id`: the set is read from the index once, not probed by message id.
+                    "EXISTS (SELECT 1 FROM ticket_messages m WHERE m.ticket_id = t.id AND \
+                     +m.id IN (SELECT rowid FROM ticket_text WHERE ticket_text MATCH ?))"
                 } else {
                     "EXISTS (SELECT 1 FROM ticket_messages m WHERE m.ticket_id = t.id AND \
                      EXISTS (SELECT 1 FROM ticket_text WHERE ticket_text MATCH ? AND rowid = m.id))"
