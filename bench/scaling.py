@@ -16,7 +16,7 @@ For each size, on a fresh SQLite database (demo + generated tickets):
     what the process allocated, SQLite's mmap of the database file aside), idle after start and
     the peak sampled every 100 ms during the load.
 With --postgres, the search rows again on a throwaway PostgreSQL (from PG_BIN) at each size
-(or at --postgres-sizes: generating 1,000,000 tickets there takes over half an hour).
+(or at --postgres-sizes; generating 1,000,000 tickets there takes about 3.5 minutes).
 
 Usage: bench/scaling.py [--binary PATH] [--sizes 100000,1000000] [--duration 10s]
                         [--connections 8] [--postgres [--postgres-sizes 100000]]
