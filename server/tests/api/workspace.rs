@@ -114,7 +114,7 @@ async fn a_duplicate_merges_into_another_ticket_with_its_messages() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn round_robin_is_fair_when_tickets_arrive_together() {
+async fn round_robin_is_fair_and_skips_people_away_invited_or_deactivated() {
     let app = demo_app().await;
     let carla = app.signed_in("carla@acme.com.br").await;
     let ana = app.user_id("ana@chamado.local").await;
@@ -158,6 +158,35 @@ async fn round_robin_is_fair_when_tickets_arrive_together() {
         let ticket = detail(&carla, &id).await;
         assert_eq!(ticket["ticket"]["assignee"]["id"], ana);
     }
+    // Joana is invited to Técnico and has not accepted: no ticket waits for her. Ana is
+    // deactivated: with Caio away nobody is left, and tickets stay unassigned.
+    let admin = app.signed_in("admin@chamado.local").await;
+    let tecnico = app
+        .number("SELECT id FROM departments WHERE name = 'Técnico'")
+        .await;
+    let (status, invited) = admin
+        .call(
+            Method::POST,
+            "/api/v1/admin/users",
+            Some(
+                json!({"email": "joana@chamado.local", "name": "Joana Dias", "role": "agent",
+                "department_ids": [tecnico]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{invited}");
+    for i in 0..2 {
+        let id = open_ticket(&carla, &format!("Com Joana convidada {i}")).await;
+        let ticket = detail(&carla, &id).await;
+        assert_eq!(ticket["ticket"]["assignee"]["id"], ana);
+    }
+    let gone = admin
+        .send(Method::DELETE, &format!("/api/v1/admin/users/{ana}"), None)
+        .await;
+    assert_eq!(gone.status(), 204);
+    let id = open_ticket(&carla, "Sem ninguém disponível").await;
+    let ticket = detail(&carla, &id).await;
+    assert!(ticket["ticket"]["assignee"].is_null(), "{ticket}");
     // Customers cannot mark themselves away.
     let refused = carla
         .send(Method::PATCH, "/api/v1/me", Some(json!({"away": true})))

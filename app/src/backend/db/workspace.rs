@@ -112,14 +112,16 @@ pub async fn set_round_robin(
         .execute(&mut *conn).await.map(|r| r.rows_affected()))
 }
 
-/// The department's next agent by round-robin: an active agent who is not away, the one whose
-/// last turn is oldest (never first); gives them the next turn. Call inside the serialised
+/// The department's next agent by round-robin: an active agent who is not away and has accepted
+/// the invitation (a password is set: nobody works a ticket before signing in once), the one
+/// whose last turn is oldest (never first); gives them the next turn. Call inside the serialised
 /// ticket-writing transaction, so concurrent tickets see each other's choice.
 pub async fn take_next_agent(c: Conn<'_>, department_id: i64) -> Result<Option<i64>, sqlx::Error> {
     let mut c = c;
     const PICK: &str = r#"
         SELECT m.user_id FROM department_members m JOIN users u ON u.id = m.user_id
         WHERE m.department_id = $1 AND u.active = TRUE AND u.away = FALSE AND u.role = 'agent'
+          AND u.password_hash IS NOT NULL
         ORDER BY m.assigned_turn IS NOT NULL, m.assigned_turn, m.user_id
         LIMIT 1"#;
     let picked: Option<i64> = on_conn!(c.reborrow(), conn =>
