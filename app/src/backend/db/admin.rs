@@ -66,11 +66,7 @@ pub async fn set_department_agents(
     department_id: i64,
     user_ids: &[i64],
 ) -> Result<(), sqlx::Error> {
-    let keep = user_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let keep = super::args::id_list(user_ids);
     let sql = if keep.is_empty() {
         "DELETE FROM department_members WHERE department_id = $1".to_owned()
     } else {
@@ -91,11 +87,7 @@ pub async fn set_user_departments(
     user_id: i64,
     department_ids: &[i64],
 ) -> Result<(), sqlx::Error> {
-    let keep = department_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let keep = super::args::id_list(department_ids);
     let sql = if keep.is_empty() {
         "DELETE FROM department_members WHERE user_id = $1".to_owned()
     } else {
@@ -200,11 +192,7 @@ pub async fn departments_of_users(
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = user_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let ids = super::args::id_list(user_ids);
     let sql = format!(
         "SELECT m.user_id, d.id, d.name FROM department_members m \
          JOIN departments d ON d.id = m.department_id WHERE m.user_id IN ({ids}) ORDER BY d.name"

@@ -65,6 +65,12 @@ macro_rules! bind_args {
     }};
 }
 
+/// `1,2,3` for an SQL `IN (…)` list. Only numbers formatted from `i64`s reach the SQL text,
+/// never anything typed.
+pub fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
 /// Escapes `%`, `_` and `\` so user text is matched literally by `LIKE … ESCAPE '\'`.
 pub fn like_pattern(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);

@@ -153,12 +153,7 @@ pub async fn assignable(
     c: Conn<'_>,
     department_id: i64,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    const SQL: &str = r#"
-        SELECT u.id, u.name FROM users u
-        WHERE u.active = TRUE AND (u.role IN ('lead', 'admin') OR (u.role = 'agent' AND EXISTS (
-            SELECT 1 FROM department_members m WHERE m.user_id = u.id AND m.department_id = $1)))
-        ORDER BY u.name, u.id"#;
-    on_conn!(c, conn => sqlx::query_as(SQL).bind(department_id).fetch_all(&mut *conn).await)
+    assignable_in(c, &[department_id]).await
 }
 
 /// `(id, name)` of the people who may take tickets of any of `department_ids` (leads and admins
@@ -170,12 +165,7 @@ pub async fn assignable_in(
     if department_ids.is_empty() {
         return Ok(Vec::new());
     }
-    // Numbers formatted from `i64`s: nothing typed reaches the SQL text.
-    let ids = department_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let ids = super::args::id_list(department_ids);
     let sql = format!(
         "SELECT u.id, u.name FROM users u WHERE u.active = TRUE AND (u.role IN ('lead', 'admin') \
          OR (u.role = 'agent' AND EXISTS (SELECT 1 FROM department_members m \
@@ -252,11 +242,7 @@ pub async fn presence_on_many(
     if ticket_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = ticket_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let ids = super::args::id_list(ticket_ids);
     let sql = format!(
         "SELECT p.ticket_id, p.user_id, u.name, p.state FROM ticket_presence p \
          JOIN users u ON u.id = p.user_id WHERE p.ticket_id IN ({ids}) AND p.seen_at > $1 \
@@ -425,7 +411,7 @@ pub async fn user_names(c: Conn<'_>, ids: &[i64]) -> Result<Vec<(i64, String)>, 
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let ids = super::args::id_list(ids);
     let sql = format!("SELECT id, name FROM users WHERE id IN ({ids})");
     on_conn!(c, conn => sqlx::query_as(&sql).fetch_all(&mut *conn).await)
 }
@@ -450,11 +436,7 @@ pub async fn organizations_in_scope(
     f.push("t.organization_id = o.id", []);
     let among = match among {
         Some([]) => return Ok(Vec::new()),
-        // Numbers formatted from `i64`s: nothing typed reaches the SQL text.
-        Some(ids) => format!(
-            "o.id IN ({}) AND ",
-            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-        ),
+        Some(ids) => format!("o.id IN ({}) AND ", super::args::id_list(ids)),
         None => String::new(),
     };
     super::tickets::push_scope(&mut f, scope);
