@@ -99,12 +99,14 @@ pub enum KbCommand {
     /// Measure the help-center search against labelled queries (JSONL: q, lang, relevant,
     /// kind): recall@1, recall@3, MRR and how often a query nothing answers shows an article.
     Eval {
-        /// The labelled queries, e.g. `../shared/kb/queries-dev.jsonl`.
-        queries: PathBuf,
+        /// One or more files of labelled queries, reported side by side, e.g.
+        /// `../shared/kb/queries-dev.jsonl ../shared/kb/queries-dev2.jsonl`.
+        #[arg(required = true)]
+        queries: Vec<PathBuf>,
         /// The articles: a folder of Markdown files (default: the folder of the queries file).
         #[arg(long)]
         kb: Option<PathBuf>,
-        /// Also list the queries that missed.
+        /// Also list the queries that missed, with what ranked above the right article.
         #[arg(long)]
         verbose: bool,
         /// Try another display threshold (share of the query's words, weighted by rarity).
@@ -119,6 +121,14 @@ pub enum KbCommand {
         /// List every query with what it showed (coverage, score), not only the misses.
         #[arg(long)]
         all: bool,
+        /// Write each query's candidates (lexical evidence and coverage before the display
+        /// threshold, plain BM25, and with `--model` every article's cosine) as JSON lines, for
+        /// studying fusion and the no-answer decision.
+        #[arg(long)]
+        dump: Option<PathBuf>,
+        /// The embedding model file (`scripts/model.sh` prints its path).
+        #[arg(long, env = "CHAMADO_EMBEDDING_MODEL")]
+        model: Option<PathBuf>,
     },
 }
 
@@ -214,74 +224,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             relative_floor,
             min_evidence,
             all,
+            dump,
+            model,
         }) => {
-            use app::backend::{search, search_eval};
-            let dir = dir
-                .or_else(|| queries.parent().map(Path::to_path_buf))
-                .unwrap_or_default();
-            let articles = kb::read_dir(&dir, Utc::now())?;
-            let text = std::fs::read_to_string(&queries)
-                .with_context(|| format!("cannot read {}", queries.display()))?;
-            let labelled = search_eval::parse_queries(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", queries.display()))?;
-            let defaults = search::Tuning::default();
-            let index = search::SearchIndex::with_tuning(search::Tuning {
+            let defaults = app::backend::search::Tuning::default();
+            let tuning = app::backend::search::Tuning {
                 min_coverage: min_coverage.unwrap_or(defaults.min_coverage),
                 relative_floor: relative_floor.unwrap_or(defaults.relative_floor),
                 min_evidence: min_evidence.unwrap_or(defaults.min_evidence),
-            })?;
-            index.set_synonyms(search::Synonyms::defaults());
-            // The articles take the path they take in production (import, then the index's
-            // catch-up from the table), in a scratch database removed afterwards.
-            let scratch =
-                std::env::temp_dir().join(format!("chamado-kb-eval-{}", std::process::id()));
-            let scratch_options = GlobalOptions {
-                database_url: format!("sqlite://{}/eval.db", scratch.display()),
-                ..global.clone()
             };
-            let indexed = async {
-                let db = open_database(&scratch_options).await?;
-                help_center::import_articles(&db, &articles)
-                    .await
-                    .map_err(describe)?;
-                let mut mark = help_center::SearchMark::default();
-                help_center::sync_search(&db, &index, &mut mark)
-                    .await
-                    .map_err(describe)?;
-                db.close().await;
-                anyhow::Ok(())
-            }
-            .await;
-            let _ = std::fs::remove_dir_all(&scratch);
-            indexed?;
-            let r = search_eval::evaluate(&index, &labelled)?;
-            println!(
-                "{} articles, {} queries ({} answerable, {} with no answer)",
-                articles.len(),
-                labelled.len(),
-                r.answerable,
-                r.no_answer
-            );
-            println!("recall@1 {:.3}", r.recall_at_1);
-            println!("recall@3 {:.3}   (target >= 0.90)", r.recall_at_3);
-            println!("MRR      {:.3}   (target >= 0.80)", r.mrr);
-            println!(
-                "no-answer queries showing an article: {:.3}   (target <= 0.20)",
-                r.no_answer_shown
-            );
-            for (kind, (n, recall)) in &r.by_kind {
-                println!("  recall@3 {kind:<14} {recall:.3} ({n} queries)");
-            }
-            if all {
-                for (q, expected, shown) in &r.details {
-                    println!("{q:?} expected {expected:?} shown {shown:?}");
-                }
+            let listing = if all {
+                crate::kb_eval::Listing::All
             } else if verbose {
-                for (q, expected, shown) in &r.misses {
-                    println!("miss: {q:?} expected {expected:?} shown {shown:?}");
-                }
-            }
-            Ok(())
+                crate::kb_eval::Listing::Misses
+            } else {
+                crate::kb_eval::Listing::None
+            };
+            let dump = dump.map(|path| crate::kb_eval::Dump { path, model });
+            crate::kb_eval::run(&global, &queries, dir, tuning, listing, dump).await
         }
         Command::Kb(KbCommand::Bench {
             queries,
@@ -350,7 +310,7 @@ async fn report_demo(db: &Db) -> anyhow::Result<()> {
 }
 
 /// Turns a service error into a line for the terminal (English: operators read logs in English).
-fn describe(error: AppError) -> anyhow::Error {
+pub(crate) fn describe(error: AppError) -> anyhow::Error {
     match error {
         AppError::Validation { errors } => {
             let fields: Vec<String> = errors

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 pub mod kb_bench;
+pub mod kb_eval;
 pub mod metrics;
 pub mod render;
 pub mod rest;

@@ -10,9 +10,12 @@
 //! and scores above a floor: a query nothing answers returns nothing.
 
 mod analysis;
+mod baseline;
+pub mod semantic;
 mod synonyms;
 
 pub use analysis::*;
+pub use baseline::PlainBm25;
 pub use synonyms::*;
 
 use std::collections::{HashMap, HashSet};
@@ -64,6 +67,25 @@ pub struct SearchHit {
     pub score: f32,
     /// Share of the query's meaningful words the article matches (0–1).
     pub coverage: f32,
+}
+
+/// An article matching some of a query's words, before the display threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub slug: String,
+    pub lang: Language,
+    /// BM25 score times coverage, in units of the IDF of a word one article has.
+    pub evidence: f32,
+    /// Share of the query's meaningful words (weighted by rarity) the article matches.
+    pub coverage: f32,
+    address: DocAddress,
+}
+
+/// The candidates of one query, with what is needed to show them.
+struct Ranked {
+    candidates: Vec<Candidate>,
+    query: Box<dyn Query>,
+    searcher: tantivy::Searcher,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -272,10 +294,84 @@ impl SearchIndex {
         lang: Language,
         limit: usize,
     ) -> Result<Vec<SearchHit>, SearchError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let Some(ranked) = self.ranked(query, lang, limit.max(10) * 2)? else {
+            return Ok(Vec::new());
+        };
+        let f = self.inner.fields;
+        let tuning = self.inner.tuning;
+        let best = ranked.candidates.first().map(|r| r.evidence).unwrap_or(0.0);
+        let mut shown: Vec<Candidate> = ranked
+            .candidates
+            .into_iter()
+            .filter(|c| {
+                c.coverage >= tuning.min_coverage
+                    && c.evidence >= tuning.min_evidence
+                    && c.evidence >= best * tuning.relative_floor
+            })
+            .collect();
+        shown.truncate(limit);
+        let searcher = &ranked.searcher;
+        // Highlights come from the stemmed field, so "cancelamento" marks "cancelar".
+        let snippets = SnippetGenerator::create(searcher, &*ranked.query, f.body_pt).ok();
+        let mut hits = Vec::with_capacity(shown.len());
+        for c in shown {
+            let document: TantivyDocument = searcher.doc(c.address)?;
+            let text = |field: Field| {
+                document
+                    .get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let snippet_html = snippets
+                .as_ref()
+                .map(|g| {
+                    let mut snippet = g.snippet(&text(f.body));
+                    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                    snippet.to_html()
+                })
+                .unwrap_or_default();
+            hits.push(SearchHit {
+                slug: c.slug,
+                title: text(f.title),
+                lang: c.lang,
+                category: text(f.category),
+                snippet_html,
+                score: c.evidence,
+                coverage: c.coverage,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// Every article matching at least one of the query's words among those shown in `lang`,
+    /// ranked by evidence, before the display threshold; at most `depth`. `None` when the query
+    /// has no meaningful word.
+    pub fn candidates(
+        &self,
+        query: &str,
+        lang: Language,
+        depth: usize,
+    ) -> Result<Vec<Candidate>, SearchError> {
+        Ok(self
+            .ranked(query, lang, depth)?
+            .map(|r| r.candidates)
+            .unwrap_or_default())
+    }
+
+    fn ranked(
+        &self,
+        query: &str,
+        lang: Language,
+        depth: usize,
+    ) -> Result<Option<Ranked>, SearchError> {
         let f = self.inner.fields;
         let words = meaningful_words(query);
-        if words.is_empty() || limit == 0 {
-            return Ok(Vec::new());
+        if words.is_empty() || depth == 0 {
+            return Ok(None);
         }
         // Shared, not copied: a search holds the groups as they were when it started.
         let synonyms = self
@@ -329,8 +425,7 @@ impl SearchIndex {
                 )),
             ),
         ]);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(10) * 2))?;
-        let tuning = self.inner.tuning;
+        let top = searcher.search(&query, &TopDocs::with_limit(depth))?;
         let matched = words_matched(&searcher, &per_word, &top)?;
         // Words weigh by how rare they are: matching "nuvem clara" (the company's name, in
         // every article) says little; missing "emprego" (in none) says a lot.
@@ -356,50 +451,27 @@ impl SearchIndex {
             // Same-language articles first: a translation or an untranslated article in the
             // other language only wins when it is clearly better.
             let score = if doc_lang == lang { score } else { score * 0.8 };
-            // In units of the IDF of a word one article contains, so the bar means the same in
-            // a help center of 5 articles and of 20,000 (scores grow with the log of the size).
-            ranked.push((score * coverage / idf_scale, coverage, doc_lang, document));
+            let slug = document
+                .get_first(f.slug)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            ranked.push(Candidate {
+                slug,
+                lang: doc_lang,
+                // In units of the IDF of a word one article contains, so the bar means the same in
+                // a help center of 5 articles and of 20,000 (scores grow with the log of the size).
+                evidence: score * coverage / idf_scale,
+                coverage,
+                address,
+            });
         }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let best = ranked.first().map(|r| r.0).unwrap_or(0.0);
-        ranked.retain(|(evidence, coverage, _, _)| {
-            *coverage >= tuning.min_coverage
-                && *evidence >= tuning.min_evidence
-                && *evidence >= best * tuning.relative_floor
-        });
-        ranked.truncate(limit);
-        // Highlights come from the stemmed field, so "cancelamento" marks "cancelar".
-        let snippets = SnippetGenerator::create(&searcher, &query, f.body_pt).ok();
-        let hits = ranked
-            .into_iter()
-            .map(|(evidence, coverage, doc_lang, document)| {
-                let text = |field: Field| {
-                    document
-                        .get_first(field)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_owned()
-                };
-                let snippet_html = snippets
-                    .as_ref()
-                    .map(|g| {
-                        let mut snippet = g.snippet(&text(f.body));
-                        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                        snippet.to_html()
-                    })
-                    .unwrap_or_default();
-                SearchHit {
-                    slug: text(f.slug),
-                    title: text(f.title),
-                    lang: doc_lang,
-                    category: text(f.category),
-                    snippet_html,
-                    score: evidence,
-                    coverage,
-                }
-            })
-            .collect();
-        Ok(hits)
+        ranked.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
+        Ok(Some(Ranked {
+            candidates: ranked,
+            query: Box::new(query),
+            searcher,
+        }))
     }
 
     /// Everything one query word may match: the word itself (folded, stemmed two ways) in
