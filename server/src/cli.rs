@@ -11,8 +11,8 @@ use app::backend::demo::{self, DemoOutcome};
 use app::backend::services::{accounts, help_center};
 use app::backend::{kb, Db};
 use app::domain::{Language, Role};
-use app::error::AppError;
 
+use crate::command_errors::describe;
 use crate::config::{GlobalOptions, ServeOptions};
 use crate::startup::{open_database, shutdown_signal, Application};
 
@@ -307,18 +307,4 @@ async fn report_demo(db: &Db) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// Turns a service error into a line for the terminal (English: operators read logs in English).
-pub(crate) fn describe(error: AppError) -> anyhow::Error {
-    match error {
-        AppError::Validation { errors } => {
-            let fields: Vec<String> = errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.code))
-                .collect();
-            anyhow::anyhow!("invalid input ({})", fields.join(", "))
-        }
-        other => anyhow::anyhow!("{other}"),
-    }
 }

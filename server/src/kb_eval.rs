@@ -12,7 +12,7 @@ use app::backend::search_eval::{self, EvalReport, Figures, LabelledQuery, Rankin
 use app::backend::services::help_center;
 use app::backend::{kb, markdown};
 
-use crate::cli::describe;
+use crate::command_errors::describe;
 use crate::config::GlobalOptions;
 use crate::startup::open_database;
 

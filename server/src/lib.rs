@@ -3,6 +3,7 @@
 //! A library so that integration tests start the real application.
 
 pub mod cli;
+pub mod command_errors;
 pub mod config;
 pub mod kb_bench;
 pub mod kb_eval;
