@@ -108,3 +108,32 @@ for name in signals(dump[0]):
                    for t in set(yes + no))
         cells.append(f"{best[0]:.3f} at {best[1]:.3f}")
     print(f"  {name:<22} " + "   ".join(f"{c:<17}" for c in cells))
+
+
+def shown_by_rule(r, min_coverage, min_evidence, relative_floor):
+    """Chamado's display rule applied to the dumped lexical candidates (at most 5 shown)."""
+    best = r["lexical"][0]["evidence"] if r["lexical"] else 0.0
+    return [c["slug"] for c in r["lexical"]
+            if c["coverage"] >= min_coverage and c["evidence"] >= min_evidence
+            and c["evidence"] >= best * relative_floor][:5]
+
+
+print("\nthe display rule's evidence bar (coverage >= 0.10, >= 35 % of the best): recall@3, MRR, "
+      "no-answer queries showing articles")
+for bar in (0.5, 0.93, 1.5, 2.0, 2.5, 3.0):
+    cells = []
+    for set_ in SETS:
+        at3 = rr = n = none = none_shown = 0
+        for r in dump:
+            if r["set"] != set_:
+                continue
+            shown = shown_by_rule(r, 0.10, bar, 0.35)
+            if not r["relevant"]:
+                none, none_shown = none + 1, none_shown + bool(shown)
+                continue
+            n += 1
+            rank = next((i + 1 for i, s in enumerate(shown) if s in r["relevant"]), None)
+            if rank:
+                rr, at3 = rr + 1 / rank, at3 + (rank <= 3)
+        cells.append(f"{at3 / n:.3f} {rr / n:.3f} {none_shown / none:.2f}")
+    print(f"  evidence >= {bar:<5} " + "   ".join(f"{c:<17}" for c in cells))
