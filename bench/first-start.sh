@@ -4,7 +4,7 @@
 # wasm-bindgen-cli installed, an empty npm cache. Stops when the printed URL answers, then prints
 # how long each step took (the script's "==>" lines) and the total.
 #
-# Usage: bench/first-start.sh   (about 20 minutes on 2 cores; uses both throughout)
+# Usage: bench/first-start.sh   (about 37 minutes on 2 cores; uses both throughout)
 # Not emptied: the Rust toolchain and its wasm32 target (rustup's, ~/.rustup), Debian packages.
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"

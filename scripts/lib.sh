@@ -48,11 +48,11 @@ ensure_rust_tools() {
   local light=(env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
     CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false)
   if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (compiles from crates.io, about 9 minutes; once)"
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (compiles from crates.io, about 13 minutes on 2 cores; once)"
     "${light[@]}" cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
   fi
   if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
-    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (compiles from crates.io, about 3 minutes; once)"
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (compiles from crates.io, about 2.5 minutes; once)"
     "${light[@]}" cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
 }

@@ -348,8 +348,8 @@ impl SearchIndex {
     }
 
     /// Every article matching at least one of the query's words among those shown in `lang`,
-    /// ranked by evidence, before the display threshold; at most `depth`. `None` when the query
-    /// has no meaningful word.
+    /// ranked by evidence, before the display threshold; at most `depth` (none when the query
+    /// has no meaningful word).
     pub fn candidates(
         &self,
         query: &str,
@@ -362,6 +362,8 @@ impl SearchIndex {
             .unwrap_or_default())
     }
 
+    /// The candidates and what showing them needs; `None` when the query has no meaningful
+    /// word.
     fn ranked(
         &self,
         query: &str,

@@ -464,14 +464,7 @@ async fn people_are_invited_filtered_and_deactivated_at_once() {
         ]
     );
     let (status, invited) = admin
-        .call(
-            Method::POST,
-            "/api/v1/admin/users",
-            Some(
-                json!({"email": "Joana@Chamado.local", "name": "Joana Dias", "role": "agent",
-                    "department_ids": [tecnico]}),
-            ),
-        )
+        .invite_agent("Joana@Chamado.local", "Joana Dias", &[tecnico])
         .await;
     assert_eq!(status, 201, "{invited}");
     let link = invited["link"].as_str().unwrap();

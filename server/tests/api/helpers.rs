@@ -457,7 +457,6 @@ impl Browser {
         .await
     }
 
-    /// The id of an active department by name.
     /// The ticket a creation answered with (201), as its detail (`GET /api/v1/tickets/{id}`).
     pub async fn created_ticket(&self, response: reqwest::Response) -> serde_json::Value {
         assert_eq!(response.status(), 201);
@@ -470,6 +469,7 @@ impl Browser {
             .expect("detail json")
     }
 
+    /// The id of an active department by name.
     pub async fn department(&self, name: &str) -> i64 {
         let list: Vec<serde_json::Value> = self
             .get("/api/v1/departments")
@@ -481,6 +481,25 @@ impl Browser {
             .find(|d| d["name"] == name)
             .and_then(|d| d["id"].as_i64())
             .unwrap_or_else(|| panic!("no department {name}"))
+    }
+
+    /// Invites an agent into departments (`POST /api/v1/admin/users`, as an admin): the status
+    /// and the body, as [`Browser::call`].
+    pub async fn invite_agent(
+        &self,
+        email: &str,
+        name: &str,
+        department_ids: &[i64],
+    ) -> (u16, serde_json::Value) {
+        self.call(
+            reqwest::Method::POST,
+            "/api/v1/admin/users",
+            Some(
+                serde_json::json!({"email": email, "name": name, "role": "agent",
+                "department_ids": department_ids}),
+            ),
+        )
+        .await
     }
 
     /// A multipart POST with this site's Origin (uploads).

@@ -161,18 +161,9 @@ async fn round_robin_is_fair_and_skips_people_away_invited_or_deactivated() {
     // Joana is invited to Técnico and has not accepted: no ticket waits for her. Ana is
     // deactivated: with Caio away nobody is left, and tickets stay unassigned.
     let admin = app.signed_in("admin@chamado.local").await;
-    let tecnico = app
-        .number("SELECT id FROM departments WHERE name = 'Técnico'")
-        .await;
+    let tecnico = admin.department("Técnico").await;
     let (status, invited) = admin
-        .call(
-            Method::POST,
-            "/api/v1/admin/users",
-            Some(
-                json!({"email": "joana@chamado.local", "name": "Joana Dias", "role": "agent",
-                "department_ids": [tecnico]}),
-            ),
-        )
+        .invite_agent("joana@chamado.local", "Joana Dias", &[tecnico])
         .await;
     assert_eq!(status, 201, "{invited}");
     for i in 0..2 {

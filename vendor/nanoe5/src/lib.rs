@@ -81,9 +81,11 @@ unsafe impl Sync for Model {}
 impl Model {
     /// Loads the model file at `path` after checking that its SHA-256 is `sha256_hex`.
     pub fn load(path: &Path, sha256_hex: &str) -> Result<Model, Error> {
-        let bytes = std::fs::read(path).map_err(Error::Io)?;
-        let found = hex(&Sha256::digest(&bytes));
-        drop(bytes);
+        // Streamed: the 24 MB file is not held in memory beside the C loader's mapping of it.
+        let mut hasher = Sha256::new();
+        let mut file = std::fs::File::open(path).map_err(Error::Io)?;
+        std::io::copy(&mut file, &mut hasher).map_err(Error::Io)?;
+        let found = hex(&hasher.finalize());
         if !found.eq_ignore_ascii_case(sha256_hex) {
             return Err(Error::Digest {
                 expected: sha256_hex.to_owned(),
